@@ -1,0 +1,5 @@
+"""The ``derivview`` subcommands: ``info``, ``descend``, ``export``.
+
+Each module exposes ``run(argv: list[str]) -> int`` and builds its own parser with
+:class:`derivview.commands.common.ArgumentParser`.
+"""

@@ -1,0 +1,1 @@
+"""The Qt-free model: parsing, calculus, sampling, optimizers and the session state."""

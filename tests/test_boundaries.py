@@ -1,0 +1,45 @@
+"""The model never imports Qt; ``import derivview`` and ``--version`` stay light."""
+
+import subprocess
+import sys
+
+HEAVY = ("PySide6", "pyqtgraph", "sympy")
+
+
+def test_import_derivview_is_light():
+    code = f"import sys, derivview; print(','.join(m for m in {HEAVY} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_model_imports_no_qt():
+    code = (
+        "import sys, pkgutil, importlib, derivview.model as m\n"
+        "for info in pkgutil.iter_modules(m.__path__):\n"
+        "    importlib.import_module('derivview.model.' + info.name)\n"
+        "print(','.join(x for x in ('PySide6', 'pyqtgraph') if x in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_version_imports_neither_qt_nor_sympy():
+    code = (
+        "import sys\n"
+        "from derivview.cli import main\n"
+        "rc = main(['--version'])\n"
+        "print('|' + ','.join(x for x in ('PySide6', 'pyqtgraph', 'sympy') if x in sys.modules))\n"
+        "sys.exit(rc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0
+    version_line, loaded = out.stdout.strip().rsplit("|", 1)
+    assert version_line.startswith("derivview ")
+    assert loaded == ""
+
+
+def test_python_m_derivview_version():
+    out = subprocess.run(
+        [sys.executable, "-m", "derivview", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and out.stdout.startswith("derivview ")
