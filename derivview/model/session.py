@@ -1,0 +1,316 @@
+"""The session: the one shared, Qt-free state that every view observes.
+
+Data flows one way. A control writes an input here (``set_text``, ``set_x0``,
+``set_param``, ...); the session validates and stores it, recomputes what depends on it,
+and announces the change with a psygnal signal; views redraw from what is announced.
+Views never call each other.
+
+Symbolic work (parse, differentiate, compile) is *not* done here: it can take seconds.
+Whoever computes it (the GUI's background runner, or the command line synchronously)
+hands the result back with :meth:`Session.apply_function` / :meth:`Session.apply_error`,
+tagged with the text it was computed for, and results for a text that is no longer
+current are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from psygnal import Signal, SignalInstance
+
+if TYPE_CHECKING:  # sympy-heavy modules: imported lazily by whoever computes
+    from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints
+
+DEFAULT_EXPRESSION = "x^3 - 3x"
+DEFAULT_X0 = 1.5
+DEFAULT_X_RANGE = (-4.0, 4.0)
+DEFAULT_PARAM_VALUE = 1.0
+DEFAULT_PARAM_RANGE = (-5.0, 5.0)
+DEFAULT_SECANT_H = 0.5
+
+#: Items a view can show; the names are those of ``derivview export --show``.
+#: ``concavity`` (shading where f is concave up / down) is a window-only extra.
+ITEMS = ("f", "tangent", "df", "d2f", "secant", "markers", "legend", "grid", "descent")
+EXTRA_ITEMS = ("concavity",)
+DEFAULT_VISIBLE = frozenset({"f", "tangent", "df", "d2f", "markers", "legend", "grid", "descent"})
+
+#: Bounds on what the view may be set to; beyond them float64 sampling is meaningless.
+MAX_ABS_COORD = 1e12
+MIN_SPAN = 1e-9
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """A parameter's value and the range its slider covers."""
+
+    value: float = DEFAULT_PARAM_VALUE
+    lo: float = DEFAULT_PARAM_RANGE[0]
+    hi: float = DEFAULT_PARAM_RANGE[1]
+
+
+def _finite(value: float, what: str) -> float:
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return v
+
+
+def _interval(lo: float, hi: float, what: str) -> tuple[float, float]:
+    lo, hi = _finite(lo, what), _finite(hi, what)
+    if not lo < hi:
+        raise ValueError(f"{what}: the start must be less than the end ({lo} .. {hi})")
+    if max(abs(lo), abs(hi)) > MAX_ABS_COORD or hi - lo < MIN_SPAN:
+        raise ValueError(f"{what}: {lo} .. {hi} is too wide or too narrow")
+    return lo, hi
+
+
+class Session:
+    """What the person is looking at: f, x₀, the view, parameters, visible items.
+
+    Signals
+    -------
+    text_changed(str)
+        The expression text changed (as typed; not yet parsed).
+    function_changed()
+        A newly compiled function (for the current text) is in ``function``.
+    error_changed(object)
+        The error for the current text (``ExpressionError``, ``ComplexityError``) or None.
+        The last good ``function`` is kept while the text is in error.
+    busy_changed(bool)
+        Symbolic work for the current text started (True) or ended (False).
+    x0_changed(float)
+        The tangent point moved.
+    point_changed()
+        ``point`` (f, f′, f″, one-sided derivatives at x₀) was recomputed.
+    params_changed()
+        A parameter's value or range changed, or the set of parameters of f changed.
+    view_changed()
+        ``x_range`` or ``y_range`` changed.
+    visibility_changed()
+        ``visible`` changed.
+    secant_changed(float)
+        The secant's h changed.
+    modified_changed(bool)
+        The session differs (True) or not (False) from what was last saved/opened.
+    """
+
+    text_changed = Signal(str)
+    function_changed = Signal()
+    error_changed = Signal(object)
+    busy_changed = Signal(bool)
+    x0_changed = Signal(float)
+    point_changed = Signal()
+    params_changed = Signal()
+    view_changed = Signal()
+    visibility_changed = Signal()
+    secant_changed = Signal(float)
+    modified_changed = Signal(bool)
+
+    def __init__(self) -> None:
+        self.text: str = DEFAULT_EXPRESSION
+        self.function: CompiledFunction | None = None
+        self.error: Exception | None = None
+        self.busy: bool = False
+        self.x0: float = DEFAULT_X0
+        self.point: PointInfo | None = None
+        self.params: dict[str, ParamSpec] = {}
+        self.x_range: tuple[float, float] = DEFAULT_X_RANGE
+        self.y_range: tuple[float, float] | None = None  # None: fit to f (robustly)
+        self.visible: frozenset[str] = DEFAULT_VISIBLE
+        self.secant_h: float = DEFAULT_SECANT_H
+        self.modified: bool = False
+        self._special_cache: tuple[Any, SpecialPoints] | None = None
+
+    # -- batching ---------------------------------------------------------------------
+
+    def signals(self) -> list[SignalInstance]:
+        """Every signal instance of this session."""
+        return [
+            getattr(self, name)
+            for name, value in type(self).__dict__.items()
+            if isinstance(value, Signal)
+        ]
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Defer signals so that a multi-field change is announced once per signal."""
+        with contextlib.ExitStack() as stack:
+            for sig in self.signals():
+                stack.enter_context(sig.paused(lambda a, b: b))
+            yield
+
+    # -- the function -----------------------------------------------------------------
+
+    def set_text(self, text: str) -> None:
+        """Store the expression text as typed; a runner computes its function."""
+        if text == self.text:
+            return
+        self.text = text
+        self._set_modified()
+        self.text_changed.emit(text)
+
+    def set_busy(self, busy: bool) -> None:
+        """Mark symbolic work for the current text as running or done."""
+        if busy != self.busy:
+            self.busy = busy
+            self.busy_changed.emit(busy)
+
+    def apply_function(self, text: str, function: CompiledFunction) -> bool:
+        """Install ``function`` computed for ``text``; False (and nothing changes) if stale."""
+        if text != self.text:
+            return False
+        with self.batch():
+            self.function = function
+            self._special_cache = None
+            added = [p for p in function.parameters if p not in self.params]
+            for name in added:
+                self.params[name] = ParamSpec()
+            if self.error is not None:
+                self.error = None
+                self.error_changed.emit(None)
+            self.function_changed.emit()
+            self.params_changed.emit()
+            self._update_point()
+        return True
+
+    def apply_error(self, text: str, error: Exception) -> bool:
+        """Record the error for ``text`` (the last good function stays); False if stale."""
+        if text != self.text:
+            return False
+        self.error = error
+        self.error_changed.emit(error)
+        return True
+
+    # -- the point --------------------------------------------------------------------
+
+    def set_x0(self, x0: float) -> None:
+        """Move the tangent point. Raises ValueError if not finite."""
+        x0 = _finite(x0, "x₀")
+        if abs(x0) > MAX_ABS_COORD:
+            raise ValueError(f"x₀ must be within ±{MAX_ABS_COORD:g}")
+        if x0 == self.x0:
+            return
+        self.x0 = x0
+        self._set_modified()
+        with self.batch():
+            self.x0_changed.emit(x0)
+            self._update_point()
+
+    def _update_point(self) -> None:
+        f = self.function
+        self.point = None if f is None else f.point(self.x0, self.param_values())
+        self.point_changed.emit()
+
+    # -- parameters -------------------------------------------------------------------
+
+    def active_parameters(self) -> tuple[str, ...]:
+        """The parameters of the current function, in order."""
+        return self.function.parameters if self.function is not None else ()
+
+    def param_values(self) -> dict[str, float]:
+        """Values of the current function's parameters (defaults for unknown ones)."""
+        return {name: self.params.get(name, ParamSpec()).value for name in self.active_parameters()}
+
+    def set_param(self, name: str, value: float) -> None:
+        """Set a parameter's value (the range grows to include it)."""
+        value = _finite(value, f"parameter {name}")
+        spec = self.params.get(name, ParamSpec())
+        if spec.value == value and name in self.params:
+            return
+        lo, hi = min(spec.lo, value), max(spec.hi, value)
+        self.params[name] = ParamSpec(value, lo, hi)
+        self._special_cache = None
+        self._set_modified()
+        with self.batch():
+            self.params_changed.emit()
+            self._update_point()
+
+    def set_param_range(self, name: str, lo: float, hi: float) -> None:
+        """Set the slider range of a parameter; its value is clamped into it."""
+        lo, hi = _interval(lo, hi, f"range of {name}")
+        spec = self.params.get(name, ParamSpec())
+        value = min(max(spec.value, lo), hi)
+        self.params[name] = ParamSpec(value, lo, hi)
+        self._set_modified()
+        with self.batch():
+            self.params_changed.emit()
+            if value != spec.value:
+                self._special_cache = None
+                self._update_point()
+
+    # -- view, items, secant ----------------------------------------------------------
+
+    def set_view(
+        self, x_range: tuple[float, float], y_range: tuple[float, float] | None = None
+    ) -> None:
+        """Set the visible ranges (``y_range=None``: fit the y-range to f)."""
+        xr = _interval(*x_range, what="x range")
+        yr = None if y_range is None else _interval(*y_range, what="y range")
+        if (xr, yr) == (self.x_range, self.y_range):
+            return
+        self.x_range, self.y_range = xr, yr
+        self._set_modified()
+        self.view_changed.emit()
+
+    def set_visible(self, item: str, shown: bool) -> None:
+        """Show or hide one item (see ``ITEMS`` and ``EXTRA_ITEMS``)."""
+        if item not in ITEMS and item not in EXTRA_ITEMS:
+            raise ValueError(f"unknown item {item!r}")
+        visible = self.visible | {item} if shown else self.visible - {item}
+        self.set_visible_items(visible)
+
+    def set_visible_items(self, items: frozenset[str] | set[str]) -> None:
+        """Replace the set of shown items."""
+        unknown = set(items) - set(ITEMS) - set(EXTRA_ITEMS)
+        if unknown:
+            raise ValueError(f"unknown items: {', '.join(sorted(unknown))}")
+        items = frozenset(items)
+        if items == self.visible:
+            return
+        self.visible = items
+        self._set_modified()
+        self.visibility_changed.emit()
+
+    def is_visible(self, item: str) -> bool:
+        """Whether ``item`` is shown."""
+        return item in self.visible
+
+    def set_secant_h(self, h: float) -> None:
+        """Set the secant's step h (non-zero, |h| ≤ 1e6)."""
+        h = _finite(h, "h")
+        if h == 0 or abs(h) > 1e6:
+            raise ValueError("h must be non-zero and at most 1e6 in size")
+        if h == self.secant_h:
+            return
+        self.secant_h = h
+        self._set_modified()
+        self.secant_changed.emit(h)
+
+    # -- derived quantities -----------------------------------------------------------
+
+    def special_points(self) -> SpecialPoints | None:
+        """Critical, inflection and non-differentiable points in the x range (cached)."""
+        f = self.function
+        if f is None:
+            return None
+        key = (id(f), self.x_range, tuple(sorted(self.param_values().items())))
+        if self._special_cache is None or self._special_cache[0] != key:
+            self._special_cache = (key, f.special_points(*self.x_range, self.param_values()))
+        return self._special_cache[1]
+
+    # -- saved state ------------------------------------------------------------------
+
+    def _set_modified(self) -> None:
+        if not self.modified:
+            self.modified = True
+            self.modified_changed.emit(True)
+
+    def mark_saved(self) -> None:
+        """The session now matches what is on disk (after a save or an open)."""
+        if self.modified:
+            self.modified = False
+            self.modified_changed.emit(False)
