@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from psygnal import Signal, SignalInstance
 
+from derivview.model.descent_state import DescentState
+
 if TYPE_CHECKING:  # sympy-heavy modules: imported lazily by whoever computes
     from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints
 
@@ -96,6 +98,9 @@ class Session:
         The secant's h changed.
     modified_changed(bool)
         The session differs (True) or not (False) from what was last saved/opened.
+    descent_changed()
+        The descent settings or runs (``descent``) changed; a change of f or of a
+        parameter's value drops the runs (see :class:`DescentState`).
     """
 
     text_changed = Signal(str)
@@ -109,6 +114,7 @@ class Session:
     visibility_changed = Signal()
     secant_changed = Signal(float)
     modified_changed = Signal(bool)
+    descent_changed = Signal()
 
     def __init__(self) -> None:
         self.text: str = DEFAULT_EXPRESSION
@@ -124,6 +130,12 @@ class Session:
         self.secant_h: float = DEFAULT_SECANT_H
         self.modified: bool = False
         self._special_cache: tuple[Any, SpecialPoints] | None = None
+        # Gradient descent: settings (saved in session files) and the runs being stepped.
+        self.descent = DescentState(self._descent_source)
+        self.descent.changed.connect(self.descent_changed.emit)
+        self.descent.settings_changed.connect(self._set_modified)
+        self.function_changed.connect(self.descent.function_maybe_changed)
+        self.params_changed.connect(self.descent.function_maybe_changed)
 
     # -- batching ---------------------------------------------------------------------
 
@@ -301,6 +313,9 @@ class Session:
         if self._special_cache is None or self._special_cache[0] != key:
             self._special_cache = (key, f.special_points(*self.x_range, self.param_values()))
         return self._special_cache[1]
+
+    def _descent_source(self) -> tuple[CompiledFunction, dict[str, float]] | None:
+        return None if self.function is None else (self.function, self.param_values())
 
     # -- saved state ------------------------------------------------------------------
 
