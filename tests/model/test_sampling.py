@@ -1,0 +1,266 @@
+"""Plot sampling against closed forms: gaps exactly at poles and jumps, none elsewhere."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derivview.model import sampling as S
+
+
+def gaps(s: S.Samples) -> list[tuple[float, float]]:
+    """(last finite x before, first finite x after) for every gap between finite samples."""
+    idx = np.flatnonzero(np.isfinite(s.y))
+    jumps = np.flatnonzero(np.diff(idx) > 1)
+    return [(float(s.x[idx[j]]), float(s.x[idx[j + 1]])) for j in jumps]
+
+
+def assert_no_stroke_across(s: S.Samples, points: list[float]) -> None:
+    """No line segment (two consecutive finite samples) crosses any of ``points``."""
+    x, y = s.x, s.y
+    both = np.isfinite(y[:-1]) & np.isfinite(y[1:])
+    for p in points:
+        crossing = both & (x[:-1] < p) & (x[1:] > p)
+        assert not crossing.any(), f"a segment is drawn across x = {p}"
+
+
+TAN_POLES = [k * math.pi / 2 for k in (-5, -3, -1, 1, 3, 5)]
+
+
+@pytest.mark.parametrize("width", [400, 1000, 2000, 2561])
+def test_tan_breaks_exactly_at_its_six_poles(width: int) -> None:
+    s = S.sample(np.tan, (-10.0, 10.0), width, y_range=S.fit_y_range(np.tan, (-10, 10)))
+    spacing = 20.0 / (S.sample_count(width) - 1)
+    found = gaps(s)
+    assert len(found) == 6
+    for (a, b), pole in zip(found, TAN_POLES, strict=True):
+        assert a < pole < b
+        assert b - a < spacing
+    assert_no_stroke_across(s, TAN_POLES)
+
+
+def test_tan_breaks_with_a_fitted_y_range() -> None:
+    s = S.sample(np.tan, (-10.0, 10.0), 2000)  # y_range None: fit robustly
+    assert s.breaks == 6
+    assert_no_stroke_across(s, TAN_POLES)
+
+
+def test_tan_curve_reaches_towards_the_pole() -> None:
+    # the pieces end next to the pole (the bisection bracket), far beyond any view
+    s = S.sample(np.tan, (-10.0, 10.0), 1000)
+    i = int(np.flatnonzero(np.isnan(s.y) & (np.abs(s.x - math.pi / 2) < 0.1))[0])
+    assert abs(s.y[i - 1]) > 1e6 and abs(s.y[i + 1]) > 1e6
+
+
+def test_sample_count_is_a_few_per_pixel() -> None:
+    for width in (300, 800, 2000):
+        s = S.sample(np.sin, (0.0, 1.0), width)
+        assert 2 * width <= s.x.size <= 4 * width
+    assert S.sample(np.sin, (0, 1), 1e9).x.size <= S.MAX_SAMPLES
+
+
+@pytest.mark.parametrize("width", [500, 1000.5, 1333])  # with and without a sample at 0
+def test_reciprocal_breaks_at_zero_only(width: float) -> None:
+    s = S.sample(lambda x: 1 / x, (-4.0, 4.0), width, (-5.0, 5.0))
+    found = gaps(s)
+    assert len(found) == 1
+    a, b = found[0]
+    assert a < 0 < b
+    assert_no_stroke_across(s, [0.0])
+
+
+def test_floor_breaks_at_each_integer_and_steps_end_there() -> None:
+    s = S.sample(np.floor, (-4.3, 4.3), 1000, (-6.0, 6.0))
+    found = gaps(s)
+    assert len(found) == 9
+    for (a, b), k in zip(found, range(-4, 5), strict=True):
+        assert a < k <= b
+        assert k - a < 1e-9 and b - k < 1e-9  # the flat steps run right up to the jump
+    assert_no_stroke_across(s, [float(k) for k in range(-4, 5)])
+    # every finite sample is the floor of its x (no interpolated stair risers)
+    fin = np.isfinite(s.y)
+    assert np.array_equal(s.y[fin], np.floor(s.x[fin]))
+
+
+def test_floor_breaks_even_when_the_steps_are_small_in_the_view() -> None:
+    s = S.sample(np.floor, (-4.3, 4.3), 1000, (-100.0, 100.0))
+    assert len(gaps(s)) == 9
+
+
+def test_sign_breaks_at_zero() -> None:
+    s = S.sample(np.sign, (-3.0, 2.0), 800, (-2.0, 2.0))
+    assert len(gaps(s)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "func", "x_range", "y_range"),
+    [
+        ("x³", lambda x: x**3, (-10.0, 10.0), None),
+        ("x³ zoomed in y", lambda x: x**3, (-10.0, 10.0), (-1.0, 1.0)),
+        ("tanh(1000x)", lambda x: np.tanh(1000 * x), (-4.0, 4.0), None),
+        ("sin", np.sin, (-10.0, 10.0), None),
+        ("cbrt (vertical tangent)", np.cbrt, (-1.0, 1.0), (-0.2, 0.2)),
+        ("exp(x²)", lambda x: np.exp(x**2), (-4.0, 4.0), None),
+        ("sin(50x)", lambda x: np.sin(50 * x), (-10.0, 10.0), None),
+    ],
+)
+def test_no_false_breaks_on_continuous_functions(name, func, x_range, y_range) -> None:
+    s = S.sample(func, x_range, 2000, y_range)
+    assert s.breaks == 0, name
+    assert np.isfinite(s.y).all()
+
+
+def test_non_finite_values_are_gaps() -> None:
+    s = S.sample(np.sqrt, (-4.0, 4.0), 500)
+    neg = s.x < 0
+    assert np.isnan(s.y[neg]).all()
+    fin = ~neg
+    np.testing.assert_allclose(s.y[fin], np.sqrt(s.x[fin]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    b=st.floats(0.2, 3.0),
+    lo=st.floats(-20.0, -1.0),
+    span=st.floats(2.0, 30.0),
+    width=st.integers(200, 2500),
+)
+def test_tan_bx_breaks_at_every_pole_in_view(b: float, lo: float, span: float, width: int):
+    hi = lo + span
+    f = lambda x: np.tan(b * x)  # noqa: E731
+    s = S.sample(f, (lo, hi), width, (-10.0, 10.0))
+    spacing = span / (S.sample_count(width) - 1)
+    ks = range(math.ceil(lo * b / math.pi - 0.5), math.floor(hi * b / math.pi - 0.5) + 1)
+    poles = [(k + 0.5) * math.pi / b for k in ks]
+    # a pole within a sample of the ends may show as one edge sample: skip those cases
+    if any(min(p - lo, hi - p) < 2 * spacing for p in poles):
+        return
+    assert len(gaps(s)) == len(poles)
+    assert_no_stroke_across(s, poles)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.floats(-5, 5),
+    c=st.floats(-2, 2),
+    w=st.floats(0.1, 20),
+    width=st.integers(200, 2500),
+)
+def test_smooth_functions_never_break(a: float, c: float, w: float, width: int) -> None:
+    f = lambda x: a * np.sin(w * x) + c * x**3  # noqa: E731
+    s = S.sample(f, (-5.0, 5.0), width)
+    assert s.breaks == 0
+
+
+# -- robust y-range -------------------------------------------------------------------
+
+
+def test_robust_y_range_for_tan_ignores_the_poles() -> None:
+    lo, hi = S.fit_y_range(np.tan, (-10.0, 10.0))
+    assert -50 < lo < -5 and 5 < hi < 50  # not 1e16 from tan near π/2
+
+
+def test_robust_y_range_for_tan_sampled_on_a_pole() -> None:
+    x = np.linspace(-math.pi / 2, math.pi / 2, 1001)  # tan(±π/2) = ±1.6e16, no warning
+    lo, hi = S.robust_y_range(np.tan(x))
+    assert -50 < lo < -3 and 3 < hi < 50
+
+
+def test_robust_y_range_for_exp_x_squared_is_not_blown_up() -> None:
+    lo, hi = S.fit_y_range(lambda x: np.exp(x**2), (-4.0, 4.0))
+    top = math.exp(16.0)
+    assert hi < 0.01 * top  # the last steep stretch does not squash the rest
+    assert lo <= 1.0 <= 100 < hi  # the bowl (minimum 1) is in view
+    lo, hi = S.fit_y_range(lambda x: np.exp(x**2), (-10.0, 10.0))
+    assert math.isfinite(lo) and math.isfinite(hi) and hi < 1e30
+
+
+def test_robust_y_range_shows_all_of_a_bounded_curve() -> None:
+    lo, hi = S.fit_y_range(np.sin, (-10.0, 10.0))
+    assert lo < -1 < 1 < hi < 1.5 and lo > -1.5
+
+
+def test_robust_y_range_is_never_degenerate() -> None:
+    assert S.robust_y_range(np.full(10, 3.0)) == (2.0, 4.0)
+    lo, hi = S.robust_y_range(np.full(10, 1e6))
+    assert lo < 1e6 < hi
+    assert S.robust_y_range([np.nan, np.inf]) == S.DEFAULT_Y_RANGE
+    assert S.robust_y_range([]) == S.DEFAULT_Y_RANGE
+
+
+def test_evaluate_broadcasts_constants_and_never_raises() -> None:
+    x = np.linspace(0, 1, 5)
+    np.testing.assert_array_equal(S.evaluate(lambda x: 2.0, x), np.full(5, 2.0))
+
+    def boom(x):
+        raise ValueError("no")
+
+    assert np.isnan(S.evaluate(boom, x)).all()
+    y = S.evaluate(lambda x: np.log(x), x)
+    assert np.isnan(y[0]) and y[-1] == 0.0
+
+
+# -- lines ----------------------------------------------------------------------------
+
+
+def test_clip_line_is_the_tangent_of_x3_minus_3x_at_1_5() -> None:
+    xs, ys = S.clip_line(1.5, -1.125, 3.75, (-4.0, 4.0), (-30.0, 30.0))
+    assert xs[0] == -4.0 and xs[1] == 4.0
+    np.testing.assert_allclose(ys, -1.125 + 3.75 * (xs - 1.5))
+
+
+def test_clip_line_keeps_steep_lines_inside_the_box() -> None:
+    xs, ys = S.clip_line(0.0, 0.0, 1e9, (-4.0, 4.0), (-10.0, 10.0))
+    np.testing.assert_allclose(ys, [-10.0, 10.0])
+    np.testing.assert_allclose(xs, [-1e-8, 1e-8])
+    assert S.clip_line(0.0, 100.0, 0.0, (-1, 1), (-10, 10)) is None
+    assert S.clip_line(0.0, 0.0, math.nan, (-1, 1), (-10, 10)) is None
+
+
+def test_clip_ray_sides() -> None:
+    xs, ys = S.clip_ray(0.0, 0.0, 1.0, (-4.0, 4.0), (-10.0, 10.0), "right")
+    np.testing.assert_allclose(xs, [0.0, 4.0])
+    np.testing.assert_allclose(ys, [0.0, 4.0])
+    xs, ys = S.clip_ray(0.0, 0.0, 0.0, (-4.0, 4.0), (-10.0, 10.0), "left")
+    np.testing.assert_allclose(xs, [-4.0, 0.0])
+    np.testing.assert_allclose(ys, [0.0, 0.0])
+    assert S.clip_ray(5.0, 0.0, 1.0, (-4.0, 4.0), (-10.0, 10.0), "right") is None
+
+
+# -- concavity ------------------------------------------------------------------------
+
+
+def test_concavity_of_x3_minus_3x() -> None:
+    x = np.linspace(-4, 4, 1000)  # no sample at 0: the boundary is interpolated
+    got = S.concavity_intervals(x, 6 * x)
+    assert [s for _, _, s in got] == [-1, 1]
+    assert got[0][0] == -4 and got[1][1] == 4
+    assert abs(got[0][1]) < 1e-12 and got[0][1] == got[1][0]
+
+
+def test_concavity_of_sin_switches_at_multiples_of_pi() -> None:
+    x = np.linspace(-10, 10, 3001)
+    got = S.concavity_intervals(x, -np.sin(x))
+    edges = [b for _, b, _ in got[:-1]]
+    np.testing.assert_allclose(edges, [k * math.pi for k in range(-3, 4)], atol=1e-4)
+    assert [s for *_, s in got] == [-1, 1, -1, 1, -1, 1, -1, 1]
+
+
+def test_concavity_isolated_zero_does_not_split() -> None:
+    x = np.linspace(-2, 2, 101)  # has a sample at exactly 0, where 12x² = 0
+    assert S.concavity_intervals(x, 12 * x**2) == [(-2.0, 2.0, 1)]
+    assert S.concavity_intervals(x, np.zeros_like(x)) == []
+
+
+def test_concavity_stops_where_f2_is_undefined() -> None:
+    x = np.linspace(-2, 2, 401)
+    with np.errstate(all="ignore"):
+        d2 = 2 / x**3  # 1/x: concave down left of 0, up right of it, undefined at 0
+    d2[~np.isfinite(d2)] = np.nan
+    got = S.concavity_intervals(x, d2)
+    assert [s for *_, s in got] == [-1, 1]
+    assert got[0][1] < 0 < got[1][0]
