@@ -1,0 +1,199 @@
+"""``derivview descend``: run gradient descent, momentum or Newton from the command line.
+
+Prints a table (k, x, f(x), f′(x), step) and the status line, or with ``--json`` the
+object of docs/contracts.md §2. Exit 0 on any completed run, whatever its status;
+2 on invalid input; 1 on other failures (reported by :mod:`derivview.cli`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Any
+
+from derivview.commands.common import (
+    EXIT_OK,
+    ArgumentParser,
+    UsageError,
+    finite_float,
+    params_dict,
+    parse_param,
+)
+
+PROG = "derivview descend"
+_OPTIONS_WITH_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param")
+_OPTIONS = (*_OPTIONS_WITH_VALUE, "--json", "-h", "--help")
+
+
+def _parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog=PROG,
+        description="Descend on f(x) from a start point and print every iterate.",
+        epilog=(
+            "status: converged (|f'(x)| < tol), diverged (|x| > 1e12 or a non-finite "
+            "value), max_steps, stalled (f' or f'' undefined, or f'' = 0 for Newton). "
+            "An expression starting with '-' may be given first, or after '--'."
+        ),
+    )
+    parser.add_argument("text", metavar="TEXT", nargs="?", help="f(x), e.g. '(x-3)^2'")
+    parser.add_argument("--start", type=finite_float, metavar="X", help="start point (required)")
+    parser.add_argument("--lr", type=finite_float, default=0.1, metavar="R", help="η (0.1)")
+    parser.add_argument("--method", choices=("gd", "momentum", "newton"), default="gd")
+    parser.add_argument(
+        "--beta", type=finite_float, default=0.9, metavar="B", help="momentum β in [0, 1) (0.9)"
+    )
+    parser.add_argument("--steps", type=int, default=100, metavar="N", help="max steps (100)")
+    parser.add_argument("--tol", type=finite_float, default=1e-8, metavar="T", help="(1e-8)")
+    parser.add_argument(
+        "--param",
+        type=parse_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter's value (default 1); repeatable",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON (contracts.md §2)")
+    return parser
+
+
+def _split_leading_text(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Take TEXT from the front when it is not an option: ``-x^2`` would fool argparse."""
+    if argv and argv[0] not in ("-h", "--help") and not argv[0].startswith("--"):
+        return argv[0], argv[1:]
+    return None, argv
+
+
+def _attach_negative_values(argv: list[str]) -> list[str]:
+    """``--start -1e-3`` -> ``--start=-1e-3``: argparse takes ``-1e-3`` for an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            out.extend(argv[i:])
+            break
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if (
+            token in _OPTIONS_WITH_VALUE
+            and nxt is not None
+            and nxt.startswith("-")
+            and nxt not in _OPTIONS
+        ):
+            out.append(f"{token}={nxt}")
+            i += 2
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def run(argv: list[str]) -> int:
+    """Parse ``argv``, run the optimizer, print; returns the exit status."""
+    from derivview.model.optimizers import DescentSettings, ScalarFunction, run_to_end
+
+    parser = _parser()
+    leading, rest = _split_leading_text(list(argv))
+    args = parser.parse_args(_attach_negative_values(rest))
+    if leading is not None and args.text is not None:
+        raise UsageError(f"{PROG}: one expression expected, got {leading!r} and {args.text!r}")
+    text = leading if leading is not None else args.text
+    if text is None:
+        raise UsageError(f"{PROG}: the expression TEXT is required")
+    if args.start is None:
+        raise UsageError(f"{PROG}: --start X is required")
+    try:
+        settings = DescentSettings(
+            method=args.method,
+            learning_rate=args.lr,
+            beta=args.beta,
+            start=args.start,
+            max_steps=args.steps,
+            tol=args.tol,
+        )
+    except ValueError as err:
+        raise UsageError(f"{PROG}: {err}") from None
+    params = params_dict(args.param)
+
+    compiled = _analyze(text)
+    unused = sorted(set(params) - set(compiled.parameters))
+    if unused:  # a note, not an error: scripts may pass the same parameters to many f
+        print(f"{PROG}: note: f has no parameter {', '.join(unused)}; ignored", file=sys.stderr)
+    result = run_to_end(settings, ScalarFunction.from_compiled(compiled, params))
+
+    if args.json:
+        print(json.dumps(_as_json(result), allow_nan=False, ensure_ascii=True))
+    else:
+        _print_table(result)
+    return EXIT_OK
+
+
+def _analyze(text: str) -> Any:
+    """Parse and differentiate; invalid or too complex expressions are usage errors."""
+    from derivview.model.calculus import ComplexityError, analyze
+    from derivview.model.expression import ExpressionError
+
+    try:
+        return analyze(text)
+    except ExpressionError as err:
+        raise UsageError(f"{PROG}: invalid expression: {err}") from None
+    except ComplexityError as err:
+        raise UsageError(f"{PROG}: {err}") from None
+
+
+def _number(value: float | None) -> float | None:
+    """A JSON number, or null where undefined or not finite."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _as_json(result: Any) -> dict[str, Any]:
+    s = result.settings
+    return {
+        "method": s.method,
+        "learning_rate": s.learning_rate,
+        "beta": s.beta if s.method == "momentum" else None,
+        "start": s.start,
+        "steps": [
+            {"k": it.k, "x": _number(it.x), "f": _number(it.f), "df": _number(it.df)}
+            for it in result.iterates
+        ],
+        "status": result.status,
+        "outcome": result.outcome,
+        "message": result.message,
+    }
+
+
+def _cell(value: float | None) -> str:
+    if value is None:
+        return "undefined"
+    return f"{value:.10g}"
+
+
+def _print_table(result: Any) -> None:
+    # Messages contain η, ≈, −: never fail on a console that cannot encode them.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+    s = result.settings
+    how = {"gd": "gradient descent", "momentum": "momentum", "newton": "Newton"}[s.method]
+    if s.method == "gd":
+        how += f", η = {s.learning_rate:g}"
+    elif s.method == "momentum":
+        how += f", η = {s.learning_rate:g}, β = {s.beta:g}"
+    print(f"{how}, start x = {s.start:g}")
+    headers = ("k", "x", "f(x)", "f'(x)", "step")
+    rows = [
+        (
+            str(it.k),
+            _cell(it.x),
+            _cell(it.f),
+            _cell(it.df),
+            "" if it.step is None else _cell(it.step),
+        )
+        for it in result.iterates
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    print("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
+    for r in rows:
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)))
+    print(f"{result.status}: {result.message}")
