@@ -1,0 +1,87 @@
+"""The app: build the main window from the launch options, show it, run the event loop.
+
+PySide6 is imported before pyqtgraph (pyqtgraph uses whichever binding is loaded), and
+nothing here imports sympy: the window paints first, then the symbolic runner imports it
+and warms the pipeline in the background.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from derivview.commands.common import UsageError
+from derivview.launch import LaunchOptions, parse_launch_args
+from derivview.ui.settings import APPLICATION, ORGANIZATION
+
+
+def ensure_app() -> QApplication:
+    """The running QApplication, created (and named) if none exists."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationDisplayName("derivview")
+    from derivview import __version__
+
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("derivview")
+    return app
+
+
+def build_window(options: LaunchOptions):  # -> MainWindow (annotated lazily: Qt import)
+    """A fully wired main window for ``options`` (not shown). Raises UsageError."""
+    from derivview.model.session import Session
+    from derivview.ui.main_window import MainWindow, app_icon
+
+    session = Session()
+    if options.session:
+        # The sessions helper's file format; a file that cannot be read raises
+        # SessionFileError, which the command line reports with exit status 1.
+        from derivview.model import session_file
+
+        session_file.apply(session_file.load(options.session), session)
+    try:
+        with session.batch():
+            if options.expr is not None:
+                session.set_text(options.expr)
+            if options.xrange is not None:
+                session.set_view(options.xrange, None)
+            if options.x0 is not None:
+                session.set_x0(options.x0)
+            for name, value in options.params.items():
+                session.set_param(name, value)
+    except ValueError as exc:  # a finite but impossible number (e.g. |x0| > 1e12)
+        raise UsageError(f"derivview: error: {exc}") from None
+    session.mark_saved()
+    window = MainWindow(session, home_x_range=options.xrange)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setWindowIcon(app_icon())
+    # Symbolic work starts once the event loop runs and the window has painted.
+    QTimer.singleShot(0, window.start_background)
+    return window
+
+
+def create_window(argv: list[str] | None = None):  # -> MainWindow
+    """Build the fully wired main window from command-line options, without showing it.
+
+    Creates the QApplication only if none exists. Invalid options raise UsageError.
+    """
+    options, _wants_version = parse_launch_args(list(argv or []))
+    ensure_app()
+    return build_window(options)
+
+
+def run(options: LaunchOptions) -> int:
+    """Create the app and the window, show it, and run the event loop; the exit status."""
+    app = ensure_app()
+    window = build_window(options)
+    window.show()
+    status = app.exec()
+    window.shutdown()
+    return int(status)

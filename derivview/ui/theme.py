@@ -1,0 +1,135 @@
+"""Light and dark themes: the Fusion style with a palette, following the system or not.
+
+The theme is one of ``"system"``, ``"light"``, ``"dark"`` (persisted in settings).
+:class:`ThemeController` applies it to the application and announces whether the result
+is dark, so that views with their own colours (the plot) can follow.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from derivview.ui.settings import KEY_THEME, app_settings
+
+ThemeMode = Literal["system", "light", "dark"]
+THEME_MODES: tuple[ThemeMode, ...] = ("system", "light", "dark")
+
+#: Colours used by widgets that mark things (errors, hints), per theme.
+ERROR_COLOR = {False: "#c0392b", True: "#ff7b72"}
+
+
+def dark_palette() -> QPalette:
+    """A calm dark palette for the Fusion style (contrast ≥ 4.5:1 for text)."""
+    p = QPalette()
+    window, base, alt = QColor(45, 45, 48), QColor(30, 30, 32), QColor(53, 53, 57)
+    text, disabled = QColor(230, 230, 230), QColor(128, 128, 128)
+    accent = QColor(86, 156, 214)
+    groups = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)
+    for group in groups:
+        p.setColor(group, QPalette.ColorRole.Window, window)
+        p.setColor(group, QPalette.ColorRole.WindowText, text)
+        p.setColor(group, QPalette.ColorRole.Base, base)
+        p.setColor(group, QPalette.ColorRole.AlternateBase, alt)
+        p.setColor(group, QPalette.ColorRole.ToolTipBase, QColor(60, 60, 64))
+        p.setColor(group, QPalette.ColorRole.ToolTipText, text)
+        p.setColor(group, QPalette.ColorRole.PlaceholderText, disabled)
+        p.setColor(group, QPalette.ColorRole.Text, text)
+        p.setColor(group, QPalette.ColorRole.Button, alt)
+        p.setColor(group, QPalette.ColorRole.ButtonText, text)
+        p.setColor(group, QPalette.ColorRole.BrightText, QColor(255, 90, 90))
+        p.setColor(group, QPalette.ColorRole.Link, accent)
+        p.setColor(group, QPalette.ColorRole.Highlight, accent)
+        p.setColor(group, QPalette.ColorRole.HighlightedText, QColor(0, 0, 0))
+        p.setColor(group, QPalette.ColorRole.Light, QColor(70, 70, 74))
+        p.setColor(group, QPalette.ColorRole.Midlight, QColor(62, 62, 66))
+        p.setColor(group, QPalette.ColorRole.Mid, QColor(40, 40, 42))
+        p.setColor(group, QPalette.ColorRole.Dark, QColor(25, 25, 27))
+        p.setColor(group, QPalette.ColorRole.Shadow, QColor(0, 0, 0))
+    g = QPalette.ColorGroup.Disabled
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(g, role, disabled)
+    p.setColor(g, QPalette.ColorRole.Window, window)
+    p.setColor(g, QPalette.ColorRole.Base, window)
+    p.setColor(g, QPalette.ColorRole.Button, alt)
+    p.setColor(g, QPalette.ColorRole.Highlight, QColor(80, 80, 80))
+    return p
+
+
+def light_palette() -> QPalette:
+    """The Fusion style's own light palette."""
+    style = QStyleFactory.create("Fusion")
+    return style.standardPalette() if style is not None else QPalette()
+
+
+def system_is_dark() -> bool:
+    """Whether the platform asks for a dark colour scheme."""
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def palette_is_dark(palette: QPalette) -> bool:
+    """Whether a palette's window colour is dark."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def normalize_mode(value: object) -> ThemeMode:
+    """A stored theme value, or ``"system"`` if it is not one of the known modes."""
+    return value if value in THEME_MODES else "system"  # type: ignore[return-value]
+
+
+class ThemeController(QObject):
+    """Applies the theme to the application and announces when dark/light flips.
+
+    Signals
+    -------
+    themeChanged(bool)
+        Emitted after the palette changed; True when the result is dark.
+    """
+
+    themeChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._mode: ThemeMode = normalize_mode(app_settings().value(KEY_THEME, "system"))
+        self._dark = False
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
+
+    @property
+    def mode(self) -> ThemeMode:
+        """The chosen mode: system, light or dark."""
+        return self._mode
+
+    @property
+    def dark(self) -> bool:
+        """Whether the applied theme is dark."""
+        return self._dark
+
+    def set_mode(self, mode: ThemeMode) -> None:
+        """Choose a mode, persist it, and apply it."""
+        self._mode = normalize_mode(mode)
+        app_settings().setValue(KEY_THEME, self._mode)
+        self.apply()
+
+    def apply(self) -> None:
+        """Apply the current mode to the running application."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")
+        dark = self._mode == "dark" or (self._mode == "system" and system_is_dark())
+        app.setPalette(dark_palette() if dark else light_palette())
+        self._dark = dark
+        self.themeChanged.emit(dark)
+
+    def _on_system_scheme(self, _scheme: Qt.ColorScheme) -> None:
+        if self._mode == "system":
+            self.apply()
