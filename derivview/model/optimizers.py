@@ -584,28 +584,35 @@ def _differentiable(fn: DifferentiableFunction, x: float) -> bool:
 
 
 def _singular_kind(fn: DifferentiableFunction, x: float) -> str:
-    """A few words on why f′(x) does not exist: from the ``kind`` hook, else one-sided slopes."""
+    """A few words on why f′(x) does not exist: the ``kind`` hook and one-sided slopes."""
+    kind = ""
     hook = getattr(fn, "kind", None)
     if hook is not None:
         try:
             kind = str(hook(x))
         except (ArithmeticError, ValueError, TypeError):
             kind = ""
-        if kind and kind != "smooth":
-            return f"a {kind}" if kind[0] not in "aeiou" else f"an {kind}"
+    if kind == "outside the domain":
+        return "f is undefined there"
     h = 1e-7 * max(1.0, abs(x))
     f0, fl, fr = _call(fn.f, x), _call(fn.f, x - h), _call(fn.f, x + h)
-    if None in (f0, fl, fr):
+    slopes = ""
+    if f0 is not None and fl is not None and fr is not None:
+        left, right = (f0 - fl) / h, (fr - f0) / h
+        if math.isfinite(left) and math.isfinite(right):
+            if not kind or kind == "smooth":
+                if max(abs(left), abs(right)) > 1e5:
+                    kind = "vertical tangent or a cusp"
+                elif abs(left - right) > 1e-3 * max(1.0, abs(left), abs(right)):
+                    kind = "corner"
+            if kind == "corner":
+                slopes = f": slope {_n(left, 3)} from the left, {_n(right, 3)} from the right"
+    elif not kind or kind == "smooth":
         return "f is undefined next to it"
-    assert f0 is not None and fl is not None and fr is not None
-    left, right = (f0 - fl) / h, (fr - f0) / h
-    if not (math.isfinite(left) and math.isfinite(right)):
-        return "f is not finite next to it"
-    if max(abs(left), abs(right)) > 1e5:
-        return "a vertical tangent or a cusp"
-    if abs(left - right) > 1e-3 * max(1.0, abs(left), abs(right)):
-        return f"a corner: slope {_n(left, 3)} from the left, {_n(right, 3)} from the right"
-    return "undefined there"
+    if not kind or kind == "smooth":
+        return "undefined there"
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"{article} {kind}{slopes}"
 
 
 def _stationary_kind(

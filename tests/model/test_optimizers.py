@@ -464,3 +464,68 @@ def test_iterates_carry_values_and_steps():
     for prev, it in zip(run.iterates, run.iterates[1:], strict=False):
         assert it.step == pytest.approx(it.x - prev.x, abs=0)
         assert it.d2f == 2.0
+
+
+# --- the adapter for calculus.CompiledFunction ----------------------------------------------
+
+
+class _FakePoint:
+    def __init__(self, x: float) -> None:
+        self.differentiable = x != 0
+        self.kind = "corner" if x == 0 else "smooth"
+
+
+class _FakeCompiled:
+    """The CompiledFunction interface for f = |x| + a·ln(x + 2) with numpy (NaN for x ≤ −2)."""
+
+    parameters = ("a",)
+
+    def f(self, x, params=None):
+        import numpy as np
+
+        a = (params or {}).get("a", 1.0)
+        x = np.asarray(x, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            return np.abs(x) + a * np.log(x + 2)
+
+    def df(self, x, params=None):
+        import numpy as np
+
+        a = (params or {}).get("a", 1.0)
+        x = np.asarray(x, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            return np.sign(x) + a / (x + 2)
+
+    def d2f(self, x, params=None):
+        import numpy as np
+
+        a = (params or {}).get("a", 1.0)
+        x = np.asarray(x, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            return -a / (x + 2) ** 2
+
+    def point(self, x0, params=None):
+        return _FakePoint(x0)
+
+
+def test_from_compiled_gives_floats_none_for_nan_and_hooks():
+    fake = ScalarFunction.from_compiled(_FakeCompiled(), {"a": 2.0})
+    assert fake.f(1.0) == pytest.approx(1 + 2 * math.log(3), abs=1e-15)
+    assert isinstance(fake.f(1.0), float)
+    assert fake.df(1.0) == pytest.approx(1 + 2 / 3, abs=1e-15)
+    assert fake.d2f(1.0) == pytest.approx(-2 / 9, abs=1e-15)
+    assert fake.f(-3.0) is None  # log of a negative: NaN → None
+    assert fake.d2f(-2.0) == -math.inf  # −2/0² overflows: kept as −inf
+    assert fake.f_many([1.0, -3.0]) == pytest.approx([1 + 2 * math.log(3), None])
+    assert fake.is_differentiable(0.0) is False and fake.is_differentiable(1.0) is True
+    assert fake.kind(0.0) == "corner"
+
+
+def test_runs_on_an_adapted_compiled_function():
+    # a = 0: f = |x|. From 0.5 with η = 0.25: 0.25, then exactly 0, where np.sign gives
+    # f′ = 0 — only the is_differentiable hook tells that this is a corner
+    fake = ScalarFunction.from_compiled(_FakeCompiled(), {"a": 0.0})
+    run = descend(fake, start=0.5, learning_rate=0.25)
+    assert [it.x for it in run.iterates] == [0.5, 0.25, 0.0]
+    assert run.status == "stalled" and run.outcome == "stalled_kink"
+    assert "(a corner: slope −1 from the left, 1 from the right)" in run.message
