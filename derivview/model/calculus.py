@@ -1,0 +1,317 @@
+"""f, f′ and f″: differentiated symbolically (in a budgeted worker), compiled to numpy.
+
+The pipeline is :func:`analyze`: parse (bounded by the parser's limits) → differentiate in
+a :class:`~derivview.model.symbolic_worker.SymbolicWorker` process (killed after ~2 s) →
+:func:`compile` with ``lambdify`` in this process (bounded by the size of the
+expressions). Changing a parameter's value re-evaluates; it never re-differentiates.
+
+Evaluation contract of :class:`CompiledFunction` (``f``, ``df``, ``d2f``): float64 in,
+float64 out, the shape of the input (a Python/numpy scalar gives a 0-d array), NaN outside
+the domain, at poles and wherever a value is not finite, never complex, never an
+exception for finite input.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy as sp
+from numpy.typing import ArrayLike, NDArray
+
+from derivview.model import functions
+from derivview.model.points import PointInfo, PointKind, Sites, SpecialPoints, analyze_point
+from derivview.model.points import special_points as _special_points
+from derivview.model.symbolic_worker import (
+    Cancelled,
+    ComplexityError,
+    SymbolicWorker,
+    default_worker,
+)
+
+if TYPE_CHECKING:
+    from derivview.model.expression import Expression
+
+__all__ = [
+    "Cancelled",
+    "CompiledFunction",
+    "ComplexityError",
+    "Derivatives",
+    "PointInfo",
+    "PointKind",
+    "SpecialPoints",
+    "SymbolicWorker",
+    "X",
+    "analyze",
+    "compile",
+    "differentiate",
+]
+
+X = sp.Symbol("x", real=True)
+"""The variable (equal to ``expression.X``: same name, same assumptions)."""
+
+MAX_NODES = 6000
+"""Largest f + f′ + f″ (in expression-tree nodes) compiled with ``lambdify``.
+
+Beyond a few thousand terms ``lambdify`` raises RecursionError inside ``compile`` (sympy
+#24673) and evaluation gets slow; such expressions are refused as too complex.
+"""
+
+
+def _heaviside(u: NDArray[np.float64], *_h0: object) -> NDArray[np.float64]:
+    # sympy prints Heaviside(u) as Heaviside(u, 1/2); the value at u = 0 must be NaN: no
+    # derivative exists there (one-sided derivatives are reported by ``point``).
+    return np.heaviside(u, np.nan)
+
+
+_MODULES: list[Any] = [{**functions.NUMPY_FUNCTIONS, "Heaviside": _heaviside}, "numpy"]
+
+
+# --------------------------------------------------------------------------------------
+# Differentiation (runs in the worker process)
+
+
+@dataclass(frozen=True)
+class Derivatives:
+    """f, f′ = d/dx f and f″ = d/dx f′, cleaned for numeric evaluation.
+
+    ``DiracDelta`` terms are dropped (they are zero away from a kink; kinks are reported
+    by :meth:`CompiledFunction.point`) and d/dx floor/ceil is 0. ``Heaviside`` stays: it
+    evaluates to NaN at 0, where the derivative does not exist.
+    """
+
+    expression: Expression
+    f: sp.Expr
+    df: sp.Expr
+    d2f: sp.Expr
+
+
+def _clean(expr: sp.Expr) -> sp.Expr:
+    """Drop DiracDelta (→ 0) and derivatives of floor/ceiling (→ 0)."""
+    repl: dict[sp.Basic, sp.Basic] = {}
+    for atom in expr.atoms(sp.DiracDelta, sp.Derivative):
+        if isinstance(atom, sp.DiracDelta) or isinstance(atom.expr, (sp.floor, sp.ceiling)):
+            repl[atom] = sp.S.Zero
+    return expr.xreplace(repl) if repl else expr
+
+
+def _node_count(expr: sp.Basic, limit: int) -> int:
+    """Tree size of ``expr``, counting at most ``limit + 1`` nodes."""
+    n = 0
+    for _ in sp.preorder_traversal(expr):
+        n += 1
+        if n > limit:
+            break
+    return n
+
+
+def differentiate(expression: Expression) -> Derivatives:
+    """f′ and f″ of a parsed expression (unbounded time: call it through a worker).
+
+    f″ is d/dx of f′ (faster than ``diff(f, x, 2)`` on products). No ``simplify``: its
+    cost is unpredictable and the derivatives sympy returns are already compact enough.
+    Raises :class:`ComplexityError` when the result is too large to compile.
+    """
+    f = expression.expr
+    df = _clean(sp.diff(f, X))
+    d2f = _clean(sp.diff(df, X))
+    budget = MAX_NODES
+    for e in (f, df, d2f):
+        budget -= _node_count(e, budget)
+        if budget < 0:
+            raise ComplexityError("the derivatives are too large to evaluate")
+    return Derivatives(expression, f, df, d2f)
+
+
+def warm_up() -> None:
+    """Import and exercise sympy's lazy parts once (the first diff/lambdify is slow)."""
+    f = X**3 * sp.sin(X) + functions.sigmoid(X) + sp.Abs(X - 1)
+    sp.diff(sp.diff(f, X), X)
+
+
+# --------------------------------------------------------------------------------------
+# Compilation and evaluation (in the caller's process)
+
+NumpyFunction = Callable[..., Any]
+
+
+def _lambdify(args: Sequence[sp.Symbol], expr: sp.Expr | list[sp.Expr]) -> NumpyFunction:
+    try:
+        return sp.lambdify(args, expr, modules=_MODULES, docstring_limit=0)  # type: ignore[no-any-return]
+    except RecursionError:
+        raise ComplexityError("the expression is too large to evaluate") from None
+    except Exception:
+        # Something lambdify cannot print: evaluate to NaN rather than fail.
+        return _nan_function
+
+
+def _nan_function(x: Any, *args: Any) -> float:
+    return float("nan")
+
+
+def _as_real(y: Any, shape: tuple[int, ...]) -> NDArray[np.float64]:
+    """Whatever a lambdified function returned, as a float64 array of ``shape``."""
+    try:
+        a = np.asarray(y)
+        if a.dtype.kind == "c":
+            a = np.where(a.imag == 0, a.real, np.nan)
+        a = np.asarray(a, dtype=np.float64)
+        if a.shape != shape:
+            a = np.broadcast_to(a, shape)
+        out = np.array(a, dtype=np.float64)  # a writable copy
+    except (TypeError, ValueError, OverflowError):
+        return np.full(shape, np.nan)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _call(fn: NumpyFunction, x: NDArray[np.float64], args: Sequence[float]) -> NDArray[np.float64]:
+    with np.errstate(all="ignore"):
+        try:
+            y = fn(x, *args)
+        except Exception:  # e.g. an exotic function numpy lacks: no value, no traceback
+            return np.full(x.shape, np.nan)
+        return _as_real(y, x.shape)
+
+
+class CompiledFunction:
+    """f, f′ and f″ compiled to vectorized float64 numpy functions.
+
+    ``f(x, params)``, ``df`` and ``d2f`` take an array (or a scalar: the result is then a
+    0-d array; ``float()`` it) and a mapping of parameter values (missing names default to
+    1.0, unknown names are ignored). Parameters are arguments of the compiled functions,
+    so changing one costs an evaluation, not a differentiation.
+    """
+
+    def __init__(self, derivatives: Derivatives) -> None:
+        self.derivatives = derivatives
+        self.expression = derivatives.expression
+        self.parameters: tuple[str, ...] = tuple(derivatives.expression.parameters)
+        self._symbols = [X, *(sp.Symbol(p, real=True) for p in self.parameters)]
+        self._f = _lambdify(self._symbols, derivatives.f)
+        self._df = _lambdify(self._symbols, derivatives.df)
+        self._d2f = _lambdify(self._symbols, derivatives.d2f)
+
+    # -- texts (computed on first use: they are not needed to draw) ----------------------
+    @functools.cached_property
+    def f_text(self) -> str:
+        """f in the expression language."""
+        return _to_text(self.derivatives.f)
+
+    @functools.cached_property
+    def df_text(self) -> str:
+        """f′ in the expression language (parses back)."""
+        return _to_text(self.derivatives.df)
+
+    @functools.cached_property
+    def d2f_text(self) -> str:
+        """f″ in the expression language (parses back)."""
+        return _to_text(self.derivatives.d2f)
+
+    # -- evaluation ------------------------------------------------------------------
+    def param_args(self, params: Mapping[str, float] | None = None) -> tuple[float, ...]:
+        """Parameter values in the compiled functions' order (default 1.0)."""
+        if not self.parameters:
+            return ()
+        p = params or {}
+        return tuple(float(p.get(name, 1.0)) for name in self.parameters)
+
+    def f(self, x: ArrayLike, params: Mapping[str, float] | None = None) -> NDArray[np.float64]:
+        """f at ``x`` (NaN where undefined or not finite)."""
+        return _call(self._f, np.asarray(x, dtype=np.float64), self.param_args(params))
+
+    def df(self, x: ArrayLike, params: Mapping[str, float] | None = None) -> NDArray[np.float64]:
+        """f′ at ``x`` (NaN where undefined; NaN at kinks where sympy says Heaviside(0))."""
+        return _call(self._df, np.asarray(x, dtype=np.float64), self.param_args(params))
+
+    def d2f(self, x: ArrayLike, params: Mapping[str, float] | None = None) -> NDArray[np.float64]:
+        """f″ at ``x`` (NaN where undefined)."""
+        return _call(self._d2f, np.asarray(x, dtype=np.float64), self.param_args(params))
+
+    # -- points ----------------------------------------------------------------------
+    @functools.cached_property
+    def _sites(self) -> Sites:
+        # Compiled on first use: drawing f does not need it.
+        d = self.derivatives
+        return Sites([d.f, d.df], X, self._symbols, _lambdify)
+
+    def _evaluators(self, args: Sequence[float]) -> _Evaluators:
+        return _Evaluators(self, tuple(args))
+
+    def point(self, x0: float, params: Mapping[str, float] | None = None) -> PointInfo:
+        """Everything about f at ``x0``: values, one-sided derivatives, kind and a reason."""
+        return analyze_point(self._evaluators(self.param_args(params)), float(x0))
+
+    def special_points(
+        self, a: float, b: float, params: Mapping[str, float] | None = None
+    ) -> SpecialPoints:
+        """Critical, inflection and non-differentiable points in [a, b] (see points.py)."""
+        return _special_points(self._evaluators(self.param_args(params)), float(a), float(b))
+
+    def nondifferentiable_points(
+        self, a: float, b: float, params: Mapping[str, float] | None = None
+    ) -> list[float]:
+        """Every x in [a, b] where f′ does not exist (poles and jumps included)."""
+        ev = self._evaluators(self.param_args(params))
+        return _special_points(
+            ev, float(a), float(b), only_nondifferentiable=True
+        ).nondifferentiable
+
+    def __repr__(self) -> str:
+        return f"CompiledFunction({self.expression.text!r})"
+
+
+class _Evaluators:
+    """f, f′, f″ and the structural sites at fixed parameter values (for points.py)."""
+
+    __slots__ = ("_cf", "args", "sites")
+
+    def __init__(self, cf: CompiledFunction, args: tuple[float, ...]) -> None:
+        self._cf = cf
+        self.args = args
+        self.sites = cf._sites
+
+    def f(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return _call(self._cf._f, x, self.args)
+
+    def df(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return _call(self._cf._df, x, self.args)
+
+    def d2f(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return _call(self._cf._d2f, x, self.args)
+
+    def fdd(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """f, f′, f″ stacked: shape (3, *x.shape)."""
+        return np.stack([self.f(x), self.df(x), self.d2f(x)])
+
+
+def _to_text(expr: sp.Expr) -> str:
+    from derivview.model.expression import to_text
+
+    return to_text(expr)
+
+
+def compile(derivatives: Derivatives) -> CompiledFunction:
+    """Compile f, f′, f″ to numpy (raises ComplexityError for oversized expressions)."""
+    return CompiledFunction(derivatives)
+
+
+def analyze(
+    text: str, worker: SymbolicWorker | None = None, timeout: float | None = None
+) -> CompiledFunction:
+    """Parse ``text``, differentiate it in the worker (budget ``timeout`` s), compile.
+
+    The one call the command line and the GUI's background thread use. Raises
+    ``ExpressionError`` (invalid text) or :class:`ComplexityError` (over budget). With
+    ``worker=None`` a shared process-wide worker is used (started on first use).
+    """
+    from derivview.model.expression import parse
+
+    w = default_worker() if worker is None else worker
+    w.start()  # boots in parallel with the parse when it is not running yet
+    expression = parse(text)
+    derivatives = w.differentiate(expression, timeout=timeout)
+    return compile(derivatives)

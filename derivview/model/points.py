@@ -1,0 +1,718 @@
+"""What f does at a point, and where its special points are.
+
+Where f′ exists, its value comes from the compiled symbolic f′ (exact to the last digit).
+Where it may not, the answer is decided from the *structure* of f — the arguments of
+``abs``, ``sign``, ``relu``, ``floor``, ``max``, ``cbrt``, fractional powers, denominators,
+``log``, ``tan``, ``asin``, … ("sites") — combined with numerics:
+
+* x0 is *at* a site when the site's argument is zero (or an integer, for floor/ceil)
+  within a few units in the last place of x0, judged by the Newton distance |u|/|u′|.
+  So |x| at x0 = 1e-12 (or 1e-300) is smooth with slope 1, never "near a kink".
+* At a site, each side is examined on its own smooth branch: f, f′, f″ are evaluated at
+  x0 ± h for h = 1e-3·s·2^-k (k = 0..26, s = max(1, |x0|)), keeping only the h closer
+  than any other site (the sign pattern of every site argument must not change), and
+  the one-sided limits are extrapolated (Richardson; Aitken for fractional powers;
+  divergence detection for infinite slopes). A limit is rounded to 12 significant
+  digits, and below 1e-12 of the samples' size it is 0.
+
+Special points (``special_points``) are found on a dense grid offset by an irrational
+fraction of a cell (so "nice" points such as 0 are never sample points), refined by
+vectorized bisection to full float precision, snapped to a short decimal (at most 8
+significant digits) when one lies within a few ulps, and checked with the point analysis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import sympy as sp
+from numpy.typing import NDArray
+
+from derivview.model import functions
+
+FloatArray = NDArray[np.float64]
+
+PointKind = Literal[
+    "smooth",
+    "corner",
+    "cusp",
+    "vertical tangent",
+    "jump",
+    "pole",
+    "outside the domain",
+    "endpoint",
+]
+"""``endpoint``: x0 is an edge of f's domain (f is defined on one side only), e.g. sqrt at 0."""
+
+
+@dataclass(frozen=True)
+class PointInfo:
+    """f at one point. Values are floats, or None where undefined or not finite."""
+
+    x: float
+    f: float | None
+    df: float | None
+    d2f: float | None
+    differentiable: bool
+    left_df: float | None  # None where infinite or undefined
+    right_df: float | None
+    subgradient: tuple[float, float] | None  # convex corner only
+    tangent: tuple[float, float] | None  # (slope, intercept)
+    kind: PointKind
+    reason: str  # one sentence for people
+
+
+@dataclass(frozen=True)
+class SpecialPoints:
+    """Sorted x values in [a, b], each within 1e-9 of the truth.
+
+    ``critical``: f′ = 0 where f′ exists (isolated zeros only: where f′ = 0 on a whole
+    interval, as on relu's flat part, nothing is listed). ``inflection``: f′ exists and f″
+    changes sign (x^4 at 0 is not one; x|x| at 0 is; cbrt at 0 is listed as
+    non-differentiable only). ``nondifferentiable``: every x where f′ does not exist and f
+    is defined on at least one side (corners, cusps, vertical tangents, jumps, poles, the
+    edges of the domain such as sqrt at 0); points inside an interval where f is undefined
+    are not listed.
+    """
+
+    critical: list[float]
+    inflection: list[float]
+    nondifferentiable: list[float]
+
+
+# --------------------------------------------------------------------------------------
+# Sites: where f′ may fail to exist, read off the expression tree
+
+_ZERO_ARG = (sp.Abs, sp.sign, sp.Heaviside, functions.relu, functions.cbrt, sp.log)
+MAX_SITES = 48
+
+
+def _clean(expr: sp.Expr) -> sp.Expr:
+    repl = {
+        a: sp.S.Zero
+        for a in expr.atoms(sp.DiracDelta, sp.Derivative)
+        if isinstance(a, sp.DiracDelta) or isinstance(a.expr, (sp.floor, sp.ceiling))
+    }
+    return expr.xreplace(repl) if repl else expr
+
+
+def collect_sites(exprs: Sequence[sp.Expr], x: sp.Symbol) -> list[tuple[bool, sp.Expr]]:
+    """(is_integer_site, u) pairs: f′ may not exist where u = 0 (or u ∈ ℤ)."""
+    out: list[tuple[bool, sp.Expr]] = []
+    seen: set[tuple[bool, sp.Expr]] = set()
+
+    def add(integer: bool, u: sp.Expr) -> None:
+        if len(out) >= MAX_SITES or x not in u.free_symbols:
+            return
+        key = (integer, u)
+        if key not in seen and (integer, -u) not in seen:
+            seen.add(key)
+            out.append(key)
+
+    for e in exprs:
+        for node in sp.preorder_traversal(e):
+            if isinstance(node, _ZERO_ARG):
+                add(False, node.args[0])
+            elif isinstance(node, (sp.floor, sp.ceiling)):
+                add(True, node.args[0])
+            elif isinstance(node, (sp.Max, sp.Min)):
+                args = [a for a in node.args]
+                for i in range(len(args)):
+                    for j in range(i + 1, len(args)):
+                        add(False, args[i] - args[j])
+            elif isinstance(node, sp.Pow):
+                base, exp = node.args
+                if not (exp.is_Integer and exp >= 0):  # 1/u, u^(1/2), u^a, x^x
+                    add(False, base)
+            elif isinstance(node, (sp.tan, sp.sec)):
+                add(False, sp.cos(node.args[0]))
+            elif isinstance(node, (sp.cot, sp.csc)):
+                add(False, sp.sin(node.args[0]))
+            elif isinstance(node, (sp.asin, sp.acos)):
+                add(False, node.args[0] - 1)
+                add(False, node.args[0] + 1)
+    return out
+
+
+class Sites:
+    """The sites of f (and f′), compiled into one numpy function of (x, *params)."""
+
+    def __init__(
+        self,
+        exprs: Sequence[sp.Expr],
+        x: sp.Symbol,
+        symbols: Sequence[sp.Symbol],
+        lambdify: Callable[[Sequence[sp.Symbol], Any], Callable[..., Any]],
+    ) -> None:
+        found = collect_sites(exprs, x)
+        self.n = len(found)
+        self.is_int = np.array([i for i, _ in found], dtype=bool)
+        self.exprs = [u for _, u in found]
+        self._fn = None
+        if self.n:
+            derivs = [_clean(sp.diff(u, x)) for u in self.exprs]
+            self._fn = lambdify(symbols, [*self.exprs, *derivs])
+
+    def eval(self, x: FloatArray, args: Sequence[float]) -> tuple[FloatArray, FloatArray]:
+        """u and u′ of every site at the points ``x`` (1-D): two arrays (n, len(x))."""
+        if not self.n or self._fn is None:
+            empty = np.empty((0, x.size))
+            return empty, empty
+        with np.errstate(all="ignore"):
+            try:
+                vals = self._fn(x, *args)
+                out = np.empty((2 * self.n, x.size))
+                for i, v in enumerate(vals):
+                    a = np.asarray(v)
+                    if a.dtype.kind == "c":
+                        a = np.where(a.imag == 0, a.real, np.nan)
+                    out[i] = np.broadcast_to(np.asarray(a, dtype=np.float64), x.shape)
+            except Exception:
+                out = np.full((2 * self.n, x.size), np.nan)
+        return out[: self.n], out[self.n :]
+
+    def gap(self, u: FloatArray) -> FloatArray:
+        """Distance of u from its critical value: u itself, or u − round(u) for floor/ceil."""
+        if not self.is_int.any():
+            return u
+        return np.where(self.is_int[:, None], u - np.round(u), u)
+
+    def states(self, u: FloatArray) -> FloatArray:
+        """Which branch each site is on: sign(u), or floor(u); NaN u → inf."""
+        with np.errstate(all="ignore"):
+            s = np.where(self.is_int[:, None], np.floor(u), np.sign(u))
+        return np.where(np.isnan(s), np.inf, s)
+
+    def at(self, x0: float, args: Sequence[float]) -> bool:
+        """Whether x0 is (within a few ulps, by Newton distance) at a site."""
+        if not self.n:
+            return False
+        u, du = self.eval(np.array([x0]), args)
+        g = np.abs(self.gap(u[:, 0]))
+        with np.errstate(all="ignore"):
+            hit = (g == 0) | (g <= 4.0 * np.spacing(abs(x0)) * np.abs(du[:, 0]))
+        return bool(np.any(hit))
+
+
+class Evaluators(Protocol):
+    """f, f′, f″ (vectorized float64, NaN where undefined) and the sites, at fixed params."""
+
+    args: tuple[float, ...]
+    sites: Sites
+
+    def f(self, x: FloatArray) -> FloatArray: ...
+    def df(self, x: FloatArray) -> FloatArray: ...
+    def d2f(self, x: FloatArray) -> FloatArray: ...
+
+
+# --------------------------------------------------------------------------------------
+# One-sided limits
+
+_K = 27
+_STEPS = 1e-3 * 2.0 ** -np.arange(_K)  # h, from 1e-3 down to 1.5e-11 (times the scale)
+
+
+@dataclass(frozen=True)
+class _Limit:
+    status: Literal["finite", "inf", "undefined"]
+    value: float  # the limit (finite), its sign (inf), NaN (undefined)
+
+
+_UNDEFINED = _Limit("undefined", math.nan)
+
+
+def _tidy(v: float, scale: float) -> float:
+    """An extrapolated value without its noise digits: 12 significant digits, tiny → 0."""
+    if abs(v) <= 1e-12 * scale:
+        return 0.0
+    return float(f"{v:.12g}") + 0.0
+
+
+def _richardson(p: FloatArray) -> FloatArray:
+    """Extrapolations to h = 0 from windows of 5 samples (h halving): one per window."""
+    w = np.lib.stride_tricks.sliding_window_view(p, 5).copy()
+    for m in range(1, 5):
+        w = w[:, 1:] + (w[:, 1:] - w[:, :-1]) / (2.0**m - 1.0)
+    return w[:, 0]
+
+
+def _limit(p: FloatArray) -> _Limit:
+    """The limit of samples p(h_k), h_k halving (ordered from large h to small h)."""
+    if p.size < 3:
+        return _UNDEFINED
+    finite = np.isfinite(p)
+    if not finite[-1]:
+        return _UNDEFINED
+    # keep the trailing run of finite samples
+    bad = np.flatnonzero(~finite)
+    if bad.size:
+        p = p[bad[-1] + 1 :]
+    if p.size < 6:
+        return _UNDEFINED
+    scale = float(np.max(np.abs(p)))
+    if p.size >= 7:
+        e = _richardson(p)
+        with np.errstate(all="ignore"):
+            tol = 1e-10 * np.maximum(np.abs(e[:-1]), np.abs(e[1:])) + 1e-14 * scale
+            ok = np.abs(np.diff(e)) <= tol
+        for j in range(ok.size - 1):
+            if ok[j] and ok[j + 1]:
+                return _Limit("finite", _tidy(float(e[j + 1]), scale))
+    q = p[-10:]
+    d = np.diff(q)
+    with np.errstate(all="ignore"):
+        if np.all(d != 0):
+            r = d[1:] / d[:-1]
+            if np.all((r > 0) & (r < 0.98)) and np.ptp(r) < 0.05:
+                rr = float(r[-1])
+                value = float(q[-1] + d[-1] * rr / (1.0 - rr))
+                return _Limit("finite", _tidy(value, scale))
+        a = np.abs(q)
+        if np.all(np.diff(a) > 0) and abs(d[-1]) >= 0.5 * abs(d[0]):
+            return _Limit("inf", float(np.sign(q[-1])))
+    return _UNDEFINED
+
+
+@dataclass(frozen=True)
+class _Side:
+    f: _Limit
+    df: _Limit
+    d2f: _Limit
+
+
+def _sides(ev: Evaluators, x0: float) -> tuple[_Side, _Side]:
+    """One-sided limits of f, f′, f″ at x0 (left, right), each on its own branch."""
+    hs = _STEPS * max(1.0, abs(x0))
+    xs = np.concatenate([x0 - hs, x0 + hs])
+    f, df, d2f = ev.f(xs), ev.df(xs), ev.d2f(xs)
+    u, _ = ev.sites.eval(xs, ev.args)
+    states = ev.sites.states(u)
+    out = []
+    for side in (slice(0, _K), slice(_K, 2 * _K)):
+        st = states[:, side]
+        same = np.all(st == st[:, -1:], axis=0)
+        breaks = np.flatnonzero(~same)
+        t0 = int(breaks[-1]) + 1 if breaks.size else 0
+        tail = slice(side.start + t0, side.stop)
+        out.append(_Side(_limit(f[tail]), _limit(df[tail]), _limit(d2f[tail])))
+    return out[0], out[1]
+
+
+# --------------------------------------------------------------------------------------
+# Classification of a point
+
+
+def _fmt(v: float) -> str:
+    s = f"{v:.6g}"
+    return "0" if s in ("-0", "0") else s.replace("-", "−")
+
+
+def _inf_word(sign: float) -> str:
+    return "+∞" if sign > 0 else "−∞"
+
+
+def _scalar(fn: Callable[[FloatArray], FloatArray], x0: float) -> float | None:
+    v = float(fn(np.array([x0]))[0])
+    return v if math.isfinite(v) else None
+
+
+def _close(a: float, b: float, rtol: float = 1e-9) -> bool:
+    return abs(a - b) <= rtol * max(1.0, abs(a), abs(b))
+
+
+def analyze_point(ev: Evaluators, x0: float, forced: bool = False) -> PointInfo:
+    """Classify f at x0 (``forced``: examine both sides even if x0 is at no site)."""
+    if not math.isfinite(x0):
+        return PointInfo(
+            x0, None, None, None, False, None, None, None, None,
+            "outside the domain", f"x = {x0} is not a finite number.",
+        )  # fmt: skip
+    xa = np.array([x0])
+    fx_ = float(ev.f(xa)[0])
+    fx = fx_ if math.isfinite(fx_) else None
+    dfx = _scalar(ev.df, x0)
+    at = forced or ev.sites.at(x0, ev.args)
+    if not at and fx is not None and dfx is not None:
+        d2fx = _scalar(ev.d2f, x0)
+        return PointInfo(
+            x0, fx, dfx, d2fx, True, dfx, dfx, None, (dfx, fx - dfx * x0), "smooth",
+            f"f is differentiable at x = {_fmt(x0)}: the slope is {_fmt(dfx)}.",
+        )  # fmt: skip
+    if not at and math.isnan(fx_):
+        return PointInfo(
+            x0, None, None, None, False, None, None, None, None, "outside the domain",
+            f"f is not defined at x = {_fmt(x0)}: it lies outside f's domain.",
+        )  # fmt: skip
+    return _classify(ev, x0, fx, dfx)
+
+
+def _nondiff(
+    x0: float,
+    fx: float | None,
+    kind: PointKind,
+    reason: str,
+    left: float | None = None,
+    right: float | None = None,
+    subgradient: tuple[float, float] | None = None,
+) -> PointInfo:
+    return PointInfo(x0, fx, None, None, False, left, right, subgradient, None, kind, reason)
+
+
+def _classify(ev: Evaluators, x0: float, fx: float | None, dfx: float | None) -> PointInfo:
+    left, right = _sides(ev, x0)
+    at = f"x = {_fmt(x0)}"
+    no = f"No derivative at {at}"
+    lf, rf = left.f, right.f
+    if lf.status == "undefined" and rf.status == "undefined":
+        if fx is None:
+            return _nondiff(x0, None, "outside the domain", f"f is not defined at {at}.")
+        return _nondiff(
+            x0, fx, "outside the domain", f"{no}: it is an isolated point of f's domain."
+        )
+    if lf.status == "inf" or rf.status == "inf":
+        parts = []
+        for name, lim in (("left", lf), ("right", rf)):
+            if lim.status == "inf":
+                parts.append(f"to {_inf_word(lim.value)} from the {name}")
+            elif lim.status == "undefined":
+                parts.append(f"is undefined to the {name}")
+        text = " and ".join(parts)
+        if text.startswith("to"):
+            text = "tends " + text
+        return _nondiff(x0, None, "pole", f"{no}: f has a pole there (it {text}).")
+    if fx is None:
+        lims = [lim.value for lim in (lf, rf) if lim.status == "finite"]
+        hint = (
+            f" (its limit there is {_fmt(lims[0])})"
+            if lims and all(_close(v, lims[0]) for v in lims) and len(lims) == 2
+            else ""
+        )
+        return _nondiff(x0, None, "outside the domain", f"f is not defined at {at}{hint}.")
+
+    def cont(side: _Side) -> bool:
+        return side.f.status == "finite" and _close(side.f.value, fx)
+
+    def slope(side: _Side) -> float | None:
+        return side.df.value if cont(side) and side.df.status == "finite" else None
+
+    lcont, rcont = cont(left), cont(right)
+    ldf, rdf = slope(left), slope(right)
+
+    # An edge of the domain: defined on one side only.
+    if lf.status == "undefined" or rf.status == "undefined":
+        inside, name, other = (right, "right", "left") if lf.status == "undefined" else (
+            left, "left", "right")  # fmt: skip
+        if not cont(inside):
+            what = "f jumps there"
+        elif inside.df.status == "finite":
+            what = f"the slope from the {name} is {_fmt(inside.df.value)}"
+        elif inside.df.status == "inf":
+            what = f"the slope from the {name} tends to {_inf_word(inside.df.value)}"
+        else:
+            what = f"the slope from the {name} has no limit"
+        return _nondiff(
+            x0, fx, "endpoint",
+            f"{no}: it is an edge of f's domain (f is undefined to the {other}); {what}.",
+            ldf, rdf,
+        )  # fmt: skip
+
+    if not (lcont and rcont):
+        return _nondiff(
+            x0, fx, "jump",
+            f"{no}: f jumps there (it tends to {_fmt(lf.value)} from the left and to "
+            f"{_fmt(rf.value)} from the right; f({_fmt(x0)}) = {_fmt(fx)}).",
+            ldf, rdf,
+        )  # fmt: skip
+
+    ld, rd = left.df, right.df
+    if ld.status == "finite" and rd.status == "finite":
+        lo, hi = ld.value, rd.value
+        if _close(lo, hi):
+            mean = 0.5 * (lo + hi)
+            df = dfx if dfx is not None and _close(dfx, mean) else mean
+            d2f = _second(left, right, _scalar(ev.d2f, x0))
+            return PointInfo(
+                x0, fx, df, d2f, True, lo, hi, None, (df, fx - df * x0), "smooth",
+                f"f is differentiable at {at}: the slope is {_fmt(df)}.",
+            )  # fmt: skip
+        sub = (lo, hi) if lo < hi else None
+        return _nondiff(
+            x0, fx, "corner",
+            f"{no}: a corner — slope {_fmt(lo)} from the left, {_fmt(hi)} from the right.",
+            lo, hi, sub,
+        )  # fmt: skip
+    if ld.status == "inf" and rd.status == "inf":
+        if ld.value == rd.value:
+            return _nondiff(
+                x0, fx, "vertical tangent",
+                f"{no}: a vertical tangent (the slope tends to {_inf_word(ld.value)} "
+                "from both sides).",
+            )  # fmt: skip
+        return _nondiff(
+            x0, fx, "cusp",
+            f"{no}: a cusp — the slope tends to {_inf_word(ld.value)} from the left and "
+            f"{_inf_word(rd.value)} from the right.",
+        )  # fmt: skip
+
+    def words(lim: _Limit) -> str:
+        if lim.status == "finite":
+            return f"is {_fmt(lim.value)}"
+        if lim.status == "inf":
+            return f"tends to {_inf_word(lim.value)}"
+        return "has no limit"
+
+    kind: PointKind = "cusp" if "inf" in (ld.status, rd.status) else "corner"
+    return _nondiff(
+        x0, fx, kind,
+        f"{no}: the slope {words(ld)} from the left and {words(rd)} from the right.",
+        ldf, rdf,
+    )  # fmt: skip
+
+
+def _second(left: _Side, right: _Side, d2fx: float | None) -> float | None:
+    """f″ at a differentiable site: only when both one-sided limits agree."""
+    a, b = left.d2f, right.d2f
+    if a.status != "finite" or b.status != "finite" or not _close(a.value, b.value, 1e-8):
+        return None
+    mean = 0.5 * (a.value + b.value)
+    return d2fx if d2fx is not None and _close(d2fx, mean, 1e-8) else mean
+
+
+# --------------------------------------------------------------------------------------
+# Special points
+
+_PHI = 0.3819660112501051  # (3 − √5)/2: grid offset, so no sample falls on a nice number
+_GRID = 4096
+_MAX_VERIFY = 600
+
+
+def _bisect(
+    state: Callable[[FloatArray], FloatArray],
+    lo: FloatArray,
+    hi: FloatArray,
+    s_lo: FloatArray,
+    iters: int = 100,
+) -> tuple[FloatArray, FloatArray]:
+    """Shrink brackets [lo, hi] with state(lo) == s_lo != state(hi) to adjacent floats."""
+    lo, hi = lo.copy(), hi.copy()
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        live = (mid > lo) & (mid < hi)
+        if not live.any():
+            break
+        left = state(mid) == s_lo
+        lo = np.where(live & left, mid, lo)
+        hi = np.where(live & ~left, mid, hi)
+    return lo, hi
+
+
+def _changes(
+    state: Callable[[FloatArray], FloatArray], lo: FloatArray, hi: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Every change of state inside the brackets (several per bracket if need be)."""
+    los, his = [], []
+    s_hi_goal = state(hi)
+    for _ in range(16):
+        if lo.size == 0:
+            break
+        s_lo = state(lo)
+        a, b = _bisect(state, lo, hi, s_lo)
+        los.append(a)
+        his.append(b)
+        more = state(b) != s_hi_goal
+        lo, hi, s_hi_goal = b[more], hi[more], s_hi_goal[more]
+    if not los:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(los), np.concatenate(his)
+
+
+def _snap(r: float, span_scale: float) -> float:
+    """r, or the shortest decimal (≤ 8 significant digits) within a few ulps of it."""
+    tol = max(16.0 * float(np.spacing(abs(r))), 1e-15 * span_scale)
+    if abs(r) <= tol:
+        return 0.0
+    mag = math.floor(math.log10(abs(r)))
+    for digits in range(0, 8):
+        v = round(r, digits - mag)
+        if abs(v - r) <= tol:
+            return float(v) + 0.0
+    return r
+
+
+def _sign_brackets(
+    v: FloatArray, finite_ok: FloatArray
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Indices i of sign changes v[i] → v[i+1] (both finite, non-zero), and of isolated zeros."""
+    s = np.sign(v)
+    ok = finite_ok[:-1] & finite_ok[1:]
+    cross = np.flatnonzero(ok & (s[:-1] * s[1:] < 0))
+    z = np.flatnonzero(s == 0)
+    iso = z[(z > 0) & (z < v.size - 1)]
+    if iso.size:
+        iso = iso[(s[iso - 1] != 0) & (s[iso + 1] != 0) & finite_ok[iso - 1] & finite_ok[iso + 1]]
+    return cross, iso
+
+
+def special_points(
+    ev: Evaluators, a: float, b: float, only_nondifferentiable: bool = False, n: int = _GRID
+) -> SpecialPoints:
+    """Critical, inflection and non-differentiable points of f in [a, b] (see SpecialPoints)."""
+    if not (math.isfinite(a) and math.isfinite(b) and a < b):
+        return SpecialPoints([], [], [])
+    span_scale = max(1.0, abs(a), abs(b))
+    cell = (b - a) / n
+    xs = a + (np.arange(-1, n + 1) + _PHI) * cell
+    edge = 1e-12 * span_scale
+
+    def inside(r: float) -> bool:
+        return a - edge <= r <= b + edge
+
+    def clip(r: float) -> float:
+        return min(max(r, a), b)
+
+    sites = ev.sites
+    # -- non-differentiable: changes of branch, touching zeros, edges of the domain ------
+    cands: list[float] = []
+    u, du = sites.eval(xs, ev.args)
+    if sites.n:
+        st = sites.states(u)
+        idx_site, idx_x = np.nonzero(st[:, :-1] != st[:, 1:])
+        if idx_site.size:
+
+            def site_state(x: FloatArray) -> FloatArray:
+                uu, _ = sites.eval(x, ev.args)
+                return sites.states(uu)[idx_site, np.arange(x.size)]
+
+            lo, hi = _bisect(site_state, xs[idx_x], xs[idx_x + 1], st[idx_site, idx_x])
+            cands.extend(0.5 * (lo + hi))
+            # several floor steps in one cell: look again between each change and the cell end
+            ends = xs[idx_x + 1]
+            again = np.flatnonzero(site_state(hi) != st[idx_site, idx_x + 1])
+            for k in again.tolist():
+                row = int(idx_site[k])
+
+                def one(x: FloatArray, row: int = row) -> FloatArray:
+                    uu, _ = sites.eval(x, ev.args)
+                    return sites.states(uu)[row]
+
+                l2, h2 = _changes(one, hi[[k]], ends[[k]])
+                cands.extend(0.5 * (l2 + h2))
+        # touching zeros: |u| has a tiny local minimum without a sign change
+        g = np.abs(sites.gap(u))
+        with np.errstate(invalid="ignore"):
+            mins = (g[:, 1:-1] <= g[:, :-2]) & (g[:, 1:-1] <= g[:, 2:]) & (~sites.is_int[:, None])
+            dsign = np.sign(du)
+            flip = dsign[:, :-2] * dsign[:, 2:] < 0
+        rows, cols = np.nonzero(mins & flip)
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+
+            def dstate(x: FloatArray, row: int = row) -> FloatArray:
+                _, dd = sites.eval(x, ev.args)
+                return np.sign(dd[row])
+
+            lo, hi = _bisect(dstate, xs[[col]], xs[[col + 2]], dsign[row, [col]])
+            r = float(0.5 * (lo[0] + hi[0]))
+            ur, _ = sites.eval(np.array([r]), ev.args)
+            if abs(ur[row, 0]) <= 1e-8 * max(g[row, col], g[row, col + 2]):
+                cands.append(r)
+    # edges of the domain of f and of f′ (a catch-all behind the sites)
+    fv, dv, d2v = ev.f(xs), ev.df(xs), ev.d2f(xs)
+    for arr, fn in ((fv, ev.f), (dv, ev.df)):
+        fin = np.isfinite(arr)
+        j = np.flatnonzero(fin[:-1] != fin[1:])
+        if j.size:
+
+            def fstate(x: FloatArray, fn: Callable[[FloatArray], FloatArray] = fn) -> FloatArray:
+                return np.isfinite(fn(x)).astype(np.float64)
+
+            lo, hi = _bisect(fstate, xs[j], xs[j + 1], fin[j].astype(np.float64))
+            cands.extend(0.5 * (lo + hi))
+
+    nondiff: list[float] = []
+    for r in _dedupe([_snap(float(c), span_scale) for c in cands if inside(float(c))]):
+        if len(nondiff) >= _MAX_VERIFY:
+            break
+        info = analyze_point(ev, clip(r), forced=True)
+        # inside an interval where f is undefined nothing is listed; its edges are
+        if not info.differentiable and (info.f is not None or _defined_near(ev, clip(r))):
+            nondiff.append(clip(r))
+    if only_nondifferentiable:
+        return SpecialPoints([], [], nondiff)
+
+    # -- critical points: f′ changes sign continuously, or touches 0 ---------------------
+    critical: list[float] = []
+    finite_d = np.isfinite(dv)
+    cross, iso = _sign_brackets(dv, finite_d)
+    critical.extend(float(xs[i]) for i in iso)
+    if cross.size:
+        lo, hi = _bisect(lambda x: (ev.df(x) >= 0).astype(np.float64), xs[cross],
+                         xs[cross + 1], (dv[cross] >= 0).astype(np.float64))  # fmt: skip
+        dlo, dhi = np.abs(ev.df(lo)), np.abs(ev.df(hi))
+        start = np.maximum(np.abs(dv[cross]), np.abs(dv[cross + 1]))
+        good = (dlo <= 1e-6 * start) & (dhi <= 1e-6 * start)
+        critical.extend(np.where(dlo <= dhi, lo, hi)[good].tolist())
+
+    # -- inflection points: f″ changes sign where f′ exists ----------------------------
+    inflection: list[float] = []
+    finite_d2 = np.isfinite(d2v)
+    cross2, iso2 = _sign_brackets(d2v, finite_d2)
+    inflection.extend(float(xs[i]) for i in iso2)
+    if cross2.size:
+        lo, hi = _bisect(lambda x: (ev.d2f(x) >= 0).astype(np.float64), xs[cross2],
+                         xs[cross2 + 1], (d2v[cross2] >= 0).astype(np.float64))  # fmt: skip
+        d2lo, d2hi = np.abs(ev.d2f(lo)), np.abs(ev.d2f(hi))
+        start = np.maximum(np.abs(d2v[cross2]), np.abs(d2v[cross2 + 1]))
+        cont = (d2lo <= 1e-6 * start) & (d2hi <= 1e-6 * start)
+        roots = np.where(d2lo <= d2hi, lo, hi)
+        dstart = np.maximum(np.abs(dv[cross2]), np.abs(dv[cross2 + 1]))
+        for r, c, ds in zip(roots.tolist(), cont.tolist(), dstart.tolist(), strict=True):
+            if not inside(r):
+                continue
+            if c:
+                inflection.append(r)
+            else:  # f″ jumps (x|x| at 0) or blows up (1/x, cbrt): inflection if f′ exists
+                info = analyze_point(ev, _snap(r, span_scale), forced=True)
+                if info.differentiable:
+                    inflection.append(r)
+                else:
+                    continue
+            # f′ touching 0 where f″ changes sign (x³ at 0) is a critical point too
+            fd = _scalar(ev.df, r)
+            if fd is not None and abs(fd) <= 1e-9 * ds:
+                info = analyze_point(ev, _snap(r, span_scale), forced=True)
+                if info.differentiable:
+                    critical.append(r)
+
+    nd = np.array(nondiff)
+    crit = [r for r in _dedupe([_snap(c, span_scale) for c in critical if inside(c)])]
+    infl = [r for r in _dedupe([_snap(c, span_scale) for c in inflection if inside(c)])]
+    return SpecialPoints(
+        [clip(r) for r in crit if not _near(nd, r, span_scale)],
+        [clip(r) for r in infl if not _near(nd, r, span_scale)],
+        nondiff,
+    )
+
+
+def _defined_near(ev: Evaluators, r: float) -> bool:
+    h = 1e-9 * max(1.0, abs(r))
+    return bool(np.isfinite(ev.f(np.array([r - h, r + h]))).any())
+
+
+def _near(points: FloatArray, r: float, scale: float) -> bool:
+    return bool(points.size and np.min(np.abs(points - r)) <= 1e-10 * scale)
+
+
+def _dedupe(values: list[float]) -> list[float]:
+    """Sorted, with values closer than 1e-10 (relative) merged (the rounder one kept)."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and abs(v - out[-1]) <= 1e-10 * max(1.0, abs(v)):
+            if len(repr(v)) < len(repr(out[-1])):
+                out[-1] = v
+            continue
+        out.append(v)
+    return out

@@ -1,0 +1,247 @@
+"""A persistent worker *process* that differentiates within a time budget.
+
+Symbolic differentiation has no useful upper bound on its cost: ``(x+1)(x+2)…(x+30)``
+takes seconds for f″, and a C-level big-integer operation holds the GIL, so a thread can
+neither be stopped nor keep a window responsive. The work therefore runs in a separate
+process (spawn context: no forked locks or Qt state) that is killed when it overruns its
+budget and restarted lazily on the next request.
+
+The worker receives an ``Expression`` (pickled) and returns ``Derivatives`` (pickled);
+see :func:`derivview.model.calculus.differentiate` for the work itself.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import multiprocessing
+import threading
+import weakref
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+    from derivview.model.calculus import Derivatives
+    from derivview.model.expression import Expression
+
+DEFAULT_TIMEOUT = 2.0
+"""Seconds a request may take before the worker is killed."""
+
+
+class ComplexityError(Exception):
+    """The expression is too complex to differentiate or evaluate within the budget."""
+
+
+class Cancelled(ComplexityError):
+    """The request was cancelled with :meth:`SymbolicWorker.cancel`."""
+
+
+def _serve(conn: Connection) -> None:
+    """The worker's loop: answer requests until told to stop or the pipe closes."""
+    while True:
+        try:
+            op, payload = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if op == "stop":
+            return
+        try:
+            result: Any
+            if op == "diff":
+                from derivview.model.calculus import differentiate
+
+                result = differentiate(payload)
+            elif op == "warm":
+                from derivview.model.calculus import warm_up
+
+                result = warm_up()
+            elif op == "clear_cache":
+                from sympy.core.cache import clear_cache
+
+                clear_cache()
+                result = None
+            elif op == "ping":
+                result = payload
+            else:
+                raise ValueError(f"unknown request {op!r}")
+            reply: tuple[Any, ...] = ("ok", result)
+        except BaseException as exc:  # report, never die on a bad request
+            if isinstance(exc, KeyboardInterrupt):
+                return
+            reply = ("error", type(exc).__name__, str(exc))
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+_LIVE: weakref.WeakSet[SymbolicWorker] = weakref.WeakSet()
+
+
+def _close_all() -> None:
+    for worker in list(_LIVE):
+        worker.close()
+
+
+atexit.register(_close_all)
+
+
+class SymbolicWorker:
+    """A persistent worker process for symbolic differentiation, with a time budget.
+
+    Thread-safe: requests are serialized by a lock (the GUI calls from a background
+    thread). :meth:`cancel` may be called from any other thread to abort the request in
+    progress (it kills the process). The process starts on the first request (or
+    :meth:`start`/:meth:`warm`) and restarts lazily after a kill. Use as a context
+    manager, or call :meth:`close`; live workers are also closed at interpreter exit.
+    """
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.timeout = timeout
+        self._ctx = multiprocessing.get_context("spawn")
+        self._request_lock = threading.Lock()  # one request at a time
+        self._state_lock = threading.Lock()  # guards _process/_conn for cancel()
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._cancelled = False
+        self._closed = False
+        _LIVE.add(self)
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the process now (non-blocking: it boots while the caller works)."""
+        with self._state_lock:
+            self._ensure_started_locked()
+
+    def _ensure_started_locked(self) -> Connection:
+        if self._closed:
+            raise RuntimeError("the symbolic worker is closed")
+        if self._process is not None and self._process.is_alive() and self._conn is not None:
+            return self._conn
+        self._reap_locked()
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_serve, args=(child,), name="derivview-symbolic", daemon=True
+        )
+        process.start()
+        child.close()  # the child holds its own end; closing ours lets EOF propagate
+        self._process, self._conn = process, parent
+        return parent
+
+    def _reap_locked(self) -> None:
+        """Kill and join the process (no zombie), close the pipe."""
+        process, conn = self._process, self._conn
+        self._process, self._conn = None, None
+        if conn is not None:
+            conn.close()
+        if process is not None:
+            if process.is_alive():
+                process.kill()
+            process.join(timeout=5)
+            process.close()
+
+    @property
+    def pid(self) -> int | None:
+        """The worker process's id, or None when it is not running."""
+        process = self._process
+        return None if process is None else process.pid
+
+    def is_alive(self) -> bool:
+        """Whether the worker process is running."""
+        process = self._process
+        return process is not None and process.is_alive()
+
+    def cancel(self) -> None:
+        """Abort the request in progress (kills the process; the next request restarts it)."""
+        with self._state_lock:
+            if self._process is not None:
+                self._cancelled = True
+                self._process.kill()
+
+    def close(self) -> None:
+        """Stop the process (politely, then by force). The worker cannot be used after."""
+        with self._state_lock:
+            if self._closed:
+                return
+            self._closed = True
+            conn, process = self._conn, self._process
+            if conn is not None and process is not None and process.is_alive():
+                try:
+                    conn.send(("stop", None))
+                    process.join(timeout=0.5)
+                except (OSError, ValueError):
+                    pass
+            self._reap_locked()
+        _LIVE.discard(self)
+
+    def __enter__(self) -> SymbolicWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # best effort; atexit covers the rest
+        with contextlib.suppress(Exception):
+            self.close()
+
+    # -- requests ----------------------------------------------------------------------
+    def _request(self, op: str, payload: Any, timeout: float | None, what: str) -> Any:
+        budget = self.timeout if timeout is None else timeout
+        with self._request_lock:
+            with self._state_lock:
+                self._cancelled = False
+                conn = self._ensure_started_locked()
+            try:
+                conn.send((op, payload))
+                ready = conn.poll(budget)
+                reply = conn.recv() if ready else None
+            except (EOFError, OSError, BrokenPipeError):
+                reply = None  # killed by cancel(), or died
+            if reply is None:
+                with self._state_lock:
+                    cancelled = self._cancelled
+                    self._reap_locked()  # restart lazily on the next request
+                if cancelled:
+                    raise Cancelled("cancelled")
+                if ready:
+                    raise ComplexityError(f"the symbolic worker stopped while {what}")
+                raise ComplexityError(f"too complex to {what} within {budget:g} s")
+        if reply[0] == "ok":
+            return reply[1]
+        _, name, message = reply
+        if name == "ComplexityError":
+            raise ComplexityError(message)
+        if name in ("RecursionError", "MemoryError"):
+            raise ComplexityError(f"too complex to {what}")
+        raise RuntimeError(f"{name}: {message}")
+
+    def differentiate(self, expression: Expression, timeout: float | None = None) -> Derivatives:
+        """f′ and f″ of ``expression``, computed in the worker within ``timeout`` seconds.
+
+        Blocking; raises :class:`ComplexityError` when the budget is exceeded (the process
+        is killed and restarted on the next request) and :class:`Cancelled` on cancel().
+        """
+        return self._request("diff", expression, timeout, "differentiate")  # type: ignore[no-any-return]
+
+    def warm(self, timeout: float = 30.0) -> None:
+        """Start the process, import sympy there and differentiate once (first use is slow)."""
+        self._request("warm", None, timeout, "warm up")
+
+    def clear_cache(self, timeout: float = 10.0) -> None:
+        """Clear sympy's cache in the worker (benchmarks: every keystroke a fresh start)."""
+        self._request("clear_cache", None, timeout, "clear the cache")
+
+
+_default: SymbolicWorker | None = None
+_default_lock = threading.Lock()
+
+
+def default_worker() -> SymbolicWorker:
+    """The process-wide shared worker (created on first use, closed at exit)."""
+    global _default
+    with _default_lock:
+        if _default is None or _default._closed:
+            _default = SymbolicWorker()
+        return _default
