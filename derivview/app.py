@@ -33,7 +33,7 @@ def ensure_app() -> QApplication:
     return app
 
 
-def build_window(options: LaunchOptions):  # -> MainWindow (annotated lazily: Qt import)
+def build_window(options: LaunchOptions, *, worker: object | None = None):  # -> MainWindow (annotated lazily: Qt import)
     """A fully wired main window for ``options`` (not shown). Raises UsageError."""
     from derivview.model.session import Session
     from derivview.ui.main_window import MainWindow, app_icon
@@ -58,7 +58,7 @@ def build_window(options: LaunchOptions):  # -> MainWindow (annotated lazily: Qt
     except ValueError as exc:  # a finite but impossible number (e.g. |x0| > 1e12)
         raise UsageError(f"derivview: error: {exc}") from None
     session.mark_saved()
-    window = MainWindow(session, home_x_range=options.xrange)
+    window = MainWindow(session, home_x_range=options.xrange, worker=worker)
     app = QApplication.instance()
     if isinstance(app, QApplication):
         app.setWindowIcon(app_icon())
@@ -67,14 +67,16 @@ def build_window(options: LaunchOptions):  # -> MainWindow (annotated lazily: Qt
     return window
 
 
-def create_window(argv: list[str] | None = None):  # -> MainWindow
+def create_window(argv: list[str] | None = None, *, worker: object | None = None):
     """Build the fully wired main window from command-line options, without showing it.
 
     Creates the QApplication only if none exists. Invalid options raise UsageError.
+    ``worker`` (a SymbolicWorker) is shared instead of starting a process per window (the
+    tests); the window does not close a worker it was given.
     """
     options, _wants_version = parse_launch_args(list(argv or []))
     ensure_app()
-    return build_window(options)
+    return build_window(options, worker=worker)
 
 
 def run(options: LaunchOptions) -> int:

@@ -56,7 +56,7 @@ class Preset:
 
 def load_presets() -> list[Preset]:
     """The presets shipped in ``derivview/assets/presets.json``."""
-    text = resources.files("derivview.assets").joinpath("presets.json").read_text("utf-8")
+    text = resources.files("derivview").joinpath("assets", "presets.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return [Preset(str(p["label"]), str(p["expr"])) for p in data["presets"]]
 

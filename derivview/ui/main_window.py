@@ -75,7 +75,7 @@ def app_icon() -> QIcon:
     """The window icon: a curve with its tangent (``derivview/assets/icon.svg``)."""
     from importlib import resources
 
-    path = resources.files("derivview.assets").joinpath("icon.svg")
+    path = resources.files("derivview").joinpath("assets", "icon.svg")
     return QIcon(str(path))
 
 
@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         home_x_range: tuple[float, float] | None = None,
+        worker: object | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -110,7 +111,7 @@ class MainWindow(QMainWindow):
         self._closed = False
 
         self.theme = ThemeController(self)
-        self.runner = SymbolicRunner(self.session, self)
+        self.runner = SymbolicRunner(self.session, self, worker=worker)  # type: ignore[arg-type]
 
         # -- the pieces
         self.plot_panel = _load_plot_panel(self.session)

@@ -59,6 +59,7 @@ class SymbolicRunner(QObject):
         *,
         cancel_after: float = CANCEL_AFTER_S,
         warm_up: bool = True,
+        worker: SymbolicWorker | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -74,6 +75,8 @@ class SymbolicRunner(QObject):
         self._started = False
         self._thread: threading.Thread | None = None
         self._worker: SymbolicWorker | None = None
+        #: A worker passed in is shared (tests); the runner closes only one it started.
+        self._given_worker = worker
         self._cache: OrderedDict[str, Any] = OrderedDict()
 
         self.resultReady.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
@@ -140,10 +143,7 @@ class SymbolicRunner(QObject):
             self.session.text_changed.disconnect(self._on_text_changed)
         if self._thread is not None:
             self._thread.join(timeout)
-        worker, self._worker = self._worker, None
-        if worker is not None:  # the thread normally closes it; this is the fallback
-            with contextlib.suppress(Exception):
-                worker.close()
+        self._release_worker()  # the thread normally does it; this is the fallback
 
     # -- GUI thread -----------------------------------------------------------------------
 
@@ -183,18 +183,19 @@ class SymbolicRunner(QObject):
 
     def _loop(self) -> None:
         try:
-            # sympy: imported here, never on the GUI thread.
+            # The worker process boots while this thread imports sympy (never the GUI).
+            from derivview.model.symbolic_worker import SymbolicWorker
+
+            worker = self._given_worker or SymbolicWorker()
+            worker.start()
             from derivview.model import calculus
             from derivview.model.expression import ExpressionError
 
             expected = (ExpressionError, calculus.ComplexityError)
-
-            worker = calculus.SymbolicWorker()
             with self._cond:
-                if self._closing:
-                    worker.close()
-                    return
                 self._worker = worker
+                if self._closing:
+                    return
             while True:
                 with self._cond:
                     while self._pending is None and not self._closing:
@@ -222,11 +223,14 @@ class SymbolicRunner(QObject):
                 self._serial, self.session.text, None, ComputeError(f"could not start: {exc}")
             )
         finally:
-            worker_ = self._worker
-            if worker_ is not None:
-                with contextlib.suppress(Exception):
-                    worker_.close()
-                self._worker = None
+            self._release_worker()
+
+    def _release_worker(self) -> None:
+        with self._cond:
+            worker, self._worker = self._worker, None
+        if worker is not None and worker is not self._given_worker:
+            with contextlib.suppress(Exception):
+                worker.close()
 
     def _analyze(
         self, calculus: Any, worker: Any, text: str, expected: tuple[type[Exception], ...]

@@ -1,0 +1,253 @@
+"""The main window as a person meets it: launch, menus, keys, status, theme, closing."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import time
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QDoubleSpinBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSlider,
+    QWidget,
+)
+
+from derivview.commands.common import UsageError
+from derivview.model.session import DEFAULT_EXPRESSION, DEFAULT_X_RANGE
+
+# -- launching ----------------------------------------------------------------------------
+
+
+def test_default_launch_shows_the_default_function(make_window, ui):
+    win = make_window()
+    assert isinstance(win, QMainWindow)
+    assert win.findChild(QLineEdit, "expressionEdit").text() == DEFAULT_EXPRESSION
+    assert win.windowTitle() == f"derivview — f(x) = {DEFAULT_EXPRESSION}"
+    assert win.findChild(QDoubleSpinBox, "x0Spin").value() == 1.5
+    # f = x³ − 3x at 1.5 by hand: f = 3.375 − 4.5, f′ = 3·2.25 − 3, f″ = 6·1.5,
+    # tangent intercept f − f′·x₀ = −1.125 − 5.625.
+    text = ui.readout(win)
+    assert "f(x₀) = −1.125" in text
+    assert "f′(x₀) = 3.75" in text
+    assert "f″(x₀) = 9" in text
+    assert "y = 3.75·x − 6.75" in text
+    assert "increasing" in text and "concave up" in text
+    assert win.findChild(QLabel, "expressionError").text() == ""
+
+
+def test_launch_options_open_with_those_values(make_window, ui):
+    win = make_window("--expr", "a x^2", "--x0", "2", "--xrange", "-1", "3", "--param", "a=2")
+    s = win.session
+    assert s.text == "a x^2" and s.x0 == 2.0 and s.x_range == (-1.0, 3.0)
+    assert s.params["a"].value == 2.0
+    # f = 2x² at 2: 8; f′ = 4x = 8; f″ = 4; tangent 8x − 8.
+    text = ui.readout(win)
+    assert "f(x₀) = 8" in text and "f′(x₀) = 8" in text and "f″(x₀) = 4" in text
+    assert "y = 8·x − 8" in text
+    slider = win.findChild(QSlider, "x0Slider")
+    assert slider.value() == round((2 - -1) / 4 * slider.maximum())
+    assert win.findChild(QDoubleSpinBox, "param_a_spin").value() == 2.0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--xrange", "3", "1"], ["--x0", "nan"], ["--param", "a"], ["--bogus"], ["--x0", "1e300"]],
+)
+def test_invalid_options_raise_usage_error(qtbot, argv):
+    from derivview.app import create_window
+
+    with pytest.raises(UsageError):
+        create_window(argv)
+
+
+def test_cli_reports_invalid_launch_options_with_exit_2(capsys):
+    from derivview.cli import main
+
+    assert main(["--xrange", "2", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() and "Traceback" not in err
+
+
+def test_create_window_imports_no_sympy_before_the_event_loop_runs():
+    code = (
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from derivview.app import create_window\n"
+        "w = create_window(['--expr', 'sin(x)'])\n"
+        "w.show()\n"
+        "print('sympy' in sys.modules)\n"
+        "w.shutdown()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_run_shows_the_window_and_returns_the_exit_status(qtbot, monkeypatch, shared_worker):
+    """The real entry point, with the event loop replaced by processEvents (magicgui)."""
+    from derivview import app as app_module
+    from derivview.launch import LaunchOptions
+
+    seen = {}
+
+    def fake_exec(self):
+        win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow))
+        qtbot.waitUntil(lambda: win.session.function is not None, timeout=60_000)
+        seen["visible"] = win.isVisible()
+        seen["title"] = win.windowTitle()
+        win.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    status = app_module.run(LaunchOptions(expr="x^2", x0=1.0))
+    assert status == 0
+    assert seen == {"visible": True, "title": "derivview — f(x) = x^2"}
+    assert QApplication.applicationName() == "derivview"
+    assert not QApplication.windowIcon().isNull()
+
+
+# -- menus and keys -------------------------------------------------------------------------
+
+
+def test_view_menu_toggles_items_both_ways(make_window):
+    win = make_window()
+    action = win.findChild(QAction, "actionShow_df")
+    assert action.isChecked() == win.session.is_visible("df")
+    action.trigger()
+    assert not win.session.is_visible("df")
+    win.session.set_visible("df", True)
+    assert action.isChecked()
+    secant = win.findChild(QAction, "actionShow_secant")
+    secant.trigger()
+    assert win.session.is_visible("secant")
+
+
+def test_reset_view_with_ctrl_0(make_window, qtbot):
+    win = make_window()
+    win.session.set_view((0.0, 1.0), (-1.0, 1.0))
+    win.findChild(QSlider, "x0Slider").setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert win.session.x_range == DEFAULT_X_RANGE and win.session.y_range is None
+
+
+def test_reset_view_returns_to_the_launch_range(make_window, qtbot):
+    win = make_window("--xrange", "-1", "2")
+    win.session.set_view((5.0, 6.0))
+    win.findChild(QAction, "actionResetView").trigger()
+    assert win.session.x_range == (-1.0, 2.0)
+
+
+def test_alt_arrows_move_x0_from_anywhere(make_window, qtbot):
+    win = make_window("--x0", "1")
+    edit = win.findChild(QLineEdit, "expressionEdit")
+    edit.setFocus()
+    lo, hi = win.session.x_range
+    qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert win.session.x0 == pytest.approx(1 + (hi - lo) / 200)
+    qtbot.keyClick(
+        edit, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert win.session.x0 == pytest.approx(1 + (hi - lo) / 200 - (hi - lo) / 2000)
+    assert win.findChild(QDoubleSpinBox, "x0Spin").value() == pytest.approx(win.session.x0)
+
+
+def test_every_control_has_a_tooltip(make_window):
+    win = make_window("--expr", "a x + b")
+    names = ["expressionEdit", "x0Slider", "x0Spin", "pointReadout", "presetsButton"]
+    names += ["param_a_slider", "param_a_spin", "param_b_lo", "param_b_hi"]
+    for name in names:
+        widget = win.findChild(QWidget, name)
+        assert widget is not None, name
+        assert widget.toolTip(), name
+    for action in win.findChildren(QAction):
+        if action.objectName().startswith(("actionShow_", "actionTheme_", "actionReset")):
+            assert action.toolTip(), action.objectName()
+
+
+def test_status_bar_says_computing_while_busy(make_window, ui, qtbot):
+    win = make_window()
+    ui.type(win, "x^4")
+    assert win.statusBar().currentMessage() == "Computing…"
+    ui.wait_ready(win)
+    assert win.statusBar().currentMessage() == ""
+
+
+def test_title_follows_the_expression(make_window, ui):
+    win = make_window()
+    ui.type(win, "cos(x)")
+    ui.wait_ready(win)
+    assert win.windowTitle() == "derivview — f(x) = cos(x)"
+
+
+# -- theme ----------------------------------------------------------------------------------
+
+
+def test_theme_menu_switches_palette_and_persists(make_window):
+    from derivview.ui.settings import KEY_THEME, app_settings
+
+    win = make_window()
+    win.findChild(QAction, "actionTheme_dark").trigger()
+    window_color = QApplication.palette().color(QPalette.ColorRole.Window)
+    assert window_color.lightness() < 128
+    assert app_settings().value(KEY_THEME) == "dark"
+    win.findChild(QAction, "actionTheme_light").trigger()
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 128
+    win.findChild(QAction, "actionTheme_dark").trigger()
+    again = make_window()
+    assert again.theme.mode == "dark" and again.findChild(QAction, "actionTheme_dark").isChecked()
+    again.findChild(QAction, "actionTheme_system").trigger()  # leave the app as found
+
+
+# -- the symbolic work never freezes the window ---------------------------------------------
+
+
+def test_a_huge_product_never_freezes_the_window(make_window, ui, qtbot):
+    """A hang detector, not a speed test: the event loop keeps ticking while sympy works."""
+    win = make_window()
+    product = "".join(f"(x+{k})" for k in range(1, 31))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        ui.type(win, product)
+        qtbot.waitUntil(lambda: "too complex" in ui.error(win), timeout=60_000)
+    finally:
+        timer.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 10
+    assert max(gaps) < 1.0, f"the event loop stalled for {max(gaps):.2f} s"
+    # The last good function stays on screen.
+    assert win.session.function is not None
+    assert win.session.function.expression.text == DEFAULT_EXPRESSION
+
+
+def test_a_tower_of_powers_gets_a_message(make_window, ui, qtbot):
+    win = make_window()
+    ui.type(win, "9^9^9")
+    qtbot.waitUntil(lambda: ui.error(win) != "", timeout=30_000)
+    assert "column" in ui.error(win) or "large" in ui.error(win) or "complex" in ui.error(win)
+    assert win.session.function.expression.text == DEFAULT_EXPRESSION
+
+
+def test_closing_stops_the_worker_process(make_window, ui, qtbot):
+    win = make_window(own_worker=True)
+    worker = win.runner._worker
+    assert worker is not None and worker.is_alive()
+    pid = worker.pid
+    win.close()
+    assert not worker.is_alive()
+    # No orphan: the process is gone (reaped), not just unreachable.
+    import os
+
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

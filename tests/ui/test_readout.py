@@ -1,0 +1,158 @@
+"""The readout says the numbers at x₀, and says honestly where there is no derivative."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QSlider
+
+from derivview.ui.readout import fmt, pretty_formula, tangent_equation
+
+# -- formatting (pure) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1.5, "1.5"),
+        (-1.125, "−1.125"),
+        (0.0, "0"),
+        (-0.0, "0"),
+        (1 / 3, "0.33333333"),
+        (-2 / 3 * 1e-7, "−6.6666667e−08"),
+        (123456789.0, "1.2345679e+08"),
+        (math.inf, "∞"),
+        (-math.inf, "−∞"),
+        (None, "undefined"),
+        (math.nan, "undefined"),
+    ],
+)
+def test_fmt(value, text):
+    assert fmt(value) == text
+
+
+@pytest.mark.parametrize(
+    ("formula", "shown"),
+    [
+        ("3*x^2 - 3", "3·x² − 3"),
+        ("x^-2", "x⁻²"),
+        ("x^10 + x^2.5", "x¹⁰ + x^2.5"),
+        ("e^(-x^2/4)", "e^(−x²/4)"),
+        ("2^x", "2^x"),
+    ],
+)
+def test_pretty_formula(formula, shown):
+    assert pretty_formula(formula) == shown
+
+
+@pytest.mark.parametrize(
+    ("m", "b", "text"),
+    [
+        (3.75, -6.75, "y = 3.75·x − 6.75"),
+        (0.0, 2.0, "y = 2"),
+        (1.0, 0.0, "y = x"),
+        (-1.0, 0.5, "y = −x + 0.5"),
+        (-2.0, 0.0, "y = −2·x"),
+    ],
+)
+def test_tangent_equation(m, b, text):
+    assert tangent_equation(m, b) == text
+
+
+# -- in the window ----------------------------------------------------------------------------
+
+
+def test_numbers_show_eight_significant_digits(make_window, ui):
+    x0 = "1.23456789"
+    win = make_window("--x0", x0)
+    mpmath.mp.dps = 30
+    x = mpmath.mpf(x0)
+    f, df, d2f = x**3 - 3 * x, 3 * x**2 - 3, 6 * x
+    text = ui.readout(win)
+    for name, value in (("f(x₀)", f), ("f′(x₀)", df), ("f″(x₀)", d2f)):
+        shown = f"{float(value):.8g}".replace("-", "−")
+        assert f"{name} = {shown}" in text, (name, shown, text)
+    assert f"x₀ = {x0}" in text
+
+
+def test_readout_follows_the_point(make_window, ui, qtbot):
+    win = make_window("--expr", "sin(x)", "--x0", "0")
+    text = ui.readout(win)
+    assert "f(x₀) = 0" in text and "f′(x₀) = 1" in text
+    assert "increasing" in text and "no curvature (f″ = 0)" in text
+    spin = win.findChild(QDoubleSpinBox, "x0Spin")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert win.session.x0 == 3.0
+    text = ui.readout(win)
+    # At 3: sin 3 > 0, cos 3 < 0, −sin 3 < 0.
+    assert f"f(x₀) = {math.sin(3):.8g}" in text
+    assert f"f′(x₀) = {math.cos(3):.8g}".replace("-", "−") in text
+    assert "decreasing" in text and "concave down" in text
+
+
+def test_flat_at_a_critical_point(make_window, ui):
+    win = make_window("--expr", "cos(x)", "--x0", "0")
+    text = ui.readout(win)
+    assert "flat" in text and "concave down" in text
+    assert "y = 1" in text
+
+
+def test_relu_at_zero_has_no_derivative(make_window, ui):
+    win = make_window("--expr", "relu(x)", "--x0", "0")
+    text = ui.readout(win)
+    assert "No derivative at x = 0" in text and "corner" in text
+    assert "f′₋(x₀) = 0 (from the left)" in text
+    assert "f′₊(x₀) = 1 (from the right)" in text
+    assert "subgradient = [0, 1]" in text
+    assert "tangent" not in text.split("No derivative")[0]
+
+
+def test_abs_at_zero_subgradient(make_window, ui):
+    win = make_window("--expr", "|x|", "--x0", "0")
+    text = ui.readout(win)
+    assert "No derivative at x = 0" in text
+    assert "f′₋(x₀) = −1" in text and "f′₊(x₀) = 1" in text
+    assert "subgradient = [−1, 1]" in text
+
+
+def test_outside_the_domain_says_undefined(make_window, ui):
+    win = make_window("--expr", "ln(x)", "--x0", "-1")
+    text = ui.readout(win)
+    assert "f is undefined at x₀ = −1" in text
+    assert "f′(x₀)" not in text
+
+
+def test_at_a_pole_says_undefined(make_window, ui):
+    win = make_window("--expr", "1/x", "--x0", "0")
+    assert "f is undefined at x₀ = 0" in ui.readout(win)
+
+
+def test_formulas_are_shown(make_window, ui):
+    win = make_window()
+    text = ui.readout(win)
+    assert "f(x) = x³ − 3·x" in text or "f(x) = x³ − 3x" in text
+    assert "f″(x) = 6·x" in text or "f″(x) = 6x" in text
+
+
+def test_readout_is_selectable(make_window):
+    win = make_window()
+    label = win.findChild(QLabel, "pointReadout")
+    assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def test_slider_arrow_keys_move_the_readout(make_window, ui, qtbot):
+    win = make_window("--expr", "x^2", "--x0", "0")
+    slider = win.findChild(QSlider, "x0Slider")
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    lo, hi = win.session.x_range
+    x0 = lo + (hi - lo) * slider.value() / slider.maximum()
+    assert win.session.x0 == pytest.approx(x0)
+    assert x0 > 0
+    assert f"f′(x₀) = {2 * x0:.8g}" in ui.readout(win)
