@@ -1,0 +1,114 @@
+"""Colours and symbols of the plot, colour-blind safe, for a light and a dark theme.
+
+The palette is Okabe & Ito's (2008), whose eight colours stay distinct under the common
+forms of colour blindness. Each plotted thing keeps its colour in both themes where it
+reads well on both backgrounds; only the blue of f (too dark on black) and the
+foreground-coloured items change.
+
+Markers say which derivative vanishes by their colour and, for people who cannot tell the
+colours apart, by their symbol: critical points (f′ = 0) are circles in f′'s colour,
+inflection points (f″ changes sign) diamonds in f″'s colour, points with no derivative
+crosses in the foreground colour.
+
+Used by the plot panel and by the export helper (so exported pictures match the window).
+Qt-free: colours are ``#RRGGBB`` / ``#RRGGBBAA`` strings that ``pg.mkColor`` accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Okabe–Ito
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+BLUISH_GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+REDDISH_PURPLE = "#CC79A7"
+
+
+@dataclass(frozen=True)
+class PlotStyle:
+    """Everything the plot draws with, for one theme."""
+
+    dark: bool
+    background: str
+    foreground: str  # axes, tick labels, legend text
+    grid_alpha: float  # 0..1, for ``PlotItem.showGrid(alpha=...)``
+    f: str
+    df: str
+    d2f: str
+    tangent: str
+    one_sided: str  # the dashed one-sided tangents and the subgradient fan
+    fan_alpha: int  # 0..255 for the subgradient fan's lines
+    vertical: str  # the dashed vertical tangent
+    point: str  # the dragged point's fill
+    point_edge: str
+    secant: str
+    critical: str
+    inflection: str
+    nondifferentiable: str
+    concave_up: str  # translucent shading
+    concave_down: str
+    descent: tuple[str, str]  # two runs, side by side
+    curve_width: float = 1.0  # long curves: 2-px pens cost 4–18× more to draw
+    tangent_width: float = 2.0  # two points: a wide pen costs nothing here
+    point_size: float = 11.0
+    marker_size: float = 9.0
+    symbol_critical: str = "o"
+    symbol_inflection: str = "d"
+    symbol_nondifferentiable: str = "x"
+
+
+_LIGHT = PlotStyle(
+    dark=False,
+    background="#FFFFFF",
+    foreground="#303030",
+    grid_alpha=0.25,
+    f=BLUE,
+    df=VERMILLION,
+    d2f=BLUISH_GREEN,
+    tangent=REDDISH_PURPLE,
+    one_sided=REDDISH_PURPLE,
+    fan_alpha=110,
+    vertical=REDDISH_PURPLE,
+    point=BLUE,
+    point_edge=BLACK,
+    secant=ORANGE,
+    critical=VERMILLION,
+    inflection=BLUISH_GREEN,
+    nondifferentiable=BLACK,
+    concave_up=SKY_BLUE + "30",
+    concave_down=YELLOW + "48",
+    descent=(ORANGE, SKY_BLUE),
+)
+
+_DARK = PlotStyle(
+    dark=True,
+    background="#1B1D21",
+    foreground="#D8D8D8",
+    grid_alpha=0.3,
+    f=SKY_BLUE,
+    df=VERMILLION,
+    d2f=BLUISH_GREEN,
+    tangent=REDDISH_PURPLE,
+    one_sided=REDDISH_PURPLE,
+    fan_alpha=130,
+    vertical=REDDISH_PURPLE,
+    point=SKY_BLUE,
+    point_edge="#FFFFFF",
+    secant=ORANGE,
+    critical=VERMILLION,
+    inflection=BLUISH_GREEN,
+    nondifferentiable="#FFFFFF",
+    concave_up=SKY_BLUE + "26",
+    concave_down=YELLOW + "22",
+    descent=(ORANGE, SKY_BLUE),
+)
+
+
+def plot_style(dark: bool = False) -> PlotStyle:
+    """The plot's style for the dark (True) or light (False) theme."""
+    return _DARK if dark else _LIGHT
