@@ -1,0 +1,363 @@
+"""The descent trajectory drawn on the main plot.
+
+For each run: the iterates (x_k, f(x_k)) as dots joined by segments with an arrowhead at
+each segment's middle (pointing the way the run went), the current iterate highlighted,
+and the tangent there (its slope is the f′ that drives the next step). A start marker
+sits on the curve at the start point; drag it along the curve to move the start.
+Ctrl+click on the plot, or right-click → "Start descent here", starts there. A plain drag
+is left to the plot (it moves the tangent point).
+
+The overlay only reads the session and writes the start point; items are created once
+and updated with ``setData``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QAction, QColor, QPainterPath, QTransform
+from PySide6.QtWidgets import QGraphicsView, QMenu
+
+from derivview.model.session import Session
+
+#: Trajectory colours per configuration (A, B), light and dark background: Okabe–Ito
+#: vermillion and bluish green, which stay apart for the common colour-vision deficiencies.
+TRAJECTORY_COLORS: dict[bool, tuple[str, str]] = {
+    False: ("#d55e00", "#009e73"),
+    True: ("#ff8f4d", "#3fd4a8"),
+}
+
+_ARROW_MIN_PX = 18.0  # segments shorter than this on screen get no arrowhead
+_ARROW_MAX = 300  # arrowheads on the newest segments only: older ones are history
+_TANGENT_PX = 70.0  # half-length of the iterate's tangent, in pixels
+_Z = 30  # above f and its derivatives
+
+
+def trajectory_colors(dark: bool) -> tuple[str, str]:
+    """The colours of runs A and B (from the plot style when it defines them)."""
+    try:
+        from derivview.ui.plot_style import plot_style
+
+        style = plot_style(dark)
+        colors = getattr(style, "descent", None) or getattr(style, "trajectory", None)
+        if isinstance(colors, Sequence) and len(colors) >= 2:
+            return (str(colors[0]), str(colors[1]))
+    except (ImportError, AttributeError, TypeError):
+        pass
+    return TRAJECTORY_COLORS[dark]
+
+
+_ARROW_CACHE: dict[int, QPainterPath] = {}
+
+
+def _arrowhead(degrees: float) -> QPainterPath:
+    """A filled arrowhead pointing at ``degrees`` (screen: 0 = right, 90 = down)."""
+    key = round(degrees / 3.0) % 120  # 3° steps: symbols are cached per path object
+    path = _ARROW_CACHE.get(key)
+    if path is None:
+        base = QPainterPath()
+        base.moveTo(0.5, 0.0)
+        base.lineTo(-0.5, -0.42)
+        base.lineTo(-0.22, 0.0)
+        base.lineTo(-0.5, 0.42)
+        base.closeSubpath()
+        path = QTransform().rotate(key * 3.0).map(base)
+        _ARROW_CACHE[key] = path
+    return path
+
+
+class StartMarker(pg.TargetItem):
+    """The start point on the curve; dragging moves it along x only (y follows f)."""
+
+    def __init__(self, overlay: DescentOverlay) -> None:
+        super().__init__(pos=(0.0, 0.0), size=15, symbol="o", movable=True, label="start")
+        self._overlay = overlay
+
+    def mouseDragEvent(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.isStart():
+            self.moving = True
+        if not self.moving:
+            return
+        x = self.mapToView(ev.pos()).x()
+        self._overlay.drag_start(x)
+        if ev.isFinish():
+            self.moving = False
+
+
+class DescentOverlay(QObject):
+    """Draws the session's descent runs on ``plot_item`` and lets a person pick the start.
+
+    Parameters
+    ----------
+    session
+        The session whose ``descent`` state is drawn.
+    plot_item
+        The main plot's PlotItem (``PlotPanel.plot_item``).
+    view
+        The QGraphicsView showing ``plot_item``, for Ctrl+click and the context menu
+        (default: the first view of its scene).
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        plot_item: pg.PlotItem,
+        view: QGraphicsView | None = None,
+        dark: bool = False,
+    ) -> None:
+        super().__init__(plot_item)
+        self.setObjectName("gdOverlay")
+        self._session = session
+        self._plot = plot_item
+        self._vb: pg.ViewBox = plot_item.getViewBox()
+        self._dark = dark
+        self._menu_pos: QPointF | None = None
+        self._ctrl_press = False
+
+        # Items for runs A and B, created once.
+        self.paths: list[pg.PlotDataItem] = []
+        self.arrows: list[pg.ScatterPlotItem] = []
+        self.currents: list[pg.ScatterPlotItem] = []
+        self.tangents: list[pg.PlotDataItem] = []
+        for i in range(2):
+            path = pg.PlotDataItem(connect="finite", symbol="o", symbolSize=6)
+            path.setObjectName(f"gdTrajectory{i}")
+            arrow = pg.ScatterPlotItem(pxMode=True, size=11)
+            arrow.setObjectName(f"gdArrows{i}")
+            current = pg.ScatterPlotItem(pxMode=True, size=13, symbol="o")
+            current.setObjectName(f"gdCurrent{i}")
+            tangent = pg.PlotDataItem()
+            tangent.setObjectName(f"gdTangent{i}")
+            for z, item in enumerate((tangent, path, arrow, current)):
+                item.setZValue(_Z + z)
+                plot_item.addItem(item, ignoreBounds=True)
+            self.paths.append(path)
+            self.arrows.append(arrow)
+            self.currents.append(current)
+            self.tangents.append(tangent)
+        self.start_marker = StartMarker(self)
+        self.start_marker.setObjectName("gdStartMarker")
+        # Below the plot's own draggable point: where they overlap, the plot's drag wins.
+        self.start_marker.setZValue(5)
+        plot_item.addItem(self.start_marker, ignoreBounds=True)
+        self.set_dark(dark)
+
+        # "Start descent here" in the plot's context menu, at the right-clicked x.
+        self.start_here_action = QAction("Start descent here", self)
+        self.start_here_action.setObjectName("actionStartDescentHere")
+        self.start_here_action.triggered.connect(self._on_start_here)
+        self._install_menu_action()
+
+        self._view = view
+        if self._view is None and plot_item.scene() is not None:
+            views = plot_item.scene().views()
+            self._view = views[0] if views else None
+        if self._view is not None:
+            self._view.viewport().installEventFilter(self)
+
+        session.descent_changed.connect(self._on_descent_changed)
+        session.visibility_changed.connect(self._on_visibility_changed)
+        self._vb.sigRangeChanged.connect(self._on_view_geometry)
+        self._vb.sigResized.connect(self._on_view_geometry)
+        self.redraw()
+        self._on_visibility_changed()
+
+    # -- public -----------------------------------------------------------------------
+
+    def set_dark(self, dark: bool) -> None:
+        """Follow the theme."""
+        self._dark = dark
+        for i, color in enumerate(trajectory_colors(dark)):
+            c = QColor(color)
+            self.paths[i].setPen(pg.mkPen(c, width=1.5))
+            self.paths[i].setSymbolPen(pg.mkPen(c, width=1))
+            self.paths[i].setSymbolBrush(pg.mkBrush(c))
+            self.arrows[i].setPen(pg.mkPen(None))
+            self.arrows[i].setBrush(pg.mkBrush(c))
+            halo = QColor("#1e1e20" if dark else "#ffffff")
+            self.currents[i].setPen(pg.mkPen(halo, width=2))
+            self.currents[i].setBrush(pg.mkBrush(c))
+            self.tangents[i].setPen(pg.mkPen(c, width=1.5, style=Qt.PenStyle.DashLine))
+        a = QColor(trajectory_colors(dark)[0])
+        self.start_marker.setPen(pg.mkPen(a, width=2))
+        self.start_marker.setBrush(pg.mkBrush(None))
+        self.start_marker.setHoverPen(pg.mkPen(a, width=3))
+
+    def redraw(self) -> None:
+        """Redraw everything from the session."""
+        state = self._session.descent
+        runs = state.runs
+        for i in range(2):
+            if i < len(runs):
+                xs = np.array([it.x for it in runs[i].iterates], dtype=float)
+                ys = np.array(
+                    [math.nan if it.f is None else it.f for it in runs[i].iterates], dtype=float
+                )
+                xs[~np.isfinite(xs)] = math.nan
+                ys[~np.isfinite(ys)] = math.nan
+                self.paths[i].setData(xs, ys)
+                last = runs[i].iterates[-1]
+                if last.f is not None and math.isfinite(last.x):
+                    self.currents[i].setData([last.x], [last.f])
+                else:
+                    self.currents[i].setData([], [])
+            else:
+                self.paths[i].setData([], [])
+                self.currents[i].setData([], [])
+        self._place_start_marker()
+        self._update_geometry_items()
+
+    def drag_start(self, x: float) -> None:
+        """Move the start point to ``x`` (rounded to about a pixel), as a drag does."""
+        self._set_start(self._round_to_pixel(x))
+
+    # -- handlers ---------------------------------------------------------------------
+
+    def _on_descent_changed(self) -> None:
+        self.redraw()
+
+    def _on_visibility_changed(self) -> None:
+        shown = self._session.is_visible("descent")
+        for group in (self.paths, self.arrows, self.currents, self.tangents):
+            for item in group:
+                item.setVisible(shown)
+        self.start_marker.setVisible(shown)
+
+    def _on_view_geometry(self, *_: object) -> None:
+        self._update_geometry_items()
+
+    def _on_start_here(self) -> None:
+        if self._menu_pos is not None:
+            self._set_start(self._round_to_pixel(self._menu_pos.x()))
+
+    # -- drawing helpers --------------------------------------------------------------
+
+    def _pixel_size(self) -> tuple[float, float] | None:
+        try:
+            px, py = self._vb.viewPixelSize()
+        except (ZeroDivisionError, np.linalg.LinAlgError):
+            return None
+        if not (px > 0 and py > 0 and math.isfinite(px) and math.isfinite(py)):
+            return None
+        return float(px), float(py)
+
+    def _place_start_marker(self) -> None:
+        state = self._session.descent
+        fn = state.function()
+        y = None
+        if fn is not None:
+            try:
+                y = fn.f(state.start)
+            except (ArithmeticError, ValueError):
+                y = None
+        # Where f is undefined the marker sits on the x axis, so it can still be dragged.
+        self.start_marker.setPos(state.start, y if y is not None and math.isfinite(y) else 0.0)
+
+    def _update_geometry_items(self) -> None:
+        """Arrowheads and tangents: their shape depends on the view's pixel size."""
+        runs = self._session.descent.runs
+        pixel = self._pixel_size()
+        for i in range(2):
+            if i >= len(runs) or pixel is None:
+                self.arrows[i].setData([], [])
+                self.tangents[i].setData([], [])
+                continue
+            px, py = pixel
+            its = runs[i].iterates[-(_ARROW_MAX + 1) :]
+            xs = np.array([it.x for it in its], dtype=float)
+            ys = np.array([math.nan if it.f is None else it.f for it in its], dtype=float)
+            with np.errstate(all="ignore"):
+                dx_px = np.diff(xs) / px
+                dy_px = -np.diff(ys) / py  # screen y points down
+                length = np.hypot(dx_px, dy_px)
+                ok = np.isfinite(length) & (length >= _ARROW_MIN_PX)
+                mx = (xs[:-1] + xs[1:]) / 2
+                my = (ys[:-1] + ys[1:]) / 2
+                angles = np.degrees(np.arctan2(dy_px, dx_px))
+            idx = np.flatnonzero(ok)
+            self.arrows[i].setData(
+                mx[idx], my[idx], symbol=[_arrowhead(float(a)) for a in angles[idx]]
+            )
+            last = runs[i].iterates[-1]
+            if last.f is None or last.df is None or not math.isfinite(last.x):
+                self.tangents[i].setData([], [])
+                continue
+            # Half-width in x so that the drawn segment is _TANGENT_PX long on screen.
+            per_dx = math.hypot(1.0 / px, last.df / py)
+            half = _TANGENT_PX / per_dx if per_dx > 0 and math.isfinite(per_dx) else 0.0
+            tx = np.array([last.x - half, last.x + half])
+            self.tangents[i].setData(tx, last.f + last.df * (tx - last.x))
+
+    def _round_to_pixel(self, x: float) -> float:
+        pixel = self._pixel_size()
+        if pixel is None or not math.isfinite(x):
+            return x
+        decimals = max(0, -math.floor(math.log10(pixel[0])))
+        return round(x, min(decimals, 12))
+
+    def _set_start(self, x: float) -> None:
+        # Beyond ±1e12 the view cannot even show that: the gesture is ignored.
+        with contextlib.suppress(ValueError):
+            self._session.descent.set_start(x)
+
+    # -- Ctrl+click and the context menu ----------------------------------------------
+
+    def _install_menu_action(self) -> None:
+        menu = self._vb.menu
+        if isinstance(menu, QMenu):
+            actions = menu.actions()
+            if actions:
+                menu.insertAction(actions[0], self.start_here_action)
+                menu.insertSeparator(actions[0])
+            else:
+                menu.addAction(self.start_here_action)
+
+    def _view_pos(self, event_pos: QPointF) -> QPointF | None:
+        """The data coordinates under a viewport position, or None outside the plot area."""
+        if self._view is None:
+            return None
+        scene_pos = self._view.mapToScene(event_pos.toPoint())
+        if not self._vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        return self._vb.mapSceneToView(scene_pos)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+click starts the descent there; right-click remembers where, for the menu."""
+        etype = event.type()
+        if etype == QEvent.Type.MouseButtonPress:
+            pos = self._view_pos(event.position())
+            if pos is None:
+                return False
+            if event.button() == Qt.MouseButton.RightButton:
+                self._menu_pos = pos
+                if not self._vb.menuEnabled():
+                    self._popup_own_menu(event.globalPosition().toPoint())
+                    return True
+                return False
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if event.button() == Qt.MouseButton.LeftButton and ctrl:
+                self._ctrl_press = True
+                self._set_start(self._round_to_pixel(pos.x()))
+                return True  # the plot must not also move the tangent point
+        elif etype in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease) and (
+            self._ctrl_press
+        ):
+            if etype == QEvent.Type.MouseButtonRelease:
+                self._ctrl_press = False
+            return True
+        return False
+
+    def _popup_own_menu(self, global_pos) -> None:
+        menu = QMenu(self._view)
+        menu.addAction(self.start_here_action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(global_pos)

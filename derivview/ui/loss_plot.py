@@ -1,0 +1,126 @@
+"""Loss per iteration: f(x_k) against k for each descent run, optionally on a log scale.
+
+The log scale shows the *gap* f(x_k) − f_best, where f_best is the lowest f reached by
+any iterate shown: f itself can be zero or negative (x³ − 3x has minimum −2), so its
+logarithm is not defined, and a symmetric-log of f would hide exactly what the log scale
+is for: linear convergence (the gap shrinking by a constant factor per step) is a straight
+line. Points whose gap is 0 (the best iterate itself) have no logarithm and are left out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from derivview.model.session import Session
+from derivview.ui.descent_overlay import trajectory_colors
+
+
+class LossPlot(QWidget):
+    """f(x_k) vs k for the session's descent runs; ``gdLossLog`` switches to the log gap."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None, dark: bool = False):
+        super().__init__(parent)
+        self._session = session
+
+        self.log_box = QCheckBox("log scale: f(xₖ) − f_best")
+        self.log_box.setObjectName("gdLossLog")
+        self.log_box.setToolTip(
+            "Plot the gap to the lowest f reached, f(xₖ) − f_best, on a log scale.\n"
+            "f itself may be negative, so its log is undefined; the gap is positive\n"
+            "and linear convergence shows as a straight line. The best point itself\n"
+            "(gap 0) has no logarithm and is not drawn."
+        )
+        self.note = QLabel()
+        self.note.setObjectName("gdLossNote")
+        self.note.setStyleSheet("color: gray;")
+
+        self.plot_widget = pg.PlotWidget()
+        self.plot_widget.setObjectName("gdLossPlot")
+        self.plot_widget.setMinimumHeight(110)
+        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.plot_item.setMenuEnabled(False)
+        self.plot_item.hideButtons()
+        self.plot_item.showGrid(x=True, y=True, alpha=0.25)
+        self.plot_item.setLabel("bottom", "k")
+        self.curves = [
+            self.plot_item.plot(connect="finite", symbol="o", symbolSize=4) for _ in range(2)
+        ]
+        for i, c in enumerate(self.curves):
+            c.setObjectName(f"gdLossCurve{i}")
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.log_box)
+        top.addStretch(1)
+        top.addWidget(self.note)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot_widget, 1)
+
+        self.set_dark(dark)
+        self.log_box.toggled.connect(self._on_log_toggled)
+        session.descent_changed.connect(self._on_descent_changed)
+        self.redraw()
+
+    def set_dark(self, dark: bool) -> None:
+        """Follow the theme."""
+        self.plot_widget.setBackground("#1e1e20" if dark else "w")
+        fg = "#dddddd" if dark else "#333333"
+        for axis in ("left", "bottom"):
+            ax = self.plot_item.getAxis(axis)
+            ax.setPen(pg.mkPen(fg))
+            ax.setTextPen(pg.mkPen(fg))
+        for curve, color in zip(self.curves, trajectory_colors(dark), strict=True):
+            curve.setPen(pg.mkPen(color, width=1.5))
+            curve.setSymbolPen(pg.mkPen(color))
+            curve.setSymbolBrush(pg.mkBrush(color))
+
+    def _on_log_toggled(self, _on: bool) -> None:
+        self.redraw()
+
+    def _on_descent_changed(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Redraw from the session's runs."""
+        runs = self._session.descent.runs
+        log = self.log_box.isChecked()
+        series = []
+        for run in runs:
+            ks = np.array([it.k for it in run.iterates], dtype=float)
+            fs = np.array([math.nan if it.f is None else it.f for it in run.iterates], dtype=float)
+            fs[~np.isfinite(fs)] = math.nan
+            series.append((ks, fs))
+        note = ""
+        if log:
+            finite = [fs[np.isfinite(fs)] for _, fs in series]
+            best = min((float(v.min()) for v in finite if v.size), default=math.nan)
+            gapped = []
+            for ks, fs in series:
+                with np.errstate(all="ignore"):
+                    gap = fs - best
+                gap[~(gap > 0)] = math.nan  # 0 (the best point) and NaN: no logarithm
+                gapped.append((ks, gap))
+            series = gapped
+            if math.isfinite(best):
+                note = f"f_best = {best:.6g}"
+            self.plot_item.setLabel("left", "f(xₖ) − f_best")
+        else:
+            self.plot_item.setLabel("left", "f(xₖ)")
+        self.plot_item.setLogMode(x=False, y=log)
+        for i, curve in enumerate(self.curves):
+            if i < len(series):
+                curve.setData(*series[i])
+                curve.setVisible(True)
+            else:
+                curve.setData([], [])
+                curve.setVisible(False)
+        self.note.setText(note)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

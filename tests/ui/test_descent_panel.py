@@ -1,0 +1,564 @@
+"""The descent panel, driven the way a person does: type η, click Step/Play, read the table.
+
+The panel runs on a real session over closed-form functions (f, f′, f″ written out by
+hand), so every number shown is checked against an independent closed form, e.g.
+gradient descent on (x − 3)² from 0 with η = 0.1 gives x_k = 3 − 3·0.8^k.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTableView,
+    QWidget,
+)
+
+from derivview.model.session import Session
+from derivview.ui.descent_panel import DescentPanel
+
+# -- closed-form functions standing in for compiled ones -------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    differentiable: bool = True
+    kind: str = "smooth"
+
+
+class ClosedForm:
+    """f, f′, f″ given by hand, vectorized like ``CompiledFunction`` (NaN where undefined)."""
+
+    def __init__(self, f: Callable, df: Callable, d2f: Callable) -> None:
+        self.parameters: tuple[str, ...] = ()
+        self._f, self._df, self._d2f = f, df, d2f
+
+    def _eval(self, fn: Callable, x: Any) -> np.ndarray:
+        arr = np.asarray(x, dtype=float)
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(fn(arr), dtype=float), arr.shape).copy()
+
+    def f(self, x, params=None):
+        return self._eval(self._f, x)
+
+    def df(self, x, params=None):
+        return self._eval(self._df, x)
+
+    def d2f(self, x, params=None):
+        return self._eval(self._d2f, x)
+
+    def point(self, x0, params=None):
+        return Point(x0)
+
+
+SHIFTED = ClosedForm(lambda x: (x - 3) ** 2, lambda x: 2 * (x - 3), lambda x: 2.0 + 0 * x)
+SQUARE = ClosedForm(lambda x: x**2, lambda x: 2 * x, lambda x: 2.0 + 0 * x)
+QUARTIC = ClosedForm(lambda x: x**4, lambda x: 4 * x**3, lambda x: 12 * x**2)
+
+
+# -- helpers: what a person does and sees -----------------------------------------------
+
+
+class Harness:
+    def __init__(self, qtbot: Any, session: Session, panel: DescentPanel, plot: pg.PlotWidget):
+        self.qtbot, self.session, self.panel, self.plot = qtbot, session, panel, plot
+
+    def w(self, cls: type, name: str) -> Any:
+        widget = self.panel.findChild(cls, name)
+        assert widget is not None, name
+        return widget
+
+    def type_into(self, name: str, text: str) -> None:
+        spin = self.w(QAbstractSpinBox, name)
+        spin.setFocus()
+        edit = spin.lineEdit()
+        edit.selectAll()
+        self.qtbot.keyClicks(edit, text)
+        self.qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    def click(self, name: str, times: int = 1) -> None:
+        button = self.w(QPushButton, name)
+        for _ in range(times):
+            self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def choose(self, name: str, text: str) -> None:
+        combo = self.w(QComboBox, name)
+        i = combo.findText(text)
+        assert i >= 0, text
+        combo.setCurrentIndex(i)
+
+    def check(self, name: str) -> None:
+        box = self.w(QCheckBox, name)
+        # Click the indicator, where a person clicks (the centre may be past the text).
+        self.qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+    def cell(self, row: int, col: int) -> str:
+        table = self.w(QTableView, "gdTable")
+        return table.model().index(row, col).data()
+
+    def rows(self) -> int:
+        return self.w(QTableView, "gdTable").model().rowCount()
+
+    def header(self, col: int) -> str:
+        table = self.w(QTableView, "gdTable")
+        return table.model().headerData(col, Qt.Orientation.Horizontal)
+
+    def status(self) -> str:
+        return self.w(QLabel, "gdStatus").text()
+
+    def play_until_done(self, timeout: int = 20_000) -> None:
+        self.choose("gdSpeed", "as fast as possible")
+        self.click("gdPlay")
+        self.qtbot.waitUntil(lambda: not self.w(QPushButton, "gdPlay").isChecked(), timeout=timeout)
+
+
+@pytest.fixture
+def make_panel(qtbot: Any) -> Callable[..., Harness]:
+    def factory(fn: ClosedForm = SHIFTED, text: str = "(x-3)^2") -> Harness:
+        session = Session()
+        session.set_text(text)
+        session.apply_function(text, fn)
+        host = QWidget()
+        layout = QHBoxLayout(host)
+        plot = pg.PlotWidget()
+        xs = np.linspace(-4, 6, 401)
+        plot.plot(xs, fn.f(xs))
+        plot.setXRange(-4, 6, padding=0)
+        plot.setYRange(-2, 30, padding=0)
+        panel = DescentPanel(session)
+        panel.attach(plot.getPlotItem(), plot)
+        layout.addWidget(plot, 1)
+        layout.addWidget(panel)
+        host.resize(1200, 760)
+        qtbot.addWidget(host)
+        host.show()
+        qtbot.waitExposed(host)
+        harness = Harness(qtbot, session, panel, plot)
+        harness.host = host  # keep the window alive for the test
+        return harness
+
+    return factory
+
+
+def set_function(h: Harness, text: str, fn: ClosedForm) -> None:
+    h.session.set_text(text)
+    h.session.apply_function(text, fn)
+
+
+# -- stepping ----------------------------------------------------------------------------
+
+
+def test_the_controls_a_person_uses_exist(make_panel):
+    h = make_panel()
+    for cls, name in [
+        (QComboBox, "gdMethod"),
+        (QDoubleSpinBox, "gdLearningRate"),
+        (QSlider, "gdLearningRateSlider"),
+        (QDoubleSpinBox, "gdBeta"),
+        (QDoubleSpinBox, "gdStart"),
+        (QSpinBox, "gdMaxSteps"),
+        (QComboBox, "gdSpeed"),
+        (QPushButton, "gdStep"),
+        (QPushButton, "gdPlay"),
+        (QPushButton, "gdReset"),
+        (QTableView, "gdTable"),
+        (QLabel, "gdStatus"),
+        (QLabel, "gdStability"),
+        (QPushButton, "gdSuggestLr"),
+        (QCheckBox, "gdCompare"),
+        (QCheckBox, "gdLossLog"),
+        (QPushButton, "gdExportCsv"),
+    ]:
+        h.w(cls, name)
+    assert h.w(QPushButton, "gdPlay").isCheckable()
+    assert "ready" in h.status()
+
+
+def test_step_fills_the_table_with_the_closed_form_iterates(make_panel):
+    h = make_panel()
+    h.type_into("gdStart", "0")
+    h.type_into("gdLearningRate", "0.1")
+    h.click("gdStep", 12)
+    assert h.rows() == 13
+    assert [h.header(c) for c in range(5)] == ["k", "x", "f(x)", "f′(x)", "step"]
+    for k in range(13):
+        x = 3 - 3 * 0.8**k
+        assert h.cell(k, 0) == str(k)
+        assert float(h.cell(k, 1)) == pytest.approx(x, rel=1e-6, abs=1e-12)
+        assert float(h.cell(k, 2)) == pytest.approx((3 * 0.8**k) ** 2, rel=1e-6)
+        assert float(h.cell(k, 3)) == pytest.approx(-6 * 0.8**k, rel=1e-6)
+        if k:
+            assert float(h.cell(k, 4)) == pytest.approx(0.6 * 0.8 ** (k - 1), rel=1e-6)
+    assert h.cell(0, 4) == "—"
+    assert h.status().startswith("running: k = 12")
+    # The newest row is scrolled into view.
+    table = h.w(QTableView, "gdTable")
+    last = table.visualRect(table.model().index(12, 0))
+    assert table.viewport().rect().intersects(last)
+
+
+def test_trajectory_on_the_plot_holds_the_iterates(make_panel):
+    h = make_panel()
+    h.click("gdStep", 4)
+    xs, ys = h.panel.overlay.paths[0].getData()
+    expected = [3 - 3 * 0.8**k for k in range(5)]
+    assert list(xs) == pytest.approx(expected, rel=1e-12)
+    assert list(ys) == pytest.approx([(3 - x) ** 2 for x in expected], rel=1e-12)
+    cx, cy = h.panel.overlay.currents[0].getData()
+    assert list(cx) == pytest.approx([expected[-1]]) and list(cy) == pytest.approx([ys[-1]])
+    # The tangent at the current iterate has the slope f′(x_4) = −6·0.8⁴.
+    tx, ty = h.panel.overlay.tangents[0].getData()
+    assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(-6 * 0.8**4, rel=1e-9)
+    assert tx[0] < expected[-1] < tx[1]
+    # Arrowheads on the segments long enough to see, at their midpoints.
+    ax, _ = h.panel.overlay.arrows[0].getData()
+    assert len(ax) >= 1
+    assert all(
+        any(abs(a - (p + q) / 2) < 1e-9 for p, q in itertools.pairwise(expected)) for a in ax
+    )
+
+
+def test_reset_empties_the_table_and_the_plot(make_panel):
+    h = make_panel()
+    h.click("gdStep", 3)
+    h.click("gdReset")
+    assert h.rows() == 0
+    assert "ready" in h.status()
+    xs, _ = h.panel.overlay.paths[0].getData()
+    assert xs is None or len(xs) == 0
+    h.click("gdStep")
+    assert h.rows() == 2  # starts over: x₀ and x₁
+
+
+# -- outcomes -------------------------------------------------------------------------------
+
+
+def test_play_runs_and_stops_by_itself_converged(make_panel):
+    h = make_panel()
+    h.play_until_done()
+    # |f′(x_k)| = 6·0.8^k < 1e-8 first at k = 91.
+    k = math.ceil(math.log(1e-8 / 6) / math.log(0.8))
+    assert h.rows() == k + 1
+    assert h.status().startswith("converged")
+    assert float(h.cell(k, 1)) == pytest.approx(3 - 3 * 0.8**k, rel=1e-7)
+    assert not h.w(QPushButton, "gdStep").isEnabled()
+
+
+def test_play_reports_divergence_on_x2_with_eta_1_1(make_panel):
+    h = make_panel(SQUARE, "x^2")
+    h.type_into("gdStart", "1")
+    h.type_into("gdLearningRate", "1.1")
+    h.type_into("gdMaxSteps", "1000")
+    h.play_until_done()
+    # x_k = (−1.2)^k: |x| > 1e12 first at k = 152.
+    k = math.ceil(12 / math.log10(1.2))
+    assert h.status().startswith("diverged")
+    assert "oscillat" in h.status()
+    assert h.rows() == k + 1
+    assert float(h.cell(10, 1)) == pytest.approx((-1.2) ** 10, rel=1e-7)  # 8 digits shown
+
+
+def test_play_reports_a_two_cycle_on_x2_with_eta_1(make_panel):
+    h = make_panel(SQUARE, "x^2")
+    h.type_into("gdStart", "1")
+    h.type_into("gdLearningRate", "1")
+    h.type_into("gdMaxSteps", "20")
+    h.play_until_done()
+    assert "cycling" in h.status()
+    assert "converged" not in h.status()
+    assert [float(h.cell(k, 1)) for k in range(4)] == [1.0, -1.0, 1.0, -1.0]
+
+
+def test_pause_stops_and_play_continues(make_panel):
+    h = make_panel()
+    h.choose("gdSpeed", "60 steps/s")
+    h.click("gdPlay")
+    h.qtbot.waitUntil(lambda: h.rows() >= 4, timeout=10_000)
+    h.click("gdPlay")  # pause
+    assert not h.panel.playing
+    rows = h.rows()
+    h.qtbot.wait(100)
+    assert h.rows() == rows
+    assert h.status().startswith("running: k =")
+    h.click("gdStep")
+    assert h.rows() == rows + 1
+
+
+# -- what resets the run -----------------------------------------------------------------------
+
+
+def test_changing_eta_resets_the_run(make_panel):
+    h = make_panel()
+    h.click("gdStep", 3)
+    assert h.rows() == 4
+    h.type_into("gdLearningRate", "0.2")
+    assert h.rows() == 0 and "ready" in h.status()
+    h.click("gdStep")  # the new η is used: x₁ = 0 − 0.2·(−6)
+    assert float(h.cell(1, 1)) == pytest.approx(1.2)
+
+
+def test_changing_f_resets_the_run(make_panel):
+    h = make_panel()
+    h.click("gdStep", 3)
+    set_function(h, "x^2", SQUARE)
+    assert h.rows() == 0
+    h.type_into("gdStart", "1")
+    h.click("gdStep")
+    assert float(h.cell(1, 1)) == pytest.approx(0.8)
+
+
+def test_changing_a_setting_while_playing_stops_play(make_panel):
+    h = make_panel()
+    h.choose("gdSpeed", "5 steps/s")
+    h.click("gdPlay")
+    assert h.panel.playing and h.rows() == 2
+    h.type_into("gdStart", "1")
+    assert not h.panel.playing and h.rows() == 0
+
+
+def test_slider_sets_eta_on_a_log_scale(make_panel):
+    h = make_panel()
+    slider = h.w(QSlider, "gdLearningRateSlider")
+    slider.setValue(slider.maximum())
+    assert h.session.descent.configs[0].learning_rate == 10.0
+    slider.setValue(slider.minimum())
+    assert h.session.descent.configs[0].learning_rate == pytest.approx(1e-4)
+    slider.setValue(slider.maximum() * 3 // 5)  # 10^(−4 + 3) = 0.1
+    assert h.w(QDoubleSpinBox, "gdLearningRate").value() == pytest.approx(0.1)
+
+
+def test_method_choice_enables_the_right_controls(make_panel):
+    h = make_panel()
+    beta = h.w(QDoubleSpinBox, "gdBeta")
+    lr = h.w(QDoubleSpinBox, "gdLearningRate")
+    assert not beta.isEnabled() and lr.isEnabled()
+    h.choose("gdMethod", "momentum")
+    assert beta.isEnabled()
+    h.type_into("gdBeta", "0.5")
+    h.click("gdStep", 2)
+    # Heavy ball on (x − 3)², η = 0.1, β = 0.5: v₁ = −6, x₁ = 0.6; v₂ = −3 − 4.8, x₂ = 1.38.
+    assert float(h.cell(1, 1)) == pytest.approx(0.6)
+    assert float(h.cell(2, 1)) == pytest.approx(1.38)
+    h.choose("gdMethod", "Newton's method")
+    assert not lr.isEnabled() and not beta.isEnabled()
+    h.click("gdStep", 3)
+    assert float(h.cell(1, 1)) == pytest.approx(3.0)
+    assert h.status().startswith("converged")
+
+
+# -- the learning rate's stability bound --------------------------------------------------------
+
+
+def test_stability_bound_and_suggested_eta_on_x2(make_panel):
+    h = make_panel(SQUARE, "x^2")
+    h.type_into("gdStart", "1")
+    label = h.w(QLabel, "gdStability")
+    assert "2/f″ = 1 " in label.text()
+    assert "below" in label.text()
+    h.type_into("gdLearningRate", "1.1")
+    assert "above" in label.text()
+    h.click("gdSuggestLr")
+    assert h.w(QDoubleSpinBox, "gdLearningRate").value() == 0.5
+    assert h.session.descent.configs[0].learning_rate == 0.5
+    h.click("gdStep")
+    assert float(h.cell(1, 1)) == 0.0  # η = 1/f″ lands on the minimum of the parabola
+
+
+def test_stability_bound_follows_the_current_iterate(make_panel):
+    h = make_panel(QUARTIC, "x^4")
+    h.type_into("gdStart", "1")
+    h.type_into("gdLearningRate", "0.01")
+    label = h.w(QLabel, "gdStability")
+    assert "2/f″ = 0.166667 at x = 1 " in label.text()  # f″(1) = 12
+    h.click("gdStep")  # x₁ = 1 − 0.01·4 = 0.96, f″ = 12·0.96²
+    assert f"2/f″ = {2 / (12 * 0.96**2):.6g} at x = 0.96 " in label.text()
+    h.click("gdSuggestLr")
+    assert h.w(QDoubleSpinBox, "gdLearningRate").value() == pytest.approx(
+        1 / (12 * 0.96**2), rel=1e-9
+    )
+
+
+def test_no_bound_where_f_bends_down(make_panel):
+    bump = ClosedForm(lambda x: -(x**2), lambda x: -2 * x, lambda x: -2.0 + 0 * x)
+    h = make_panel(bump, "-x^2")
+    label = h.w(QLabel, "gdStability")
+    assert "no" in label.text() and "≤ 0" in label.text()
+    assert not h.w(QPushButton, "gdSuggestLr").isEnabled()
+
+
+# -- compare ----------------------------------------------------------------------------------
+
+
+def test_compare_shows_two_runs_side_by_side(make_panel):
+    h = make_panel()
+    assert not h.w(QComboBox, "gdCompareMethod").isVisible()
+    h.check("gdCompare")
+    assert h.w(QComboBox, "gdCompareMethod").isVisible()
+    h.choose("gdCompareMethod", "gradient descent")
+    h.type_into("gdCompareLearningRate", "0.4")
+    h.click("gdStep", 3)
+    assert h.header(1) == "A: x" and h.header(5) == "B: x"
+    for k in range(4):
+        assert float(h.cell(k, 1)) == pytest.approx(3 - 3 * 0.8**k)
+        assert float(h.cell(k, 5)) == pytest.approx(3 - 3 * 0.2**k)  # 1 − 0.4·2 = 0.2
+    xa, _ = h.panel.overlay.paths[0].getData()
+    xb, _ = h.panel.overlay.paths[1].getData()
+    assert list(xb) == pytest.approx([3 - 3 * 0.2**k for k in range(4)])
+    assert len(xa) == len(xb) == 4
+    pen_a = h.panel.overlay.paths[0].opts["pen"].color().name()
+    pen_b = h.panel.overlay.paths[1].opts["pen"].color().name()
+    assert pen_a != pen_b
+    _, loss_b = h.panel.loss.curves[1].getData()
+    assert list(loss_b) == pytest.approx([(3 * 0.2**k) ** 2 for k in range(4)])
+    status = h.status()
+    assert "A (gradient descent, η = 0.1): running" in status
+    assert "B (gradient descent, η = 0.4): running" in status
+
+
+def test_compare_newton_finishes_first_and_gd_goes_on(make_panel):
+    h = make_panel()
+    h.check("gdCompare")
+    h.choose("gdCompareMethod", "Newton's method")
+    h.play_until_done()
+    lines = h.status().split("\n")
+    assert lines[0].startswith("A (gradient descent, η = 0.1): converged")
+    assert lines[1].startswith("B (Newton's method): converged")
+    assert h.cell(5, 5) == ""  # Newton stopped after one step; its cells stay empty
+    assert float(h.cell(1, 5)) == 3.0
+
+
+# -- loss plot ---------------------------------------------------------------------------------
+
+
+def test_loss_plot_and_its_log_scale(make_panel):
+    shifted_up = ClosedForm(
+        lambda x: (x - 3) ** 2 - 5, lambda x: 2 * (x - 3), lambda x: 2.0 + 0 * x
+    )
+    h = make_panel(shifted_up, "(x-3)^2 - 5")
+    h.click("gdStep", 6)
+    ks, fs = h.panel.loss.curves[0].getData()
+    assert list(ks) == list(range(7))
+    assert list(fs) == pytest.approx([9 * 0.64**k - 5 for k in range(7)])
+    h.check("gdLossLog")
+    assert h.panel.loss.plot_item.ctrl.logYCheck.isChecked()
+    _, gap = h.panel.loss.curves[0].getOriginalDataset()
+    best = 9 * 0.64**6 - 5
+    expected = [9 * 0.64**k - 5 - best for k in range(6)]
+    assert list(gap[:6]) == pytest.approx(expected, rel=1e-9)
+    assert math.isnan(gap[6])  # the best point itself: gap 0 has no logarithm
+
+
+# -- the start point on the plot ------------------------------------------------------------------
+
+
+def _viewport_pos(h: Harness, x: float, y: float) -> QPoint:
+    vb = h.plot.getPlotItem().getViewBox()
+    scene = vb.mapViewToScene(pg.Point(x, y))
+    return h.plot.mapFromScene(scene)
+
+
+def test_ctrl_click_on_the_plot_starts_there(make_panel):
+    h = make_panel()
+    h.click("gdStep", 2)
+    pos = _viewport_pos(h, 1.5, 10.0)
+    h.qtbot.mouseClick(
+        h.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos
+    )
+    assert h.session.descent.start == pytest.approx(1.5, abs=0.05)
+    assert h.rows() == 0
+    assert h.w(QDoubleSpinBox, "gdStart").value() == h.session.descent.start
+    # The marker sits on the curve at the new start.
+    mx, my = h.panel.overlay.start_marker.pos()
+    assert mx == h.session.descent.start and my == pytest.approx((mx - 3) ** 2)
+
+
+def test_start_here_in_the_plot_menu(make_panel):
+    h = make_panel()
+    pos = _viewport_pos(h, -2.0, 5.0)
+    h.qtbot.mousePress(h.plot.viewport(), Qt.MouseButton.RightButton, pos=pos)
+    action = h.panel.overlay.start_here_action
+    assert action in h.plot.getPlotItem().getViewBox().menu.actions()
+    action.trigger()
+    for menu in h.plot.findChildren(QWidget):
+        if menu.isWindow() and menu.isVisible():
+            menu.close()
+    assert h.session.descent.start == pytest.approx(-2.0, abs=0.05)
+
+
+def test_drag_the_start_marker_along_the_curve(make_panel):
+    h = make_panel()
+    marker = h.panel.overlay.start_marker
+    h.panel.overlay.drag_start(2.123456789)  # what a drag to that x does
+    assert h.session.descent.start == pytest.approx(2.12, abs=0.02)  # about a pixel
+    assert marker.pos().y() == pytest.approx((h.session.descent.start - 3) ** 2)
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def test_export_csv_writes_the_rows(make_panel, tmp_path, monkeypatch):
+    h = make_panel()
+    h.check("gdCompare")
+    h.choose("gdCompareMethod", "Newton's method")
+    h.click("gdStep", 5)
+    target = tmp_path / "run.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    h.click("gdExportCsv")
+    with target.open(newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == [
+        "k", "A_x", "A_f", "A_df", "A_step", "B_x", "B_f", "B_df", "B_step"
+    ]  # fmt: skip
+    assert len(rows) == 7
+    for k in range(6):
+        x = 3 - 3 * 0.8**k
+        r = rows[k + 1]
+        assert int(r[0]) == k
+        assert float(r[1]) == pytest.approx(x, rel=1e-15, abs=1e-15)
+        assert float(r[2]) == pytest.approx((3 - x) ** 2, rel=1e-14)
+        assert float(r[3]) == pytest.approx(2 * (x - 3), rel=1e-14)
+        assert r[4] == ("" if k == 0 else r[4])
+    assert rows[1][5:] == ["0.0", "9.0", "-6.0", ""]
+    assert rows[2][5:] == ["3.0", "0.0", "0.0", "3.0"]
+    assert rows[3][5:] == ["", "", "", ""]
+
+
+def test_export_failure_says_why_and_keeps_nothing_half_written(make_panel, tmp_path, monkeypatch):
+    h = make_panel()
+    h.click("gdStep", 2)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    target = blocker / "run.csv"  # a path under a regular file cannot be written
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    h.click("gdExportCsv")
+    assert h.panel.last_export_error and "run.csv" in h.panel.last_export_error
+    box = h.panel.findChild(QMessageBox, "gdExportError")
+    assert box is not None and "run.csv" in box.text()
+    box.close()
+    assert not target.exists()
+
+
+def test_export_is_off_without_a_run(make_panel):
+    h = make_panel()
+    assert not h.w(QPushButton, "gdExportCsv").isEnabled()
