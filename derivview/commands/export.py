@@ -1,0 +1,215 @@
+"""``derivview export``: the plot of f(x) as a PNG, SVG or PDF file, without a window.
+
+The picture is drawn by the same PlotPanel and the same renderer as the window's
+File › Export Plot… (:mod:`derivview.ui.export`), so the same options give the same
+picture. Exit 0 on success; 2 on invalid input (expression, numbers, options, an
+unsupported file extension); 1 when the file cannot be written (nothing is left behind).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from derivview.commands.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    ArgumentParser,
+    UsageError,
+    check_range,
+    fail,
+    finite_float,
+    params_dict,
+    parse_param,
+    parse_size,
+)
+
+PROG = "derivview export"
+DEFAULT_SIZE = (1600, 1000)
+_OPTIONS_WITH_VALUE = ("-o", "--output", "--x0", "--size", "--show", "--param", "--theme")
+_OPTIONS_WITH_TWO = ("--xrange", "--yrange")
+
+
+def _parser() -> ArgumentParser:
+    from derivview.model.session import ITEMS
+
+    parser = ArgumentParser(
+        prog=PROG,
+        description="Export the plot of f(x) as an image (PNG, SVG or PDF by the extension).",
+        epilog=(
+            f"ITEMS: a comma-separated list from {', '.join(ITEMS)}; without --show, what "
+            "the window shows by default. An expression starting with '-' may be given "
+            "first, or after '--'."
+        ),
+    )
+    parser.add_argument("text", metavar="TEXT", nargs="?", help="f(x), e.g. 'x^3 - 3x'")
+    parser.add_argument("-o", "--output", metavar="FILE", help="the file to write (required)")
+    parser.add_argument("--x0", type=finite_float, metavar="X", help="the tangent point")
+    parser.add_argument(
+        "--xrange", type=finite_float, nargs=2, metavar=("A", "B"), help="the x range shown"
+    )
+    parser.add_argument(
+        "--yrange",
+        type=finite_float,
+        nargs=2,
+        metavar=("C", "D"),
+        help="the y range shown (default: fitted to f)",
+    )
+    parser.add_argument(
+        "--size",
+        type=parse_size,
+        default=DEFAULT_SIZE,
+        metavar="WxH",
+        help="PNG size in pixels; aspect and size at 96 dpi of SVG/PDF (1600x1000)",
+    )
+    parser.add_argument("--show", metavar="ITEMS", help="the items to draw (see below)")
+    parser.add_argument(
+        "--param",
+        type=parse_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter's value (default 1); repeatable",
+    )
+    parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    return parser
+
+
+def _split_leading_text(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Take TEXT from the front when it is not an option: ``-x^2`` would fool argparse."""
+    if argv and argv[0] not in ("-h", "--help", "-o") and not argv[0].startswith("--"):
+        return argv[0], argv[1:]
+    return None, argv
+
+
+def _attach_negative_values(argv: list[str]) -> list[str]:
+    """``--x0 -1`` -> ``--x0=-1`` (argparse takes ``-1`` for an option otherwise)."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            out.extend(argv[i:])
+            break
+        if token in _OPTIONS_WITH_VALUE and i + 1 < len(argv):
+            out.append(f"{token}={argv[i + 1]}" if token != "-o" else f"-o{argv[i + 1]}")
+            i += 2
+            continue
+        if token in _OPTIONS_WITH_TWO and i + 2 < len(argv):
+            out.extend([token, *(_protect(v) for v in argv[i + 1 : i + 3])])
+            i += 3
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _protect(value: str) -> str:
+    # argparse treats "-1" as a negative number (fine) but "-1e3" or "−1" as an option;
+    # a leading space keeps the value a value, and float() ignores it.
+    return f" {value}" if value.startswith(("-", "−")) else value
+
+
+def parse_show(text: str) -> frozenset[str]:
+    """The items of ``--show a,b,c``; unknown names are a UsageError naming them."""
+    from derivview.model.session import ITEMS
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in ITEMS]
+    if unknown:
+        raise UsageError(
+            f"{PROG}: --show: unknown item{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)} (choose from {', '.join(ITEMS)})"
+        )
+    return frozenset(names)
+
+
+def _use_offscreen_qt() -> None:
+    # Nothing is shown: the offscreen platform needs no display, never flashes a window,
+    # and draws at a fixed 96 dpi, so a picture does not depend on the screen it ran on.
+    # A platform the person chose explicitly is respected.
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def run(argv: list[str]) -> int:
+    """Parse ``argv``, draw the plot, write the file; returns the exit status."""
+    text, rest = _split_leading_text(list(argv))
+    ns = _parser().parse_args(_attach_negative_values(rest))
+    if text is None:
+        text = ns.text
+    elif ns.text is not None:
+        raise UsageError(f"{PROG}: unrecognized arguments: {ns.text}")
+    if text is None:
+        raise UsageError(f"{PROG}: the expression TEXT is required")
+    if not ns.output:
+        raise UsageError(f"{PROG}: the output file is required (-o FILE)")
+
+    from derivview.model.session import DEFAULT_VISIBLE
+    from derivview.ui.export import ExportError, ExportOptions, format_of
+
+    try:
+        format_of(ns.output)
+    except ExportError as exc:
+        raise UsageError(f"{PROG}: {exc}") from None
+    items = DEFAULT_VISIBLE if ns.show is None else parse_show(ns.show)
+    xrange = check_range(*ns.xrange, what="--xrange") if ns.xrange else None
+    yrange = check_range(*ns.yrange, what="--yrange") if ns.yrange else None
+    params = params_dict(ns.param)
+
+    session = _session(text, xrange, yrange, ns.x0, params, items)
+    width, height = ns.size
+    options = ExportOptions(
+        width=width, height=height, scale=1.0, background=ns.theme, dark=ns.theme == "dark"
+    )
+    _use_offscreen_qt()
+    from derivview.app import ensure_app
+
+    ensure_app()
+    from derivview.ui.export import export_session
+
+    try:
+        export_session(session, ns.output, options)
+    except ExportError as exc:
+        return fail(f"{PROG}: {exc}", EXIT_FAILURE)
+    return EXIT_OK
+
+
+def _session(
+    text: str,
+    xrange: tuple[float, float] | None,
+    yrange: tuple[float, float] | None,
+    x0: float | None,
+    params: dict[str, float],
+    items: frozenset[str],
+) -> Any:
+    """A session showing ``text`` with its function computed (synchronously)."""
+    from derivview.model.calculus import ComplexityError, analyze
+    from derivview.model.expression import ExpressionError
+    from derivview.model.session import DEFAULT_X_RANGE, Session
+
+    session = Session()
+    try:
+        with session.batch():
+            session.set_text(text)
+            session.set_view(xrange or DEFAULT_X_RANGE, yrange)
+            if x0 is not None:
+                session.set_x0(x0)
+            for name, value in params.items():
+                session.set_param(name, value)
+            session.set_visible_items(items)
+    except ValueError as exc:  # finite but impossible numbers (|x0| > 1e12, a huge range)
+        raise UsageError(f"{PROG}: {exc}") from None
+    try:
+        function = analyze(text)
+    except ExpressionError as err:
+        raise UsageError(f"{PROG}: invalid expression: {err}") from None
+    except ComplexityError as err:
+        raise UsageError(f"{PROG}: {err}") from None
+    session.apply_function(text, function)
+    return session
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,544 @@
+"""Export the plot as PNG, SVG or PDF, and the Export dialog.
+
+The picture is what the view shows: the same session state (f, x₀, ranges, parameters,
+descent runs) drawn by the same :class:`~derivview.ui.plot_panel.PlotPanel` as the
+window, with the items and background chosen for the export. The window and the command
+line (``derivview export``) both go through :func:`export_session`, so the same options
+give the same picture.
+
+How the size is honoured
+------------------------
+A picture is not a blown-up screenshot. An offscreen PlotPanel is laid out at a *layout
+size* and drawn into the target at the requested size, with every line width, marker
+and font scaled by the ratio, so a 3200-px PNG has the same composition as a 1600-px one
+with everything twice as large and sharp. The layout size is the requested size, capped
+at :data:`LAYOUT_SIZE` (1000 × 625) in proportion: small pictures are laid out as they
+are, larger ones keep a readable composition instead of shrinking the text to specks.
+The dialog's scale (1×, 2×, 3×) multiplies the pixel size of a PNG (for high-DPI screens
+and print) without changing the composition.
+
+Qt's own pieces do the drawing: QImage + QPainter for PNG, QtSvg.QSvgGenerator for SVG
+(pyqtgraph's SVGExporter fails on Qt ≥ 6.11, pyqtgraph #3485), QPdfWriter for PDF.
+Files are written atomically: a complete new file replaces the old one, or nothing
+changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QRect,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter, QPen, QTransform
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
+
+from derivview.model.session import DEFAULT_VISIBLE, EXTRA_ITEMS, ITEMS, Session
+
+FORMATS = ("png", "svg", "pdf")
+BACKGROUNDS = ("light", "dark", "transparent")
+#: Pictures larger than this are laid out at this size (in proportion) and drawn larger.
+LAYOUT_SIZE = (1000, 625)
+#: The largest picture side in pixels (a 16384² ARGB image is already 1 GiB).
+MAX_SIDE = 16384
+MIN_SIDE = 16
+#: SVG and PDF are sized at this many pixels per inch (CSS pixels).
+VECTOR_DPI = 96.0
+
+
+class ExportError(Exception):
+    """The picture could not be made or written; ``str(err)`` says why, for people."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export.
+
+    width, height
+        The picture's size: pixels of a PNG at scale 1, and the size at 96 dpi (and so
+        the aspect) of an SVG or PDF.
+    scale
+        PNG only: pixel density (2 makes a 2width × 2height PNG of the same picture).
+    background
+        ``"light"``, ``"dark"`` or ``"transparent"`` (transparent keeps ``dark``'s
+        colours for the curves: set ``dark`` for a picture meant for a dark page).
+    items
+        The items to show (names of ``session.ITEMS``/``EXTRA_ITEMS``); None: what the
+        session shows.
+    """
+
+    width: int = 1600
+    height: int = 1000
+    scale: float = 1.0
+    background: str = "light"
+    dark: bool = False
+    items: frozenset[str] | None = field(default=None)
+
+    def checked(self) -> ExportOptions:
+        """These options, validated; raises ExportError with the reason."""
+        w, h = int(self.width), int(self.height)
+        if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
+            raise ExportError(f"the size must be {MIN_SIDE}..{MAX_SIDE} pixels each way")
+        s = float(self.scale)
+        if not (math.isfinite(s) and 0.25 <= s <= 8):
+            raise ExportError("the scale must be between 0.25 and 8")
+        if max(w, h) * s > MAX_SIDE:
+            raise ExportError(
+                f"{round(w * s)} × {round(h * s)} pixels is too large "
+                f"(at most {MAX_SIDE} pixels each way)"
+            )
+        if self.background not in BACKGROUNDS:
+            raise ExportError(f"unknown background {self.background!r}")
+        items = self.items
+        if items is not None:
+            unknown = set(items) - set(ITEMS) - set(EXTRA_ITEMS)
+            if unknown:
+                raise ExportError(f"unknown items: {', '.join(sorted(unknown))}")
+            items = frozenset(items)
+        return replace(self, width=w, height=h, scale=s, items=items)
+
+    @property
+    def theme_dark(self) -> bool:
+        """Whether the plot is drawn in the dark theme's colours."""
+        if self.background == "transparent":
+            return self.dark
+        return self.background == "dark"
+
+
+def format_of(path: str | Path) -> str:
+    """``"png"``, ``"svg"`` or ``"pdf"`` from the file name; ExportError otherwise."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        shown = f".{suffix}" if suffix else "no extension"
+        raise ExportError(
+            f"unsupported format ({shown}): the file name must end in .png, .svg or .pdf"
+        )
+    return suffix
+
+
+def layout_size(width: int, height: int) -> tuple[float, float]:
+    """The size the plot is laid out at for a ``width`` × ``height`` picture."""
+    ratio = max(1.0, min(width / LAYOUT_SIZE[0], height / LAYOUT_SIZE[1]))
+    return width / ratio, height / ratio
+
+
+# -- the offscreen plot ----------------------------------------------------------------
+
+
+def snapshot_session(source: Session, items: frozenset[str] | None = None) -> Session:
+    """A new session showing what ``source`` shows (its function shared, not recomputed)."""
+    copy = Session()
+    with copy.batch():
+        copy.set_text(source.text)
+        for name, spec in source.params.items():
+            copy.set_param_range(name, spec.lo, spec.hi)
+            copy.set_param(name, spec.value)
+        if source.function is not None:
+            # The last good function (the text may be in error; the view shows this one).
+            copy.text = source.text
+            copy.apply_function(source.text, source.function)
+        copy.set_x0(source.x0)
+        copy.set_view(source.x_range, source.y_range)
+        copy.set_visible_items(source.visible if items is None else items)
+        copy.set_secant_h(source.secant_h)
+    src_descent = getattr(source, "descent", None)
+    dst_descent = getattr(copy, "descent", None)
+    if src_descent is not None and dst_descent is not None:
+        dst_descent.apply_dict(src_descent.as_dict())
+        # The runs belong to the same function and parameters: show them as they are.
+        dst_descent.runs = src_descent.runs
+        dst_descent.generation = src_descent.generation + 1
+    return copy
+
+
+class OffscreenPlot:
+    """A PlotPanel over a session, laid out offscreen at a given size (never shown).
+
+    Use as a context manager; the widget is destroyed on exit.
+    """
+
+    def __init__(self, session: Session, size: tuple[float, float], dark: bool) -> None:
+        from derivview.ui.plot_panel import PlotPanel
+
+        self.session = session
+        self.panel: QWidget = PlotPanel(session)
+        self.panel.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        set_dark = getattr(self.panel, "set_dark", None)
+        if callable(set_dark):
+            set_dark(dark)
+        self.view: pg.PlotWidget = self.panel.plot_widget  # type: ignore[attr-defined]
+        self.overlay: Any = None
+        if "descent" in session.visible and getattr(session, "descent", None) is not None:
+            self.overlay = _descent_overlay(session, self.panel, dark)
+        w, h = max(1, round(size[0])), max(1, round(size[1]))
+        self.panel.resize(w, h)
+        with _quiet_offscreen():
+            self.panel.show()
+        _settle(self.panel)
+        # The panel may have margins or companions (a toolbar): make the view itself w × h.
+        for _ in range(3):
+            got = self.view.size()
+            if (got.width(), got.height()) == (w, h):
+                break
+            self.panel.resize(
+                self.panel.width() + w - got.width(), self.panel.height() + h - got.height()
+            )
+            _settle(self.panel)
+        plot_item = getattr(self.panel, "plot_item", None)
+        if plot_item is not None:
+            plot_item.hideButtons()  # the "A" (auto-range) button is not part of the picture
+            legend = plot_item.legend
+            if legend is not None:
+                # The window lists hidden curves too (click to show them): not in a picture.
+                for sample, _label in list(legend.items):
+                    if not sample.item.isVisible():
+                        legend.removeItem(sample.item)
+
+    def __enter__(self) -> OffscreenPlot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Destroy the offscreen widgets."""
+        if self.overlay is not None:
+            with contextlib.suppress(Exception):
+                self.session.descent_changed.disconnect(self.overlay._on_descent_changed)
+                self.session.visibility_changed.disconnect(self.overlay._on_visibility_changed)
+        self.panel.hide()
+        self.panel.deleteLater()
+        _settle()
+
+
+@contextlib.contextmanager
+def _quiet_offscreen() -> Iterator[None]:
+    """Drop the offscreen platform's "does not support propagateSizeHints()" notice."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(mode: Any, context: Any, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _descent_overlay(session: Session, panel: QWidget, dark: bool) -> Any:
+    try:
+        from derivview.ui.descent_overlay import DescentOverlay
+    except ImportError:
+        return None
+    return DescentOverlay(session, panel.plot_item, panel.plot_widget, dark)  # type: ignore[attr-defined]
+
+
+def _settle(widget: QWidget | None = None, timeout_s: float = 1.0) -> None:
+    """Process pending events, and let ``widget``'s pending one-shot timers fire.
+
+    The plot throttles resampling to one frame and recomputes markers shortly after a
+    change; an export must wait for both or it would draw a half-updated plot.
+    """
+    app = QApplication.instance()
+    if app is None:
+        return
+    app.processEvents()
+    if widget is None:
+        return
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        pending = [t for t in widget.findChildren(QTimer) if t.isActive() and t.isSingleShot()]
+        if not pending:
+            break
+        time.sleep(0.002)
+        app.processEvents()
+    app.processEvents()
+
+
+# -- scaling what Qt would not scale ----------------------------------------------------
+
+
+def _scaled_pen(pen: QPen, factor: float) -> QPen:
+    pen = QPen(pen)
+    if pen.style() != Qt.PenStyle.NoPen and (pen.isCosmetic() or pen.widthF() == 0):
+        # Cosmetic pens are drawn in device pixels whatever the transform: scale them.
+        pen.setWidthF(max(pen.widthF(), 1.0) * factor)
+        pen.setCosmetic(True)
+    return pen
+
+
+def _scale_for_export(scene: Any, factor: float) -> None:
+    """Make lines, symbols and pixel-sized items of a (disposable) scene ``factor`` × larger."""
+    ignore = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+    for item in scene.items():
+        parent = item.parentItem()
+        if item.flags() & ignore:
+            # Legends, arrows, targets keep their pixel size under the view's transform;
+            # cancel their ancestors' scaling explicitly instead, so the painter's scale
+            # reaches them like everything else.
+            t = parent.sceneTransform() if parent is not None else QTransform()
+            sx, sy = t.m11(), t.m22()
+            if sx != 0 and sy != 0 and t.m12() == 0 and t.m21() == 0:
+                item.setTransform(QTransform.fromScale(1 / sx, 1 / sy), True)
+                item.setFlag(ignore, False)
+        if isinstance(item, pg.PlotDataItem):
+            for key, setter in (
+                ("pen", item.setPen),
+                ("shadowPen", item.setShadowPen),
+                ("symbolPen", item.setSymbolPen),
+            ):
+                value = item.opts.get(key)
+                if value is not None:
+                    setter(_scaled_pen(pg.mkPen(value), factor))
+        elif isinstance(item, (pg.PlotCurveItem, pg.ScatterPlotItem)) and isinstance(
+            parent, pg.PlotDataItem
+        ):
+            continue  # done through their PlotDataItem (whose pens the legend shows)
+        elif isinstance(item, pg.PlotCurveItem):
+            item.setPen(_scaled_pen(pg.mkPen(item.opts["pen"]), factor))
+            if item.opts.get("shadowPen") is not None:
+                item.setShadowPen(_scaled_pen(pg.mkPen(item.opts["shadowPen"]), factor))
+        elif isinstance(item, pg.ScatterPlotItem):
+            _scale_scatter_pens(item, factor)
+        elif isinstance(item, pg.AxisItem):
+            item.setPen(_scaled_pen(item.pen(), factor))
+            item.setTickPen(_scaled_pen(item.tickPen(), factor))
+        elif isinstance(item, (pg.InfiniteLine, pg.TargetItem)):
+            item.setPen(_scaled_pen(item.pen, factor))
+        elif isinstance(item, pg.LegendItem):
+            pen = item.opts.get("pen")
+            if pen is not None:
+                item.setPen(_scaled_pen(pg.mkPen(pen), factor))
+        elif callable(getattr(item, "pen", None)) and callable(getattr(item, "setPen", None)):
+            with contextlib.suppress(TypeError, RuntimeError):
+                pen = item.pen()
+                if isinstance(pen, QPen):
+                    item.setPen(_scaled_pen(pen, factor))
+
+
+def _scale_scatter_pens(item: pg.ScatterPlotItem, factor: float) -> None:
+    item.opts["pen"] = _scaled_pen(pg.mkPen(item.opts["pen"]), factor)
+    pens = item.data["pen"]
+    for i, pen in enumerate(pens):
+        if isinstance(pen, QPen):
+            pens[i] = _scaled_pen(pen, factor)
+    item.invalidate()
+
+
+@contextlib.contextmanager
+def _export_mode(scene: Any, factor: float, painter: QPainter) -> Iterator[None]:
+    # pyqtgraph items draw for export when told so: antialiased, and scatter symbols
+    # (drawn in pixels, outside the painter's transform) scaled by resolutionScale.
+    opts = {"antialias": True, "resolutionScale": factor}
+    items = [i for i in scene.items() if hasattr(i, "setExportMode")]
+    for item in items:
+        item.setExportMode(True, opts)
+    try:
+        yield
+    finally:
+        for item in items:
+            item.setExportMode(False)
+
+
+def _draw(view: QGraphicsView, painter: QPainter, target: QRectF, factor: float) -> None:
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+    source = view.viewport().rect()
+    with _export_mode(view.scene(), factor, painter):
+        view.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+
+
+def _prepare(view: pg.PlotWidget, factor: float, transparent: bool) -> None:
+    if transparent:
+        view.setBackground(None)
+    _scale_for_export(view.scene(), factor)
+    _settle()
+
+
+# -- rendering -------------------------------------------------------------------------
+
+
+def render_png(view: pg.PlotWidget, options: ExportOptions) -> QImage:
+    """Draw a laid-out (disposable) view into a ``width·scale × height·scale`` image."""
+    w = round(options.width * options.scale)
+    h = round(options.height * options.scale)
+    factor = w / view.viewport().width()
+    _prepare(view, factor, options.background == "transparent")
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise ExportError(f"not enough memory for a {w} × {h} image")
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    try:
+        _draw(view, painter, QRectF(0, 0, w, h), factor)
+    finally:
+        painter.end()
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    # Record the density only now: QPicture-cached items (the axes) replay scaled by the
+    # device's dpi, so a denser image while painting would draw them twice as large.
+    dots_per_meter = round(VECTOR_DPI * options.scale / 0.0254)
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
+    return image
+
+
+def png_bytes(image: QImage) -> bytes:
+    """``image`` encoded as PNG."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError("could not encode the PNG image")
+    buffer.close()
+    return bytes(data.data())
+
+
+def render_svg(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> bytes:
+    """Draw a laid-out (disposable) view as an SVG document of ``width × height`` px."""
+    w, h = options.width, options.height
+    factor = w / view.viewport().width()
+    _prepare(view, factor, options.background == "transparent")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    gen = QSvgGenerator()
+    gen.setOutputDevice(buffer)
+    gen.setSize(QSize(w, h))
+    gen.setViewBox(QRect(0, 0, w, h))
+    # Fonts are sized in points: at QSvgGenerator's default 72 dpi the axes' text comes
+    # out mis-scaled against the rest; use the same resolution as the widget.
+    gen.setResolution(round(VECTOR_DPI))
+    gen.setTitle(title or "derivview plot")
+    gen.setDescription("Made with derivview")
+    painter = QPainter(gen)
+    try:
+        _draw(view, painter, QRectF(0, 0, w, h), factor)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def render_pdf(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> bytes:
+    """Draw a laid-out (disposable) view as a one-page PDF of ``width × height`` at 96 dpi."""
+    w, h = options.width, options.height
+    factor = w / view.viewport().width()
+    _prepare(view, factor, options.background == "transparent")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    points = QSizeF(w * 72.0 / VECTOR_DPI, h * 72.0 / VECTOR_DPI)
+    page = QPageSize(
+        points, QPageSize.Unit.Point, "derivview", QPageSize.SizeMatchPolicy.ExactMatch
+    )
+    writer.setPageSize(page)
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setResolution(round(VECTOR_DPI))
+    writer.setTitle(title or "derivview plot")
+    writer.setCreator("derivview")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ExportError("could not start the PDF")
+    try:
+        target = QRectF(0, 0, writer.width(), writer.height())
+        _draw(view, painter, target, target.width() / view.viewport().width())
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def render_session(session: Session, options: ExportOptions, fmt: str = "png") -> bytes:
+    """The picture of what ``session`` shows, encoded as ``fmt``."""
+    options = options.checked()
+    snapshot = snapshot_session(session, options.items)
+    size = layout_size(options.width, options.height)
+    with OffscreenPlot(snapshot, size, options.theme_dark) as plot:
+        title = f"f(x) = {session.text}"
+        if fmt == "png":
+            return png_bytes(render_png(plot.view, options))
+        if fmt == "svg":
+            return render_svg(plot.view, options, title)
+        if fmt == "pdf":
+            return render_pdf(plot.view, options, title)
+    raise ExportError(f"unsupported format {fmt!r}")
+
+
+def render_session_image(session: Session, options: ExportOptions) -> QImage:
+    """The picture of what ``session`` shows, as a QImage (clipboard, tests)."""
+    options = options.checked()
+    snapshot = snapshot_session(session, options.items)
+    with OffscreenPlot(
+        snapshot, layout_size(options.width, options.height), options.theme_dark
+    ) as plot:
+        return render_png(plot.view, options)
+
+
+def export_session(session: Session, path: str | Path, options: ExportOptions) -> None:
+    """Write the picture of what ``session`` shows to ``path`` (format by extension).
+
+    Atomic: a complete new file replaces ``path``, or nothing changes. Raises
+    :class:`ExportError` with a message for people.
+    """
+    from derivview.model.session_file import write_atomic
+
+    path = Path(path)
+    fmt = format_of(path)
+    _check_target(path)
+    data = render_session(session, options, fmt)
+    write_atomic(path, data, ExportError)
+
+
+def _check_target(path: Path) -> None:
+    # Fail before the (comparatively slow) rendering when the target cannot be written.
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    if not folder.exists():
+        # Either a missing folder or a path under a regular file.
+        for ancestor in folder.parents:
+            if ancestor.exists() and not ancestor.is_dir():
+                raise ExportError(f"cannot write {path}: {ancestor} is a file, not a folder")
+        raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: {folder} is a file, not a folder")
+
+
+DEFAULT_OPTIONS = ExportOptions(items=DEFAULT_VISIBLE)
+__all__ = [
+    "BACKGROUNDS",
+    "FORMATS",
+    "ExportError",
+    "ExportOptions",
+    "export_session",
+    "format_of",
+    "layout_size",
+    "render_session",
+    "render_session_image",
+]
