@@ -909,7 +909,7 @@ _PRINTABLE_FUNCS: dict[type, str] = {
     _fn.softplus: "softplus",
     _fn.cbrt: "cbrt",
 }
-_LEADING_COEFF = re.compile(r"(-?)(\d+(?:\.\d*)?(?:e[+-]?\d+)?)\*(?=[A-Za-z(])")
+_LEADING_COEFF = re.compile(r"^(-?)(\d+(?:\.\d*)?(?:e[+-]?\d+)?)\*(?=[A-Za-z(])")
 
 
 def _is_atom_text(e: sp.Expr) -> bool:
