@@ -90,11 +90,20 @@ class Derivatives:
 
 
 def _clean(expr: sp.Expr) -> sp.Expr:
-    """Drop DiracDelta (→ 0) and derivatives of floor/ceiling (→ 0)."""
+    """Drop DiracDelta (→ 0) and derivatives of floor/ceiling (→ 0); 1 − σ(u) → σ(−u)."""
     repl: dict[sp.Basic, sp.Basic] = {}
     for atom in expr.atoms(sp.DiracDelta, sp.Derivative):
         if isinstance(atom, sp.DiracDelta) or isinstance(atom.expr, (sp.floor, sp.ceiling)):
             repl[atom] = sp.S.Zero
+    # σ′ = σ(1 − σ) loses every digit for large u (1 − σ(40) is 0 in float64, the true
+    # value 4.2e-18); σ(u)·σ(−u) is accurate to the last digit on both sides.
+    for add in expr.atoms(sp.Add):
+        if len(add.args) == 2 and sp.S.One in add.args:
+            other = add.args[1] if add.args[0] is sp.S.One else add.args[0]
+            if other.is_Mul and len(other.args) == 2 and other.args[0] is sp.S.NegativeOne:
+                s = other.args[1]
+                if isinstance(s, functions.sigmoid):
+                    repl[add] = functions.sigmoid(-s.args[0])
     return expr.xreplace(repl) if repl else expr
 
 

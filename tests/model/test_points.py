@@ -1,0 +1,301 @@
+"""What f does at a point (one-sided derivatives, kind), and its special points.
+
+Truth: hand-derived one-sided derivatives and closed forms for the special points.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from derivview.model.calculus import CompiledFunction, compile, differentiate
+from derivview.model.expression import parse
+
+PI = math.pi
+
+
+def compiled(text: str) -> CompiledFunction:
+    return compile(differentiate(parse(text)))
+
+
+def approx(v: float | None) -> object:
+    return pytest.approx(v, rel=1e-9, abs=1e-12)
+
+
+# -- corners -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "left", "right", "convex"),
+    [
+        ("relu(x)", 0.0, 0.0, 1.0, True),
+        ("|x|", 0.0, -1.0, 1.0, True),
+        ("max(x, x^2)", 0.0, 0.0, 1.0, True),
+        ("max(x, x^2)", 1.0, 1.0, 2.0, True),
+        ("|x - 1|", 1.0, -1.0, 1.0, True),
+        ("-|x|", 0.0, 1.0, -1.0, False),
+        ("min(x, 1)", 1.0, 1.0, 0.0, False),
+        ("|x| + |x - 1|", 1.0, 0.0, 2.0, True),
+        ("x^2 + 3|x - 2|", 2.0, 1.0, 7.0, True),
+        ("|sin(x)|", PI, -1.0, 1.0, True),
+        ("|x^2 - 2|", math.sqrt(2.0), -2 * math.sqrt(2.0), 2 * math.sqrt(2.0), True),
+        ("a relu(x - b)", 1.0, 0.0, 1.0, True),
+    ],
+)
+def test_corners(text: str, x0: float, left: float, right: float, convex: bool) -> None:
+    info = compiled(text).point(x0)
+    assert info.kind == "corner"
+    assert not info.differentiable
+    assert info.df is None and info.d2f is None and info.tangent is None
+    assert info.left_df == approx(left) and info.right_df == approx(right)
+    if convex:
+        assert info.subgradient is not None
+        assert info.subgradient[0] == approx(left) and info.subgradient[1] == approx(right)
+    else:
+        assert info.subgradient is None
+    assert "corner" in info.reason
+
+
+def test_seed_corners_are_exact() -> None:
+    info = compiled("relu(x)").point(0.0)
+    assert (info.left_df, info.right_df, info.subgradient) == (0.0, 1.0, (0.0, 1.0))
+    info = compiled("|x|").point(0.0)
+    assert (info.left_df, info.right_df, info.subgradient) == (-1.0, 1.0, (-1.0, 1.0))
+    info = compiled("max(x, x^2)").point(1.0)
+    assert (info.left_df, info.right_df) == (1.0, 2.0)
+    assert info.f == 1.0
+
+
+# -- near a kink is not at a kink ------------------------------------------------------
+
+
+@pytest.mark.parametrize("x0", [1e-12, 1e-300, -1e-300, 5e-324, 1e-8])
+def test_near_a_kink_is_smooth(x0: float) -> None:
+    info = compiled("|x|").point(x0)
+    assert info.differentiable and info.kind == "smooth"
+    assert info.df == math.copysign(1.0, x0)
+    info = compiled("relu(x)").point(x0)
+    assert info.differentiable
+    assert info.df == (1.0 if x0 > 0 else 0.0)
+
+
+def test_smooth_points_use_the_symbolic_derivative_exactly() -> None:
+    fn = compiled("x^3 sin(x) e^(-x^2/4)")
+    x0 = 0.7
+    info = fn.point(x0)
+    assert info.df == float(fn.df(x0)) and info.d2f == float(fn.d2f(x0))
+    assert info.tangent == (info.df, info.f - info.df * x0)
+    info = compiled("x^2").point(1.0)
+    assert (info.f, info.df, info.d2f, info.tangent) == (1.0, 2.0, 2.0, (2.0, -1.0))
+
+
+# -- cusps, vertical tangents, endpoints ---------------------------------------------
+
+
+def test_vertical_tangent_cbrt() -> None:
+    info = compiled("cbrt(x)").point(0.0)
+    assert info.kind == "vertical tangent" and not info.differentiable
+    assert info.f == 0.0 and info.left_df is None and info.right_df is None
+    assert "+∞" in info.reason
+
+
+@pytest.mark.parametrize("text", ["cbrt(x)^2", "cbrt(x^2)", "|x|^(2/3)", "sqrt(|x|)"])
+def test_cusps(text: str) -> None:
+    info = compiled(text).point(0.0)
+    assert info.kind == "cusp"
+    assert info.f == 0.0 and info.df is None
+    assert info.left_df is None and info.right_df is None
+    assert "−∞" in info.reason and "+∞" in info.reason
+
+
+def test_sqrt_at_zero_is_an_edge_of_the_domain() -> None:
+    info = compiled("sqrt(x)").point(0.0)
+    assert info.kind == "endpoint" and not info.differentiable
+    assert info.f == 0.0 and info.left_df is None and info.right_df is None
+    info = compiled("x^(3/2)").point(0.0)
+    assert info.kind == "endpoint" and info.right_df == 0.0 and info.left_df is None
+    info = compiled("asin(x)").point(1.0)
+    assert info.kind == "endpoint" and info.f == approx(PI / 2)
+
+
+# -- jumps -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("k", [-2, 0, 1, 3])
+def test_floor_jumps(k: int) -> None:
+    info = compiled("floor(x)").point(float(k))
+    assert info.kind == "jump" and not info.differentiable
+    assert info.f == float(k)
+    assert info.left_df is None and info.right_df == 0.0  # continuous from the right only
+
+
+def test_ceil_and_sign_jumps() -> None:
+    info = compiled("ceil(x)").point(1.0)
+    assert info.kind == "jump" and info.f == 1.0
+    assert info.left_df == 0.0 and info.right_df is None
+    info = compiled("sign(x)").point(0.0)
+    assert info.kind == "jump" and info.f == 0.0
+    assert info.left_df is None and info.right_df is None
+    info = compiled("floor(x)").point(0.5)
+    assert info.differentiable and info.df == 0.0
+
+
+# -- poles and outside the domain --------------------------------------------------------
+
+
+def test_poles() -> None:
+    info = compiled("1/x").point(0.0)
+    assert info.kind == "pole" and info.f is None and info.df is None
+    assert info.left_df is None and info.right_df is None and info.tangent is None
+    info = compiled("tan(x)").point(PI / 2)
+    assert info.kind == "pole" and info.f is None  # not numpy's 1.6e16
+    info = compiled("tan(x)").point(-3 * PI / 2)
+    assert info.kind == "pole"
+    info = compiled("1/(x - 1)^2").point(1.0)
+    assert info.kind == "pole"
+
+
+def test_outside_the_domain() -> None:
+    for text, x0 in (("ln(x)", -1.0), ("sqrt(x)", -1.0), ("asin(x)", 2.0)):
+        info = compiled(text).point(x0)
+        assert info.kind == "outside the domain"
+        assert info.f is None and info.df is None and not info.differentiable
+
+
+def test_removable_hole() -> None:
+    info = compiled("sin(x)/x").point(0.0)
+    assert info.f is None and not info.differentiable
+    assert "1" in info.reason
+
+
+# -- differentiable points that are structural sites ---------------------------------
+
+
+def test_differentiable_at_a_site() -> None:
+    info = compiled("x|x|").point(0.0)
+    assert info.differentiable and info.df == 0.0
+    assert info.d2f is None  # f″ jumps from −2 to 2
+    info = compiled("|x|^3").point(0.0)
+    assert info.differentiable and info.df == 0.0 and info.d2f == 0.0
+    info = compiled("cbrt(x)^3").point(0.0)
+    assert info.differentiable and info.df == approx(1.0)
+
+
+def test_never_heaviside_one_half() -> None:
+    for text in ("relu(x)", "max(0, x)", "|x|", "max(x, x^2)"):
+        info = compiled(text).point(0.0)
+        assert info.df is None
+        assert 0.5 not in (info.left_df, info.right_df)
+
+
+def test_reason_is_one_sentence() -> None:
+    for text, x0 in (("relu(x)", 0.0), ("x^2", 1.0), ("1/x", 0.0), ("floor(x)", 1.0)):
+        reason = compiled(text).point(x0).reason
+        assert reason.endswith(".") and "\n" not in reason and len(reason) < 200
+
+
+# -- special points ------------------------------------------------------------------
+
+
+def close_lists(got: list[float], want: list[float]) -> bool:
+    return len(got) == len(want) and all(
+        abs(g - w) <= 1e-9 for g, w in zip(got, sorted(want), strict=True)
+    )
+
+
+def test_cubic() -> None:
+    sp_ = compiled("x^3 - 3x").special_points(-3, 3)
+    assert sp_.critical == [-1.0, 1.0]
+    assert sp_.inflection == [0.0]
+    assert sp_.nondifferentiable == []
+
+
+def test_sine() -> None:
+    sp_ = compiled("sin(x)").special_points(0, 10)
+    assert close_lists(sp_.critical, [PI / 2 + k * PI for k in range(3)])
+    assert close_lists(sp_.inflection, [k * PI for k in range(4)])
+    assert sp_.nondifferentiable == []
+
+
+def test_tan_poles() -> None:
+    sp_ = compiled("tan(x)").special_points(-5, 5)
+    assert close_lists(sp_.nondifferentiable, [-3 * PI / 2, -PI / 2, PI / 2, 3 * PI / 2])
+    assert close_lists(sp_.inflection, [-PI, 0.0, PI])
+    assert sp_.critical == []
+
+
+def test_floor_jumps_in_a_range() -> None:
+    sp_ = compiled("floor(x)").special_points(-2.5, 2.5)
+    assert sp_.nondifferentiable == [-2.0, -1.0, 0.0, 1.0, 2.0]
+    sp_ = compiled("floor(10x)").special_points(-1, 1)
+    assert close_lists(sp_.nondifferentiable, [k / 10 for k in range(-10, 11)])
+
+
+def test_corners_in_a_range() -> None:
+    sp_ = compiled("|x| + |x - 1|").special_points(-3, 3)
+    assert sp_.nondifferentiable == [0.0, 1.0]
+    assert sp_.critical == []  # f′ = 0 on the whole of (0, 1): no isolated points
+    sp_ = compiled("|x - 1|").special_points(-3, 3)
+    assert sp_.nondifferentiable == [1.0]
+    sp_ = compiled("relu(x)").special_points(-2, 2)
+    assert sp_ == type(sp_)([], [], [0.0])
+
+
+def test_no_inflection_for_x4_but_for_x3_and_x5() -> None:
+    assert compiled("x^4").special_points(-2, 2).inflection == []
+    assert compiled("x^4").special_points(-2, 2).critical == [0.0]
+    assert compiled("x^3").special_points(-2, 2).inflection == [0.0]
+    assert compiled("x^3").special_points(-2, 2).critical == [0.0]
+    assert compiled("x^5").special_points(-2, 2).inflection == [0.0]
+
+
+def test_poles_and_domain_edges() -> None:
+    assert compiled("1/x").special_points(-1, 1).nondifferentiable == [0.0]
+    assert compiled("sqrt(x)").special_points(-1, 1).nondifferentiable == [0.0]
+    assert compiled("ln(x)").special_points(-2, 2).nondifferentiable == [0.0]
+    assert compiled("asin(x)").special_points(-2, 2).nondifferentiable == [-1.0, 1.0]
+    assert compiled("cbrt(x^2)").special_points(-1, 1).nondifferentiable == [0.0]
+    # inside an interval where f is undefined nothing is listed
+    assert compiled("ln(x)").special_points(-3, -1).nondifferentiable == []
+
+
+def test_cusp_at_an_irrational_touching_root() -> None:
+    got = compiled("cbrt((x - pi)^2)").special_points(0, 5).nondifferentiable
+    assert close_lists(got, [PI])
+
+
+def test_gaussian_bump_closed_forms() -> None:
+    # f = x e^(-x^2): f′ = (1 - 2x²) e^(-x²) → ±1/√2; f″ = (4x³ - 6x) e^(-x²) → 0, ±√(3/2)
+    sp_ = compiled("x e^(-x^2)").special_points(-4, 4)
+    assert close_lists(sp_.critical, [-1 / math.sqrt(2), 1 / math.sqrt(2)])
+    assert close_lists(sp_.inflection, [-math.sqrt(1.5), 0.0, math.sqrt(1.5)])
+
+
+def test_parameters_move_special_points() -> None:
+    fn = compiled("(x - a)^2 + |x - b|")
+    sp_ = fn.special_points(-5, 5, {"a": 2.0, "b": -1.0})
+    assert sp_.nondifferentiable == [-1.0]
+    assert close_lists(sp_.critical, [1.5])  # 2(x - 2) + 1 = 0
+
+
+def test_endpoints_of_the_range_count() -> None:
+    assert compiled("x^2").special_points(0, 3).critical == [0.0]
+    assert compiled("|x|").special_points(0, 1).nondifferentiable == [0.0]
+    assert compiled("x^2").special_points(1, 3).critical == []
+
+
+def test_nondifferentiable_points_shortcut() -> None:
+    fn = compiled("tan(x)")
+    assert fn.nondifferentiable_points(-5, 5) == fn.special_points(-5, 5).nondifferentiable
+
+
+def test_values_are_sorted_and_in_range() -> None:
+    fn = compiled("x^3 sin(x) e^(-x^2/4)")
+    sp_ = fn.special_points(-10, 10)
+    for lst in (sp_.critical, sp_.inflection):
+        assert lst == sorted(lst) and all(-10 <= v <= 10 for v in lst)
+        # each critical point is a root of f′ to full precision
+    dfs = np.abs(fn.df(np.array(sp_.critical)))
+    assert np.all(dfs < 1e-12)
