@@ -24,8 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QCursor, QKeyEvent, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
 
@@ -42,6 +49,8 @@ FRAME_MS = 16
 MARKER_DELAY_MS = 150
 #: Arrow keys move x₀ by this fraction of the view (Shift: a tenth of it).
 KEY_STEP = 1 / 200
+#: How near (pixels) to the point a drag must start to grab it.
+GRAB_RADIUS_PX = 10.0
 #: How near (pixels) a click must be to f to move x₀ there.
 CLICK_RADIUS_PX = 8.0
 #: Lines in the subgradient fan (including both one-sided slopes).
@@ -54,30 +63,19 @@ LEGEND_NAMES = {"f": "f(x)", "df": "f′(x)", "d2f": "f″(x)", "tangent": "tang
 
 
 class _Handle(pg.GraphicsObject):
-    """A round marker drawn in pixels at a point in data coordinates; optionally dragged.
+    """A round marker drawn in pixels (not data units) at a point in data coordinates.
 
-    ``on_drag(x, finished)`` receives the data x under the mouse while dragging.
+    It only paints: grabbing it is decided by :class:`_ViewBox` from pixel distances,
+    because pyqtgraph's item lookup misses items that ignore transformations.
     """
 
-    def __init__(
-        self,
-        view: pg.ViewBox,
-        size: float,
-        on_drag: Callable[[float, bool], None] | None = None,
-        hit_radius: float = 10.0,
-    ) -> None:
+    def __init__(self, size: float) -> None:
         super().__init__()
-        self._view = view
         self._size = size
-        self._hit = max(hit_radius, size / 2 + 2)
-        self._on_drag = on_drag
         self._pen = QPen(QColor("black"), 1.5)
         self._brush = QBrush(QColor("blue"))
         self._hollow = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        if on_drag is not None:
-            self.setCursor(QCursor(Qt.CursorShape.OpenHandCursor))
-            self.setAcceptHoverEvents(True)
 
     def set_colors(self, fill: str, edge: str) -> None:
         self._pen = QPen(pg.mkColor(edge), 1.5)
@@ -94,13 +92,8 @@ class _Handle(pg.GraphicsObject):
         return self._hollow
 
     def boundingRect(self) -> QRectF:
-        r = self._hit
+        r = self._size / 2 + 2
         return QRectF(-r, -r, 2 * r, 2 * r)
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addEllipse(self.boundingRect())
-        return path
 
     def paint(self, p: QPainter, *args: Any) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -113,21 +106,35 @@ class _Handle(pg.GraphicsObject):
             p.setBrush(self._brush)
         p.drawEllipse(QRectF(-r, -r, 2 * r, 2 * r))
 
-    def mouseDragEvent(self, ev: Any) -> None:
-        if self._on_drag is None or ev.button() != Qt.MouseButton.LeftButton:
-            ev.ignore()
-            return
-        ev.accept()
-        if ev.isStart():
-            self.setCursor(QCursor(Qt.CursorShape.ClosedHandCursor))
-        x = self._view.mapSceneToView(ev.scenePos()).x()
-        self._on_drag(float(x), bool(ev.isFinish()))
-        if ev.isFinish():
-            self.setCursor(QCursor(Qt.CursorShape.OpenHandCursor))
 
-    def mouseClickEvent(self, ev: Any) -> None:
-        if self._on_drag is not None and ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()  # a click on the point is not a click on the curve
+class _ViewBox(pg.ViewBox):
+    """A ViewBox whose left-drags that start on the point move the point, not the view.
+
+    ``grab_test(scene_pos) -> bool`` says whether a drag starting there grabs the point;
+    ``on_grab(x, phase)`` gets the data x under the mouse with phase "start", "move" or
+    "finish".
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grab_test: Callable[[QPointF], bool] | None = None
+        self.on_grab: Callable[[float, str], None] | None = None
+        self._grabbing = False
+
+    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
+        if axis is None and ev.button() == Qt.MouseButton.LeftButton:
+            if ev.isStart():
+                self._grabbing = self.grab_test is not None and self.grab_test(
+                    ev.buttonDownScenePos()
+                )
+            if self._grabbing and self.on_grab is not None:
+                ev.accept()
+                phase = "start" if ev.isStart() else "finish" if ev.isFinish() else "move"
+                if ev.isFinish():
+                    self._grabbing = False
+                self.on_grab(float(self.mapSceneToView(ev.scenePos()).x()), phase)
+                return
+        super().mouseDragEvent(ev, axis)
 
 
 class _LegendSample(pg.ItemSample):
@@ -191,12 +198,14 @@ class PlotPanel(QWidget):
         self._line_state: tuple[str, ...] = ()
 
         # -- widgets ------------------------------------------------------------------
-        self.plot_widget = pg.PlotWidget(parent=self, background=self._style.background)
+        self._vb = _ViewBox()
+        self.plot_widget = pg.PlotWidget(
+            parent=self, background=self._style.background, viewBox=self._vb
+        )
         self.plot_widget.setObjectName("plotView")
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot_widget.setToolTip("")
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
-        self._vb: pg.ViewBox = self.plot_item.getViewBox()
         self._vb.disableAutoRange()
         # pyqtgraph's autorange includes tan's 1e16 near a pole: the "A" button and the
         # context menu's "View All" would blow the view up. Refit robustly instead.
@@ -244,11 +253,11 @@ class PlotPanel(QWidget):
             item.setZValue(5)
             self.plot_item.addItem(item, ignoreBounds=True)
             self.markers[name] = item
-        self.secant_point = _Handle(vb, self._style.point_size * 0.8)
+        self.secant_point = _Handle(self._style.point_size * 0.8)
         self.secant_point.setZValue(9)
         self.secant_point.hide()
         vb.addItem(self.secant_point, ignoreBounds=True)
-        self.point = _Handle(vb, self._style.point_size, on_drag=self._on_point_dragged)
+        self.point = _Handle(self._style.point_size)
         self.point.setZValue(10)
         self.point.hide()
         vb.addItem(self.point, ignoreBounds=True)
@@ -266,6 +275,8 @@ class PlotPanel(QWidget):
         self._marker_timer.timeout.connect(self._update_markers)
 
         # -- subscriptions ----------------------------------------------------------------
+        vb.grab_test = self._grabs_point
+        vb.on_grab = self._on_point_dragged
         vb.sigRangeChanged.connect(self._on_viewbox_range_changed)
         vb.sigResized.connect(self._on_viewbox_resized)
         scene = self.plot_widget.scene()
@@ -614,7 +625,19 @@ class PlotPanel(QWidget):
 
     # -- mouse and keys -------------------------------------------------------------------
 
-    def _on_point_dragged(self, x: float, finished: bool) -> None:
+    def _grabs_point(self, scene_pos: QPointF) -> bool:
+        """Whether ``scene_pos`` is within grabbing distance of the point."""
+        if not self.point.isVisible():
+            return False
+        p = self.point.scenePos()
+        return math.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()) <= GRAB_RADIUS_PX
+
+    def _on_point_dragged(self, x: float, phase: str) -> None:
+        viewport = self.plot_widget.viewport()
+        if phase == "finish":
+            viewport.setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            viewport.setCursor(Qt.CursorShape.ClosedHandCursor)
         xr = self._view_x()
         x = min(max(x, xr[0]), xr[1])
         with contextlib.suppress(ValueError):  # beyond the session's bounds: stay put
@@ -632,6 +655,9 @@ class PlotPanel(QWidget):
         ):
             return
         pos = ev.scenePos()
+        if self._grabs_point(pos):
+            ev.accept()  # a click on the point leaves it where it is
+            return
         px = self._vb.viewPixelSize()[0]
         click = self._vb.mapSceneToView(pos)
         xs = click.x() + px * np.linspace(-CLICK_RADIUS_PX, CLICK_RADIUS_PX, 17)
@@ -649,6 +675,12 @@ class PlotPanel(QWidget):
             self.session.set_x0(best)
 
     def _on_scene_mouse_moved(self, pos: QPointF) -> None:
+        viewport = self.plot_widget.viewport()
+        if not QApplication.mouseButtons():
+            if self._grabs_point(pos):
+                viewport.setCursor(Qt.CursorShape.OpenHandCursor)
+            else:
+                viewport.unsetCursor()
         if not self._vb.sceneBoundingRect().contains(pos):
             self.coords_label.hide()
             return
