@@ -1,0 +1,189 @@
+"""``derivview info``: the contract JSON, the readable report, exit statuses."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from derivview.cli import main
+
+CONTRACT_EXAMPLE = {
+    "expression": "x^2",
+    "f": "x^2",
+    "df": "2x",
+    "d2f": "2",
+    "parameters": {},
+    "points": [
+        {
+            "x": 1.0,
+            "f": 1.0,
+            "df": 2.0,
+            "d2f": 2.0,
+            "differentiable": True,
+            "left_df": 2.0,
+            "right_df": 2.0,
+            "tangent": {"slope": 2.0, "intercept": -1.0},
+        }
+    ],
+    "range": [-3.0, 3.0],
+    "critical_points": [0.0],
+    "inflection_points": [],
+    "nondifferentiable_points": [],
+}
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    assert main(["info", *argv, "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return json.loads(out)
+
+
+def test_contract_example_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(capsys, "x^2", "--at", "1", "--range", "-3", "3")
+    assert doc == CONTRACT_EXAMPLE
+    assert list(doc) == list(CONTRACT_EXAMPLE)  # the documented key order
+
+
+def test_relu_at_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(capsys, "relu(x)", "--at", "0")
+    (p,) = doc["points"]
+    assert p == {
+        "x": 0.0,
+        "f": 0.0,
+        "df": None,
+        "d2f": None,
+        "differentiable": False,
+        "left_df": 0.0,
+        "right_df": 1.0,
+        "subgradient": [0.0, 1.0],
+        "tangent": None,
+    }
+    assert "range" not in doc and "critical_points" not in doc
+
+
+def test_pole_and_concave_corner(capsys: pytest.CaptureFixture[str]) -> None:
+    (p,) = run_json(capsys, "1/x", "--at", "0")["points"]
+    assert p["f"] is None and p["df"] is None and p["differentiable"] is False
+    assert p["left_df"] is None and p["right_df"] is None and p["tangent"] is None
+    assert "subgradient" not in p
+    (p,) = run_json(capsys, "-|x|", "--at", "0")["points"]
+    assert (p["left_df"], p["right_df"]) == (1.0, -1.0) and "subgradient" not in p
+
+
+def test_parameters_default_and_given(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(capsys, "a x^2 + b", "--at", "2", "--param", "a=3")
+    assert doc["parameters"] == {"a": 3.0, "b": 1.0}
+    (p,) = doc["points"]
+    assert (p["f"], p["df"], p["d2f"]) == (13.0, 12.0, 6.0)
+
+
+def test_unknown_parameter_is_a_note(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "x^2", "--param", "k=2", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["parameters"] == {}
+    assert "k" in err and "ignored" in err
+
+
+def test_without_points_or_range(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(capsys, "sin(x)")
+    assert doc["points"] == [] and doc["df"] == "cos(x)"
+    assert set(doc) == {"expression", "f", "df", "d2f", "parameters", "points"}
+
+
+def test_special_points_in_json(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(capsys, "tan(x)", "--range", "-5", "5")
+    want = [-3 * math.pi / 2, -math.pi / 2, math.pi / 2, 3 * math.pi / 2]
+    got = doc["nondifferentiable_points"]
+    assert len(got) == 4 and all(abs(g - w) < 1e-9 for g, w in zip(got, want, strict=True))
+    doc = run_json(capsys, "floor(x)", "--range", "-2.5", "2.5", "--at", "1")
+    assert doc["nondifferentiable_points"] == [-2.0, -1.0, 0.0, 1.0, 2.0]
+    (p,) = doc["points"]
+    assert p["left_df"] is None and p["right_df"] == 0.0
+
+
+def test_negative_numbers_and_leading_minus(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(capsys, "-x^2", "--at", "-1e-3", "--range", "-1e-3", "2")
+    assert doc["points"][0]["df"] == pytest.approx(2e-3)
+    assert doc["range"] == [-1e-3, 2.0]
+
+
+def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "relu(x)", "--at", "0", "--at", "2", "--range", "-2", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "f(x)" in out and "f′(x)" in out and "f″(x)" in out
+    assert "corner" in out and "subgradient" in out and "[0, 1]" in out
+    assert "tangent" in out and "y = 1·x" in out
+    assert "does not exist" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sin("],
+        ["x +* 2"],
+        ["x^2", "--at", "nan"],
+        ["x^2", "--at", "abc"],
+        ["x^2", "--range", "3", "1"],
+        ["x^2", "--range", "1", "inf"],
+        ["x^2", "--param", "x=2"],
+        ["x^2", "--bogus"],
+        [],
+        ["xy"],
+    ],
+)
+def test_invalid_input_exits_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    assert main(["info", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert err.strip() and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in out + err
+
+
+def test_invalid_expression_message_has_the_column(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "sin("]) == 2
+    assert "column" in capsys.readouterr().err
+
+
+def test_too_complex_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "".join(f"(x+{k})" for k in range(1, 31))
+    assert main(["info", text, "--at", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "too" in err and "Traceback" not in err
+
+
+def _derivview() -> list[str]:
+    exe = shutil.which("derivview")
+    return [exe] if exe else [sys.executable, "-m", "derivview"]
+
+
+def test_subprocess_json_and_statuses() -> None:
+    ok = subprocess.run(
+        [*_derivview(), "info", "x^2", "--at", "1", "--range", "-3", "3", "--json"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout) == CONTRACT_EXAMPLE
+    bad = subprocess.run(
+        [*_derivview(), "info", "sin(", "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert bad.returncode == 2 and "column" in bad.stderr
+    assert "Traceback" not in bad.stdout + bad.stderr
+
+
+def test_other_failures_exit_1(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import derivview.model.calculus as calculus
+
+    def broken(text: str, *args: object, **kwargs: object) -> None:
+        raise OSError("the worker process could not be started")
+
+    monkeypatch.setattr(calculus, "analyze", broken)
+    assert main(["info", "x^2"]) == 1
+    out, err = capsys.readouterr()
+    assert "could not be started" in err and "Traceback" not in out + err
