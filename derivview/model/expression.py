@@ -67,8 +67,8 @@ MAX_DEPTH = 60
 """Deepest nesting of parentheses, calls, bars, powers and prefix operators."""
 MAX_LITERAL_DIGITS = 40
 """Most significant digits in a numeric literal."""
-MAX_LITERAL_EXPONENT = 300
-"""Largest |E| in a literal like ``1e300``."""
+MAX_LITERAL_EXPONENT = 330
+"""Largest |E| in a literal like ``1e300`` (every float64 repr fits)."""
 MAX_DIGITS = 1000
 """Most decimal digits of any number the parser builds (exact or its magnitude).
 
@@ -226,7 +226,7 @@ def _show(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _tokenize(text: str) -> list[_Tok]:
+def _tokenize(text: str, max_tokens: int = MAX_TOKENS) -> list[_Tok]:
     toks: list[_Tok] = []
     n = len(text)
     i = 0
@@ -272,8 +272,8 @@ def _tokenize(text: str) -> list[_Tok]:
             message = f"unexpected character {_char_name(c)}"
             raise ExpressionError(f"{message} — {hint}" if hint else message, i + 1)
         i = toks[-1].end
-        if len(toks) > MAX_TOKENS:
-            raise ExpressionError(f"expression too long (more than {MAX_TOKENS} symbols)", i)
+        if len(toks) > max_tokens:
+            raise ExpressionError(f"expression too long (more than {max_tokens} symbols)", i)
     return toks
 
 
@@ -845,22 +845,24 @@ def _split_product(name: str) -> list[str] | None:
     return pieces if len(pieces) >= 2 and not pieces[0].isdigit() else None
 
 
-def parse(text: str) -> Expression:
+def parse(text: str, *, max_length: int = MAX_LENGTH) -> Expression:
     """Parse user text into an :class:`Expression`.
 
     Raises :class:`ExpressionError` (and nothing else) for any string that is not an
     expression, with a message for people and the 1-based column of the problem.
+    ``max_length`` may be raised to read back long texts the program printed itself
+    (a second derivative from :func:`to_text`); the token limit scales with it.
     """
     if not isinstance(text, str):
         raise TypeError(f"expected text, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
+    if len(text) > max_length:
         raise ExpressionError(
-            f"expression too long ({len(text)} characters; at most {MAX_LENGTH})",
-            MAX_LENGTH + 1,
-            len(text) - MAX_LENGTH,
+            f"expression too long ({len(text)} characters; at most {max_length})",
+            max_length + 1,
+            len(text) - max_length,
         )
     try:
-        toks = _tokenize(text)
+        toks = _tokenize(text, max(MAX_TOKENS, MAX_TOKENS * max_length // MAX_LENGTH))
         if not toks:
             raise ExpressionError("enter a function of x", 1)
         parser = _Parser(text, toks)
@@ -912,6 +914,21 @@ _PRINTABLE_FUNCS: dict[type, str] = {
 _LEADING_COEFF = re.compile(r"^(-?)(\d+(?:\.\d*)?(?:e[+-]?\d+)?)\*(?=[A-Za-z(])")
 
 
+def _integer_text(n: int) -> str:
+    """An integer as a literal; beyond the literal limit as a parenthesized sum of chunks."""
+    digits = str(abs(n))
+    if len(digits) <= MAX_LITERAL_DIGITS:
+        return str(n)
+    terms = []
+    for end in range(len(digits), 0, -MAX_LITERAL_DIGITS):
+        chunk = digits[max(0, end - MAX_LITERAL_DIGITS) : end].lstrip("0")
+        if chunk:
+            power = len(digits) - end
+            terms.append(f"{chunk}*10^{power}" if power else chunk)
+    body = " + ".join(reversed(terms))
+    return f"-({body})" if n < 0 else f"({body})"
+
+
 def _is_atom_text(e: sp.Expr) -> bool:
     """Whether e prints as something that never needs parentheses around it."""
     return bool(
@@ -946,6 +963,12 @@ class _LanguagePrinter(StrPrinter):
         s = super()._print_Mul(expr)
         # 2*x -> 2x, 3*x^2 -> 3x^2: what people write (and what contracts.md shows).
         return _LEADING_COEFF.sub(r"\1\2", s, count=1)
+
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        return _integer_text(int(expr))
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        return f"{_integer_text(int(expr.p))}/{_integer_text(int(expr.q))}"
 
     def _print_Float(self, expr: sp.Float) -> str:
         value = float(expr)
