@@ -89,11 +89,19 @@ class Derivatives:
     d2f: sp.Expr
 
 
+def _is_step_derivative(atom: sp.Basic) -> bool:
+    """d/dx floor(u) or ceil(u): sympy leaves Derivative(floor(x), x) or, for u ≠ x,
+    Subs(Derivative(floor(ξ), ξ), ξ, u)."""
+    if isinstance(atom, sp.Subs):
+        atom = atom.expr
+    return isinstance(atom, sp.Derivative) and isinstance(atom.expr, (sp.floor, sp.ceiling))
+
+
 def _clean(expr: sp.Expr) -> sp.Expr:
     """Drop DiracDelta (→ 0) and derivatives of floor/ceiling (→ 0); 1 − σ(u) → σ(−u)."""
     repl: dict[sp.Basic, sp.Basic] = {}
-    for atom in expr.atoms(sp.DiracDelta, sp.Derivative):
-        if isinstance(atom, sp.DiracDelta) or isinstance(atom.expr, (sp.floor, sp.ceiling)):
+    for atom in expr.atoms(sp.DiracDelta, sp.Derivative, sp.Subs):
+        if isinstance(atom, sp.DiracDelta) or _is_step_derivative(atom):
             repl[atom] = sp.S.Zero
     # σ′ = σ(1 − σ) loses every digit for large u (1 − σ(40) is 0 in float64, the true
     # value 4.2e-18); σ(u)·σ(−u) is accurate to the last digit on both sides.
@@ -300,7 +308,10 @@ class _Evaluators:
 def _to_text(expr: sp.Expr) -> str:
     from derivview.model.expression import to_text
 
-    return to_text(expr)
+    try:
+        return to_text(expr)
+    except ValueError:  # a structure the language cannot write: show sympy's form
+        return str(expr)
 
 
 def compile(derivatives: Derivatives) -> CompiledFunction:

@@ -92,10 +92,14 @@ MAX_SITES = 48
 
 
 def _clean(expr: sp.Expr) -> sp.Expr:
+    def step(a: sp.Basic) -> bool:  # d/dx floor(u), also as Subs(Derivative(floor(ξ)), ξ, u)
+        a = a.expr if isinstance(a, sp.Subs) else a
+        return isinstance(a, sp.Derivative) and isinstance(a.expr, (sp.floor, sp.ceiling))
+
     repl = {
         a: sp.S.Zero
-        for a in expr.atoms(sp.DiracDelta, sp.Derivative)
-        if isinstance(a, sp.DiracDelta) or isinstance(a.expr, (sp.floor, sp.ceiling))
+        for a in expr.atoms(sp.DiracDelta, sp.Derivative, sp.Subs)
+        if isinstance(a, sp.DiracDelta) or step(a)
     }
     return expr.xreplace(repl) if repl else expr
 

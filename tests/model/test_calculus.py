@@ -284,3 +284,14 @@ def test_derivative_matches_high_precision_difference(tree: tuple, x0: float) ->
     got, got2 = float(fn.df(x0)), float(fn.d2f(x0))
     assert abs(got - float(want)) <= 1e-10 * max(1.0, abs(float(want)))
     assert abs(got2 - float(want2)) <= 1e-9 * max(1.0, abs(float(want2)))
+
+
+def test_floor_of_a_compound_argument_has_zero_derivative() -> None:
+    # sympy writes d/dx floor(x/k) as Subs(Derivative(floor(ξ), ξ), ξ, x/k)
+    for text in ("k floor(x/k)", "ceil(x^2)", "x floor(sin(x))"):
+        fn = compiled(text)
+        assert not fn.derivatives.df.atoms(sp.Subs, sp.Derivative)
+        assert parse(fn.df_text) is not None
+    fn = compiled("x floor(sin(x))")
+    assert float(fn.df(2.0)) == 0.0  # floor(sin(2)) = 0, and its derivative is 0
+    assert float(fn.df(-2.0)) == -1.0
