@@ -809,7 +809,8 @@ class _Parser:
         close = difflib.get_close_matches(lower, _KNOWN_NAMES, n=1, cutoff=0.75)
         if as_call and close and not hints:
             hints.append(f"did you mean {close[0]}?")
-        if product is not None and (not hints or len(pieces) == 2):
+        # a*b for 'ab' is a likely intent; s*i*n*e for 'sine' or i*m*p*o*r*t is not.
+        if product is not None and len(pieces) <= 3 and (not hints or len(pieces) == 2):
             power = ""
             if len(pieces) == 2 and pieces[1].isdigit():
                 power = f", for a power {pieces[0]}^{pieces[1]}"
