@@ -68,6 +68,8 @@ def describe_error(error: BaseException) -> tuple[str, int | None, int]:
     if isinstance(column, int) and column >= 1:
         return str(error), column, max(1, length)
     message = str(error).strip() or type(error).__name__
+    if type(error).__name__ in ("ComplexityError", "Cancelled") and "complex" not in message:
+        message = f"Too complex: {message}"
     return message, None, 0
 
 

@@ -3,7 +3,7 @@
 Every piece takes the session in its constructor and talks only to it; the window just
 lays them out, adds the menus, and owns the background symbolic runner and the theme.
 
-Keys: Ctrl+Q quit · Ctrl+0 / Home reset the view · Alt+Left/Right move x₀ (Alt+Shift for
+Keys: Ctrl+Q quit · Ctrl+0 reset the view · Alt+Left/Right move x₀ (Alt+Shift for
 finer steps) · Enter in the editor plots at once · Up/Down in the editor: recent expressions.
 """
 
@@ -135,6 +135,16 @@ class MainWindow(QMainWindow):
             side.addWidget(_section("Secant"))
             side.addWidget(self.secant_panel)
         self.sidebar_layout = side  # the descent panel is added here (or as a dock)
+        # -- descent panel (descent helper): controls + table + loss plot in the sidebar,
+        # the trajectory drawn on the main plot.
+        from derivview.ui.descent_panel import DescentPanel
+
+        self.descent_panel = DescentPanel(self.session)
+        side.addWidget(_section("Gradient descent"))
+        side.addWidget(self.descent_panel, 1)
+        if hasattr(self.plot_panel, "plot_item"):
+            self.descent_panel.attach(self.plot_panel.plot_item, self.plot_panel.plot_widget)
+        # -- end descent panel
         side.addStretch(1)
 
         scroll = QScrollArea()
@@ -227,7 +237,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.reset_view_action = QAction("&Reset View", self)
         self.reset_view_action.setObjectName("actionResetView")
-        self.reset_view_action.setShortcuts([QKeySequence("Ctrl+0"), QKeySequence("Home")])
+        # Ctrl+0 only: a window-wide Home would steal Home from sliders and spin boxes.
+        self.reset_view_action.setShortcut(QKeySequence("Ctrl+0"))
         self.reset_view_action.setToolTip("Back to the starting x range, y fitted to f")
         self.reset_view_action.triggered.connect(self.reset_view)
         self.view_menu.addAction(self.reset_view_action)
@@ -331,6 +342,7 @@ class MainWindow(QMainWindow):
         set_dark = getattr(self.plot_panel, "set_dark", None)
         if callable(set_dark):
             set_dark(dark)
+        self.descent_panel.set_dark(dark)  # descent helper
         for mode, action in getattr(self, "theme_actions", {}).items():
             action.setChecked(mode == self.theme.mode)
 
@@ -359,7 +371,7 @@ class MainWindow(QMainWindow):
 _KEYS_HELP = (
     "<b>Keys</b>: Enter plots at once · Up/Down in f(x): recent expressions · "
     "Alt+Left/Right: move x₀ (Alt+Shift: finer) · Left/Right on the x₀ slider · "
-    "Ctrl+0 or Home: reset the view · Ctrl+Q: quit"
+    "Ctrl+0: reset the view · Ctrl+Q: quit"
 )
 
 

@@ -68,8 +68,11 @@ class ParamRow:
     def spec(self) -> ParamSpec:
         return self.session.params.get(self.name, ParamSpec())
 
-    def sync(self) -> None:
-        """Show the session's value and range (signals blocked: no echo)."""
+    def sync(self, force: bool = False) -> None:
+        """Show the session's value and range (signals blocked: no echo).
+
+        A range box being edited is left alone unless ``force`` (after its edit ended).
+        """
         spec = self.spec()
         with QSignalBlocker(self.slider):
             self.slider.setValue(value_to_slider(spec.value, spec.lo, spec.hi))
@@ -77,7 +80,7 @@ class ParamRow:
             with QSignalBlocker(self.spin):
                 self.spin.setValue(spec.value)
         for box, v in ((self.lo, spec.lo), (self.hi, spec.hi)):
-            if box.value() != v and not box.hasFocus():
+            if box.value() != v and (force or not box.hasFocus()):
                 with QSignalBlocker(box):
                     box.setValue(v)
 
@@ -94,7 +97,7 @@ class ParamRow:
         if lo < hi:
             with contextlib.suppress(ValueError):
                 self.session.set_param_range(self.name, lo, hi)
-        self.sync()  # an impossible range snaps back to what the session holds
+        self.sync(force=True)  # an impossible range snaps back to what the session holds
 
 
 def _range_spin(parent: QWidget, name: str, tip: str) -> QDoubleSpinBox:
