@@ -130,7 +130,11 @@ def _bisect(
     ylo: NDArray[np.float64],
     yhi: NDArray[np.float64],
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
-    """Shrink each bracket onto its largest jump; return (is_break, lo, hi) per bracket."""
+    """Shrink each bracket onto its largest jump; return (is_break, lo, hi) per bracket.
+
+    A bracket is a break where f is undefined inside it, or where its jump did not
+    shrink in ``MAX_BISECTIONS`` halvings.
+    """
     lo, hi, ylo, yhi = lo.copy(), hi.copy(), ylo.copy(), yhi.copy()
     j0 = np.abs(yhi - ylo)
     is_break = np.zeros(lo.shape, dtype=bool)
@@ -158,10 +162,38 @@ def _bisect(
         shrunk = np.abs(yhi[idx] - ylo[idx]) < 1e-3 * j0[idx]
         active[idx[shrunk]] = False
     final = np.abs(yhi - ylo)
-    is_break |= active & (final > 0.25 * j0)
-    # Brackets that floating point could not split: a break if the jump is still large.
-    is_break |= ~active & ~is_break & (final > 0.25 * j0) & (final > 0.0) & (j0 > 0.0)
+    # still active: 30 halvings did not shrink it; inactive and not yet a break: either
+    # shrunk or floating point could not split it further
+    is_break |= (final > 0.25 * j0) & (j0 > 0.0)
     return is_break, lo, hi
+
+
+def _peak(
+    func: Vectorized,
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    ylo: NDArray[np.float64],
+    yhi: NDArray[np.float64],
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+    """Whether |f| is unbounded inside each bracket (a pole both of whose sides leave
+    the view on the same edge, as 1 + tan² x does); return (is_break, lo, hi).
+
+    Ternary search for the largest |f| (unimodal near a pole): a pole's peak grows far
+    beyond the ends' values; a steep but bounded stretch peaks at an end.
+    """
+    a, b = lo.copy(), hi.copy()
+    undefined = np.zeros(lo.shape, dtype=bool)
+    for _ in range(40):  # (2/3)^40 ≈ 1e-7 of the sample spacing
+        m1 = a + (b - a) / 3
+        m2 = b - (b - a) / 3
+        f1, f2 = np.abs(evaluate(func, m1)), np.abs(evaluate(func, m2))
+        undefined |= np.isnan(f1) | np.isnan(f2)
+        left = f1 > f2
+        b = np.where(left, m2, b)
+        a = np.where(left, a, m1)
+    top = np.fmax(np.abs(evaluate(func, a)), np.abs(evaluate(func, b)))
+    grew = top > 10.0 * np.fmax(np.abs(ylo), np.abs(yhi))
+    return undefined | grew, a, b
 
 
 def sample(
@@ -187,13 +219,26 @@ def sample(
     if not (math.isfinite(height) and height > 0):
         return Samples(x, y)
     cand = _jump_candidates(y, height)
-    # A segment with both ends beyond the same edge of the view is invisible: a break
-    # there changes nothing one sees (and a sample 1e-16 from 1/x's pole is no jump).
-    ya, yb = y[cand], y[cand + 1]
-    cand = cand[~((np.minimum(ya, yb) > hi_y) | (np.maximum(ya, yb) < lo_y))]
-    if cand.size == 0:
+    # A segment with both ends beyond the same edge of the view is invisible. It breaks
+    # only where |f| peaks inside it far above its ends: a pole whose two sides leave
+    # on the same edge (1 + tan² x). A merely huge jump there — a sample 1e-16 from
+    # 1/x's pole next to one 1e-3 from it — is no break.
+    beyond = (np.minimum(y[:-1], y[1:]) > hi_y) | (np.maximum(y[:-1], y[1:]) < lo_y)
+    cand = cand[~beyond[cand]]
+    mag = np.nan_to_num(np.abs(y), nan=-1.0)
+    outer_left = np.concatenate(([-1.0], mag[:-2]))
+    outer_right = np.concatenate((mag[2:], [-1.0]))
+    peaks = np.flatnonzero(beyond & (mag[:-1] >= outer_left) & (mag[1:] >= outer_right))
+    if cand.size == 0 and peaks.size == 0:
         return Samples(x, y)
-    is_break, blo, bhi = _bisect(func, x[cand], x[cand + 1], y[cand], y[cand + 1])
+    segs = np.concatenate((cand, peaks))
+    is_break = np.zeros(segs.shape, dtype=bool)
+    blo, bhi = x[segs].copy(), x[segs + 1].copy()
+    for part, search in ((slice(0, cand.size), _bisect), (slice(cand.size, None), _peak)):
+        c = segs[part]
+        if c.size:
+            is_break[part], blo[part], bhi[part] = search(func, x[c], x[c + 1], y[c], y[c + 1])
+    cand = segs
     if not is_break.any():
         return Samples(x, y)
     seg, blo, bhi = cand[is_break], blo[is_break], bhi[is_break]

@@ -327,7 +327,7 @@ class PlotPanel(QWidget):
 
     def point_scene_pos(self) -> QPointF:
         """Where the dragged point is, in scene coordinates (for tests and tools)."""
-        return self.point.scenePos()
+        return self._vb.mapViewToScene(self.point.pos())  # up to date even before a paint
 
     # -- session -> view -------------------------------------------------------------------
 
@@ -629,7 +629,7 @@ class PlotPanel(QWidget):
         """Whether ``scene_pos`` is within grabbing distance of the point."""
         if not self.point.isVisible():
             return False
-        p = self.point.scenePos()
+        p = self.point_scene_pos()
         return math.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()) <= GRAB_RADIUS_PX
 
     def _on_point_dragged(self, x: float, phase: str) -> None:

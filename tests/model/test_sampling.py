@@ -264,3 +264,14 @@ def test_concavity_stops_where_f2_is_undefined() -> None:
     got = S.concavity_intervals(x, d2)
     assert [s for *_, s in got] == [-1, 1]
     assert got[0][1] < 0 < got[1][0]
+
+
+@pytest.mark.parametrize("y_range", [(-8.0, 8.0), (-1.0, 1.0)])
+def test_even_order_poles_break_too(y_range: tuple[float, float]) -> None:
+    # 1 + tan² x leaves the view upwards on both sides of each pole: still no stroke
+    s = S.sample(lambda x: 1 + np.tan(x) ** 2, (-10.0, 10.0), 2000, y_range)
+    assert len(gaps(s)) == 6
+    assert_no_stroke_across(s, TAN_POLES)
+    s = S.sample(lambda x: 1 / x**2, (-10.0, 10.0), 2000, y_range)  # symmetric samples
+    assert len(gaps(s)) == 1
+    assert_no_stroke_across(s, [0.0])

@@ -1,0 +1,453 @@
+"""The plot panel, driven the way a person does it; checked against closed forms."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtTest import QTest
+
+from derivview.model.session import Session
+from derivview.ui.plot_panel import KEY_STEP, PlotPanel
+from derivview.ui.plot_style import plot_style
+
+
+@cache
+def compiled(text: str) -> Any:
+    """f, f′, f″ of ``text`` compiled in this process (the worker runs the same code)."""
+    from derivview.model.calculus import compile as compile_function
+    from derivview.model.calculus import differentiate
+    from derivview.model.expression import parse
+
+    return compile_function(differentiate(parse(text)))
+
+
+def set_function(session: Session, text: str) -> None:
+    session.set_text(text)
+    assert session.apply_function(text, compiled(text))
+
+
+@pytest.fixture
+def make_panel(qtbot: Any) -> Callable[..., PlotPanel]:
+    def factory(
+        text: str = "x^3 - 3x",
+        x0: float = 1.5,
+        x_range: tuple[float, float] = (-4.0, 4.0),
+        y_range: tuple[float, float] | None = None,
+        show: tuple[str, ...] = (),
+    ) -> PlotPanel:
+        session = Session()
+        panel = PlotPanel(session)  # before the function: the app computes it later
+        qtbot.addWidget(panel)
+        panel.resize(800, 500)
+        panel.show()
+        qtbot.waitExposed(panel)
+        session.set_view(x_range, y_range)
+        set_function(session, text)
+        session.set_x0(x0)
+        for item in show:
+            session.set_visible(item, True)
+        qtbot.wait(40)  # let the layout settle (axis widths follow the new tick labels)
+        return panel
+
+    return factory
+
+
+def data(item: Any) -> tuple[np.ndarray, np.ndarray]:
+    x, y = item.getData()
+    if x is None:
+        return np.array([]), np.array([])
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+def slope_of(item: Any) -> float:
+    x, y = data(item)
+    assert x.size == 2
+    return float((y[1] - y[0]) / (x[1] - x[0]))
+
+
+def viewport_pos(panel: PlotPanel, x: float, y: float) -> QPoint:
+    scene = panel.plot_item.getViewBox().mapViewToScene(QPointF(x, y))
+    return panel.plot_widget.mapFromScene(scene)
+
+
+def drag(qtbot: Any, panel: PlotPanel, start: QPoint, end: QPoint, steps: int = 8) -> None:
+    """Press, move in steps (as a hand does: pyqtgraph rate-limits moves), release."""
+    vp = panel.plot_widget.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for k in range(1, steps + 1):
+        p = QPoint(
+            start.x() + (end.x() - start.x()) * k // steps,
+            start.y() + (end.y() - start.y()) * k // steps,
+        )
+        QTest.mouseMove(vp, p)
+        qtbot.wait(20)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+
+def gaps_straddle(x: np.ndarray, y: np.ndarray, p: float) -> bool:
+    """A NaN separates the finite samples on either side of ``p``; none is drawn across."""
+    fin = np.isfinite(y)
+    both = fin[:-1] & fin[1:]
+    if (both & (x[:-1] < p) & (x[1:] > p)).any():
+        return False
+    left = np.flatnonzero(fin & (x < p))
+    right = np.flatnonzero(fin & (x > p))
+    return left.size > 0 and right.size > 0 and right[0] - left[-1] > 1
+
+
+# -- what is drawn ----------------------------------------------------------------------
+
+
+def test_tangent_of_x3_minus_3x_at_1_5(make_panel) -> None:
+    panel = make_panel("x^3 - 3x", 1.5)
+    x, y = data(panel.tangent)
+    assert x.size == 2
+    assert slope_of(panel.tangent) == pytest.approx(3.75, rel=1e-12)
+    # through (1.5, −1.125): y = 3.75 x − 6.75
+    np.testing.assert_allclose(y, 3.75 * x - 6.75, rtol=1e-12, atol=1e-12)
+    pos = panel.point.pos()
+    assert (pos.x(), pos.y()) == pytest.approx((1.5, -1.125))
+    assert not panel.point.hollow
+    # across the whole view (or to where it leaves the top/bottom)
+    (x0, x1), (y0, y1) = panel.plot_item.getViewBox().viewRange()
+    assert x[0] <= x0 + 1e-9 or y[0] <= y0
+    assert x[1] >= x1 - 1e-9 or y[1] >= y1
+
+
+def test_curves_are_f_and_its_derivatives(make_panel) -> None:
+    panel = make_panel("x^3 - 3x")
+    (y0, y1) = panel.plot_item.getViewBox().viewRange()[1]
+    for name, truth in {
+        "f": lambda x: x**3 - 3 * x,
+        "df": lambda x: 3 * x**2 - 3,
+        "d2f": lambda x: 6 * x,
+    }.items():
+        x, y = data(panel.curves[name])
+        assert 500 < x.size < 5000  # a few points per pixel, not millions
+        assert x[0] == pytest.approx(-4.0) and x[-1] == pytest.approx(4.0)
+        inside = (truth(x) > y0) & (truth(x) < y1)
+        assert inside.sum() > 100
+        np.testing.assert_allclose(y[inside], truth(x[inside]), rtol=1e-12, atol=1e-12)
+        assert panel.curves[name].opts["connect"] == "finite"
+
+
+def test_initial_y_range_is_robust_for_tan(make_panel) -> None:
+    panel = make_panel("tan(x)", 1.0, (-10.0, 10.0))
+    y0, y1 = panel.plot_item.getViewBox().viewRange()[1]
+    assert -50 < y0 < -3 and 3 < y1 < 50  # not ±1.6e16 from samples next to the poles
+
+
+@pytest.mark.parametrize("name", ["f", "df", "d2f"])
+def test_tan_curves_break_at_every_pole(make_panel, name: str) -> None:
+    panel = make_panel("tan(x)", 1.0, (-10.0, 10.0))
+    x, y = data(panel.curves[name])
+    for k in (-5, -3, -1, 1, 3, 5):
+        p = k * math.pi / 2
+        fin = np.isfinite(y)
+        both = fin[:-1] & fin[1:]
+        crossing = both & (x[:-1] < p) & (x[1:] > p)
+        assert not crossing.any(), f"{name}: a stroke crosses the pole at {p}"
+    if name == "f":  # tan changes sign across the pole: a real gap on both sides
+        for k in (-5, -3, -1, 1, 3, 5):
+            assert gaps_straddle(x, y, k * math.pi / 2)
+
+
+def test_reciprocal_and_floor_break(make_panel) -> None:
+    panel = make_panel("1/x", 1.0, (-4.0, 4.0), (-5.0, 5.0))
+    x, y = data(panel.curves["f"])
+    assert gaps_straddle(x, y, 0.0)
+    panel.session.set_text("floor(x)")
+    panel.session.apply_function("floor(x)", compiled("floor(x)"))
+    x, y = data(panel.curves["f"])
+    for k in range(-3, 4):
+        assert gaps_straddle(x, y, float(k))
+    fin = np.isfinite(y)
+    assert np.array_equal(y[fin], np.floor(x[fin]))  # flat steps, no risers
+
+
+def test_relu_corner_shows_one_sided_tangents(make_panel) -> None:
+    panel = make_panel("relu(x)", 0.0)
+    assert data(panel.tangent)[0].size == 0  # no tangent where no derivative exists
+    xl, _ = data(panel.left_tangent)
+    xr, _ = data(panel.right_tangent)
+    assert slope_of(panel.left_tangent) == 0.0
+    assert slope_of(panel.right_tangent) == pytest.approx(1.0)
+    assert xl.max() == pytest.approx(0.0) and xl.min() < -3  # drawn to the left of 0
+    assert xr.min() == pytest.approx(0.0) and xr.max() > 3  # and to the right
+    style = panel.left_tangent.opts["pen"].style()
+    assert style == Qt.PenStyle.DashLine
+    # convex corner: the subgradient fan spans slopes [0, 1]
+    slopes = sorted(slope_of(item) for item in panel.fan)
+    assert slopes[0] == pytest.approx(0.0) and slopes[-1] == pytest.approx(1.0)
+    assert len(set(np.round(slopes, 9))) == len(panel.fan)
+
+
+def test_abs_fan_spans_minus_one_to_one_and_moving_away_restores_tangent(make_panel) -> None:
+    panel = make_panel("abs(x)", 0.0)
+    slopes = sorted(slope_of(item) for item in panel.fan)
+    assert slopes[0] == pytest.approx(-1.0) and slopes[-1] == pytest.approx(1.0)
+    panel.session.set_x0(0.5)
+    assert slope_of(panel.tangent) == pytest.approx(1.0)
+    assert all(data(item)[0].size == 0 for item in (*panel.fan, panel.left_tangent))
+
+
+def test_concave_corner_has_no_fan(make_panel) -> None:
+    panel = make_panel("-abs(x)", 0.0)
+    assert slope_of(panel.left_tangent) == pytest.approx(1.0)
+    assert slope_of(panel.right_tangent) == pytest.approx(-1.0)
+    assert all(data(item)[0].size == 0 for item in panel.fan)
+
+
+def test_vertical_tangent_of_cbrt(make_panel) -> None:
+    panel = make_panel("cbrt(x)", 0.0)
+    assert panel.session.point.kind == "vertical tangent"
+    assert panel.vertical_tangent.isVisible()
+    assert panel.vertical_tangent.value() == 0.0
+    assert data(panel.tangent)[0].size == 0
+    panel.session.set_x0(1.0)
+    assert not panel.vertical_tangent.isVisible()
+    assert slope_of(panel.tangent) == pytest.approx(1 / 3)
+
+
+def test_pole_shows_only_a_hollow_marker(make_panel) -> None:
+    panel = make_panel("1/x", 0.0, (-4.0, 4.0), (-5.0, 5.0))
+    assert panel.point.isVisible() and panel.point.hollow
+    for item in (panel.tangent, panel.left_tangent, panel.right_tangent, *panel.fan):
+        assert data(item)[0].size == 0
+    assert not panel.vertical_tangent.isVisible()
+
+
+def test_removable_hole_marker_sits_at_the_limit(make_panel) -> None:
+    panel = make_panel("sin(x)/x", 0.0)
+    assert panel.point.hollow
+    assert panel.point.pos().y() == pytest.approx(1.0, abs=1e-6)
+
+
+def test_markers_for_x3_minus_3x(make_panel) -> None:
+    panel = make_panel("x^3 - 3x")
+    crit = panel.markers["critical"]
+    xs = sorted(p.pos().x() for p in crit.points())
+    assert xs == pytest.approx([-1.0, 1.0], abs=1e-9)
+    ys = sorted(p.pos().y() for p in crit.points())
+    assert ys == pytest.approx([-2.0, 2.0], abs=1e-9)
+    infl = [p.pos().x() for p in panel.markers["inflection"].points()]
+    assert infl == pytest.approx([0.0], abs=1e-9)
+    symbols = {name: item.opts["symbol"] for name, item in panel.markers.items()}
+    assert len(set(symbols.values())) == 3
+    colors = {item.opts["brush"].color().name() for item in panel.markers.values()}
+    assert len(colors) == 3
+    panel.session.set_visible("markers", False)
+    assert not any(item.isVisible() for item in panel.markers.values())
+
+
+def test_nondifferentiable_marker_for_abs(make_panel) -> None:
+    panel = make_panel("abs(x - 1)", 0.0)
+    xs = [p.pos().x() for p in panel.markers["nondifferentiable"].points()]
+    assert xs == pytest.approx([1.0])
+
+
+def test_concavity_shading_of_x3_minus_3x(make_panel) -> None:
+    panel = make_panel("x^3 - 3x", show=("concavity",))
+    signs = [s for *_, s in panel.concavity]
+    assert signs == [-1, 1]
+    assert panel.concavity[0][1] == pytest.approx(0.0, abs=1e-9)
+    shown = [b for b in panel._bands if b.isVisible()]
+    assert len(shown) == 2
+    panel.session.set_visible("concavity", False)
+    assert not any(b.isVisible() for b in panel._bands)
+
+
+def test_secant_slope_is_the_difference_quotient(make_panel) -> None:
+    panel = make_panel("x^3 - 3x", 1.5, show=("secant",))
+    session = panel.session
+    for h in (0.5, -0.25, 1e-3):
+        session.set_secant_h(h)
+        x0 = 1.5
+        q = ((x0 + h) ** 3 - 3 * (x0 + h) - (x0**3 - 3 * x0)) / h
+        assert slope_of(panel.secant) == pytest.approx(q, rel=1e-9)
+        x, y = data(panel.secant)
+        np.testing.assert_allclose(y, -1.125 + q * (x - x0), rtol=1e-9, atol=1e-9)
+        p = panel.secant_point.pos()
+        assert (p.x(), p.y()) == pytest.approx((x0 + h, (x0 + h) ** 3 - 3 * (x0 + h)))
+    session.set_visible("secant", False)
+    assert data(panel.secant)[0].size == 0 and not panel.secant_point.isVisible()
+
+
+def test_visibility_toggles_and_legend(make_panel) -> None:
+    panel = make_panel()
+    labels = panel.legend_labels()
+    assert labels[:4] == ["f(x)", "f′(x)", "f″(x)", "tangent"]
+    s = panel.session
+    s.set_visible("df", False)
+    assert not panel.curves["df"].isVisible() and panel.curves["f"].isVisible()
+    s.set_visible("tangent", False)
+    assert not panel.tangent.isVisible()
+    s.set_visible("legend", False)
+    assert not panel.legend.isVisible()
+    s.set_visible("d2f", False)
+    s.set_visible("df", True)
+    assert panel.curves["df"].isVisible() and not panel.curves["d2f"].isVisible()
+    s.set_visible("secant", True)
+    assert "secant" in panel.legend_labels()
+
+
+def test_grid_toggle(make_panel) -> None:
+    panel = make_panel()
+    axis = panel.plot_item.getAxis("bottom")
+    assert axis.grid is not False
+    panel.session.set_visible("grid", False)
+    assert axis.grid is False
+
+
+# -- what a person does -------------------------------------------------------------------
+
+
+def test_drag_the_point_along_the_curve(make_panel, qtbot) -> None:
+    panel = make_panel("x^3 - 3x", 1.5)
+    start = panel.plot_widget.mapFromScene(panel.point_scene_pos())
+    end = viewport_pos(panel, -1.0, 5.0)  # y is ignored: the point follows f
+    xr_before = panel.session.x_range
+    drag(qtbot, panel, start, end)
+    px = panel.plot_item.getViewBox().viewPixelSize()[0]
+    assert panel.session.x0 == pytest.approx(-1.0, abs=2 * px)
+    assert panel.session.x_range == xr_before  # the view did not pan
+    x0 = panel.session.x0
+    pos = panel.point.pos()
+    assert (pos.x(), pos.y()) == pytest.approx((x0, x0**3 - 3 * x0))
+    assert slope_of(panel.tangent) == pytest.approx(3 * x0**2 - 3, abs=1e-9)
+
+
+def test_drag_elsewhere_pans_the_view_and_writes_the_session(make_panel, qtbot) -> None:
+    panel = make_panel("x^3 - 3x", 1.5)
+    start = viewport_pos(panel, -2.5, -10.0)  # far from the point and the curves
+    end = QPoint(start.x() + 100, start.y())
+    drag(qtbot, panel, start, end)
+    qtbot.waitUntil(lambda: panel.session.x_range[0] < -4.5, timeout=2000)
+    vb = panel.plot_item.getViewBox()
+    qtbot.waitUntil(
+        lambda: panel.session.x_range == pytest.approx(tuple(vb.viewRange()[0])), timeout=2000
+    )
+    assert panel.session.x0 == 1.5
+    # and the curves were resampled over the new view
+    qtbot.waitUntil(lambda: data(panel.curves["f"])[0][0] < -4.5, timeout=2000)
+
+
+def test_session_view_moves_the_viewbox_and_resamples(make_panel, qtbot) -> None:
+    panel = make_panel()
+    panel.session.set_view((0.0, 2.0), (-3.0, 3.0))
+    (x0, x1), (y0, y1) = panel.plot_item.getViewBox().viewRange()
+    assert (x0, x1, y0, y1) == pytest.approx((0.0, 2.0, -3.0, 3.0))
+    # resampled within a frame (throttled to the frame rate)
+    qtbot.waitUntil(lambda: data(panel.curves["f"])[0][0] == pytest.approx(0.0), timeout=2000)
+    x, _ = data(panel.curves["f"])
+    assert x[-1] == pytest.approx(2.0)
+    assert panel.session.x_range == (0.0, 2.0)  # no echo rewrote it
+
+
+def test_click_near_the_curve_moves_x0(make_panel, qtbot) -> None:
+    panel = make_panel("x^3 - 3x", 1.5)
+    pos = viewport_pos(panel, -2.0, -2.0)
+    pos = QPoint(pos.x(), pos.y() + 3)  # a few pixels off the curve
+    qtbot.mouseClick(panel.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    px = panel.plot_item.getViewBox().viewPixelSize()[0]
+    assert panel.session.x0 == pytest.approx(-2.0, abs=4 * px)
+
+
+def test_click_far_from_the_curve_does_nothing(make_panel, qtbot) -> None:
+    panel = make_panel("x^3 - 3x", 1.5)
+    pos = viewport_pos(panel, -2.0, 10.0)
+    qtbot.mouseClick(panel.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert panel.session.x0 == 1.5
+
+
+def test_arrow_keys_move_x0(make_panel, qtbot) -> None:
+    panel = make_panel("x^3 - 3x", 1.5)
+    panel.plot_widget.setFocus()
+    step = 8.0 * KEY_STEP
+    qtbot.keyClick(panel.plot_widget, Qt.Key.Key_Right)
+    assert panel.session.x0 == pytest.approx(1.5 + step)
+    qtbot.keyClick(panel.plot_widget, Qt.Key.Key_Left)
+    qtbot.keyClick(panel.plot_widget, Qt.Key.Key_Left)
+    assert panel.session.x0 == pytest.approx(1.5 - step)
+    qtbot.keyClick(panel.plot_widget, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert panel.session.x0 == pytest.approx(1.5 - step + step / 10)
+    assert slope_of(panel.tangent) == pytest.approx(3 * panel.session.x0**2 - 3)
+
+
+def test_cursor_is_a_hand_over_the_point(make_panel, qtbot) -> None:
+    panel = make_panel("x^3 - 3x", 1.5)
+    vp = panel.plot_widget.viewport()
+    QTest.mouseMove(vp, panel.plot_widget.mapFromScene(panel.point_scene_pos()))
+    qtbot.waitUntil(lambda: vp.cursor().shape() == Qt.CursorShape.OpenHandCursor, timeout=2000)
+    qtbot.wait(30)  # pyqtgraph rate-limits mouse moves
+    QTest.mouseMove(vp, viewport_pos(panel, -3.0, 10.0))
+    qtbot.waitUntil(lambda: vp.cursor().shape() != Qt.CursorShape.OpenHandCursor, timeout=2000)
+
+
+def test_x0_moves_do_not_resample_the_curves(make_panel) -> None:
+    panel = make_panel()
+    before = data(panel.curves["f"])[0]
+    panel.session.set_x0(0.3)
+    assert data(panel.curves["f"])[0] is not None
+    np.testing.assert_array_equal(data(panel.curves["f"])[0], before)
+
+
+def test_changing_the_function_refits_and_redraws(make_panel) -> None:
+    panel = make_panel("x^3 - 3x", 1.0)
+    set_function(panel.session, "sin(x)")
+    y0, y1 = panel.plot_item.getViewBox().viewRange()[1]
+    assert -1.5 < y0 < -1 and 1 < y1 < 1.5
+    assert slope_of(panel.tangent) == pytest.approx(math.cos(1.0))
+
+
+def test_no_function_draws_nothing(qtbot) -> None:
+    panel = PlotPanel(Session())
+    qtbot.addWidget(panel)
+    panel.show()
+    assert data(panel.curves["f"])[0].size == 0
+    assert not panel.point.isVisible()
+
+
+# -- theme ----------------------------------------------------------------------------------
+
+
+def test_set_dark_applies_the_dark_style(make_panel) -> None:
+    panel = make_panel()
+    panel.set_dark(True)
+    dark = plot_style(True)
+    assert panel.dark
+    assert panel.plot_widget.backgroundBrush().color().name() == QColor(dark.background).name()
+    assert panel.curves["f"].opts["pen"].color().name() == QColor(dark.f).name()
+    panel.set_dark(False)
+    light = plot_style(False)
+    assert panel.curves["f"].opts["pen"].color().name() == QColor(light.f).name()
+
+
+def test_follows_a_dark_palette(make_panel, qtbot) -> None:
+    panel = make_panel()
+    pal = QPalette(panel.palette())
+    pal.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    panel.setPalette(pal)
+    qtbot.waitUntil(lambda: panel.dark, timeout=1000)
+    pal.setColor(QPalette.ColorRole.Window, QColor("#f0f0f0"))
+    panel.setPalette(pal)
+    qtbot.waitUntil(lambda: not panel.dark, timeout=1000)
+    assert QEvent.Type.PaletteChange  # the event the panel listens to
+
+
+def test_styles_are_distinct_and_colour_blind_safe() -> None:
+    for dark in (False, True):
+        st = plot_style(dark)
+        curves = {st.f, st.df, st.d2f, st.tangent, st.secant}
+        assert len(curves) == 5
+        assert len({st.critical, st.inflection, st.nondifferentiable}) == 3
+        assert len({st.symbol_critical, st.symbol_inflection, st.symbol_nondifferentiable}) == 3
+        assert st.descent[0] != st.descent[1]
+        assert QColor(st.concave_up).alpha() < 255 or len(st.concave_up) == 9
