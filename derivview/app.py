@@ -33,7 +33,7 @@ def ensure_app() -> QApplication:
     return app
 
 
-def build_window(options: LaunchOptions, *, worker: object | None = None):  # -> MainWindow (annotated lazily: Qt import)
+def build_window(options: LaunchOptions, *, worker: object | None = None):  # -> MainWindow
     """A fully wired main window for ``options`` (not shown). Raises UsageError."""
     from derivview.model.session import Session
     from derivview.ui.main_window import MainWindow, app_icon
@@ -59,6 +59,9 @@ def build_window(options: LaunchOptions, *, worker: object | None = None):  # ->
         raise UsageError(f"derivview: error: {exc}") from None
     session.mark_saved()
     window = MainWindow(session, home_x_range=options.xrange, worker=worker)
+    from derivview.ui.file_actions import install_file_actions  # export/sessions helper
+
+    window.file_actions = install_file_actions(window, options)  # File menu, title, last session
     app = QApplication.instance()
     if isinstance(app, QApplication):
         app.setWindowIcon(app_icon())

@@ -49,7 +49,26 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter, QPen, QTransform
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGraphicsItem,
+    QGraphicsView,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from derivview.model.session import DEFAULT_VISIBLE, EXTRA_ITEMS, ITEMS, Session
 
@@ -542,3 +561,203 @@ __all__ = [
     "render_session",
     "render_session_image",
 ]
+
+
+# -- the dialog ------------------------------------------------------------------------
+
+KEY_EXPORT_FOLDER = "export/lastFolder"
+KEY_EXPORT_FORMAT = "export/format"
+KEY_EXPORT_SCALE = "export/scale"
+KEY_EXPORT_BACKGROUND = "export/background"
+SCALES = (1, 2, 3)
+#: Items offered in the dialog, with their labels.
+ITEM_LABELS = {
+    "f": "f(x)",
+    "df": "f′(x)",
+    "d2f": "f″(x)",
+    "tangent": "tangent",
+    "secant": "secant",
+    "markers": "special points",
+    "descent": "descent path",
+    "legend": "legend",
+    "grid": "grid",
+    "concavity": "concavity shading",
+}
+
+
+class ExportDialog(QDialog):
+    """File › Export Plot…: file name (format by extension), size, scale, background, items.
+
+    The export runs on Export; a failure is shown in a message box (``error_box``) and the
+    dialog stays open so the person can pick another file. The folder and options are
+    remembered in the settings.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        view_size: tuple[int, int],
+        dark: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        from derivview.ui.settings import app_settings
+
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export Plot")
+        self.session = session
+        self._dark = dark
+        self.error_box: QMessageBox | None = None
+        self.exported_path: Path | None = None
+        settings = app_settings()
+        folder = str(settings.value(KEY_EXPORT_FOLDER, "") or "")
+        if not folder or not Path(folder).is_dir():
+            folder = str(Path.home())
+        ext = str(settings.value(KEY_EXPORT_FORMAT, "png") or "png")
+        ext = ext if ext in FORMATS else "png"
+
+        self.path_edit = QLineEdit(str(Path(folder) / f"derivview-plot.{ext}"))
+        self.path_edit.setObjectName("exportPath")
+        browse = QPushButton("Browse…")
+        browse.setObjectName("exportBrowse")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+
+        w, h = view_size
+        self.width_spin = QSpinBox()
+        self.width_spin.setObjectName("exportWidth")
+        self.height_spin = QSpinBox()
+        self.height_spin.setObjectName("exportHeight")
+        for spin, value in ((self.width_spin, w), (self.height_spin, h)):
+            spin.setRange(MIN_SIDE, MAX_SIDE)
+            spin.setSuffix(" px")
+            spin.setValue(min(max(int(value), MIN_SIDE), MAX_SIDE))
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.width_spin)
+        size_row.addWidget(QLabel("×"))
+        size_row.addWidget(self.height_spin)
+        size_row.addStretch(1)
+
+        self.scale_combo = QComboBox()
+        self.scale_combo.setObjectName("exportScale")
+        for s in SCALES:
+            self.scale_combo.addItem(f"{s}×", s)
+        self.scale_combo.setToolTip("PNG pixel density: 2× for high-DPI screens and print")
+        scale = _int_setting(settings.value(KEY_EXPORT_SCALE, 1), 1)
+        self.scale_combo.setCurrentIndex(SCALES.index(scale) if scale in SCALES else 0)
+
+        self.background_combo = QComboBox()
+        self.background_combo.setObjectName("exportBackground")
+        for name in BACKGROUNDS:
+            self.background_combo.addItem(name, name)
+        background = str(settings.value(KEY_EXPORT_BACKGROUND, "dark" if dark else "light"))
+        if background in BACKGROUNDS:
+            self.background_combo.setCurrentIndex(BACKGROUNDS.index(background))
+
+        self.item_boxes: dict[str, QCheckBox] = {}
+        items_grid = QGridLayout()
+        for i, (name, label) in enumerate(ITEM_LABELS.items()):
+            box = QCheckBox(label)
+            box.setObjectName(f"exportItem_{name}")
+            box.setChecked(session.is_visible(name))
+            self.item_boxes[name] = box
+            items_grid.addWidget(box, i // 2, i % 2)
+
+        form = QFormLayout()
+        form.addRow("File:", path_row)
+        form.addRow("Size:", size_row)
+        form.addRow("Scale:", self.scale_combo)
+        form.addRow("Background:", self.background_combo)
+        form.addRow("Show:", items_grid)
+        self.note = QLabel("PNG, SVG or PDF, by the file name's extension.")
+        self.note.setObjectName("exportNote")
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.export_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.export_button.setText("Export")
+        self.export_button.setObjectName("exportButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addWidget(buttons)
+
+    def options(self) -> ExportOptions:
+        """The options as chosen in the dialog."""
+        return ExportOptions(
+            width=self.width_spin.value(),
+            height=self.height_spin.value(),
+            scale=float(self.scale_combo.currentData()),
+            background=str(self.background_combo.currentData()),
+            dark=self._dark,
+            items=frozenset(n for n, box in self.item_boxes.items() if box.isChecked()),
+        )
+
+    def path(self) -> Path:
+        """The target file as typed (``~`` expanded)."""
+        return Path(self.path_edit.text().strip()).expanduser()
+
+    def accept(self) -> None:
+        """Export; on failure show why and stay open."""
+        path = self.path()
+        if not self.path_edit.text().strip():
+            self._show_error("Choose a file name to export to.")
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            export_session(self.session, path, self.options())
+        except ExportError as exc:
+            QApplication.restoreOverrideCursor()
+            self._show_error(str(exc))
+            return
+        QApplication.restoreOverrideCursor()
+        self.exported_path = path
+        self._remember(path)
+        super().accept()
+
+    def _remember(self, path: Path) -> None:
+        from derivview.ui.settings import app_settings
+
+        settings = app_settings()
+        settings.setValue(KEY_EXPORT_FOLDER, str(path.parent.resolve()))
+        settings.setValue(KEY_EXPORT_FORMAT, path.suffix.lower().lstrip("."))
+        settings.setValue(KEY_EXPORT_SCALE, int(self.scale_combo.currentData()))
+        settings.setValue(KEY_EXPORT_BACKGROUND, str(self.background_combo.currentData()))
+        settings.sync()
+
+    def _show_error(self, message: str) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("exportError")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Export failed")
+        box.setText("The plot could not be exported.")
+        box.setInformativeText(message)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        self.error_box = box
+        box.open()
+
+    def _browse(self) -> None:
+        current = self.path()
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Export Plot",
+            str(current),
+            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
+        )
+        if name:
+            if Path(name).suffix.lower().lstrip(".") not in FORMATS:
+                name += current.suffix if current.suffix.lower().lstrip(".") in FORMATS else ".png"
+            self.path_edit.setText(name)
+
+
+def _int_setting(value: object, default: int) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default
