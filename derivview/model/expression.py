@@ -202,6 +202,7 @@ _OPS.update({"·": "*", "×": "*", "⋅": "*", "∗": "*", "÷": "/", "∕": "/"
 _SUP_DIGITS = {c: i for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
 _SUP_SIGNS = {"⁻": -1, "⁺": 1}
 _ROOTS = {"√": 2, "∛": 3}
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")  # zero-width, from pasted text
 _STRAY_HINTS = {
     "=": "type only the formula, e.g. x^2, not y = x^2",
     "!": "factorials are not supported",
@@ -233,7 +234,7 @@ def _tokenize(text: str, max_tokens: int = MAX_TOKENS) -> list[_Tok]:
     depth = 0
     while i < n:
         c = text[i]
-        if c.isspace():
+        if c.isspace() or c in _INVISIBLE:
             i += 1
             continue
         start = i
@@ -920,12 +921,14 @@ def _integer_text(n: int) -> str:
     digits = str(abs(n))
     if len(digits) <= MAX_LITERAL_DIGITS:
         return str(n)
+    significant = digits.rstrip("0")
+    zeros = len(digits) - len(significant)
     terms = []
-    for end in range(len(digits), 0, -MAX_LITERAL_DIGITS):
-        chunk = digits[max(0, end - MAX_LITERAL_DIGITS) : end].lstrip("0")
+    for end in range(len(significant), 0, -MAX_LITERAL_DIGITS):
+        chunk = significant[max(0, end - MAX_LITERAL_DIGITS) : end].lstrip("0")
         if chunk:
-            power = len(digits) - end
-            terms.append(f"{chunk}*10^{power}" if power else chunk)
+            power = len(significant) - end + zeros
+            terms.append(("" if chunk == "1" else f"{chunk}*") + f"10^{power}" if power else chunk)
     body = " + ".join(reversed(terms))
     return f"-({body})" if n < 0 else f"({body})"
 
