@@ -93,9 +93,16 @@ def point_html(point: Any, formulas: tuple[str, str, str] | None = None) -> str:
                 words.append(_curvature_words(point.d2f, x0, point.f))
         else:
             what = point.kind if point.kind and point.kind != "smooth" else "no derivative"
-            words.append(f"<b>No derivative at x = {fmt(x0)}: {html.escape(_article(what))}</b>")
-            if point.reason:
-                words.append(html.escape(point.reason))
+            headline = f"No derivative at x = {fmt(x0)}: {_article(what)}"
+            reason = (point.reason or "").strip()
+            if reason.startswith("No derivative"):
+                # The reason already says it: bold its headline, keep the detail plain.
+                head, sep, detail = reason.partition(" — ")
+                words.append(f"<b>{html.escape(head)}</b>{sep}{html.escape(detail)}")
+            else:
+                words.append(f"<b>{html.escape(headline)}</b>")
+                if reason:
+                    words.append(html.escape(reason))
             rows.append(_row("f′(x₀)", "does not exist"))
             rows.append(_row("f′₋(x₀)", _one_sided(point.left_df) + " (from the left)"))
             rows.append(_row("f′₊(x₀)", _one_sided(point.right_df) + " (from the right)"))
@@ -103,7 +110,8 @@ def point_html(point: Any, formulas: tuple[str, str, str] | None = None) -> str:
                 lo, hi = point.subgradient
                 rows.append(_row("subgradient", f"[{fmt(lo)}, {fmt(hi)}]"))
     body = "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
-    body += "".join(f"<p style='margin-top:4px'>{w}</p>" for w in words)
+    if words:
+        body += "<p style='margin-top:4px'>" + "<br>".join(words) + "</p>"
     if formulas is not None:
         names = ("f(x)", "f′(x)", "f″(x)")
         lines = [
@@ -134,7 +142,7 @@ def _slope_words(df: float, x0: float, f: float) -> str:
 def _curvature_words(d2f: float, x0: float, f: float) -> str:
     if is_zero(d2f, x0, f):
         return "<b>no curvature</b> (f″ = 0)"
-    return "<b>concave up</b> (f″ > 0)" if d2f > 0 else "<b>concave down</b> (f″ < 0)"
+    return "<b>concave up</b> (f″ &gt; 0)" if d2f > 0 else "<b>concave down</b> (f″ &lt; 0)"
 
 
 class Readout(QWidget):

@@ -45,7 +45,7 @@ def test_default_launch_shows_the_default_function(make_window, ui):
     assert "f′(x₀) = 3.75" in text
     assert "f″(x₀) = 9" in text
     assert "y = 3.75·x − 6.75" in text
-    assert "increasing" in text and "concave up" in text
+    assert "increasing" in text and "concave up (f″ > 0)" in text
     assert win.findChild(QLabel, "expressionError").text() == ""
 
 

@@ -93,7 +93,7 @@ def test_readout_follows_the_point(make_window, ui, qtbot):
     # At 3: sin 3 > 0, cos 3 < 0, −sin 3 < 0.
     assert f"f(x₀) = {math.sin(3):.8g}" in text
     assert f"f′(x₀) = {math.cos(3):.8g}".replace("-", "−") in text
-    assert "decreasing" in text and "concave down" in text
+    assert "decreasing" in text and "concave down (f″ < 0)" in text
 
 
 def test_flat_at_a_critical_point(make_window, ui):
@@ -107,6 +107,7 @@ def test_relu_at_zero_has_no_derivative(make_window, ui):
     win = make_window("--expr", "relu(x)", "--x0", "0")
     text = ui.readout(win)
     assert "No derivative at x = 0" in text and "corner" in text
+    assert text.count("No derivative at x = 0") == 1
     assert "f′₋(x₀) = 0 (from the left)" in text
     assert "f′₊(x₀) = 1 (from the right)" in text
     assert "subgradient = [0, 1]" in text
