@@ -233,9 +233,10 @@ class _Limit:
 _UNDEFINED = _Limit("undefined", math.nan)
 
 
-def _tidy(v: float, scale: float) -> float:
-    """An extrapolated value without its noise digits: 12 significant digits, tiny → 0."""
-    if abs(v) <= 1e-12 * scale:
+def _tidy(v: float, scale: float, zero: float = 1e-12) -> float:
+    """An extrapolated value without its noise digits: 12 significant digits; below
+    ``zero`` times the samples' size it is 0."""
+    if abs(v) <= zero * scale:
         return 0.0
     return float(f"{v:.12g}") + 0.0
 
@@ -278,7 +279,8 @@ def _limit(p: FloatArray) -> _Limit:
             if np.all((r > 0) & (r < 0.98)) and np.ptp(r) < 0.05:
                 rr = float(r[-1])
                 value = float(q[-1] + d[-1] * rr / (1.0 - rr))
-                return _Limit("finite", _tidy(value, scale))
+                # Aitken is less exact than Richardson (x·ln x is not a pure power)
+                return _Limit("finite", _tidy(value, scale, zero=1e-9))
         a = np.abs(q)
         if np.all(np.diff(a) > 0) and abs(d[-1]) >= 0.5 * abs(d[0]):
             return _Limit("inf", float(np.sign(q[-1])))
@@ -334,6 +336,11 @@ def _close(a: float, b: float, rtol: float = 1e-9) -> bool:
 
 def analyze_point(ev: Evaluators, x0: float, forced: bool = False) -> PointInfo:
     """Classify f at x0 (``forced``: examine both sides even if x0 is at no site)."""
+    with np.errstate(all="ignore"):  # NaN and inf are expected answers here
+        return _analyze_point(ev, x0, forced)
+
+
+def _analyze_point(ev: Evaluators, x0: float, forced: bool) -> PointInfo:
     if not math.isfinite(x0):
         return PointInfo(
             x0, None, None, None, False, None, None, None, None,
@@ -569,6 +576,13 @@ def special_points(
     ev: Evaluators, a: float, b: float, only_nondifferentiable: bool = False, n: int = _GRID
 ) -> SpecialPoints:
     """Critical, inflection and non-differentiable points of f in [a, b] (see SpecialPoints)."""
+    with np.errstate(all="ignore"):  # NaN and inf are expected answers here
+        return _special_points(ev, a, b, only_nondifferentiable, n)
+
+
+def _special_points(
+    ev: Evaluators, a: float, b: float, only_nondifferentiable: bool, n: int
+) -> SpecialPoints:
     if not (math.isfinite(a) and math.isfinite(b) and a < b):
         return SpecialPoints([], [], [])
     span_scale = max(1.0, abs(a), abs(b))

@@ -299,3 +299,67 @@ def test_values_are_sorted_and_in_range() -> None:
         # each critical point is a root of f′ to full precision
     dfs = np.abs(fn.df(np.array(sp_.critical)))
     assert np.all(dfs < 1e-12)
+
+
+# -- property: any expression of the language, any point: an answer, never an exception --
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from derivview.model.calculus import ComplexityError  # noqa: E402
+from derivview.model.expression import ExpressionError  # noqa: E402
+
+_FUNCS = ["sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "sinh", "cosh",
+          "tanh", "exp", "ln", "log2", "log10", "sqrt", "cbrt", "abs", "sign", "floor",
+          "ceil", "sigmoid", "relu", "softplus"]  # fmt: skip
+
+
+def _texts(depth: int) -> st.SearchStrategy[str]:
+    leaf = st.sampled_from(["x", "x", "2", "0.5", "a", "pi", "(x-1)", "3x"])
+    if depth == 0:
+        return leaf
+    sub = _texts(depth - 1)
+    return st.one_of(
+        leaf,
+        st.builds(lambda f, u: f"{f}({u})", st.sampled_from(_FUNCS), sub),
+        st.builds(lambda u, op, v: f"({u}) {op} ({v})", sub, st.sampled_from("+-*/"), sub),
+        st.builds(lambda u, k: f"({u})^{k}", sub, st.sampled_from(["2", "3", "(1/3)", "-1"])),
+        st.builds(lambda u, v: f"max({u}, {v})", sub, sub),
+        st.builds(lambda u, v: f"min({u}, {v})", sub, sub),
+    )
+
+
+_X0 = st.one_of(
+    st.sampled_from([0.0, 1.0, -1.0, 0.5, 2.0, PI / 2, -PI, 1e-12, -1e-300]),
+    st.floats(-10, 10, allow_nan=False),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_texts(3), x0=_X0, span=st.floats(0.5, 20))
+def test_any_expression_any_point_gets_a_consistent_answer(
+    text: str, x0: float, span: float
+) -> None:
+    try:
+        fn = compiled(text)
+    except (ComplexityError, ExpressionError):  # e.g. csc(pi): refused by the parser
+        return
+    info = fn.point(x0, {"a": 1.5})
+    assert info.x == x0
+    if info.differentiable:
+        assert info.kind == "smooth"
+        assert info.df is not None and math.isfinite(info.df)
+        assert info.tangent is not None and info.f is not None
+        assert info.subgradient is None
+    else:
+        assert info.df is None and info.d2f is None and info.tangent is None
+        assert info.kind != "smooth"
+    for v in (info.f, info.df, info.d2f, info.left_df, info.right_df):
+        assert v is None or math.isfinite(v)
+    if info.subgradient is not None:
+        assert info.kind == "corner" and info.subgradient[0] < info.subgradient[1]
+    assert info.reason.endswith(".")
+    sp_ = fn.special_points(x0 - span, x0 + span, {"a": 1.5})
+    for lst in (sp_.critical, sp_.inflection, sp_.nondifferentiable):
+        assert lst == sorted(lst)
+        assert all(x0 - span <= v <= x0 + span for v in lst)
