@@ -23,7 +23,14 @@ import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from derivview.model import functions
-from derivview.model.points import PointInfo, PointKind, Sites, SpecialPoints, analyze_point
+from derivview.model.points import (
+    FloatArray,
+    PointInfo,
+    PointKind,
+    Sites,
+    SpecialPoints,
+    analyze_point,
+)
 from derivview.model.points import special_points as _special_points
 from derivview.model.symbolic_worker import (
     Cancelled,
@@ -185,7 +192,7 @@ def _as_real(y: Any, shape: tuple[int, ...]) -> NDArray[np.float64]:
     return out
 
 
-def _call(fn: NumpyFunction, x: NDArray[np.float64], args: Sequence[float]) -> NDArray[np.float64]:
+def _call(fn: NumpyFunction, x: FloatArray, args: Sequence[float]) -> NDArray[np.float64]:
     with np.errstate(all="ignore"):
         try:
             y = fn(x, *args)
@@ -281,7 +288,7 @@ class CompiledFunction:
         return f"CompiledFunction({self.expression.text!r})"
 
 
-class _Evaluators:
+class _Evaluators:  # implements points.Evaluators
     """f, f′, f″ and the structural sites at fixed parameter values (for points.py)."""
 
     __slots__ = ("_cf", "args", "sites")
@@ -291,18 +298,14 @@ class _Evaluators:
         self.args = args
         self.sites = cf._sites
 
-    def f(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+    def f(self, x: FloatArray) -> FloatArray:
         return _call(self._cf._f, x, self.args)
 
-    def df(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+    def df(self, x: FloatArray) -> FloatArray:
         return _call(self._cf._df, x, self.args)
 
-    def d2f(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+    def d2f(self, x: FloatArray) -> FloatArray:
         return _call(self._cf._d2f, x, self.args)
-
-    def fdd(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        """f, f′, f″ stacked: shape (3, *x.shape)."""
-        return np.stack([self.f(x), self.df(x), self.d2f(x)])
 
 
 def _to_text(expr: sp.Expr) -> str:

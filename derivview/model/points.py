@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from derivview.model import functions
 
-FloatArray = NDArray[np.float64]
+FloatArray = NDArray[np.floating[Any]]
 
 PointKind = Literal[
     "smooth",
@@ -559,7 +559,7 @@ def _snap(r: float, span_scale: float) -> float:
 
 
 def _sign_brackets(
-    v: FloatArray, finite_ok: FloatArray
+    v: FloatArray, finite_ok: NDArray[np.bool_]
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Indices i of sign changes v[i] → v[i+1] (both finite, non-zero), and of isolated zeros."""
     s = np.sign(v)

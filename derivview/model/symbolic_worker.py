@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 2.0
 """Seconds a request may take before the worker is killed."""
 
+STARTUP_TIMEOUT = 60.0
+"""Seconds the process may take to start and import sympy (not part of any budget)."""
+
 
 class ComplexityError(Exception):
     """The expression is too complex to differentiate or evaluate within the budget."""
@@ -40,6 +43,13 @@ class Cancelled(ComplexityError):
 
 def _serve(conn: Connection) -> None:
     """The worker's loop: answer requests until told to stop or the pipe closes."""
+    try:
+        # Import sympy before saying "ready": start-up is not charged to a request's budget.
+        import derivview.model.calculus  # noqa: F401
+
+        conn.send(("ready", None))
+    except (OSError, ValueError, KeyboardInterrupt):
+        return
     while True:
         try:
             op, payload = conn.recv()
@@ -56,7 +66,8 @@ def _serve(conn: Connection) -> None:
             elif op == "warm":
                 from derivview.model.calculus import warm_up
 
-                result = warm_up()
+                warm_up()
+                result = None
             elif op == "clear_cache":
                 from sympy.core.cache import clear_cache
 
@@ -107,6 +118,7 @@ class SymbolicWorker:
         self._conn: Connection | None = None
         self._cancelled = False
         self._closed = False
+        self._ready = False  # the running process has imported sympy
         _LIVE.add(self)
 
     # -- lifecycle -------------------------------------------------------------------
@@ -121,6 +133,7 @@ class SymbolicWorker:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
             return self._conn
         self._reap_locked()
+        self._ready = False
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=_serve, args=(child,), name="derivview-symbolic", daemon=True
@@ -193,6 +206,9 @@ class SymbolicWorker:
             with self._state_lock:
                 self._cancelled = False
                 conn = self._ensure_started_locked()
+                ready = self._ready
+            if not ready:
+                self._wait_ready(conn)
             try:
                 conn.send((op, payload))
                 ready = conn.poll(budget)
@@ -216,6 +232,22 @@ class SymbolicWorker:
         if name in ("RecursionError", "MemoryError"):
             raise ComplexityError(f"too complex to {what}")
         raise RuntimeError(f"{name}: {message}")
+
+    def _wait_ready(self, conn: Connection) -> None:
+        """Wait for a (re)started process to finish importing (outside any budget)."""
+        try:
+            reply = conn.recv() if conn.poll(STARTUP_TIMEOUT) else None
+        except (EOFError, OSError):
+            reply = None
+        with self._state_lock:
+            if reply is not None and reply[0] == "ready":
+                self._ready = True
+                return
+            cancelled = self._cancelled
+            self._reap_locked()
+        if cancelled:
+            raise Cancelled("cancelled")
+        raise RuntimeError("the symbolic worker process did not start")
 
     def differentiate(self, expression: Expression, timeout: float | None = None) -> Derivatives:
         """f′ and f″ of ``expression``, computed in the worker within ``timeout`` seconds.
