@@ -142,12 +142,17 @@ def differentiate(expression: Expression) -> Derivatives:
     f = expression.expr
     df = _clean(sp.diff(f, X))
     d2f = _clean(sp.diff(df, X))
+    _check_size(f, df, d2f)
+    return Derivatives(expression, f, df, d2f)
+
+
+def _check_size(*exprs: sp.Expr) -> None:
+    """Refuse expressions too large to lambdify and evaluate in this process."""
     budget = MAX_NODES
-    for e in (f, df, d2f):
+    for e in exprs:
         budget -= _node_count(e, budget)
         if budget < 0:
             raise ComplexityError("the derivatives are too large to evaluate")
-    return Derivatives(expression, f, df, d2f)
 
 
 def warm_up() -> None:
@@ -211,6 +216,7 @@ class CompiledFunction:
     """
 
     def __init__(self, derivatives: Derivatives) -> None:
+        _check_size(derivatives.f, derivatives.df, derivatives.d2f)
         self.derivatives = derivatives
         self.expression = derivatives.expression
         self.parameters: tuple[str, ...] = tuple(derivatives.expression.parameters)
