@@ -383,11 +383,19 @@ def _export_mode(scene: Any, factor: float, painter: QPainter) -> Iterator[None]
             item.setExportMode(False)
 
 
-def _draw(view: QGraphicsView, painter: QPainter, target: QRectF, factor: float) -> None:
+def _draw(
+    view: QGraphicsView, painter: QPainter, target: QRectF, factor: float, vector: bool = False
+) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
     source = view.viewport().rect()
+    if not vector and abs(factor - 1.0) < 1e-9:
+        # Pixel for pixel: draw exactly as the window does (its crisp 1-px curves; an
+        # antialiased 1-px line comes out pale).
+        view.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        return
+    # Larger or vector: smooth lines, and scatter symbols drawn as shapes (not pixmaps).
     with _export_mode(view.scene(), factor, painter):
         view.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
 
@@ -456,7 +464,7 @@ def render_svg(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> 
     gen.setDescription("Made with derivview")
     painter = QPainter(gen)
     try:
-        _draw(view, painter, QRectF(0, 0, w, h), factor)
+        _draw(view, painter, QRectF(0, 0, w, h), factor, vector=True)
     finally:
         painter.end()
     buffer.close()
@@ -486,7 +494,7 @@ def render_pdf(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> 
         raise ExportError("could not start the PDF")
     try:
         target = QRectF(0, 0, writer.width(), writer.height())
-        _draw(view, painter, target, target.width() / view.viewport().width())
+        _draw(view, painter, target, target.width() / view.viewport().width(), vector=True)
     finally:
         painter.end()
     buffer.close()
