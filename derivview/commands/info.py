@@ -135,7 +135,7 @@ def run(argv: list[str]) -> int:
 
     if args.json:
         doc = _as_json(text, compiled, params, points, xrange, special)
-        print(json.dumps(doc, allow_nan=False, ensure_ascii=False))
+        print(json.dumps(doc, allow_nan=False, ensure_ascii=True))
     else:
         _print_report(compiled, params, points, xrange, special)
     return EXIT_OK

@@ -12,8 +12,8 @@ Where it may not, the answer is decided from the *structure* of f — the argume
   x0 ± h for h = 1e-3·s·2^-k (k = 0..26, s = max(1, |x0|)), keeping only the h closer
   than any other site (the sign pattern of every site argument must not change), and
   the one-sided limits are extrapolated (Richardson; Aitken for fractional powers;
-  divergence detection for infinite slopes). A limit is rounded to 12 significant
-  digits, and below 1e-12 of the samples' size it is 0.
+  divergence detection for infinite slopes). A limit below 1e-12 of the samples' size
+  is 0, and one within 1e-12 of a short decimal is that decimal (2.0, not 1.9999999999999998).
 
 Special points (``special_points``) are found on a dense grid offset by an irrational
 fraction of a cell (so "nice" points such as 0 are never sample points), refined by
@@ -234,11 +234,18 @@ _UNDEFINED = _Limit("undefined", math.nan)
 
 
 def _tidy(v: float, scale: float, zero: float = 1e-12) -> float:
-    """An extrapolated value without its noise digits: 12 significant digits; below
-    ``zero`` times the samples' size it is 0."""
+    """An extrapolated value without its noise: 0 below ``zero`` times the samples' size,
+    else the shortest decimal (≤ 10 significant digits) within ``zero`` relative, else v.
+
+    So a slope of 2 reads 2.0, not 1.9999999999999998, while π keeps all its digits.
+    """
     if abs(v) <= zero * scale:
         return 0.0
-    return float(f"{v:.12g}") + 0.0
+    for digits in range(1, 11):
+        r = float(f"{v:.{digits}g}")
+        if abs(r - v) <= zero * abs(v):
+            return r + 0.0
+    return v
 
 
 def _richardson(p: FloatArray) -> FloatArray:

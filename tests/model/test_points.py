@@ -363,3 +363,13 @@ def test_any_expression_any_point_gets_a_consistent_answer(
     for lst in (sp_.critical, sp_.inflection, sp_.nondifferentiable):
         assert lst == sorted(lst)
         assert all(x0 - span <= v <= x0 + span for v in lst)
+
+
+def test_one_sided_slopes_keep_their_digits() -> None:
+    info = compiled("x^2 + pi |x|").point(0.0)
+    assert info.left_df == pytest.approx(-PI, rel=1e-14)
+    assert info.right_df == pytest.approx(PI, rel=1e-14)
+    info = compiled("|x^2 - 2|").point(math.sqrt(2.0))
+    assert info.right_df == pytest.approx(2 * math.sqrt(2.0), rel=1e-13)
+    info = compiled("max(x, x^2)").point(1.0)
+    assert (info.left_df, info.right_df) == (1.0, 2.0)  # not 1.9999999999999998
