@@ -1,0 +1,150 @@
+"""``derivview export``: files, exit statuses, messages, and the same picture as the dialog."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from derivview.cli import main
+from derivview.ui.plot_style import plot_style
+
+
+def pixels(path: Path) -> np.ndarray:
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGBA8888)
+    assert not image.isNull()
+    shape = (image.height(), image.width(), 4)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(shape).copy()
+
+
+def has_color(rgba: np.ndarray, hex_color: str, tolerance: int = 10) -> int:
+    target = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(rgba[..., :3].astype(int) - target).max(axis=-1) <= tolerance).sum())
+
+
+@pytest.fixture
+def app(qapp: Any) -> Any:  # the command reuses the test's QApplication (offscreen)
+    return qapp
+
+
+def run_cli(*args: str) -> int:
+    return main(["export", *args])
+
+
+def test_png_of_the_requested_size(app: Any, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "p.png"
+    assert run_cli("x^3 - 3x", "-o", str(out), "--size", "640x400") == 0
+    rgba = pixels(out)
+    assert rgba.shape == (400, 640, 4)
+    style = plot_style(False)
+    for name in ("f", "df", "d2f", "tangent"):
+        assert has_color(rgba, getattr(style, name)) > 20, name
+    assert capsys.readouterr().err == ""
+
+
+def test_options_negative_values_theme_and_show(app: Any, tmp_path: Path) -> None:
+    out = tmp_path / "p.png"
+    status = run_cli(
+        "-x^2",
+        "-o",
+        str(out),
+        "--xrange",
+        "-3",
+        "1.5e0",
+        "--yrange",
+        "-9",
+        "-1e-1",
+        "--x0",
+        "-1.25",
+        "--theme",
+        "dark",
+        "--show",
+        "f,tangent,grid",
+        "--size",
+        "320x200",
+    )
+    assert status == 0
+    rgba = pixels(out)
+    dark = plot_style(True)
+    assert has_color(rgba, dark.f) > 20
+    assert has_color(rgba, dark.df) == 0  # not shown
+
+
+def test_svg_and_pdf(app: Any, tmp_path: Path) -> None:
+    assert run_cli("sin(x)", "-o", str(tmp_path / "p.svg"), "--size", "800x500") == 0
+    assert (tmp_path / "p.svg").read_text(encoding="utf-8").startswith("<?xml")
+    assert run_cli("sin(x)", "-o", str(tmp_path / "p.pdf"), "--size", "800x500") == 0
+    data = (tmp_path / "p.pdf").read_bytes()
+    assert data.startswith(b"%PDF") and b"/MediaBox [0 0 600" in data
+
+
+def test_parameters(app: Any, tmp_path: Path) -> None:
+    out = tmp_path / "p.png"
+    assert run_cli("a x^2", "-o", str(out), "--param", "a=-2", "--size", "320x200") == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["x^2", "-o", "p.png", "--show", "f,rainbow,tangent,sparkles"], "rainbow, sparkles"),
+        (["x^2", "-o", "p.jpg"], ".png, .svg or .pdf"),
+        (["x^2", "-o", "p"], ".png, .svg or .pdf"),
+        (["x^2 +", "-o", "p.png"], "column"),
+        (["foo(x)", "-o", "p.png"], "column"),
+        (["__import__('os')", "-o", "p.png"], "column"),
+        (["x^2", "-o", "p.png", "--size", "10x10"], "size"),
+        (["x^2", "-o", "p.png", "--xrange", "3", "1"], "--xrange"),
+        (["x^2", "-o", "p.png", "--x0", "nan"], "not a finite number"),
+        (["x^2", "-o", "p.png", "--x0", "1e300"], "x₀"),
+        (["x^2", "-o", "p.png", "--theme", "sepia"], "theme"),
+        (["x^2"], "-o FILE"),
+    ],
+)
+def test_invalid_input_exits_2(
+    app: Any, tmp_path: Path, capsys, monkeypatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(*args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_targets_exit_1_and_leave_nothing(app: Any, tmp_path: Path, capsys) -> None:
+    (tmp_path / "file").write_text("x")
+    for target in (tmp_path / "missing" / "p.png", tmp_path / "file" / "p.png"):
+        assert run_cli("x^2", "-o", str(target), "--size", "320x200") == 1
+        err = capsys.readouterr().err
+        assert "cannot write" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_real_entry_point_no_traceback(tmp_path: Path) -> None:
+    """The console script in a fresh process: no display needed, messages not tracebacks."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    ok = subprocess.run(
+        [sys.executable, "-m", "derivview", "export", "x^2", "-o", str(tmp_path / "p.png")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stderr == ""
+    assert pixels(tmp_path / "p.png").shape == (1000, 1600, 4)
+    bad = subprocess.run(
+        [sys.executable, "-m", "derivview", "export", "x^2", "-o", str(tmp_path / "no/p.png")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr and "does not exist" in bad.stderr
