@@ -181,8 +181,9 @@ def _nan_function(x: Any, *args: Any) -> float:
     return float("nan")
 
 
-def _as_real(y: Any, shape: tuple[int, ...]) -> NDArray[np.float64]:
-    """Whatever a lambdified function returned, as a float64 array of ``shape``."""
+def _as_real(y: Any, shape: tuple[int, ...], keep_inf: bool = False) -> NDArray[np.float64]:
+    """Whatever a lambdified function returned, as a float64 array of ``shape``
+    (NaN where not real; ±inf → NaN too unless ``keep_inf``)."""
     try:
         a = np.asarray(y)
         if a.dtype.kind == "c":
@@ -193,17 +194,20 @@ def _as_real(y: Any, shape: tuple[int, ...]) -> NDArray[np.float64]:
         out = np.array(a, dtype=np.float64)  # a writable copy
     except (TypeError, ValueError, OverflowError):
         return np.full(shape, np.nan)
-    out[~np.isfinite(out)] = np.nan
+    if not keep_inf:
+        out[~np.isfinite(out)] = np.nan
     return out
 
 
-def _call(fn: NumpyFunction, x: FloatArray, args: Sequence[float]) -> NDArray[np.float64]:
+def _call(
+    fn: NumpyFunction, x: FloatArray, args: Sequence[float], keep_inf: bool = False
+) -> NDArray[np.float64]:
     with np.errstate(all="ignore"):
         try:
             y = fn(x, *args)
         except Exception:  # e.g. an exotic function numpy lacks: no value, no traceback
             return np.full(x.shape, np.nan)
-        return _as_real(y, x.shape)
+        return _as_real(y, x.shape, keep_inf)
 
 
 class CompiledFunction:
@@ -306,6 +310,9 @@ class _Evaluators:  # implements points.Evaluators
 
     def f(self, x: FloatArray) -> FloatArray:
         return _call(self._cf._f, x, self.args)
+
+    def f_raw(self, x: FloatArray) -> FloatArray:
+        return _call(self._cf._f, x, self.args, keep_inf=True)
 
     def df(self, x: FloatArray) -> FloatArray:
         return _call(self._cf._df, x, self.args)

@@ -213,6 +213,10 @@ class Evaluators(Protocol):
     sites: Sites
 
     def f(self, x: FloatArray) -> FloatArray: ...
+    def f_raw(self, x: FloatArray) -> FloatArray:
+        """f with ±inf kept (overflow, or 1/0), NaN where not real."""
+        ...
+
     def df(self, x: FloatArray) -> FloatArray: ...
     def d2f(self, x: FloatArray) -> FloatArray: ...
 
@@ -354,7 +358,7 @@ def _analyze_point(ev: Evaluators, x0: float, forced: bool) -> PointInfo:
             "outside the domain", f"x = {x0} is not a finite number.",
         )  # fmt: skip
     xa = np.array([x0])
-    fx_ = float(ev.f(xa)[0])
+    fx_ = float(ev.f_raw(xa)[0])
     fx = fx_ if math.isfinite(fx_) else None
     dfx = _scalar(ev.df, x0)
     at = forced or ev.sites.at(x0, ev.args)
@@ -368,6 +372,11 @@ def _analyze_point(ev: Evaluators, x0: float, forced: bool) -> PointInfo:
         return PointInfo(
             x0, None, None, None, False, None, None, None, None, "outside the domain",
             f"f is not defined at x = {_fmt(x0)}: it lies outside f's domain.",
+        )  # fmt: skip
+    if not at and math.isinf(fx_):
+        return PointInfo(
+            x0, None, None, None, False, None, None, None, None, "outside the domain",
+            f"f({_fmt(x0)}) is too large for a float (it overflows).",
         )  # fmt: skip
     return _classify(ev, x0, fx, dfx)
 
@@ -648,18 +657,18 @@ def _special_points(
             ur, _ = sites.eval(np.array([r]), ev.args)
             if abs(ur[row, 0]) <= 1e-8 * max(g[row, col], g[row, col + 2]):
                 cands.append(r)
-    # edges of the domain of f and of f′ (a catch-all behind the sites)
-    fv, dv, d2v = ev.f(xs), ev.df(xs), ev.d2f(xs)
-    for arr, fn in ((fv, ev.f), (dv, ev.df)):
-        fin = np.isfinite(arr)
-        j = np.flatnonzero(fin[:-1] != fin[1:])
-        if j.size:
+    # edges of the domain (f becomes NaN; overflow to ±inf is not an edge): a catch-all
+    # behind the sites
+    dv, d2v = ev.df(xs), ev.d2f(xs)
+    nan = np.isnan(ev.f_raw(xs))
+    j = np.flatnonzero(nan[:-1] != nan[1:])
+    if j.size:
 
-            def fstate(x: FloatArray, fn: Callable[[FloatArray], FloatArray] = fn) -> FloatArray:
-                return np.isfinite(fn(x)).astype(np.float64)
+        def nan_state(x: FloatArray) -> FloatArray:
+            return np.isnan(ev.f_raw(x)).astype(np.float64)
 
-            lo, hi = _bisect(fstate, xs[j], xs[j + 1], fin[j].astype(np.float64))
-            cands.extend(0.5 * (lo + hi))
+        lo, hi = _bisect(nan_state, xs[j], xs[j + 1], nan[j].astype(np.float64))
+        cands.extend(0.5 * (lo + hi))
 
     nondiff: list[float] = []
     for r in _dedupe([_snap(float(c), span_scale) for c in cands if inside(float(c))]):

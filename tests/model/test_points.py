@@ -373,3 +373,13 @@ def test_one_sided_slopes_keep_their_digits() -> None:
     assert info.right_df == pytest.approx(2 * math.sqrt(2.0), rel=1e-13)
     info = compiled("max(x, x^2)").point(1.0)
     assert (info.left_df, info.right_df) == (1.0, 2.0)  # not 1.9999999999999998
+
+
+def test_overflow_is_not_an_edge_of_the_domain() -> None:
+    fn = compiled("e^(x^2)")
+    assert fn.special_points(-30, 30).nondifferentiable == []
+    info = fn.point(30.0)
+    assert info.f is None and not info.differentiable and "overflow" in info.reason
+    sp_ = compiled("sqrt(sin(x))").special_points(-4, 4)
+    assert close_lists(sp_.nondifferentiable, [-PI, 0.0, PI])
+    assert close_lists(sp_.critical, [PI / 2])
