@@ -298,12 +298,20 @@ def test_visibility_toggles_and_legend(make_panel) -> None:
     assert "secant" in panel.legend_labels()
 
 
-def test_grid_toggle(make_panel) -> None:
-    panel = make_panel()
-    axis = panel.plot_item.getAxis("bottom")
-    assert axis.grid is not False
+def test_grid_lines_sit_at_the_axis_ticks_and_toggle(make_panel) -> None:
+    panel = make_panel("x^3 - 3x", x_range=(-4.0, 4.0), y_range=(-10.0, 10.0))
+    major = panel.grid_lines[0]
+    assert major.isVisible()
+    x, y = (np.asarray(a) for a in major.getData())
+    vertical = x[0::2] == x[1::2]  # segment endpoints come in pairs
+    xs = sorted(set(x[0::2][vertical].tolist()))
+    width = panel.plot_item.getViewBox().width()
+    ticks = panel.plot_item.getAxis("bottom").tickValues(-4.0, 4.0, width)[0][1]
+    assert xs == pytest.approx(sorted(ticks))
+    assert (y[0::2][vertical], y[1::2][vertical]) == (pytest.approx(-10.0), pytest.approx(10.0))
     panel.session.set_visible("grid", False)
-    assert axis.grid is False
+    assert not any(line.isVisible() for line in panel.grid_lines)
+    assert panel.plot_item.getAxis("bottom").grid is False  # pyqtgraph's slow grid is off
 
 
 # -- what a person does -------------------------------------------------------------------
