@@ -305,3 +305,18 @@ def test_non_finite_state_is_not_saved(tmp_path: Path) -> None:
     with pytest.raises(sf.SessionFileError):
         sf.save(s, tmp_path / "s.derivview")
     assert list(tmp_path.iterdir()) == []
+
+
+EXAMPLES = sorted((Path(__file__).parents[2] / "resources" / "sessions").glob("*.derivview"))
+
+
+def test_there_are_example_sessions() -> None:
+    assert len(EXAMPLES) >= 8
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_sessions_open(path: Path) -> None:
+    data = sf.load(path)
+    s = Session()
+    sf.apply(data, s)
+    assert s.text == data.expression
