@@ -196,4 +196,8 @@ def _print_table(result: Any) -> None:
     print("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
     for r in rows:
         print("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)))
-    print(f"{result.status}: {result.message}")
+    message = result.message
+    prefix = f"{result.status}: "
+    if message.startswith(prefix):  # "diverged: diverged: ..." reads badly
+        message = message[len(prefix) :]
+    print(f"{prefix}{message}")

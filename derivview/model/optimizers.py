@@ -707,12 +707,16 @@ def _at_max_steps(settings: DescentSettings, iterates: Sequence[Iterate]) -> tup
             )
     if _monotone(iterates):
         rest = _remaining_steps(settings, iterates)
-        return "crawling", (
-            f"{head}: still crawling: f' ≈ {_n(df, 3)} is tiny, steps of {_n(last_step, 3)}{rest}"
-            if abs(df) < 1e-3
-            else f"{head}: still crawling: |f'| = {_n(abs(df), 3)} ≥ {settings.tol:g}, steps of"
-            f" {_n(last_step, 3)}{rest}"
-        )
+        prev = abs(iterates[-2].step or 0.0)
+        ratio = last_step / prev if prev else math.nan
+        steps = f"steps of {_n(last_step, 3)}"
+        if abs(df) < 1e-3:
+            words = f"still crawling: f' ≈ {_n(df, 3)} is tiny, {steps}"
+        elif ratio > 0.95:
+            words = f"still crawling: {steps} shrink only ×{_n(ratio, 4)} per step"
+        else:
+            words = f"still on its way: |f'| = {_n(abs(df), 3)} ≥ {settings.tol:g}, {steps}"
+        return "crawling", f"{head}: {words}{rest}"
     return "max_steps", f"{head}: |f'(x)| = {_n(abs(df), 3)} is still ≥ {settings.tol:g}"
 
 
@@ -845,7 +849,7 @@ def _remaining_steps(settings: DescentSettings, iterates: Sequence[Iterate]) -> 
     more = math.log(settings.tol / abs(df)) / math.log(r)
     if more <= 0 or not math.isfinite(more):
         return ""
-    return f"; shrinking ×{_n(r, 4)} per step: about {round(more):,} more steps to converge"
+    return f"; about {round(more):,} more steps to converge at this rate"
 
 
 # --- words ------------------------------------------------------------------------------
