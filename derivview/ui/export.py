@@ -315,6 +315,9 @@ def _scale_for_export(scene: Any, factor: float) -> None:
     ignore = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
     for item in scene.items():
         parent = item.parentItem()
+        # A pixmap cache (the window caches axes and legend) would be drawn scaled up:
+        # paint every item afresh at the target resolution.
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         if item.flags() & ignore:
             # Legends, arrows, targets keep their pixel size under the view's transform;
             # cancel their ancestors' scaling explicitly instead, so the painter's scale
