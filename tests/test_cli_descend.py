@@ -148,8 +148,12 @@ def test_parameters_and_a_leading_minus(capsys):
         capsys, "a(x-2)^2", "--start", "-1e-3", "--method", "newton", "--param", "a=3", "--json"
     )
     data = json.loads(out)
-    assert code == 0 and data["start"] == -0.001
+    assert code == 0 and data["start"] == -0.001 and data["parameters"] == {"a": 3.0}
     assert data["steps"][1]["x"] == pytest.approx(2.0, abs=1e-12)
+    # a parameter f does not use: a note on stderr, not an error; Unicode minus accepted
+    code, out, err = _run(capsys, "x^2", "--start", "−2", "--param", "q=1", "--json")
+    assert code == 0 and "no parameter q" in err
+    assert json.loads(out)["start"] == -2.0
     code, out, _ = _run(capsys, "-x^2", "--start", "1", "--steps", "3", "--json")
     data = json.loads(out)
     # f = −x², x ← x + 0.2x = 1.2x

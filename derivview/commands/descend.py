@@ -113,16 +113,17 @@ def run(argv: list[str]) -> int:
         )
     except ValueError as err:
         raise UsageError(f"{PROG}: {err}") from None
-    params = params_dict(args.param)
+    given = params_dict(args.param)
 
     compiled = _analyze(text)
-    unused = sorted(set(params) - set(compiled.parameters))
+    unused = sorted(set(given) - set(compiled.parameters))
     if unused:  # a note, not an error: scripts may pass the same parameters to many f
         print(f"{PROG}: note: f has no parameter {', '.join(unused)}; ignored", file=sys.stderr)
+    params = {name: given.get(name, 1.0) for name in compiled.parameters}
     result = run_to_end(settings, ScalarFunction.from_compiled(compiled, params))
 
     if args.json:
-        print(json.dumps(_as_json(result), allow_nan=False, ensure_ascii=True))
+        print(json.dumps(_as_json(result, params), allow_nan=False, ensure_ascii=True))
     else:
         _print_table(result)
     return EXIT_OK
@@ -146,7 +147,7 @@ def _number(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def _as_json(result: Any) -> dict[str, Any]:
+def _as_json(result: Any, params: dict[str, float]) -> dict[str, Any]:
     s = result.settings
     return {
         "method": s.method,
@@ -159,6 +160,7 @@ def _as_json(result: Any) -> dict[str, Any]:
         ],
         "status": result.status,
         "outcome": result.outcome,
+        "parameters": params,
         "message": result.message,
     }
 
