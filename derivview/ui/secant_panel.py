@@ -186,6 +186,7 @@ class SecantPanel(QWidget):
             self.check.blockSignals(True)
             self.check.setChecked(shown)
             self.check.blockSignals(False)
+        self._update_readout()
 
     def _on_secant_changed(self, h: float) -> None:
         for w in (self.slider, self.sign, self.spin):
@@ -203,7 +204,14 @@ class SecantPanel(QWidget):
         self._update_readout()
 
     def _update_readout(self, *_: object) -> None:
-        self.readout.setText(self.readout_text())
+        # Only while the secant is shown: a label's new text re-lays out the window,
+        # which would cost every drag frame for numbers nobody is looking at.
+        if self.session.is_visible("secant"):
+            text = self.readout_text()
+        else:
+            text = "Show the secant to compare [f(x₀ + h) − f(x₀)] / h with f′(x₀)."
+        if text != self.readout.text():
+            self.readout.setText(text)
 
     def readout_text(self) -> str:
         """The difference quotient, f′(x₀) and their difference, as the readout shows them."""

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLabel, QSlider
 
 from derivview.model.session import Session
@@ -32,15 +32,23 @@ def compiled(text: str) -> Any:
     return compile_function(differentiate(parse(text)))
 
 
-def make(qtbot: Any, text: str = "x^3 - 3x", x0: float = 1.5) -> SecantPanel:
+def make(qtbot: Any, text: str = "x^3 - 3x", x0: float = 1.5, secant: bool = True) -> SecantPanel:
     session = Session()
     panel = SecantPanel(session)
     qtbot.addWidget(panel)
     panel.show()
+    qtbot.waitExposed(panel)
     session.set_text(text)
     session.apply_function(text, compiled(text))
     session.set_x0(x0)
+    if secant:
+        click_check(qtbot, panel.check)  # show the secant
     return panel
+
+
+def click_check(qtbot: Any, check: QCheckBox) -> None:
+    """Click the box itself (a wide QCheckBox only reacts on its box and its text)."""
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
 
 
 def numbers(text: str) -> list[float]:
@@ -61,11 +69,13 @@ def test_object_names(qtbot) -> None:
 
 
 def test_checkbox_is_bound_to_the_secant_item(qtbot) -> None:
-    panel = make(qtbot)
+    panel = make(qtbot, secant=False)
     s = panel.session
     assert not panel.check.isChecked() and not s.is_visible("secant")
-    qtbot.mouseClick(panel.check, Qt.MouseButton.LeftButton)
+    assert "Show the secant" in panel.readout.text()
+    click_check(qtbot, panel.check)
     assert s.is_visible("secant")
+    assert "f′(x₀) = 3.75" in panel.readout.text()
     s.set_visible("secant", False)
     assert not panel.check.isChecked()
 
@@ -166,7 +176,7 @@ def test_plot_panel_draws_the_secant_of_the_panel(qtbot) -> None:
     sec.show()
     qtbot.waitExposed(plot)
     session.apply_function(session.text, compiled(session.text))
-    qtbot.mouseClick(sec.check, Qt.MouseButton.LeftButton)
+    click_check(qtbot, sec.check)
     sec.spin.setValue(0.25)
     x, y = plot.secant.getData()
     assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(quotient(1.5, 0.25))
