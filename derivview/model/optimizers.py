@@ -31,16 +31,18 @@ flat                      converged    f′ = 0 because f is constant around x: 
                                        converged (|f′| < tol); ``stalled`` is reserved for
                                        undefined derivatives, so the message carries it.
 maximum                   converged    f′ = 0 at a maximum (gd/momentum started there)
+vanishing_gradient        converged    |f′| < tol on a slope: f keeps falling (e^(−x²)
+                                       far out), so no minimum
 newton_to_maximum         converged    Newton solved f′ = 0 at a maximum (f″ < 0)
 saddle                    converged    f′ = 0 at an inflection point
 diverged                  diverged     |x| > 1e12 or a non-finite value, no finer reason
 oscillating               diverged or  steps alternate in sign with growing amplitude
                           max_steps    (η above the stability limit 2/f″)
-unbounded_below           diverged or  moving steadily one way while f keeps falling
-                          max_steps
+unbounded_below           diverged     moving steadily one way while f keeps falling
 cycling                   max_steps    x repeats every 2 steps
 crawling                  max_steps    still moving one way, slowly
-max_steps                 max_steps    none of the above
+max_steps                 max_steps    none of the above (the message says what the last
+                                       steps did, e.g. still descending at a steady pace)
 stalled_kink              stalled      f′ does not exist at x (corner, cusp, ...)
 left_domain               stalled      a step landed where f is undefined
 outside_domain            stalled      the start is where f is undefined
@@ -438,8 +440,7 @@ def _bisect_discontinuity(
             break  # adjacent floats
         fm = _call(fn.f, mid)
         if fm is None or math.isinf(fm):
-            big = max(abs(flo), abs(fhi)) > 1e3 * ref
-            return Jump(k, "pole" if big or fm is not None else "gap", _snap(mid, lo, hi))
+            return _undefined_between(fn, k, lo, flo, mid, hi, fhi, ref)
         if abs(fm - flo) >= abs(fhi - fm):
             hi, fhi = mid, fm
         else:
@@ -512,6 +513,9 @@ def _judge(
     ]
     if nonfinite:
         return _diverged(settings, iterates, jumps, f"{nonfinite[0]} is not finite at x = {_n(x)}")
+    overflow = _overflow_at(fn, iterates, values)
+    if overflow:
+        return _diverged(settings, iterates, jumps, f"{overflow} at x = {_n(x)}")
     if values.f is None:
         if k == 0:
             return (
@@ -573,6 +577,57 @@ def _judge(
     return None, "running", _running_message(settings, it, jumps)
 
 
+# Beyond this, a value is taken as a float overflow (the largest float is 1.8e308).
+_HUGE = 1e300
+
+
+def _overflow_at(fn: DifferentiableFunction, iterates: Sequence[Iterate], values: _Values) -> str:
+    """Words for a value that is undefined only because it overflowed, else "".
+
+    Compiled functions give NaN for both (numpy's inf is "not finite" there): f′ next to
+    an f beyond 1e300 overflowed; an f undefined on the far side of a region where |f|
+    grows beyond 1e300 overflowed, unlike ln x past 0 or a single pole.
+    """
+    f, df = values.f, values.df
+    if f is not None and abs(f) > _HUGE and (df is None or values.d2f is None):
+        return "f' is not finite"
+    if df is not None and abs(df) > _HUGE and values.d2f is None:
+        return "f'' is not finite"
+    if f is not None:
+        return ""
+    x = iterates[-1].x
+    if len(iterates) >= 2 and iterates[-2].f is not None:
+        inside = iterates[-2].x
+    else:  # the start: look for a point where f is defined between 0 and x
+        inside = math.nan
+        probe = x
+        for _ in range(64):
+            probe *= 0.5
+            if _call(fn.f, probe) is not None:
+                inside = probe
+                break
+        if not math.isfinite(inside):
+            return ""
+    a, b = inside, x
+    fa = _call(fn.f, a)
+    for _ in range(200):
+        mid = 0.5 * (a + b)
+        if mid in (a, b):
+            break
+        fm = _call(fn.f, mid)
+        if fm is None or math.isinf(fm):
+            b = mid
+        else:
+            a, fa = mid, fm
+    if fa is None or abs(fa) < _HUGE:
+        return ""
+    # A pole is a single point: f is defined again just beyond it.
+    beyond = b + (b - a) * 1e3 if b != a else b
+    if _call(fn.f, beyond) is not None and beyond != x:
+        return ""
+    return "f(x) overflows (|f| > 1.8e308)"
+
+
 def _differentiable(fn: DifferentiableFunction, x: float) -> bool:
     hook = getattr(fn, "is_differentiable", None)
     if hook is None:
@@ -626,6 +681,13 @@ def _stationary_kind(
     fl, fr = _call(fn.f, x - h), _call(fn.f, x + h)
     if (d2f is None or d2f == 0) and (fl == f0 or fr == f0):
         return "flat", ("f' = 0 on a flat region: f is constant here, not necessarily a minimum")
+    df = values.df
+    if df and _still_sloping(fn, x, f0, df):
+        toward = "larger x" if df < 0 else "smaller x"
+        return "vanishing_gradient", (
+            f"but this is no minimum: f' ≈ {_n(df, 3)} is tiny, not 0, and f keeps decreasing"
+            f" toward {toward} (a vanishing gradient)"
+        )
     if d2f is not None and d2f > 0:
         return "converged", f"a local minimum (f'' = {_n(d2f)} > 0)"
     newton = settings.method == "newton"
@@ -653,11 +715,27 @@ def _stationary_kind(
     return "converged", "f'' is 0 or undefined here, so the kind of point is unclear"
 
 
+def _still_sloping(fn: DifferentiableFunction, x: float, f0: float, df: float) -> bool:
+    """Whether f falls downhill and rises uphill at every probe out to 0.1·max(1, |x|).
+
+    Near a minimum or maximum some probe crosses it; on a slope whose f′ merely
+    vanishes (the tail of e^(−x²), sigmoid far out) none does.
+    """
+    downhill = -1.0 if df > 0 else 1.0
+    scale = max(1.0, abs(x))
+    for frac in (1e-3, 1e-2, 1e-1):
+        h = frac * scale
+        down, up = _call(fn.f, x + downhill * h), _call(fn.f, x - downhill * h)
+        if down is None or up is None or not down < f0 < up:
+            return False
+    return True
+
+
 def _diverged(
     settings: DescentSettings, iterates: Sequence[Iterate], jumps: tuple[Jump, ...], why: str
 ) -> tuple[str, str, str]:
     k = iterates[-1].k
-    head = f"diverged: {why} after {_steps(k)}"
+    head = f"diverged: {why} after {_steps(k)}" if k else f"diverged at the start: {why}"
     if _oscillating_growth(iterates):
         return (
             "diverged",
@@ -694,29 +772,34 @@ def _at_max_steps(settings: DescentSettings, iterates: Sequence[Iterate]) -> tup
             f"{_overshoot_reason(settings, iterates)}; this diverges"
         )
     df = it.df if it.df is not None else math.nan
-    direction = _steady_descent(iterates)
     last_step = abs(it.step or 0.0)
-    if direction:
-        prev = abs(iterates[-2].step or 0.0)
-        tiny_slope = abs(df) < 1e-3
-        shrinking = last_step < 0.999 * prev
-        if not tiny_slope and not shrinking:
-            return "unbounded_below", (
-                f"{head}: f keeps decreasing at a steady pace (f' ≈ {_n(df, 3)}, steps of"
-                f" {_n(last_step, 3)}) as x → {direction}; f appears unbounded below"
-            )
+    prev = abs(iterates[-2].step or 0.0)
+    ratio = last_step / prev if prev else math.nan
     if _monotone(iterates):
-        rest = _remaining_steps(settings, iterates)
-        prev = abs(iterates[-2].step or 0.0)
-        ratio = last_step / prev if prev else math.nan
         steps = f"steps of {_n(last_step, 3)}"
+        rest = _remaining_steps(settings, iterates)
         if abs(df) < 1e-3:
-            words = f"still crawling: f' ≈ {_n(df, 3)} is tiny, {steps}"
-        elif ratio > 0.95:
-            words = f"still crawling: {steps} shrink only ×{_n(ratio, 4)} per step"
-        else:
-            words = f"still on its way: |f'| = {_n(abs(df), 3)} ≥ {settings.tol:g}, {steps}"
-        return "crawling", f"{head}: {words}{rest}"
+            return "crawling", f"{head}: still crawling: f' ≈ {_n(df, 3)} is tiny, {steps}{rest}"
+        if ratio >= 0.999:  # steps not shrinking: no sign of a minimum ahead
+            toward = "larger x" if (it.step or 0.0) > 0 else "smaller x"
+            pace = (
+                "at a steady pace"
+                if ratio <= 1.001
+                else f"faster and faster (steps grow ×{_n(ratio, 4)} per step)"
+            )
+            if _steady_descent(iterates):
+                return "max_steps", (
+                    f"{head}: still descending {pace} toward {toward} (f' ≈ {_n(df, 3)},"
+                    f" {steps}): a minimum, if there is one, is farther than this run went"
+                )
+            return "max_steps", f"{head}: still moving {pace} toward {toward}, {steps}"
+        if ratio > 0.95:
+            return "crawling", (
+                f"{head}: still crawling: {steps} shrink only ×{_n(ratio, 4)} per step{rest}"
+            )
+        return "crawling", (
+            f"{head}: still on its way: |f'| = {_n(abs(df), 3)} ≥ {settings.tol:g}, {steps}{rest}"
+        )
     return "max_steps", f"{head}: |f'(x)| = {_n(abs(df), 3)} is still ≥ {settings.tol:g}"
 
 

@@ -283,10 +283,72 @@ def test_cubic_is_unbounded_below(x0, eta):
     assert "f decreases without bound as x → −∞" in run.message
 
 
-def test_linear_function_is_unbounded_below_without_diverging_in_time():
+def test_steady_descent_at_max_steps_claims_no_more_than_it_saw():
+    # f = −x: x_k = 0.1 k. Within 100 steps nothing says whether f is bounded below
+    # (x − ln x from 1e6 looks the same and has its minimum at 1), so no such claim.
     run = descend(fn(lambda x: -x, lambda x: -1.0, lambda x: 0.0), start=0.0)
     assert run.last.x == pytest.approx(10.0, abs=1e-12)
-    assert run.status == "max_steps" and run.outcome == "unbounded_below"
+    assert run.status == "max_steps" and run.outcome == "max_steps"
+    assert "still descending at a steady pace toward larger x" in run.message
+    f = fn(lambda x: x - math.log(x), lambda x: 1 - 1 / x, lambda x: 1 / x**2)
+    far = descend(f, start=1e6)
+    assert far.outcome == "max_steps" and "toward smaller x" in far.message
+    assert "unbounded" not in far.message
+
+
+def test_growing_steps_one_way_are_not_called_crawling():
+    # f = −x²: x ← x + 0.2x = 1.2x moves away from the maximum at 0, faster each step
+    run = descend(fn(lambda x: -x * x, lambda x: -2 * x, lambda x: -2.0), start=1.0, max_steps=20)
+    assert run.last.x == pytest.approx(1.2**20, rel=1e-12)
+    assert run.outcome == "max_steps"
+    assert "faster and faster (steps grow ×1.2 per step)" in run.message
+
+
+def test_vanishing_gradient_is_not_called_a_minimum():
+    # e^(−x²) at −4.7: f′ = 9.4·e^(−22.09) ≈ 2.4e-9 < 1e-8, so the rule says converged at
+    # once; but f keeps falling toward −∞ (f → 0 from above): a slope, not a minimum
+    g = fn(
+        lambda x: math.exp(-x * x),
+        lambda x: -2 * x * math.exp(-x * x),
+        lambda x: (4 * x * x - 2) * math.exp(-x * x),
+    )
+    run = descend(g, start=-4.7, learning_rate=1.0)
+    assert abs(-2 * run.last.x * math.exp(-(run.last.x**2))) < 1e-8
+    assert run.status == "converged" and run.outcome == "vanishing_gradient"
+    assert "no minimum" in run.message and "toward smaller x" in run.message
+    # Newton on tanh(10x) from 1: f″ < 0 there, but this is a slope, not a maximum
+    t = fn(
+        lambda x: math.tanh(10 * x),
+        lambda x: 10 / math.cosh(10 * x) ** 2,
+        lambda x: -200 * math.tanh(10 * x) / math.cosh(10 * x) ** 2,
+    )
+    newton = descend(t, method="newton", start=1.0)
+    assert newton.status == "converged" and newton.outcome == "vanishing_gradient"
+
+
+def test_overflow_reported_as_nan_is_divergence_not_leaving_the_domain():
+    # like a compiled function: NaN (None) where sinh overflows, |x| > 710.47
+    def sinh(x):
+        return math.sinh(x) if abs(x) < 710.4 else None
+
+    def cosh(x):
+        return math.cosh(x) if abs(x) < 710.4 else None
+
+    f = fn(sinh, cosh, sinh)
+    run = descend(f, start=-3.8543130030184445, learning_rate=1.0)
+    assert run.status == "diverged" and "overflows" in run.message
+    at_start = descend(f, start=1e6)
+    assert at_start.status == "diverged" and "overflows" in at_start.message
+    # while ln past 0 is really outside the domain
+    assert descend(LN, start=-1e6).outcome == "outside_domain"
+
+
+def test_pole_found_when_the_bisection_lands_exactly_on_it():
+    # momentum η = 2 on 1/x from −1: v = f′(−1) = −1, x1 = −1 + 2 = 1, symmetric about 0
+    inv = fn(lambda x: 1 / x, lambda x: -1 / x**2, lambda x: 2 / x**3)
+    run = descend(inv, start=-1.0, method="momentum", learning_rate=2.0, max_steps=1)
+    assert run.iterates[1].x == 1.0
+    assert [(j.kind, j.x) for j in run.jumps] == [("pole", 0.0)]
 
 
 def test_leaving_the_domain_of_ln():
