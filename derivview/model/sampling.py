@@ -63,7 +63,10 @@ def evaluate(func: Vectorized, x: NDArray[np.float64]) -> NDArray[np.float64]:
             return np.full(x.shape, np.nan)
         if np.iscomplexobj(y):
             return np.full(x.shape, np.nan)
-        y = np.broadcast_to(y.astype(np.float64, copy=False), x.shape).copy()
+        if y.shape == x.shape and y.dtype == np.float64 and y is not x:
+            y = y.copy() if not y.flags.writeable else y
+        else:
+            y = np.broadcast_to(y.astype(np.float64, copy=False), x.shape).copy()
     y[~np.isfinite(y)] = np.nan
     return y
 
@@ -115,11 +118,12 @@ def _jump_candidates(y: NDArray[np.float64], height: float) -> NDArray[np.intp]:
     with np.errstate(invalid="ignore"):
         big = d > 0.25 * height
         # A small jump where the curve is otherwise flat (floor, sign): much larger than
-        # both neighbouring steps and at least a tenth of a percent of the view height.
+        # a neighbouring step and at least a tenth of a percent of the view height. (Not
+        # both neighbours: sign(x) sampled at 0 has two jumps side by side.)
         dn = np.nan_to_num(d, nan=0.0)
         left = np.concatenate(([0.0], dn[:-1]))
         right = np.concatenate((dn[1:], [0.0]))
-        abrupt = (d > 0.001 * height) & (d > 8.0 * np.maximum(left, right))
+        abrupt = (d > 0.001 * height) & (d > 8.0 * np.minimum(left, right))
     return np.flatnonzero(big | abrupt)
 
 
@@ -186,7 +190,8 @@ def _peak(
     for _ in range(40):  # (2/3)^40 ≈ 1e-7 of the sample spacing
         m1 = a + (b - a) / 3
         m2 = b - (b - a) / 3
-        f1, f2 = np.abs(evaluate(func, m1)), np.abs(evaluate(func, m2))
+        both = np.abs(evaluate(func, np.concatenate((m1, m2))))  # one call: less overhead
+        f1, f2 = both[: m1.size], both[m1.size :]
         undefined |= np.isnan(f1) | np.isnan(f2)
         left = f1 > f2
         b = np.where(left, m2, b)

@@ -275,3 +275,12 @@ def test_even_order_poles_break_too(y_range: tuple[float, float]) -> None:
     s = S.sample(lambda x: 1 / x**2, (-10.0, 10.0), 2000, y_range)  # symmetric samples
     assert len(gaps(s)) == 1
     assert_no_stroke_across(s, [0.0])
+
+
+def test_sign_sampled_at_zero_has_no_riser() -> None:
+    # an odd sample count puts a sample on 0, where sign is 0: two jumps side by side
+    s = S.sample(np.sign, (-4.0, 4.0), 1000.3, (-0.2, 4.1))
+    assert S.sample_count(1000.3) % 2 == 1
+    assert_no_stroke_across(s, [-1e-300, 1e-300])
+    fin = np.isfinite(s.y)
+    assert np.array_equal(s.y[fin], np.sign(s.x[fin]))
