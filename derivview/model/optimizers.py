@@ -550,7 +550,8 @@ def _judge(
                 ),
             )
         outcome, what = _stationary_kind(settings, fn, x, values)
-        message = f"|f'(x)| < {settings.tol:g} after {_steps(k)} at x = {_n(x)}: {what}"
+        sep = ", " if what.startswith("but") else ": "
+        message = f"|f'(x)| < {settings.tol:g} after {_steps(k)} at x = {_n(x)}{sep}{what}"
         return "converged", _jump_outcome(outcome, jumps), _with_jumps(message, jumps)
     if values.d2f is None:
         return (
