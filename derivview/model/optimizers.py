@@ -49,7 +49,7 @@ outside_domain            stalled      the start is where f is undefined
 undefined_curvature       stalled      f′ exists but f″ does not at x
 newton_zero_curvature     stalled      Newton would divide by f″ = 0
 jumped_pole, jumped_gap   any but      a step jumped across a pole (a gap in the domain)
-                          stalled and  of f; the run went on, on another branch of f
+                          stalled and  of f; the run went on, on the other side
                           diverged
 ========================= ===========  ===============================================
 """
@@ -964,7 +964,7 @@ def _with_jumps(message: str, jumps: tuple[Jump, ...]) -> str:
         return message
     first = _jump_words(jumps[0])
     more = f" (and {len(jumps) - 1} more later)" if len(jumps) > 1 else ""
-    return f"{first}{more}, then continued on another branch of f; {message}"
+    return f"{first}{more}, then continued on the other side; {message}"
 
 
 def _steps(k: int) -> str:

@@ -591,3 +591,20 @@ def test_runs_on_an_adapted_compiled_function():
     assert [it.x for it in run.iterates] == [0.5, 0.25, 0.0]
     assert run.status == "stalled" and run.outcome == "stalled_kink"
     assert "(a corner: slope −1 from the left, 1 from the right)" in run.message
+
+
+def test_a_jump_of_f_is_named_and_a_removable_hole_is_not():
+    # x² + sign(x)/2 from 1 with η = 0.9: x1 = 1 − 1.8 = −0.8 crosses the jump at 0
+    def sign(x):
+        return float((x > 0) - (x < 0))
+
+    f = fn(lambda x: x * x + 0.5 * sign(x), lambda x: 2 * x if x else None, lambda x: 2.0)
+    run = descend(f, start=1.0, learning_rate=0.9, max_steps=1)
+    assert [(j.kind, j.x) for j in run.jumps] == [("discontinuity", 0.0)]
+    assert "jumped across a discontinuity of f at about x ≈ 0" in run.message
+    # −sin(x)/x is undefined at 0 only, with limit −1: stepping over it is no event. A
+    # made-up f′(−8) = −17 with η = 1 steps from −8 to 9, so the 16 scan samples fall on
+    # the integers, 0 included.
+    hole = fn(lambda x: -math.sin(x) / x, lambda x: -17.0 if x == -8.0 else 0.0, lambda x: 1.0)
+    run = descend(hole, start=-8.0, learning_rate=1.0, max_steps=1)
+    assert run.iterates[1].x == 9.0 and run.jumps == ()
