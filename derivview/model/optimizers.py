@@ -111,7 +111,8 @@ def from_compiled(compiled: Any, params: Mapping[str, float] | None = None) -> S
     """Adapt a ``calculus.CompiledFunction`` at fixed parameter values.
 
     Values come back as Python floats, ``None`` where the compiled function gives NaN
-    (outside the domain, at a pole), ±inf where it overflows. ``is_differentiable`` and
+    (outside the domain, at a pole, and also where it overflows: the optimizer tells an
+    overflow from the edge of the domain by looking between iterates). ``is_differentiable`` and
     ``kind`` use ``compiled.point`` (about 1 ms), which the optimizers call only where
     they would otherwise declare convergence or stall; the last answer is cached.
     """
