@@ -199,3 +199,12 @@ def test_json_never_contains_nan_or_infinity(capsys):
     data = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
     assert data["status"] == "diverged"
     assert all(v is None or math.isfinite(v) for s in data["steps"] for v in s.values())
+
+
+def test_help_lists_every_option(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["descend", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param"):
+        assert option in out

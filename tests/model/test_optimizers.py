@@ -608,3 +608,49 @@ def test_a_jump_of_f_is_named_and_a_removable_hole_is_not():
     hole = fn(lambda x: -math.sin(x) / x, lambda x: -17.0 if x == -8.0 else 0.0, lambda x: 1.0)
     run = descend(hole, start=-8.0, learning_rate=1.0, max_steps=1)
     assert run.iterates[1].x == 9.0 and run.jumps == ()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    coeffs=st.lists(st.floats(-3, 3), min_size=2, max_size=5),
+    method=st.sampled_from(["gd", "momentum", "newton"]),
+    eta=st.floats(1e-3, 3),
+    beta=st.floats(0, 0.99),
+    x0=st.floats(-10, 10),
+    max_steps=st.integers(1, 60),
+)
+def test_any_polynomial_run_obeys_its_update_rule_and_ends_well(
+    coeffs, method, eta, beta, x0, max_steps
+):
+    # p(x) = Σ c_i x^i with its exact derivatives (Horner would do; clarity wins here)
+    def p(x, d=0):
+        total = 0.0
+        for i, c in enumerate(coeffs):
+            if i >= d:
+                total += c * math.perm(i, d) * x ** (i - d)
+        return total
+
+    poly = fn(p, lambda x: p(x, 1), lambda x: p(x, 2))
+    s = DescentSettings(method=method, learning_rate=eta, beta=beta, start=x0, max_steps=max_steps)
+    run = run_to_end(s, poly)
+    assert run.status in ("converged", "diverged", "max_steps", "stalled")
+    assert run.outcome != "running" and run.message
+    assert 1 <= len(run.iterates) <= max_steps + 1
+    assert run.status != "max_steps" or run.steps_taken == max_steps
+    v = 0.0
+    for prev, it in zip(run.iterates, run.iterates[1:], strict=False):
+        assert it.k == prev.k + 1
+        if method == "gd":
+            expected = prev.x - eta * prev.df
+        elif method == "momentum":
+            v = beta * v + prev.df
+            expected = prev.x - eta * v
+        else:
+            expected = prev.x - prev.df / prev.d2f
+        assert it.x == expected or (math.isnan(it.x) and math.isnan(expected))
+        for value in (it.f, it.df, it.d2f):
+            assert value is None or math.isfinite(value)
+    if run.status == "converged":
+        assert abs(run.last.df) < s.tol
+    # stepping a finished run changes nothing
+    assert step(run, poly) is run
