@@ -223,37 +223,48 @@ def sample(
     height = float(hi_y - lo_y)
     if not (math.isfinite(height) and height > 0):
         return Samples(x, y)
-    cand = _jump_candidates(y, height)
     # A segment with both ends beyond the same edge of the view is invisible. It breaks
     # only where |f| peaks inside it far above its ends: a pole whose two sides leave
     # on the same edge (1 + tan² x). A merely huge jump there — a sample 1e-16 from
     # 1/x's pole next to one 1e-3 from it — is no break.
     beyond = (np.minimum(y[:-1], y[1:]) > hi_y) | (np.maximum(y[:-1], y[1:]) < lo_y)
-    cand = cand[~beyond[cand]]
     mag = np.nan_to_num(np.abs(y), nan=-1.0)
     outer_left = np.concatenate(([-1.0], mag[:-2]))
     outer_right = np.concatenate((mag[2:], [-1.0]))
     peaks = np.flatnonzero(beyond & (mag[:-1] >= outer_left) & (mag[1:] >= outer_right))
-    if cand.size == 0 and peaks.size == 0:
-        return Samples(x, y)
-    segs = np.concatenate((cand, peaks))
-    is_break = np.zeros(segs.shape, dtype=bool)
-    blo, bhi = x[segs].copy(), x[segs + 1].copy()
-    for part, search in ((slice(0, cand.size), _bisect), (slice(cand.size, None), _peak)):
-        c = segs[part]
-        if c.size:
-            is_break[part], blo[part], bhi[part] = search(func, x[c], x[c + 1], y[c], y[c + 1])
-    cand = segs
-    if not is_break.any():
-        return Samples(x, y)
-    seg, blo, bhi = cand[is_break], blo[is_break], bhi[is_break]
-    yl, yr = evaluate(func, blo), evaluate(func, bhi)
-    gap = 0.5 * (blo + bhi)
-    # Insert (lo, f(lo)), (mid, NaN), (hi, f(hi)) after sample i, in that order.
-    at = np.repeat(seg + 1, 3)
-    new_x = np.column_stack((blo, gap, bhi)).ravel()
-    new_y = np.column_stack((yl, np.full(gap.shape, np.nan), yr)).ravel()
-    return Samples(np.insert(x, at, new_x), np.insert(y, at, new_y))
+    fresh: NDArray[np.bool_] | None = None  # points inserted by the previous pass
+    # A bracket can hold two jumps (sign sampled near 0: −1, 0 at x = 0, 1); the first
+    # pass finds one, a second looks again at the segments beside what it inserted.
+    for _ in range(3):
+        cand = _jump_candidates(y, height)
+        if fresh is None:
+            cand = cand[~beyond[cand]]
+        else:
+            cand = cand[(fresh[cand] | fresh[cand + 1])]
+            ya, yb = y[cand], y[cand + 1]
+            cand = cand[~((np.minimum(ya, yb) > hi_y) | (np.maximum(ya, yb) < lo_y))]
+            peaks = peaks[:0]
+        if cand.size == 0 and peaks.size == 0:
+            break
+        segs = np.concatenate((cand, peaks))
+        is_break = np.zeros(segs.shape, dtype=bool)
+        blo, bhi = x[segs].copy(), x[segs + 1].copy()
+        for part, search in ((slice(0, cand.size), _bisect), (slice(cand.size, None), _peak)):
+            c = segs[part]
+            if c.size:
+                is_break[part], blo[part], bhi[part] = search(func, x[c], x[c + 1], y[c], y[c + 1])
+        if not is_break.any():
+            break
+        seg, blo, bhi = segs[is_break], blo[is_break], bhi[is_break]
+        yl, yr = evaluate(func, blo), evaluate(func, bhi)
+        gap = 0.5 * (blo + bhi)
+        # Insert (lo, f(lo)), (mid, NaN), (hi, f(hi)) after sample i, in that order.
+        at = np.repeat(seg + 1, 3)
+        new_x = np.column_stack((blo, gap, bhi)).ravel()
+        new_y = np.column_stack((yl, np.full(gap.shape, np.nan), yr)).ravel()
+        fresh = np.insert(np.zeros(x.shape, dtype=bool), at, True)
+        x, y = np.insert(x, at, new_x), np.insert(y, at, new_y)
+    return Samples(x, y)
 
 
 def clip_line(
