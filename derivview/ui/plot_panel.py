@@ -140,11 +140,11 @@ class _ViewBox(pg.ViewBox):
 class _LegendSample(pg.ItemSample):
     """A legend sample whose click toggles the item through the session, not directly."""
 
-    toggle: Callable[[object], None] | None = None
+    toggle: Callable[[object], None] | None = None  # set per sample by its panel
 
     def mouseClickEvent(self, event: Any) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and _LegendSample.toggle is not None:
-            _LegendSample.toggle(self.item)
+        if event.button() == Qt.MouseButton.LeftButton and self.toggle is not None:
+            self.toggle(self.item)
         event.accept()
 
 
@@ -270,7 +270,6 @@ class PlotPanel(QWidget):
         self.legend: pg.LegendItem = self.plot_item.addLegend(
             offset=(8, 8), sampleType=_LegendSample, labelTextSize="9pt"
         )
-        _LegendSample.toggle = self._on_legend_clicked
         # Things a drag does not change are painted from a pixmap cache: text (axes,
         # legend) and pyqtgraph's Python-heavy scatter paint cost more than the curves.
         cache = QGraphicsItem.CacheMode.DeviceCoordinateCache
@@ -328,7 +327,7 @@ class PlotPanel(QWidget):
         return self._style.dark
 
     @property
-    def style(self) -> PlotStyle:  # type: ignore[override]
+    def plot_colors(self) -> PlotStyle:
         """The plot's current colours (see :mod:`derivview.ui.plot_style`)."""
         return self._style
 
@@ -815,6 +814,7 @@ class PlotPanel(QWidget):
         cache = QGraphicsItem.CacheMode.DeviceCoordinateCache
         self.legend.setCacheMode(cache)
         for sample, label in self.legend.items:
+            sample.toggle = self._on_legend_clicked
             sample.setCacheMode(cache)
             label.setCacheMode(cache)
             label.item.setCacheMode(cache)

@@ -298,6 +298,23 @@ def test_visibility_toggles_and_legend(make_panel) -> None:
     assert "secant" in panel.legend_labels()
 
 
+def test_clicking_a_legend_entry_toggles_it_through_the_session(make_panel, qtbot) -> None:
+    panel = make_panel()
+    sample = next(smp for smp, label in panel.legend.items if label.text == "f′(x)")
+
+    def click_sample() -> None:
+        scene = sample.mapToScene(sample.boundingRect().center())
+        pos = panel.plot_widget.mapFromScene(scene)
+        qtbot.mouseClick(panel.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+    click_sample()
+    assert not panel.session.is_visible("df")
+    assert not panel.curves["df"].isVisible()
+    sample = next(smp for smp, label in panel.legend.items if label.text == "f′(x)")
+    click_sample()
+    assert panel.session.is_visible("df") and panel.curves["df"].isVisible()
+
+
 def test_grid_lines_sit_at_the_axis_ticks_and_toggle(make_panel) -> None:
     panel = make_panel("x^3 - 3x", x_range=(-4.0, 4.0), y_range=(-10.0, 10.0))
     major = panel.grid_lines[0]
