@@ -30,6 +30,7 @@ from derivview.model.points import (
     Sites,
     SpecialPoints,
     analyze_point,
+    magnitude,
 )
 from derivview.model.points import special_points as _special_points
 from derivview.model.symbolic_worker import (
@@ -272,6 +273,13 @@ class CompiledFunction:
         d = self.derivatives
         return Sites([d.f, d.df], X, self._symbols, _lambdify)
 
+    @functools.cached_property
+    def _magnitudes(self) -> NumpyFunction:
+        # f′ and f″ with every sum replaced by the sum of absolute values: the size of
+        # the terms, against which rounding noise is judged (special_points only).
+        d = self.derivatives
+        return _lambdify(self._symbols, [magnitude(d.df), magnitude(d.d2f)])
+
     def _evaluators(self, args: Sequence[float]) -> _Evaluators:
         return _Evaluators(self, tuple(args))
 
@@ -313,6 +321,15 @@ class _Evaluators:  # implements points.Evaluators
 
     def f_raw(self, x: FloatArray) -> FloatArray:
         return _call(self._cf._f, x, self.args, keep_inf=True)
+
+    def magnitudes(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        fn = self._cf._magnitudes
+        with np.errstate(all="ignore"):
+            try:
+                m1, m2 = fn(x, *self.args)
+            except Exception:
+                return np.full(x.shape, np.nan), np.full(x.shape, np.nan)
+        return _as_real(m1, x.shape, keep_inf=True), _as_real(m2, x.shape, keep_inf=True)
 
     def df(self, x: FloatArray) -> FloatArray:
         return _call(self._cf._df, x, self.args)

@@ -142,6 +142,15 @@ def collect_sites(exprs: Sequence[sp.Expr], x: sp.Symbol) -> list[tuple[bool, sp
     return out
 
 
+def magnitude(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with every sum a sum of absolute values: the size of its terms.
+
+    A value far below it (1e-9) is rounding noise: sqrt(x² − 2x + 1)″ is 0 but evaluates to
+    ±1e-16-ish garbage whose sign changes would be taken for inflection points.
+    """
+    return expr.replace(lambda e: e.is_Add, lambda e: sp.Add(*[sp.Abs(a) for a in e.args]))
+
+
 class Sites:
     """The sites of f (and f′), compiled into one numpy function of (x, *params)."""
 
@@ -217,6 +226,10 @@ class Evaluators(Protocol):
         """f with ±inf kept (overflow, or 1/0), NaN where not real."""
         ...
 
+    def magnitudes(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """:func:`magnitude` of f′ and of f″ at x (the scale of their rounding noise)."""
+        ...
+
     def df(self, x: FloatArray) -> FloatArray: ...
     def d2f(self, x: FloatArray) -> FloatArray: ...
 
@@ -264,15 +277,15 @@ def _limit(p: FloatArray) -> _Limit:
     """The limit of samples p(h_k), h_k halving (ordered from large h to small h)."""
     if p.size < 3:
         return _UNDEFINED
-    finite = np.isfinite(p)
-    if not finite[-1]:
-        return _UNDEFINED
-    # keep the trailing run of finite samples
-    bad = np.flatnonzero(~finite)
-    if bad.size:
-        p = p[bad[-1] + 1 :]
-    if p.size < 6:
-        return _UNDEFINED
+    # The run of finite samples closest to x0 that is long enough to judge; NaNs at the
+    # tiniest h may be rounding (an ill-conditioned 1/(x²−2x+1) rounds to 1/0 there).
+    finite = np.concatenate([[False], np.isfinite(p), [False]])
+    edges = np.flatnonzero(finite[1:] != finite[:-1]).reshape(-1, 2)  # [start, stop)
+    runs = [(int(a), int(b)) for a, b in edges if b - a >= 10]
+    if not runs or runs[-1][1] < min(p.size, 13):
+        return _UNDEFINED  # not defined right next to x0
+    start, stop = runs[-1]
+    p = p[start:stop]
     scale = float(np.max(np.abs(p)))
     if p.size >= 7:
         e = _richardson(p)
@@ -282,19 +295,22 @@ def _limit(p: FloatArray) -> _Limit:
         for j in range(ok.size - 1):
             if ok[j] and ok[j + 1]:
                 return _Limit("finite", _tidy(float(e[j + 1]), scale))
-    q = p[-10:]
-    d = np.diff(q)
+    # Not a power series in h: a fractional power (Aitken) or a divergence. Rounding
+    # may spoil the tiniest h, so take the window closest to x0 that is conclusive.
     with np.errstate(all="ignore"):
-        if np.all(d != 0):
-            r = d[1:] / d[:-1]
-            if np.all((r > 0) & (r < 0.98)) and np.ptp(r) < 0.05:
-                rr = float(r[-1])
-                value = float(q[-1] + d[-1] * rr / (1.0 - rr))
-                # Aitken is less exact than Richardson (x·ln x is not a pure power)
-                return _Limit("finite", _tidy(value, scale, zero=1e-9))
-        a = np.abs(q)
-        if np.all(np.diff(a) > 0) and abs(d[-1]) >= 0.5 * abs(d[0]):
-            return _Limit("inf", float(np.sign(q[-1])))
+        for stop in range(p.size, 9, -1):
+            q = p[stop - 10 : stop]
+            d = np.diff(q)
+            if np.all(d != 0):
+                r = d[1:] / d[:-1]
+                if np.all((r > 0) & (r < 0.98)) and np.ptp(r) < 0.05:
+                    rr = float(r[-1])
+                    value = float(q[-1] + d[-1] * rr / (1.0 - rr))
+                    # Aitken is less exact than Richardson (x·ln x is not a pure power)
+                    return _Limit("finite", _tidy(value, scale, zero=1e-9))
+            a = np.abs(q)
+            if np.all(np.diff(a) > 0) and abs(d[-1]) >= 0.5 * abs(d[0]):
+                return _Limit("inf", float(np.sign(q[-1])))
     return _UNDEFINED
 
 
@@ -308,19 +324,33 @@ class _Side:
 def _sides(ev: Evaluators, x0: float) -> tuple[_Side, _Side]:
     """One-sided limits of f, f′, f″ at x0 (left, right), each on its own branch."""
     hs = _STEPS * max(1.0, abs(x0))
-    xs = np.concatenate([x0 - hs, x0 + hs])
-    f, df, d2f = ev.f(xs), ev.df(xs), ev.d2f(xs)
+    return _side(ev, x0, -hs), _side(ev, x0, hs)
+
+
+def _side(ev: Evaluators, x0: float, hs: FloatArray, again: bool = True) -> _Side:
+    """Limits from one side (``hs`` signed steps, shrinking), on the branch next to x0."""
+    xs = x0 + hs
     u, _ = ev.sites.eval(xs, ev.args)
-    states = ev.sites.states(u)
-    out = []
-    for side in (slice(0, _K), slice(_K, 2 * _K)):
-        st = states[:, side]
-        same = np.all(st == st[:, -1:], axis=0)
-        breaks = np.flatnonzero(~same)
-        t0 = int(breaks[-1]) + 1 if breaks.size else 0
-        tail = slice(side.start + t0, side.stop)
-        out.append(_Side(_limit(f[tail]), _limit(df[tail]), _limit(d2f[tail])))
-    return out[0], out[1]
+    st = ev.sites.states(u)
+    # The branch is where every site keeps its state. A sign that rounds to 0 at tiny h
+    # (an ill-conditioned x² − 2x + 1 next to its double root) is no change of branch.
+    wild = (st == 0) & ~ev.sites.is_int[:, None]
+    ref = st[:, -1:].copy()
+    for i in np.flatnonzero(wild[:, -1]):
+        nz = np.flatnonzero(~wild[i])
+        ref[i, 0] = st[i, nz[-1]] if nz.size else 0.0
+    same = np.all((st == ref) | wild, axis=0)
+    breaks = np.flatnonzero(~same)
+    t0 = int(breaks[-1]) + 1 if breaks.size else 0
+    if t0 > hs.size - 14 and again:
+        # another site is very close: sample again, closer, down to 64 ulps of x0
+        h0 = abs(float(hs[t0]))
+        floor = 64.0 * float(np.spacing(abs(x0))) if x0 != 0 else 1e-300
+        n = int(min(_K, math.floor(math.log2(h0 / floor)) + 1)) if h0 > floor else 0
+        if n >= 12:
+            return _side(ev, x0, np.sign(hs[0]) * h0 * 2.0 ** -np.arange(n), again=False)
+    xs = xs[t0:]
+    return _Side(_limit(ev.f(xs)), _limit(ev.df(xs)), _limit(ev.d2f(xs)))
 
 
 # --------------------------------------------------------------------------------------
@@ -676,15 +706,21 @@ def _special_points(
             break
         info = analyze_point(ev, clip(r), forced=True)
         # inside an interval where f is undefined nothing is listed; its edges are
-        if not info.differentiable and (info.f is not None or _defined_near(ev, clip(r))):
+        if not info.differentiable and (
+            info.kind != "outside the domain" or info.f is not None or _defined_near(ev, clip(r))
+        ):
             nondiff.append(clip(r))
     if only_nondifferentiable:
         return SpecialPoints([], [], nondiff)
 
     # -- critical points: f′ changes sign continuously, or touches 0 ---------------------
     critical: list[float] = []
+    m1, m2 = ev.magnitudes(xs)
+    # below 1e-9 of the size of their terms, values are rounding noise: read them as 0
+    dv_sig = np.where(np.abs(dv) > 1e-9 * m1, dv, np.where(np.isfinite(dv), 0.0, dv))
+    d2v_sig = np.where(np.abs(d2v) > 1e-9 * m2, d2v, np.where(np.isfinite(d2v), 0.0, d2v))
     finite_d = np.isfinite(dv)
-    cross, iso = _sign_brackets(dv, finite_d)
+    cross, iso = _sign_brackets(dv_sig, finite_d)
     critical.extend(float(xs[i]) for i in iso)
     if cross.size:
         lo, hi = _bisect(lambda x: (ev.df(x) >= 0).astype(np.float64), xs[cross],
@@ -692,12 +728,14 @@ def _special_points(
         dlo, dhi = np.abs(ev.df(lo)), np.abs(ev.df(hi))
         start = np.maximum(np.abs(dv[cross]), np.abs(dv[cross + 1]))
         good = (dlo <= 1e-6 * start) & (dhi <= 1e-6 * start)
-        critical.extend(np.where(dlo <= dhi, lo, hi)[good].tolist())
+        roots = np.where(dlo <= dhi, lo, hi)
+        good &= _changes_sign(ev.df, lambda x: ev.magnitudes(x)[0], roots, cell)
+        critical.extend(roots[good].tolist())
 
     # -- inflection points: f″ changes sign where f′ exists ----------------------------
     inflection: list[float] = []
     finite_d2 = np.isfinite(d2v)
-    cross2, iso2 = _sign_brackets(d2v, finite_d2)
+    cross2, iso2 = _sign_brackets(d2v_sig, finite_d2)
     inflection.extend(float(xs[i]) for i in iso2)
     if cross2.size:
         lo, hi = _bisect(lambda x: (ev.d2f(x) >= 0).astype(np.float64), xs[cross2],
@@ -707,8 +745,11 @@ def _special_points(
         cont = (d2lo <= 1e-6 * start) & (d2hi <= 1e-6 * start)
         roots = np.where(d2lo <= d2hi, lo, hi)
         dstart = np.maximum(np.abs(dv[cross2]), np.abs(dv[cross2 + 1]))
-        for r, c, ds in zip(roots.tolist(), cont.tolist(), dstart.tolist(), strict=True):
-            if not inside(r):
+        real = _changes_sign(ev.d2f, lambda x: ev.magnitudes(x)[1], roots, cell)
+        for r, c, ds, ok in zip(
+            roots.tolist(), cont.tolist(), dstart.tolist(), real.tolist(), strict=True
+        ):
+            if not (ok and inside(r)):
                 continue
             if c:
                 inflection.append(r)
@@ -735,8 +776,30 @@ def _special_points(
     )
 
 
+def _changes_sign(
+    fn: Callable[[FloatArray], FloatArray],
+    mag: Callable[[FloatArray], FloatArray],
+    roots: FloatArray,
+    cell: float,
+) -> NDArray[np.bool_]:
+    """Whether fn changes sign at each root beyond rounding noise: at ±cell/8 and ±cell/4
+    the values are significant (> 1e-9 of the size of their terms) and of opposite
+    signs on the two sides."""
+    if roots.size == 0:
+        return np.zeros(0, dtype=bool)
+    offsets = np.array([-0.25, -0.125, 0.125, 0.25]) * cell
+    pts = (roots[:, None] + offsets[None, :]).ravel()
+    v = fn(pts).reshape(-1, 4)
+    m = mag(pts).reshape(-1, 4)
+    s = np.sign(v)
+    sig = np.all((np.abs(v) > 1e-9 * m) | np.isnan(m), axis=1) & np.all(np.isfinite(v), axis=1)
+    return np.asarray(
+        sig & (s[:, 0] == s[:, 1]) & (s[:, 2] == s[:, 3]) & (s[:, 1] == -s[:, 2]), dtype=bool
+    )
+
+
 def _defined_near(ev: Evaluators, r: float) -> bool:
-    h = 1e-9 * max(1.0, abs(r))
+    h = 1e-7 * max(1.0, abs(r))
     return bool(np.isfinite(ev.f(np.array([r - h, r + h]))).any())
 
 

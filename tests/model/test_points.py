@@ -383,3 +383,20 @@ def test_overflow_is_not_an_edge_of_the_domain() -> None:
     sp_ = compiled("sqrt(sin(x))").special_points(-4, 4)
     assert close_lists(sp_.nondifferentiable, [-PI, 0.0, PI])
     assert close_lists(sp_.critical, [PI / 2])
+
+
+def test_ill_conditioned_expressions() -> None:
+    # x² − 2x + 1 rounds to 0 next to its double root: still a pole, found in a range
+    fn = compiled("1/(x^2 - 2x + 1)")
+    assert fn.point(1.0).kind == "pole"
+    assert fn.special_points(-3, 3).nondifferentiable == [1.0]
+    # sqrt((x − 1)²) = |x − 1|: f″ is 0 up to rounding noise, whose signs are no inflections
+    sp_ = compiled("sqrt(x^2 - 2x + 1)").special_points(-3, 3)
+    assert sp_ == type(sp_)([], [], [1.0])
+
+
+def test_two_kinks_a_nanometre_apart() -> None:
+    fn = compiled("|x| + |x - 1e-9|")
+    info = fn.point(0.0)
+    assert info.kind == "corner" and (info.left_df, info.right_df) == (-2.0, 0.0)
+    assert close_lists(fn.special_points(-1, 1).nondifferentiable, [0.0, 1e-9])
