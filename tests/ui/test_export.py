@@ -305,3 +305,27 @@ def test_dialog_shows_errors_and_stays_open(session: Session, qtbot: Any, tmp_pa
     assert dialog.isVisible()
     assert list(tmp_path.iterdir()) == []
     dialog.error_box.close()
+
+
+def test_reused_offscreen_plot_gives_the_fresh_picture(session: Session) -> None:
+    """Exports reuse one offscreen plot per session: any history must not show."""
+    from derivview.ui.export import clear_cache, render_session_image
+
+    def image(options: ExportOptions) -> np.ndarray:
+        img = render_session_image(session, options).convertToFormat(QImage.Format.Format_RGBA8888)
+        shape = (img.height(), img.width(), 4)
+        return np.frombuffer(img.constBits(), np.uint8).reshape(shape).copy()
+
+    one, two = ExportOptions(600, 400), ExportOptions(600, 400, scale=2)
+    clear_cache()
+    image(one)
+    image(two)
+    session.set_x0(-0.5)
+    session.set_visible("secant", True)
+    reused_two, reused_one = image(two), image(one)
+    clear_cache()
+    fresh_one = image(one)
+    clear_cache()
+    fresh_two = image(two)
+    assert np.array_equal(reused_one, fresh_one)
+    assert np.array_equal(reused_two, fresh_two)
