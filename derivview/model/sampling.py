@@ -95,6 +95,11 @@ def robust_y_range(y: ArrayLike, pad: float = 0.08) -> tuple[float, float]:
     if iqr > 0:
         lo = max(lo, float(q25) - 3.0 * iqr)
         hi = min(hi, float(q75) + 3.0 * iqr)
+    # A tame curve is shown whole (sqrt's 0, the ends of a parabola): only tails that
+    # would squash the rest (over 1.5 times the robust span) are cut.
+    vmin, vmax = float(v.min()), float(v.max())
+    if vmax - vmin <= 1.5 * (hi - lo):
+        lo, hi = vmin, vmax
     span = hi - lo
     scale = max(abs(lo), abs(hi))
     if not span > 1e-9 * max(scale, 1.0):
@@ -105,11 +110,24 @@ def robust_y_range(y: ArrayLike, pad: float = 0.08) -> tuple[float, float]:
 
 
 def fit_y_range(
-    func: Vectorized, x_range: tuple[float, float], n: int = 2000
+    func: Vectorized,
+    x_range: tuple[float, float],
+    n: int = 2000,
+    include: float | None = None,
 ) -> tuple[float, float]:
-    """The robust y-range (see :func:`robust_y_range`) of ``func`` over ``x_range``."""
+    """The robust y-range (see :func:`robust_y_range`) of ``func`` over ``x_range``.
+
+    ``include`` (f at the point a person looks at) is brought into view too, unless it
+    lies more than two spans away (tan next to its pole).
+    """
     x = np.linspace(x_range[0], x_range[1], n)
-    return robust_y_range(evaluate(func, x))
+    lo, hi = robust_y_range(evaluate(func, x))
+    if include is not None and math.isfinite(include) and not lo <= include <= hi:
+        span = hi - lo
+        if lo - 2 * span <= include <= hi + 2 * span:
+            pad = 0.08 * span
+            lo, hi = min(lo, include - pad), max(hi, include + pad)
+    return lo, hi
 
 
 def _jump_candidates(y: NDArray[np.float64], height: float) -> NDArray[np.intp]:

@@ -232,7 +232,9 @@ class PlotPanel(QWidget):
             vb.addItem(line, ignoreBounds=True)
         self.curves: dict[str, pg.PlotDataItem] = {}
         for z, name in ((-3, "d2f"), (-2, "df"), (0, "f")):
-            curve = pg.PlotDataItem(connect="finite", antialias=False, skipFiniteCheck=False)
+            # Antialiased: an aliased 1-px stroke of sub-pixel segments drops pixels (Qt's
+            # cosmetic stroker); measured, a 1-px antialiased curve costs no more here.
+            curve = pg.PlotDataItem(connect="finite", antialias=True, skipFiniteCheck=False)
             curve.setZValue(z)
             self.plot_item.addItem(curve)
             curve.setClipToView(True)  # after adding: as a constructor option it raises
@@ -404,7 +406,12 @@ class PlotPanel(QWidget):
         if fn is None:
             return sampling.DEFAULT_Y_RANGE
         params = self.session.param_values()
-        return sampling.fit_y_range(lambda x: fn.f(x, params), self.session.x_range)
+        point = self.session.point
+        f0 = point.f if point is not None and point.f is not None else None
+        xr = self.session.x_range
+        if f0 is not None and not xr[0] <= self.session.x0 <= xr[1]:
+            f0 = None
+        return sampling.fit_y_range(lambda x: fn.f(x, params), xr, include=f0)
 
     def _view_y(self) -> tuple[float, float]:
         yr = self._vb.viewRange()[1]

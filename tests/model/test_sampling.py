@@ -287,3 +287,18 @@ def test_sign_near_zero_has_no_riser(width: float) -> None:
     assert not (both & (y[:-1] != y[1:])).any()  # every drawn segment is flat
     fin = np.isfinite(s.y)
     assert np.array_equal(s.y[fin], np.sign(s.x[fin]))
+
+
+def test_a_tame_curve_is_shown_whole() -> None:
+    lo, hi = S.fit_y_range(np.sqrt, (-4.0, 4.0))  # f(0) = 0 is in view
+    assert lo < 0 < 2 < hi < 2.5
+    lo, hi = S.fit_y_range(lambda x: x**2, (-4.0, 4.0))
+    assert lo < 0 and 16 < hi < 18
+
+
+def test_fit_includes_the_point_unless_it_is_far_off() -> None:
+    lo, hi = S.fit_y_range(np.tan, (-10.0, 10.0))
+    _, hi2 = S.fit_y_range(np.tan, (-10.0, 10.0), include=float(np.tan(1.5)))  # 14.1
+    assert hi < 14.1 < hi2
+    lo3, hi3 = S.fit_y_range(np.tan, (-10.0, 10.0), include=float(np.tan(1.5707)))  # 1e4
+    assert (lo3, hi3) == (lo, hi)
