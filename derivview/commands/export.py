@@ -128,8 +128,11 @@ def parse_show(text: str) -> frozenset[str]:
 def _use_offscreen_qt() -> None:
     # Nothing is shown: the offscreen platform needs no display, never flashes a window,
     # and draws at a fixed 96 dpi, so a picture does not depend on the screen it ran on.
-    # A platform the person chose explicitly is respected.
-    if not os.environ.get("QT_QPA_PLATFORM"):
+    # A platform the person chose explicitly is respected, and an application already
+    # running (called from within the GUI or the tests) keeps its own.
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
