@@ -148,7 +148,10 @@ def magnitude(expr: sp.Expr) -> sp.Expr:
     A value far below it (1e-9) is rounding noise: sqrt(x² − 2x + 1)″ is 0 but evaluates to
     ±1e-16-ish garbage whose sign changes would be taken for inflection points.
     """
-    return expr.replace(lambda e: e.is_Add, lambda e: sp.Add(*[sp.Abs(a) for a in e.args]))
+    try:
+        return expr.replace(lambda e: e.is_Add, lambda e: sp.Add(*[sp.Abs(a) for a in e.args]))
+    except Exception:  # sympy may refuse to rebuild a node (Heaviside of a complex arg)
+        return sp.nan
 
 
 class Sites:
@@ -161,14 +164,15 @@ class Sites:
         symbols: Sequence[sp.Symbol],
         lambdify: Callable[[Sequence[sp.Symbol], Any], Callable[..., Any]],
     ) -> None:
-        found = collect_sites(exprs, x)
+        try:
+            found = collect_sites(exprs, x)
+            derivs = [_clean(sp.diff(u, x)) for _, u in found]
+        except Exception:  # never fail on structure sympy cannot handle: no sites then
+            found, derivs = [], []
         self.n = len(found)
         self.is_int = np.array([i for i, _ in found], dtype=bool)
         self.exprs = [u for _, u in found]
-        self._fn = None
-        if self.n:
-            derivs = [_clean(sp.diff(u, x)) for u in self.exprs]
-            self._fn = lambdify(symbols, [*self.exprs, *derivs])
+        self._fn = lambdify(symbols, [*self.exprs, *derivs]) if self.n else None
 
     def eval(self, x: FloatArray, args: Sequence[float]) -> tuple[FloatArray, FloatArray]:
         """u and u′ of every site at the points ``x`` (1-D): two arrays (n, len(x))."""
@@ -717,8 +721,9 @@ def _special_points(
     critical: list[float] = []
     m1, m2 = ev.magnitudes(xs)
     # below 1e-9 of the size of their terms, values are rounding noise: read them as 0
-    dv_sig = np.where(np.abs(dv) > 1e-9 * m1, dv, np.where(np.isfinite(dv), 0.0, dv))
-    d2v_sig = np.where(np.abs(d2v) > 1e-9 * m2, d2v, np.where(np.isfinite(d2v), 0.0, d2v))
+    # (an unknown size, NaN, leaves the value as it is)
+    dv_sig = np.where(np.abs(dv) <= 1e-9 * m1, 0.0, dv)
+    d2v_sig = np.where(np.abs(d2v) <= 1e-9 * m2, 0.0, d2v)
     finite_d = np.isfinite(dv)
     cross, iso = _sign_brackets(dv_sig, finite_d)
     critical.extend(float(xs[i]) for i in iso)
