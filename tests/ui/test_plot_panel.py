@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -414,6 +415,17 @@ def test_cursor_is_a_hand_over_the_point(make_panel, qtbot) -> None:
     qtbot.wait(30)  # pyqtgraph rate-limits mouse moves
     QTest.mouseMove(vp, viewport_pos(panel, -3.0, 10.0))
     qtbot.waitUntil(lambda: vp.cursor().shape() != Qt.CursorShape.OpenHandCursor, timeout=2000)
+
+
+def test_cursor_coordinates_are_shown(make_panel, qtbot) -> None:
+    panel = make_panel("x^3 - 3x", 1.5, y_range=(-10.0, 10.0))
+    vp = panel.plot_widget.viewport()
+    QTest.mouseMove(vp, viewport_pos(panel, 2.0, 5.0))
+    qtbot.waitUntil(lambda: panel.coords_label.isVisible(), timeout=2000)
+    text = panel.coords_label.text()
+    x, y = (float(v) for v in re.findall(r"= (-?[\d.e+-]+)", text))
+    px, py = panel.plot_item.getViewBox().viewPixelSize()
+    assert x == pytest.approx(2.0, abs=2 * px) and y == pytest.approx(5.0, abs=2 * py)
 
 
 def test_x0_moves_do_not_resample_the_curves(make_panel) -> None:
