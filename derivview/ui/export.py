@@ -21,6 +21,11 @@ Qt's own pieces do the drawing: QImage + QPainter for PNG, QtSvg.QSvgGenerator f
 (pyqtgraph's SVGExporter fails on Qt ≥ 6.11, pyqtgraph #3485), QPdfWriter for PDF.
 Files are written atomically: a complete new file replaces the old one, or nothing
 changes.
+
+Building a PlotPanel costs ~90 ms, so the offscreen plot of a session is kept for the
+next export and brought up to date with the session only when the picture's inputs
+changed; everything an export changes on it is undone afterwards, and a reused plot
+gives exactly the picture a fresh one would (tested).
 """
 
 from __future__ import annotations
@@ -70,7 +75,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from derivview.model.session import DEFAULT_VISIBLE, EXTRA_ITEMS, ITEMS, Session
+from derivview.model.session import EXTRA_ITEMS, ITEMS, Session
 
 FORMATS = ("png", "svg", "pdf")
 BACKGROUNDS = ("light", "dark", "transparent")
@@ -87,6 +92,21 @@ VECTOR_DPI = 96.0
 
 class ExportError(Exception):
     """The picture could not be made or written; ``str(err)`` says why, for people."""
+
+
+__all__ = [
+    "BACKGROUNDS",
+    "FORMATS",
+    "ExportDialog",
+    "ExportError",
+    "ExportOptions",
+    "clear_cache",
+    "export_session",
+    "format_of",
+    "layout_size",
+    "render_session",
+    "render_session_image",
+]
 
 
 @dataclass(frozen=True)
@@ -713,20 +733,6 @@ def _check_target(path: Path) -> None:
         raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
     if not folder.is_dir():
         raise ExportError(f"cannot write {path}: {folder} is a file, not a folder")
-
-
-DEFAULT_OPTIONS = ExportOptions(items=DEFAULT_VISIBLE)
-__all__ = [
-    "BACKGROUNDS",
-    "FORMATS",
-    "ExportError",
-    "ExportOptions",
-    "export_session",
-    "format_of",
-    "layout_size",
-    "render_session",
-    "render_session_image",
-]
 
 
 # -- the dialog ------------------------------------------------------------------------
