@@ -18,6 +18,7 @@ when the view, the function or a parameter changes; special points likewise.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -442,8 +443,7 @@ class PlotPanel(QWidget):
         for name, curve in self.curves.items():
             if name not in shown:
                 continue
-            g = funcs[name]
-            s = sampling.sample(lambda x, g=g: g(x, params), xr, width, yr)
+            s = sampling.sample(functools.partial(_with_params, funcs[name], params), xr, width, yr)
             curve.setData(s.x, np.clip(s.y, lo, hi))
         if "concavity" in shown:
             x = np.linspace(xr[0], xr[1], sampling.sample_count(width))
@@ -836,6 +836,10 @@ def _set_xy(item: pg.PlotDataItem, seg: tuple[Any, Any] | None) -> None:
         item.setData([], [])
     else:
         item.setData(seg[0], seg[1])
+
+
+def _with_params(g: Callable[..., Any], params: dict[str, float], x: Any) -> Any:
+    return g(x, params)
 
 
 def _blend(bg: QColor, fg: QColor, alpha: float) -> QColor:

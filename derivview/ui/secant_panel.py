@@ -10,6 +10,7 @@ slope approach the tangent's.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -140,7 +141,7 @@ class SecantPanel(QWidget):
         self.slider.valueChanged.connect(self._on_slider_moved)
         self.sign.toggled.connect(self._on_sign_toggled)
         self.spin.valueChanged.connect(self._on_spin_changed)
-        handlers = [
+        handlers: list[tuple[Any, Callable[..., None]]] = [
             (session.visibility_changed, self._on_visibility_changed),
             (session.secant_changed, self._on_secant_changed),
             (session.point_changed, self._update_readout),
