@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derivview.model import session_file as sf
-from derivview.model.session import ParamSpec, Session
+from derivview.model.session import EXTRA_ITEMS, ITEMS, ParamSpec, Session
 
 
 def _state(s: Session) -> tuple[Any, ...]:
@@ -320,3 +322,45 @@ def test_example_sessions_open(path: Path) -> None:
     s = Session()
     sf.apply(data, s)
     assert s.text == data.expression
+
+
+# -- any valid session round-trips exactly ---------------------------------------------------
+
+
+_coord = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+_items = st.frozensets(st.sampled_from(sorted(ITEMS + EXTRA_ITEMS)))
+
+
+@st.composite
+def sessions(draw: Any) -> Session:
+    s = Session()
+    s.set_text(draw(st.sampled_from(["x^2", "a sin(b x)", "|x - c|", "sigmoid(k x)", "e^x"])))
+    for name in draw(st.sets(st.sampled_from("abck"), max_size=3)):
+        lo = draw(_coord)
+        hi = lo + draw(st.floats(min_value=1e-3, max_value=1e3))
+        s.set_param_range(name, lo, hi)
+        s.set_param(name, draw(st.floats(min_value=lo, max_value=hi)))
+    s.set_x0(draw(_coord))
+    lo = draw(_coord)
+    y = draw(st.none() | st.tuples(_coord, st.floats(min_value=1e-3, max_value=1e3)))
+    s.set_view((lo, lo + draw(st.floats(min_value=1e-3, max_value=1e3))), y and (y[0], y[0] + y[1]))
+    s.set_visible_items(draw(_items))
+    s.set_secant_h(draw(st.floats(min_value=1e-6, max_value=1e3)) * draw(st.sampled_from([1, -1])))
+    s.descent.set_config(
+        0,
+        method=draw(st.sampled_from(["gd", "momentum", "newton"])),
+        learning_rate=draw(st.floats(min_value=1e-4, max_value=10)),
+        beta=draw(st.floats(min_value=0, max_value=0.999)),
+    )
+    s.descent.set_start(draw(_coord))
+    s.descent.set_max_steps(draw(st.integers(min_value=1, max_value=100_000)))
+    s.descent.set_compare(draw(st.booleans()))
+    return s
+
+
+@settings(max_examples=100, deadline=None)
+@given(sessions())
+def test_any_session_round_trips_exactly(s: Session) -> None:
+    fresh = Session()
+    sf.apply(sf.loads(sf.dump(s)), fresh)
+    assert _state(fresh) == _state(s)
