@@ -128,7 +128,9 @@ class SecantPanel(QWidget):
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.check, 0, 0, 1, 4)
+        # left-aligned at its natural size: a stretched QCheckBox ignores clicks beyond
+        # its text, which reads as a dead control
+        grid.addWidget(self.check, 0, 0, 1, 4, Qt.AlignmentFlag.AlignLeft)
         grid.addWidget(QLabel("h"), 1, 0)
         grid.addWidget(self.sign, 1, 1)
         grid.addWidget(self.slider, 1, 2)
