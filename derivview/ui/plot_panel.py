@@ -197,6 +197,7 @@ class PlotPanel(QWidget):
         self.concavity: list[tuple[float, float, int]] = []
         self._last_width = 0.0
         self._line_state: tuple[str, ...] = ()
+        self._grabbed: str | None = None  # the handle being dragged
 
         # -- widgets ------------------------------------------------------------------
         self._vb = _ViewBox()
@@ -339,6 +340,10 @@ class PlotPanel(QWidget):
         if dark != self._style.dark:
             self._style = plot_style(dark)
             self._apply_style()
+
+    def secant_point_scene_pos(self) -> QPointF:
+        """Where the secant's second point is, in scene coordinates."""
+        return self._vb.mapViewToScene(self.secant_point.pos())
 
     def point_scene_pos(self) -> QPointF:
         """Where the dragged point is, in scene coordinates (for tests and tools)."""
@@ -663,14 +668,22 @@ class PlotPanel(QWidget):
 
     # -- mouse and keys -------------------------------------------------------------------
 
+    def _handle_at(self, scene_pos: QPointF) -> str | None:
+        """Which handle ("point", or the secant's "secant") is within grabbing distance."""
+        for name, handle in (("point", self.point), ("secant", self.secant_point)):
+            if handle.isVisible():
+                p = self._vb.mapViewToScene(handle.pos())
+                if math.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()) <= GRAB_RADIUS_PX:
+                    return name
+        return None
+
     def _grabs_point(self, scene_pos: QPointF) -> bool:
-        """Whether ``scene_pos`` is within grabbing distance of the point."""
-        if not self.point.isVisible():
-            return False
-        p = self.point_scene_pos()
-        return math.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()) <= GRAB_RADIUS_PX
+        """Whether a drag starting at ``scene_pos`` grabs a handle (and remember which)."""
+        self._grabbed = self._handle_at(scene_pos)
+        return self._grabbed is not None
 
     def _on_point_dragged(self, x: float, phase: str) -> None:
+        """x follows the mouse (f gives y): x₀ for the point, x₀ + h for the secant's."""
         viewport = self.plot_widget.viewport()
         if phase == "finish":
             viewport.setCursor(Qt.CursorShape.OpenHandCursor)
@@ -679,7 +692,12 @@ class PlotPanel(QWidget):
         xr = self._view_x()
         x = min(max(x, xr[0]), xr[1])
         with contextlib.suppress(ValueError):  # beyond the session's bounds: stay put
-            self.session.set_x0(x)
+            if self._grabbed == "secant":
+                h = x - self.session.x0
+                if h != 0.0:
+                    self.session.set_secant_h(h)
+            else:
+                self.session.set_x0(x)
 
     def _on_scene_clicked(self, ev: Any) -> None:
         """A left click within a few pixels of f moves x₀ to the nearest point of f."""
@@ -693,8 +711,8 @@ class PlotPanel(QWidget):
         ):
             return
         pos = ev.scenePos()
-        if self._grabs_point(pos):
-            ev.accept()  # a click on the point leaves it where it is
+        if self._handle_at(pos) is not None:
+            ev.accept()  # a click on a handle leaves it where it is
             return
         px = self._vb.viewPixelSize()[0]
         click = self._vb.mapSceneToView(pos)
@@ -715,7 +733,7 @@ class PlotPanel(QWidget):
     def _on_scene_mouse_moved(self, pos: QPointF) -> None:
         viewport = self.plot_widget.viewport()
         if not QApplication.mouseButtons():
-            if self._grabs_point(pos):
+            if self._handle_at(pos) is not None:
                 viewport.setCursor(Qt.CursorShape.OpenHandCursor)
             else:
                 viewport.unsetCursor()

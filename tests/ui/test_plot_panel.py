@@ -350,6 +350,19 @@ def test_drag_the_point_along_the_curve(make_panel, qtbot) -> None:
     assert slope_of(panel.tangent) == pytest.approx(3 * x0**2 - 3, abs=1e-9)
 
 
+def test_drag_the_secant_point_sets_h(make_panel, qtbot) -> None:
+    panel = make_panel("x^3 - 3x", 1.5, show=("secant",))
+    start = panel.plot_widget.mapFromScene(panel.secant_point_scene_pos())  # at x₀ + 0.5
+    end = viewport_pos(panel, 1.0, 0.0)
+    drag(qtbot, panel, start, end)
+    px = panel.plot_item.getViewBox().viewPixelSize()[0]
+    h = panel.session.secant_h
+    assert h == pytest.approx(-0.5, abs=2 * px)
+    assert panel.session.x0 == 1.5  # the tangent point stayed
+    q = ((1.5 + h) ** 3 - 3 * (1.5 + h) + 1.125) / h
+    assert slope_of(panel.secant) == pytest.approx(q, rel=1e-9)
+
+
 def test_drag_elsewhere_pans_the_view_and_writes_the_session(make_panel, qtbot) -> None:
     panel = make_panel("x^3 - 3x", 1.5)
     start = viewport_pos(panel, -2.5, -10.0)  # far from the point and the curves
@@ -375,6 +388,15 @@ def test_session_view_moves_the_viewbox_and_resamples(make_panel, qtbot) -> None
     x, _ = data(panel.curves["f"])
     assert x[-1] == pytest.approx(2.0)
     assert panel.session.x_range == (0.0, 2.0)  # no echo rewrote it
+
+
+def test_auto_button_refits_robustly(make_panel) -> None:
+    panel = make_panel("tan(x)", 1.0, (-10.0, 10.0), y_range=(-1000.0, 1000.0))
+    btn = panel.plot_item.autoBtn
+    btn.clicked.emit(btn)
+    assert panel.session.y_range is None
+    y0, y1 = panel.plot_item.getViewBox().viewRange()[1]
+    assert -50 < y0 < -3 and 3 < y1 < 50  # not pyqtgraph's autorange over 1e16
 
 
 def test_click_near_the_curve_moves_x0(make_panel, qtbot) -> None:
