@@ -775,7 +775,9 @@ class PlotPanel(QWidget):
     # -- theme ------------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        kinds = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        # (hasattr: a parent's palette can reach us while __init__ is still running)
+        if event.type() in kinds and hasattr(self, "legend"):
             self.set_dark(_palette_is_dark(self.palette()))
         super().changeEvent(event)
 

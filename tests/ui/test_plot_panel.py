@@ -501,6 +501,18 @@ def test_follows_a_dark_palette(make_panel, qtbot) -> None:
     assert QEvent.Type.PaletteChange  # the event the panel listens to
 
 
+def test_built_inside_a_dark_parent_starts_dark(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    pal = QPalette(parent.palette())
+    pal.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    parent.setPalette(pal)
+    panel = PlotPanel(Session(), parent)
+    assert panel.dark
+
+
 def test_styles_are_distinct_and_colour_blind_safe() -> None:
     for dark in (False, True):
         st = plot_style(dark)
