@@ -176,6 +176,7 @@ class Session:
         if text != self.text:
             return False
         with self.batch():
+            before = self.active_parameters()
             self.function = function
             self._special_cache = None
             added = [p for p in function.parameters if p not in self.params]
@@ -185,7 +186,10 @@ class Session:
                 self.error = None
                 self.error_changed.emit(None)
             self.function_changed.emit()
-            self.params_changed.emit()
+            # Only when the set of parameters changed (views redraw f on function_changed;
+            # a second announcement would make every plot resample twice per keystroke).
+            if added or tuple(function.parameters) != tuple(before):
+                self.params_changed.emit()
             self._update_point()
         return True
 

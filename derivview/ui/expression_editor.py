@@ -31,6 +31,8 @@ from derivview.ui.settings import KEY_RECENT_EXPRESSIONS, app_settings, read_str
 
 DEBOUNCE_MS = 200
 MAX_RECENT = 15
+#: Writing the settings file costs ~10 ms: not on every keystroke's path, a little later.
+SAVE_RECENT_DELAY_MS = 1500
 
 LANGUAGE_HELP = (
     "<b>f(x)</b> — type a function of x, e.g. <tt>x^3 - 3x</tt>, <tt>sin(x)/x</tt>, "
@@ -134,6 +136,10 @@ class ExpressionEditor(QWidget):
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_RECENT_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_recent)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -169,6 +175,11 @@ class ExpressionEditor(QWidget):
         self._write(text)
         self.commit()
 
+    def save_recent(self) -> None:
+        """Persist the recent expressions now (also done shortly after each change)."""
+        self._save_timer.stop()
+        app_settings().setValue(KEY_RECENT_EXPRESSIONS, self._recent)
+
     def recent(self) -> list[str]:
         """Recent valid expressions, most recent first."""
         return list(self._recent)
@@ -198,7 +209,7 @@ class ExpressionEditor(QWidget):
             self._recent.remove(text)
         self._recent.insert(0, text)
         del self._recent[MAX_RECENT:]
-        app_settings().setValue(KEY_RECENT_EXPRESSIONS, self._recent)
+        self._save_timer.start()
         self._rebuild_recent_menu()
         self.recentChanged.emit()
 

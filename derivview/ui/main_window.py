@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         self._closed = False
 
         self.theme = ThemeController(self)
+        # Before any widget exists: a palette change afterwards re-polishes every widget.
+        self.theme.apply()
         self.runner = SymbolicRunner(self.session, self, worker=worker)  # type: ignore[arg-type]
 
         # -- the pieces
@@ -180,7 +182,7 @@ class MainWindow(QMainWindow):
         s.visibility_changed.connect(self._on_visibility_changed)
         self.theme.themeChanged.connect(self._on_theme_changed)
 
-        self.theme.apply()
+        self._on_theme_changed(self.theme.dark)
         self._on_text_changed(s.text)
         self._on_visibility_changed()
 
@@ -365,6 +367,7 @@ class MainWindow(QMainWindow):
         for hook in self.close_hooks:
             with contextlib.suppress(Exception):
                 hook()
+        self.editor.save_recent()
         self.runner.close()
 
 

@@ -127,3 +127,23 @@ def test_batch_announces_each_signal_once():
         s.set_view((-2.0, 2.0))
     assert log.count("x0_changed") == 1
     assert log.count("view_changed") == 1
+
+
+def test_params_changed_only_when_the_set_of_parameters_changes():
+    s = Session()
+    s.set_text("x^2")
+    log = record(s)
+    s.apply_function("x^2", FakeFunction())
+    assert "params_changed" not in log  # no parameters before or after
+    s.set_text("a x")
+    log.clear()
+    s.apply_function("a x", FakeFunction(("a",)))
+    assert log.count("params_changed") == 1  # a appeared
+    s.set_text("a x^2")
+    log.clear()
+    s.apply_function("a x^2", FakeFunction(("a",)))
+    assert "params_changed" not in log  # still just a
+    s.set_text("x^3")
+    log.clear()
+    s.apply_function("x^3", FakeFunction())
+    assert log.count("params_changed") == 1  # a went away

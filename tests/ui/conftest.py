@@ -66,6 +66,12 @@ def readout_text(win: Any) -> str:
     return " ".join(win.readout.plain_text().split())
 
 
+def close_window(win: Any) -> bool:
+    """Close the window as if the person agreed to discard unsaved changes."""
+    win.close_guards.clear()
+    return bool(win.close())
+
+
 def error_text(win: Any) -> str:
     return win.findChild(QLabel, "expressionError").text()
 
@@ -107,5 +113,6 @@ def ui(qtbot: Any) -> Any:
         type=lambda win, text, enter=True: type_expression(qtbot, win, text, enter=enter),
         wait_ready=lambda win, timeout=READY_TIMEOUT_MS: wait_ready(qtbot, win, timeout),
         readout=readout_text,
+        close=close_window,
         error=error_text,
     )

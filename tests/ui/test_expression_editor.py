@@ -139,13 +139,29 @@ def test_up_and_down_walk_the_recent_expressions(make_window, ui, qtbot):
     qtbot.waitUntil(lambda: win.session.text == "cos(x)", timeout=5_000)
 
 
-def test_recent_expressions_persist_and_are_bounded(make_window, ui):
+def read_recent() -> list[str]:
+    from derivview.ui.settings import KEY_RECENT_EXPRESSIONS, app_settings, read_str_list
+
+    return read_str_list(app_settings(), KEY_RECENT_EXPRESSIONS)
+
+
+def test_recent_expressions_are_saved_when_the_window_closes(make_window, ui):
+    win = make_window()
+    ui.type(win, "x^5")
+    ui.wait_ready(win)
+    ui.close(win)
+    assert read_recent()[0] == "x^5"
+
+
+def test_recent_expressions_persist_and_are_bounded(make_window, ui, qtbot):
     win = make_window()
     for k in range(MAX_RECENT + 3):
         win.editor.set_expression(f"x^2 + {k}")
         ui.wait_ready(win)
     recent = win.editor.recent()
     assert len(recent) == MAX_RECENT and recent[0] == f"x^2 + {MAX_RECENT + 2}"
+    qtbot.waitUntil(lambda: read_recent() == recent, timeout=5_000)  # saved soon after
+    ui.close(win)
     again = make_window()
     # The new window's own function comes first, then what the first window recorded.
     assert again.editor.recent() == [DEFAULT_EXPRESSION, *recent[: MAX_RECENT - 1]]

@@ -115,6 +115,7 @@ def test_run_shows_the_window_and_returns_the_exit_status(qtbot, monkeypatch, sh
         qtbot.waitUntil(lambda: win.session.function is not None, timeout=60_000)
         seen["visible"] = win.isVisible()
         seen["title"] = shown_title(win)
+        win.close_guards.clear()
         win.close()
         return 0
 
@@ -258,7 +259,7 @@ def test_closing_stops_the_worker_process(make_window, ui, qtbot):
     worker = win.runner._worker
     assert worker is not None and worker.is_alive()
     pid = worker.pid
-    win.close()
+    ui.close(win)
     assert not worker.is_alive()
     # No orphan: the process is gone (reaped), not just unreachable.
     import os

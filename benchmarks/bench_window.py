@@ -1,0 +1,348 @@
+"""The window's speed: keystroke to pixels, first paint, first plot, memory.
+
+    python benchmarks/bench_window.py [--repeat N] [--launches N]
+
+(b) Keystroke to pixels for the seed expressions: set the editor's text and press Enter,
+    until the plot has the new function's curve and a frame is rendered. Each expression
+    is measured with every cache cleared (the runner's, sympy's in both processes), so a
+    measurement is the full parse → differentiate (worker) → compile → sample → paint.
+    Target: p95 ≤ 100 ms for every one, and for the first keystroke after launch.
+    Baseline in the same run: ``calculus.analyze`` alone plus a bare pyqtgraph
+    ``setData`` + repaint of the same curve (the floor of what the window does).
+(c) First paint of the window in a fresh process vs a bare PySide6 + pyqtgraph window in
+    a fresh process (target ≤ 1.15×); first real plot within 2 s; RSS after the first
+    plot ≤ 250 MB.
+
+Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SEED = [
+    "x^2",
+    "x^3",
+    "sqrt(x)",
+    "e^x",
+    "ln(x)",
+    "2^x",
+    "sin(x)",
+    "cos(x)",
+    "sigmoid(x)",
+    "tanh(x)",
+    "relu(x)",
+    "x^3 sin(x) e^(-x^2/4)",
+    "sin(x^2) ln(1+x^2)",
+    "(x-3)^2",
+    "|x|",
+    "tan(x)",
+    "1/x",
+]
+TARGET_KEYSTROKE_MS = 100.0
+TARGET_FIRST_PAINT_RATIO = 1.15
+TARGET_FIRST_PLOT_S = 2.0
+TARGET_RSS_MB = 250.0
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size of a process in MB (Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def p95(values: list[float]) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
+
+
+# -- child processes ---------------------------------------------------------------------
+
+
+def child_bare() -> None:
+    """A bare PySide6 + pyqtgraph window with one curve: time to first paint."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6 import QtCore, QtWidgets
+
+    app = QtWidgets.QApplication([])
+    win = QtWidgets.QMainWindow()
+    plot = pg.PlotWidget()
+    x = np.linspace(-4, 4, 2000)
+    plot.plot(x, x**3 - 3 * x)
+    win.setCentralWidget(plot)
+    win.resize(1280, 800)
+    _report_first_paint(app, win, QtCore)
+    win.show()
+    app.exec()
+
+
+def child_app(warm_keystroke: bool) -> None:
+    """derivview's window: first paint, first plot, RSS, first keystroke after launch."""
+    from PySide6 import QtCore, QtWidgets
+
+    from derivview.app import create_window
+
+    app = QtWidgets.QApplication([])
+    win = create_window([])
+    win.resize(1280, 800)
+    result: dict[str, float] = {}
+    _report_first_paint(app, win, QtCore, result=result, quit_after=False)
+    win.show()
+    deadline = time.monotonic() + 30
+    paints = PaintCounter(win)
+    while win.session.function is None and time.monotonic() < deadline:
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    seen = paints.count
+    while paints.count == seen and time.monotonic() < deadline:
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    result["first_plot"] = time.time()
+    result["rss_mb"] = rss_mb()
+    worker = win.runner._worker
+    result["worker_rss_mb"] = rss_mb(worker.pid) if worker is not None and worker.pid else 0.0
+    if warm_keystroke:
+        deadline = time.monotonic() + 30
+        while not win.runner.warmed and time.monotonic() < deadline:
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        result["warmed"] = time.time()
+        result["first_keystroke_ms"] = keystroke(app, win, "sin(x) + x^2") * 1e3
+    print("RESULT " + json.dumps(result), flush=True)
+    win.shutdown()
+
+
+def _report_first_paint(app, win, QtCore, result=None, quit_after=True) -> None:
+    state = {"done": False}
+
+    class Watch(QtCore.QObject):
+        def eventFilter(self, obj, event):
+            if not state["done"] and event.type() == QtCore.QEvent.Type.Paint:
+                state["done"] = True
+                QtCore.QTimer.singleShot(0, finish)
+            return False
+
+    def finish() -> None:
+        t = time.time()
+        if result is None:
+            print("RESULT " + json.dumps({"first_paint": t}), flush=True)
+        else:
+            result["first_paint"] = t
+        if quit_after:
+            app.quit()
+
+    watch = Watch(app)
+    target = _plot_view(win) or win.centralWidget() or win
+    target = getattr(target, "viewport", lambda: target)()
+    target.installEventFilter(watch)
+    win._bench_watch = watch  # keep alive
+
+
+def _plot_view(win):
+    from PySide6.QtWidgets import QWidget
+
+    return win.findChild(QWidget, "plotView")
+
+
+def _curve_ready(win, text: str) -> bool:
+    f = win.session.function
+    return f is not None and f.expression.text == text and not win.session.busy
+
+
+class PaintCounter:
+    """Counts paint events of the plot's viewport (a frame rendered on screen)."""
+
+    def __init__(self, win) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        counter = self
+        self.count = 0
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):
+                if event.type() == QEvent.Type.Paint:
+                    counter.count += 1
+                return False
+
+        self._filter = Filter()
+        view = _plot_view(win) or win
+        self.target = getattr(view, "viewport", lambda: view)()
+        self.target.installEventFilter(self._filter)
+
+
+def keystroke(app, win, text: str) -> float:
+    """Seconds from setting the editor's text + Enter until the new curve is painted.
+
+    The clock stops when the plot's viewport has finished a paint that started after the
+    new function's curves were set (the event loop paints on its own; only if it has not
+    within 0.5 s is a repaint forced, which counts against us).
+    """
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    painter = getattr(win, "_bench_paints", None)
+    if painter is None:
+        painter = win._bench_paints = PaintCounter(win)
+    edit = win.findChild(QLineEdit, "expressionEdit")
+    edit.setFocus()
+    t0 = time.perf_counter()
+    edit.selectAll()
+    edit.insert(text)
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    deadline = time.monotonic() + 10
+    while not _curve_ready(win, text) and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 1)
+    seen = painter.count
+    t_ready = time.perf_counter()
+    while painter.count == seen and time.perf_counter() - t_ready < 0.5:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 1)
+    if painter.count == seen:
+        painter.target.repaint()
+    return time.perf_counter() - t0
+
+
+# -- the parent ------------------------------------------------------------------------------
+
+
+def launch(mode: str) -> dict[str, float]:
+    t0 = time.time()
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")]
+    if not lines:
+        raise RuntimeError(f"child {mode} failed: {out.stderr[-2000:]}")
+    data = json.loads(lines[-1][len("RESULT ") :])
+    return {
+        k: (v - t0 if k in ("first_paint", "first_plot", "warmed") else v) for k, v in data.items()
+    }
+
+
+def bench_launch(n: int) -> bool:
+    bare, ours = [], []
+    for i in range(n):
+        bare.append(launch("bare"))
+        ours.append(launch("app-warm" if i == 0 else "app"))
+    b = statistics.median(r["first_paint"] for r in bare)
+    o = statistics.median(r["first_paint"] for r in ours)
+    plot = statistics.median(r["first_plot"] for r in ours)
+    rss = max(r["rss_mb"] for r in ours)
+    wrss = max(r["worker_rss_mb"] for r in ours)
+    print(f"(c) first paint, fresh process, median of {n}:")
+    print(f"    bare PySide6 + pyqtgraph: {b * 1e3:7.0f} ms")
+    print(f"    derivview window:         {o * 1e3:7.0f} ms   ratio {o / b:.2f} (target ≤ 1.15)")
+    print(f"    first real plot:          {plot * 1e3:7.0f} ms   (target ≤ 2000)")
+    print(f"    RSS after first plot:     {rss:7.0f} MB   (target ≤ 250; worker +{wrss:.0f} MB)")
+    first = ours[0]
+    ok = o / b <= TARGET_FIRST_PAINT_RATIO and plot <= TARGET_FIRST_PLOT_S and rss <= TARGET_RSS_MB
+    if "first_keystroke_ms" in first:
+        print(
+            f"    warm-up done at {first['warmed'] * 1e3:.0f} ms; first keystroke after "
+            f"launch: {first['first_keystroke_ms']:.1f} ms"
+        )
+        ok = ok and first["first_keystroke_ms"] <= TARGET_KEYSTROKE_MS
+    return ok
+
+
+def bench_keystrokes(repeat: int) -> bool:
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from derivview.app import create_window
+    from derivview.model import calculus
+
+    app = QApplication.instance() or QApplication([])
+    win = create_window([])
+    win.resize(1280, 800)
+    win.show()
+    deadline = time.monotonic() + 60
+    while not (win.runner.warmed and win.session.function is not None):
+        app.processEvents()
+        time.sleep(0.002)
+        if time.monotonic() > deadline:
+            raise RuntimeError("the window never became ready")
+    worker = win.runner._worker
+
+    # The floor: analyze alone, and a bare pyqtgraph setData + repaint of the curve.
+    bare = pg.PlotWidget()
+    bare.resize(880, 760)
+    bare.show()
+    bare_curve = bare.plot()
+    app.processEvents()
+
+    def clear_caches() -> None:
+        import sympy
+
+        win.runner.clear_cache()
+        worker.clear_cache()
+        sympy.core.cache.clear_cache()
+
+    rows = []
+    ok = True
+    for text in SEED:
+        ours, floor = [], []
+        for _ in range(repeat):
+            clear_caches()
+            t = time.perf_counter()
+            fn = calculus.analyze(text, worker)
+            x = np.linspace(-4, 4, 2000)
+            with np.errstate(all="ignore"):
+                y = fn.f(x)
+            bare_curve.setData(x, y, connect="finite")
+            bare.viewport().repaint()
+            floor.append(time.perf_counter() - t)
+            clear_caches()
+            ours.append(keystroke(app, win, text))
+            keystroke(app, win, "x")  # move away so the next measurement changes f
+        med, hi = statistics.median(ours) * 1e3, p95(ours) * 1e3
+        fmed = statistics.median(floor) * 1e3
+        rows.append((text, med, hi, fmed))
+        ok = ok and hi <= TARGET_KEYSTROKE_MS
+    print(f"(b) keystroke to pixels, caches cleared, {repeat} runs each (ms):")
+    print(f"    {'expression':<26} {'median':>7} {'p95':>7} {'floor':>7} {'ratio':>6}")
+    for text, med, hi, fmed in rows:
+        flag = "" if hi <= TARGET_KEYSTROKE_MS else "  > 100 ms"
+        print(f"    {text:<26} {med:7.1f} {hi:7.1f} {fmed:7.1f} {med / fmed:6.2f}{flag}")
+    allv = [r[2] for r in rows]
+    print(f"    worst p95 {max(allv):.1f} ms (target ≤ {TARGET_KEYSTROKE_MS:.0f})")
+    win.shutdown()
+    return ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--child", choices=["bare", "app", "app-warm"])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--launches", type=int, default=5)
+    args = ap.parse_args()
+    if args.child == "bare":
+        child_bare()
+        return 0
+    if args.child in ("app", "app-warm"):
+        child_app(args.child == "app-warm")
+        return 0
+    ok_launch = bench_launch(args.launches)
+    ok_keys = bench_keystrokes(args.repeat)
+    print("targets met" if ok_launch and ok_keys else "TARGET MISSED")
+    return 0 if ok_launch and ok_keys else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
