@@ -16,14 +16,18 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
 from derivview.model.session import Session
+
+if TYPE_CHECKING:
+    from derivview.model.optimizers import DescentRun
 
 #: Trajectory colours per configuration (A, B), light and dark background: Okabe–Ito
 #: vermillion and bluish green, which stay apart for the common colour-vision deficiencies.
@@ -34,6 +38,7 @@ TRAJECTORY_COLORS: dict[bool, tuple[str, str]] = {
 
 _ARROW_MIN_PX = 18.0  # segments shorter than this on screen get no arrowhead
 _ARROW_MAX = 300  # arrowheads on the newest segments only: older ones are history
+_DOTS_MAX = 300  # dots on the newest iterates only: thousands of dots cost, and overlap
 _TANGENT_PX = 70.0  # half-length of the iterate's tangent, in pixels
 _Z = 30  # above f and its derivatives
 
@@ -69,6 +74,51 @@ def _arrowhead(degrees: float) -> QPainterPath:
         path = QTransform().rotate(key * 3.0).map(base)
         _ARROW_CACHE[key] = path
     return path
+
+
+class RunArrays:
+    """A run's k, x and f(x) as numpy arrays that grow by appending only the new iterates.
+
+    Play adds a step at a time to runs of up to 100,000 iterates: rebuilding the arrays
+    from the iterates on every frame would cost O(n) Python work per frame. A new run
+    (a different first iterate) starts new arrays; arrays already handed to a plot item
+    are never written below their length, so items may keep views of them.
+    """
+
+    def __init__(self) -> None:
+        self._first: object | None = None
+        self._n = 0
+        self._k = np.empty(0)
+        self._x = np.empty(0)
+        self._f = np.empty(0)
+
+    def update(self, run: DescentRun) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(k, x, f) of ``run``'s iterates; NaN where x or f is undefined or not finite."""
+        its = run.iterates
+        if self._first is not its[0] or len(its) < self._n:
+            self._first, self._n = its[0], 0
+            self._k, self._x, self._f = np.empty(0), np.empty(0), np.empty(0)
+        n_old, n = self._n, len(its)
+        if n > n_old:
+            if n > self._x.size:  # grow geometrically into fresh arrays
+                cap = max(64, 2 * n)
+                k, x, f = np.empty(cap), np.empty(cap), np.empty(cap)
+                k[:n_old], x[:n_old], f[:n_old] = (
+                    self._k[:n_old],
+                    self._x[:n_old],
+                    self._f[:n_old],
+                )
+                self._k, self._x, self._f = k, x, f
+            new = its[n_old:n]
+            self._k[n_old:n] = [it.k for it in new]
+            self._x[n_old:n] = [it.x for it in new]
+            self._f[n_old:n] = [math.nan if it.f is None else it.f for it in new]
+            with np.errstate(all="ignore"):
+                for arr in (self._x, self._f):
+                    seg = arr[n_old:n]
+                    seg[~np.isfinite(seg)] = math.nan
+            self._n = n
+        return self._k[:n], self._x[:n], self._f[:n]
 
 
 class StartMarker(pg.TargetItem):
@@ -122,25 +172,31 @@ class DescentOverlay(QObject):
         self._dark = dark
         self._menu_pos: QPointF | None = None
         self._ctrl_press = False
+        self._right_press: QPointF | None = None
 
         # Items for runs A and B, created once.
         self.paths: list[pg.PlotDataItem] = []
+        self.dots: list[pg.ScatterPlotItem] = []
+        self._arrays = [RunArrays(), RunArrays()]
         self.arrows: list[pg.ScatterPlotItem] = []
         self.currents: list[pg.ScatterPlotItem] = []
         self.tangents: list[pg.PlotDataItem] = []
         for i in range(2):
-            path = pg.PlotDataItem(connect="finite", symbol="o", symbolSize=6)
+            path = pg.PlotDataItem(connect="finite")
             path.setObjectName(f"gdTrajectory{i}")
+            dots = pg.ScatterPlotItem(pxMode=True, size=6, symbol="o")
+            dots.setObjectName(f"gdDots{i}")
             arrow = pg.ScatterPlotItem(pxMode=True, size=11)
             arrow.setObjectName(f"gdArrows{i}")
             current = pg.ScatterPlotItem(pxMode=True, size=13, symbol="o")
             current.setObjectName(f"gdCurrent{i}")
             tangent = pg.PlotDataItem()
             tangent.setObjectName(f"gdTangent{i}")
-            for z, item in enumerate((tangent, path, arrow, current)):
+            for z, item in enumerate((tangent, path, dots, arrow, current)):
                 item.setZValue(_Z + z)
                 plot_item.addItem(item, ignoreBounds=True)
             self.paths.append(path)
+            self.dots.append(dots)
             self.arrows.append(arrow)
             self.currents.append(current)
             self.tangents.append(tangent)
@@ -179,8 +235,8 @@ class DescentOverlay(QObject):
         for i, color in enumerate(trajectory_colors(dark)):
             c = QColor(color)
             self.paths[i].setPen(pg.mkPen(c, width=1.5))
-            self.paths[i].setSymbolPen(pg.mkPen(c, width=1))
-            self.paths[i].setSymbolBrush(pg.mkBrush(c))
+            self.dots[i].setPen(pg.mkPen(c, width=1))
+            self.dots[i].setBrush(pg.mkBrush(c))
             self.arrows[i].setPen(pg.mkPen(None))
             self.arrows[i].setBrush(pg.mkBrush(c))
             halo = QColor("#1e1e20" if dark else "#ffffff")
@@ -198,13 +254,9 @@ class DescentOverlay(QObject):
         runs = state.runs
         for i in range(2):
             if i < len(runs):
-                xs = np.array([it.x for it in runs[i].iterates], dtype=float)
-                ys = np.array(
-                    [math.nan if it.f is None else it.f for it in runs[i].iterates], dtype=float
-                )
-                xs[~np.isfinite(xs)] = math.nan
-                ys[~np.isfinite(ys)] = math.nan
+                _, xs, ys = self._arrays[i].update(runs[i])
                 self.paths[i].setData(xs, ys)
+                self.dots[i].setData(xs[-_DOTS_MAX:], ys[-_DOTS_MAX:])
                 last = runs[i].iterates[-1]
                 if last.f is not None and math.isfinite(last.x):
                     self.currents[i].setData([last.x], [last.f])
@@ -212,6 +264,7 @@ class DescentOverlay(QObject):
                     self.currents[i].setData([], [])
             else:
                 self.paths[i].setData([], [])
+                self.dots[i].setData([], [])
                 self.currents[i].setData([], [])
         self._place_start_marker()
         self._update_geometry_items()
@@ -227,10 +280,10 @@ class DescentOverlay(QObject):
 
     def _on_visibility_changed(self) -> None:
         shown = self._session.is_visible("descent")
-        for group in (self.paths, self.arrows, self.currents, self.tangents):
+        for group in (self.paths, self.dots, self.arrows, self.currents, self.tangents):
             for item in group:
                 item.setVisible(shown)
-        self.start_marker.setVisible(shown)
+        self.start_marker.setVisible(shown and self._session.descent.function() is not None)
 
     def _on_view_geometry(self, *_: object) -> None:
         self._update_geometry_items()
@@ -259,6 +312,7 @@ class DescentOverlay(QObject):
                 y = fn.f(state.start)
             except (ArithmeticError, ValueError):
                 y = None
+        self.start_marker.setVisible(fn is not None and self._session.is_visible("descent"))
         # Where f is undefined the marker sits on the x axis, so it can still be dragged.
         self.start_marker.setPos(state.start, y if y is not None and math.isfinite(y) else 0.0)
 
@@ -333,15 +387,22 @@ class DescentOverlay(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+click starts the descent there; right-click remembers where, for the menu."""
         etype = event.type()
+        if etype == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.RightButton:
+            # A right *click* (not a right-drag, which zooms) opens the menu. When the
+            # plot has turned pyqtgraph's menu off, the overlay shows its own.
+            press = self._right_press
+            self._right_press = None
+            moved = press is None or (event.position() - press).manhattanLength() > 4
+            if not moved and not self._vb.menuEnabled() and self._menu_pos is not None:
+                self._popup_own_menu(event.globalPosition().toPoint())
+            return False
         if etype == QEvent.Type.MouseButtonPress:
             pos = self._view_pos(event.position())
             if pos is None:
                 return False
             if event.button() == Qt.MouseButton.RightButton:
                 self._menu_pos = pos
-                if not self._vb.menuEnabled():
-                    self._popup_own_menu(event.globalPosition().toPoint())
-                    return True
+                self._right_press = QPointF(event.position())
                 return False
             ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
             if event.button() == Qt.MouseButton.LeftButton and ctrl:
@@ -356,8 +417,9 @@ class DescentOverlay(QObject):
             return True
         return False
 
-    def _popup_own_menu(self, global_pos) -> None:
+    def _popup_own_menu(self, global_pos: QPoint) -> None:
         menu = QMenu(self._view)
+        menu.setObjectName("gdPlotMenu")
         menu.addAction(self.start_here_action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(global_pos)

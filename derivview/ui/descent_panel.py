@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,8 +42,8 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
-    QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -73,7 +72,7 @@ SPEEDS: tuple[tuple[str, float], ...] = (
     ("as fast as possible", math.inf),
 )
 DEFAULT_SPEED_INDEX = 2
-_FAST_BUDGET_S = 0.012  # "as fast as possible": step this long, then let the window paint
+_FAST_BUDGET_S = 0.008  # "as fast as possible": step this long, then let the window paint
 _SLIDER_STEPS = 1000  # the η slider: 1000 steps over log10 η in [-4, 1]
 _RUN_NAMES = ("A", "B")
 
@@ -331,6 +330,10 @@ class DescentPanel(QWidget):
         self.speed.setObjectName("gdSpeed")
         for label, value in SPEEDS:
             self.speed.addItem(label, value)
+        self.speed.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.speed.setMinimumContentsLength(10)
         self.speed.setCurrentIndex(DEFAULT_SPEED_INDEX)
         self.speed.setToolTip("how fast Play steps")
 
@@ -363,7 +366,7 @@ class DescentPanel(QWidget):
         self.suggest_button.setObjectName("gdSuggestLr")
         self.suggest_button.setToolTip("set η to 1/f″ at the current iterate")
 
-        self.compare = QCheckBox("Compare with a second configuration (B)")
+        self.compare = QCheckBox("Compare with a second run (B)")
         self.compare.setObjectName("gdCompare")
         self.method_b = QComboBox()
         self.method_b.setObjectName("gdCompareMethod")
@@ -392,8 +395,8 @@ class DescentPanel(QWidget):
         self.table.setModel(self.table_model)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 4)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setMinimumSectionSize(36)
+        self._table_columns = -1
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
@@ -446,16 +449,18 @@ class DescentPanel(QWidget):
         cgrid.addWidget(self.lr_b, 1, 1, 1, 3)
         cgrid.setColumnStretch(1, 1)
 
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for b in (self.step_button, self.play_button, self.reset_button):
-            buttons.addWidget(b)
-        buttons.addWidget(self.speed, 1)
-        buttons.addWidget(self.export_button)
+        buttons.setSpacing(4)
+        for col, b in enumerate((self.step_button, self.play_button, self.reset_button)):
+            b.setMinimumWidth(60)
+            buttons.addWidget(b, 0, col)
+        buttons.addWidget(self.speed, 1, 0, 1, 2)
+        buttons.addWidget(self.export_button, 1, 2)
 
-        settings = QGroupBox("Gradient descent")
+        settings = QWidget()
         sv = QVBoxLayout(settings)
-        sv.setContentsMargins(6, 6, 6, 6)
+        sv.setContentsMargins(0, 0, 0, 0)
         sv.setSpacing(4)
         sv.addLayout(form)
         sv.addLayout(stab_row)
@@ -464,19 +469,18 @@ class DescentPanel(QWidget):
         sv.addLayout(buttons)
         sv.addWidget(self.status)
 
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setObjectName("gdSplitter")
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.table)
-        split.addWidget(self.loss)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # Table and loss plot share one place: the panel must fit a sidebar beside the plot.
+        self.views = QTabWidget()
+        self.views.setObjectName("gdViews")
+        self.views.addTab(self.table, "Iterates")
+        self.views.addTab(self.loss, "Loss per step")
+        self.views.setMinimumHeight(230)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(settings)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.views, 1)
         self._apply_colors()
 
     def _apply_colors(self) -> None:
@@ -617,7 +621,9 @@ class DescentPanel(QWidget):
         speed = self.speed.currentData()
         self._play_t0 = time.monotonic()
         self._play_done = 0
-        interval = 0 if math.isinf(speed) else max(16, round(1000.0 / speed))
+        # "As fast as possible" steps for a budget per 16 ms frame, leaving the rest of the
+        # frame to painting and input: the window stays responsive while it runs.
+        interval = 16 if math.isinf(speed) else max(16, round(1000.0 / speed))
         self._timer.start(interval)
 
     def _on_tick(self) -> None:
@@ -666,13 +672,32 @@ class DescentPanel(QWidget):
 
     def _on_descent_changed(self) -> None:
         self._sync_widgets()
-        if self.table_model.refresh():
+        added = self.table_model.refresh()
+        self._fit_columns()
+        if added:
             self.table.scrollToBottom()
         if self.playing and not self._in_tick and (not self._state.runs or self._state.finished):
             self.play_button.setChecked(False)  # a reset (new f, new setting) stops Play
         self._update_status()
         self._update_stability()
         self._update_enabled()
+
+    def _fit_columns(self) -> None:
+        """k narrow; one run's four columns share the width, two runs' scroll sideways."""
+        n = self.table_model.columnCount()
+        if n == self._table_columns:
+            return
+        self._table_columns = n
+        header = self.table.horizontalHeader()
+        # Fixed/Stretch modes cost nothing per row (ResizeToContents would scan every row).
+        header.setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch if n <= 5 else QHeaderView.ResizeMode.Interactive
+        )
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(0, 40)
+        if n > 5:
+            for col in range(1, n):
+                header.resizeSection(col, 86)
 
     def _sync_widgets(self) -> None:
         st = self._state

@@ -17,7 +17,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from derivview.model.session import Session
-from derivview.ui.descent_overlay import trajectory_colors
+from derivview.ui.descent_overlay import RunArrays, trajectory_colors
+
+_DOTS_MAX = 300
 
 
 class LossPlot(QWidget):
@@ -50,8 +52,12 @@ class LossPlot(QWidget):
         self.curves = [
             self.plot_item.plot(connect="finite", symbol="o", symbolSize=4) for _ in range(2)
         ]
+        self._arrays = [RunArrays(), RunArrays()]
         for i, c in enumerate(self.curves):
             c.setObjectName(f"gdLossCurve{i}")
+            # k increases: only the visible part is drawn, peaks kept when many points.
+            c.setClipToView(True)
+            c.setDownsampling(auto=True, method="peak")
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -78,7 +84,7 @@ class LossPlot(QWidget):
             ax.setPen(pg.mkPen(fg))
             ax.setTextPen(pg.mkPen(fg))
         for curve, color in zip(self.curves, trajectory_colors(dark), strict=True):
-            curve.setPen(pg.mkPen(color, width=1.5))
+            curve.setPen(pg.mkPen(color, width=1))  # wider pens cost 3-4x per frame here
             curve.setSymbolPen(pg.mkPen(color))
             curve.setSymbolBrush(pg.mkBrush(color))
 
@@ -92,18 +98,14 @@ class LossPlot(QWidget):
         """Redraw from the session's runs."""
         runs = self._session.descent.runs
         log = self.log_box.isChecked()
-        series = []
-        for run in runs:
-            ks = np.array([it.k for it in run.iterates], dtype=float)
-            fs = np.array([math.nan if it.f is None else it.f for it in run.iterates], dtype=float)
-            fs[~np.isfinite(fs)] = math.nan
-            series.append((ks, fs))
+        series = [self._arrays[i].update(run)[::2] for i, run in enumerate(runs)]
         note = ""
         if log:
             finite = [fs[np.isfinite(fs)] for _, fs in series]
             best = min((float(v.min()) for v in finite if v.size), default=math.nan)
             gapped = []
             for ks, fs in series:
+                # A new array: those in ``series`` are the cache's, which the plot keeps.
                 with np.errstate(all="ignore"):
                     gap = fs - best
                 gap[~(gap > 0)] = math.nan  # 0 (the best point) and NaN: no logarithm
@@ -117,6 +119,10 @@ class LossPlot(QWidget):
         self.plot_item.setLogMode(x=False, y=log)
         for i, curve in enumerate(self.curves):
             if i < len(series):
+                # Dots only while they can be told apart; a line beyond that.
+                symbol = "o" if len(series[i][0]) <= _DOTS_MAX else None
+                if curve.opts["symbol"] != symbol:
+                    curve.setSymbol(symbol)
                 curve.setData(*series[i])
                 curve.setVisible(True)
             else:
