@@ -562,3 +562,68 @@ def test_export_failure_says_why_and_keeps_nothing_half_written(make_panel, tmp_
 def test_export_is_off_without_a_run(make_panel):
     h = make_panel()
     assert not h.w(QPushButton, "gdExportCsv").isEnabled()
+
+
+# -- in the main window, over the real pipeline (typed f, worker, compiled f) -------------
+
+
+def test_in_the_window_typed_f_steps_and_a_new_f_resets(make_window, ui, qtbot):
+    win = make_window("--expr", "(x-3)^2")
+    panel = win.findChild(DescentPanel)
+    assert panel is not None and panel.overlay is not None
+    plot_item = win.plot_panel.plot_item
+    assert panel.overlay.paths[0] in plot_item.items  # drawn on the main plot
+    step = win.findChild(QPushButton, "gdStep")
+    for _ in range(5):
+        qtbot.mouseClick(step, Qt.MouseButton.LeftButton)
+    table = win.findChild(QTableView, "gdTable")
+    assert table.model().rowCount() == 6
+    for k in range(6):
+        x = float(table.model().index(k, 1).data())
+        assert x == pytest.approx(3 - 3 * 0.8**k, rel=1e-7, abs=1e-12)
+    ui.type(win, "x^2")
+    ui.wait_ready(win)
+    assert table.model().rowCount() == 0
+    assert "ready" in win.findChild(QLabel, "gdStatus").text()
+    qtbot.mouseClick(step, Qt.MouseButton.LeftButton)
+    # From 0 on x², f′(0) = 0: the run ends at its start, and says so.
+    assert table.model().rowCount() == 1
+    assert win.findChild(QLabel, "gdStatus").text().startswith("converged")
+    assert "after 0 steps" in win.findChild(QLabel, "gdStatus").text()
+    start = win.findChild(QDoubleSpinBox, "gdStart")
+    start.lineEdit().selectAll()
+    qtbot.keyClicks(start.lineEdit(), "1")
+    qtbot.keyClick(start.lineEdit(), Qt.Key.Key_Return)
+    qtbot.mouseClick(step, Qt.MouseButton.LeftButton)
+    assert float(table.model().index(1, 1).data()) == pytest.approx(0.8)  # 1 − 0.1·2
+
+
+def test_in_the_window_ctrl_click_starts_there_and_leaves_x0(make_window, qtbot):
+    win = make_window("--expr", "(x-3)^2", "--x0", "1.5")
+    panel = win.findChild(DescentPanel)
+    view = win.plot_panel.plot_widget
+    vb = win.plot_panel.plot_item.getViewBox()
+    # On the curve at x = 2: a plain click there would move x₀; Ctrl+click starts there.
+    pos = view.mapFromScene(vb.mapViewToScene(pg.Point(2.0, 1.0)))
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos
+    )
+    assert win.session.descent.start == pytest.approx(2.0, abs=0.05)
+    assert win.session.x0 == 1.5
+    assert panel.findChild(QDoubleSpinBox, "gdStart").value() == win.session.descent.start
+
+
+def test_in_the_window_right_click_offers_start_descent_here(make_window, qtbot):
+    win = make_window("--expr", "(x-3)^2")
+    view = win.plot_panel.plot_widget
+    vb = win.plot_panel.plot_item.getViewBox()
+    pos = view.mapFromScene(vb.mapViewToScene(pg.Point(-1.0, 5.0)))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=pos)
+    menu = view.findChild(QWidget, "gdPlotMenu")
+    assert menu is not None
+    qtbot.waitUntil(menu.isVisible)
+    (action,) = menu.actions()
+    assert action.text() == "Start descent here"
+    action.trigger()
+    menu.close()
+    assert win.session.descent.start == pytest.approx(-1.0, abs=0.05)
