@@ -16,9 +16,16 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from derivview.model import session_file
 from derivview.model.session import Session
@@ -132,7 +139,44 @@ class FileActions(QObject):
         hooks = getattr(self.window, "close_hooks", None)
         if isinstance(hooks, list):
             hooks.append(self.remember_state)
+        # Text fields claim some of these keys (QLineEdit: Ctrl+E = end of line on X11):
+        # let the File actions have them wherever the focus is in this window. The
+        # filter goes on whichever widget takes the focus, not on the whole application
+        # (which would run Python for every event of every drag).
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
         self.restore_geometry()
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and new.window() is self.window:
+            new.installEventFilter(self)  # once per widget: Qt ignores a repeat
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keep the File actions' shortcuts from being taken by a focused text field."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window
+            and isinstance(event, QKeyEvent)
+        ):
+            pressed = QKeySequence(event.keyCombination())
+            for action in self._shortcut_actions():
+                if action.isEnabled() and pressed.matches(action.shortcut()) == (
+                    QKeySequence.SequenceMatch.ExactMatch
+                ):
+                    event.ignore()  # not overridden: the window's shortcut fires
+                    return True
+        return False
+
+    def _shortcut_actions(self) -> tuple[QAction, ...]:
+        return (
+            self.open_action,
+            self.save_action,
+            self.save_as_action,
+            self.export_action,
+            self.copy_action,
+        )
 
     # -- opening ------------------------------------------------------------------------
 

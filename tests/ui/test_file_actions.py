@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from derivview.cli import main as cli_main
 from derivview.model import session_file
@@ -241,3 +242,22 @@ def test_cli_and_dialog_give_the_same_picture(make_window: Any, qtbot: Any, tmp_
     a, b = pixels(tmp_path / "dialog.png"), pixels(tmp_path / "cli.png")
     assert a.shape == b.shape == (450, 700, 4)
     assert np.array_equal(a, b)
+
+
+def test_ctrl_e_opens_the_export_dialog(make_window: Any, qtbot: Any) -> None:
+    win = make_window("--expr", "x^2", ready=False)
+    win.raise_()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    # With the focus in the expression editor, whose QLineEdit reads Ctrl+E as "end of
+    # line" on X11: the File action still gets it.
+    edit = win.findChild(QLineEdit, "expressionEdit")
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    qtbot.keyClick(edit, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = win.file_actions.dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.objectName() == "exportDialog"
+    view = win.plot_panel.plot_widget
+    assert (dialog.width_spin.value(), dialog.height_spin.value()) == (view.width(), view.height())
+    dialog.reject()
