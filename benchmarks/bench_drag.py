@@ -184,12 +184,28 @@ def run(updates: int, use_window: bool) -> int:
             print(f"main window unavailable ({type(exc).__name__}: {exc}); panel only")
         else:
             ok = measure(app, holder, panel, what, updates) and ok
+            diagnose_readout(app, holder, panel, updates)
             holder.close_guards.clear()
             holder.close()
             holder.shutdown()
     resample_info()
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
+
+
+def diagnose_readout(app: Any, win: Any, panel: Any, updates: int) -> None:
+    """Diagnostic, not a target: the same window with its pointReadout not updating."""
+    readout = getattr(win, "readout", None)
+    handler = getattr(readout, "_on_point_changed", None)
+    if handler is None:
+        return
+    session = panel.session
+    session.point_changed.disconnect(handler)
+    try:
+        print("    diagnostic (not a target): the same window, pointReadout not updating")
+        measure(app, win, panel, "main window without pointReadout updates", updates)
+    finally:
+        session.point_changed.connect(handler)
 
 
 def resample_info() -> None:
