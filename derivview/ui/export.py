@@ -790,6 +790,7 @@ class ExportDialog(QDialog):
 
         self.path_edit = QLineEdit(str(Path(folder) / f"derivview-plot.{ext}"))
         self.path_edit.setObjectName("exportPath")
+        self.path_edit.setMinimumWidth(380)
         browse = QPushButton("Browse…")
         browse.setObjectName("exportBrowse")
         browse.clicked.connect(self._browse)
@@ -843,7 +844,10 @@ class ExportDialog(QDialog):
         form.addRow("Scale:", self.scale_combo)
         form.addRow("Background:", self.background_combo)
         form.addRow("Show:", items_grid)
-        self.note = QLabel("PNG, SVG or PDF, by the file name's extension.")
+        self.note = QLabel(
+            "PNG, SVG or PDF, by the file name's extension. The scale multiplies a PNG's\n"
+            "pixels; an SVG or PDF is width × height at 96 dpi."
+        )
         self.note.setObjectName("exportNote")
 
         buttons = QDialogButtonBox(
