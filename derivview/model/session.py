@@ -171,8 +171,18 @@ class Session:
             self.busy = busy
             self.busy_changed.emit(busy)
 
-    def apply_function(self, text: str, function: CompiledFunction) -> bool:
-        """Install ``function`` computed for ``text``; False (and nothing changes) if stale."""
+    def apply_function(
+        self,
+        text: str,
+        function: CompiledFunction,
+        special_points: tuple[tuple[float, float], dict[str, float], SpecialPoints] | None = None,
+    ) -> bool:
+        """Install ``function`` computed for ``text``; False (and nothing changes) if stale.
+
+        ``special_points``, optional, is ``(x_range, param_values, points)`` computed for
+        ``function`` off the GUI thread; it is kept only if it matches the current x range
+        and parameter values (otherwise :meth:`special_points` computes them again).
+        """
         if text != self.text:
             return False
         with self.batch():
@@ -182,6 +192,11 @@ class Session:
             added = [p for p in function.parameters if p not in self.params]
             for name in added:
                 self.params[name] = ParamSpec()
+            if special_points is not None:
+                x_range, values, points = special_points
+                key = (id(function), self.x_range, tuple(sorted(self.param_values().items())))
+                if key == (id(function), tuple(x_range), tuple(sorted(values.items()))):
+                    self._special_cache = (key, points)
             if self.error is not None:
                 self.error = None
                 self.error_changed.emit(None)

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from derivview.model.session import Session
+from derivview.model.session import DEFAULT_EXPRESSION, DEFAULT_PARAM_VALUE, Session
+from derivview.ui.expression_editor import load_presets
 
 if TYPE_CHECKING:
     from derivview.model.calculus import CompiledFunction, SymbolicWorker
@@ -42,14 +43,14 @@ class SymbolicRunner(QObject):
 
     Signals
     -------
-    resultReady(int, str, object, object)
-        (serial, text, CompiledFunction or None, error or None); emitted from the
-        background thread and delivered queued on the GUI thread.
+    resultReady(int, str, object, object, object)
+        (serial, text, CompiledFunction or None, error or None, special points or None);
+        emitted from the background thread and delivered queued on the GUI thread.
     warmedUp()
         The pipeline was warmed (imports done, one expression analysed in both processes).
     """
 
-    resultReady = Signal(int, str, object, object)
+    resultReady = Signal(int, str, object, object, object)
     warmedUp = Signal()
 
     def __init__(
@@ -78,6 +79,8 @@ class SymbolicRunner(QObject):
         #: A worker passed in is shared (tests); the runner closes only one it started.
         self._given_worker = worker
         self._cache: OrderedDict[str, Any] = OrderedDict()
+        self._first_done = False
+        self._trusted = {DEFAULT_EXPRESSION, *(p.expr for p in load_presets())}
 
         self.resultReady.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
         session.text_changed.connect(self._on_text_changed)
@@ -110,7 +113,7 @@ class SymbolicRunner(QObject):
             function, error = cached
             with self._cond:
                 self._pending = None  # a cached answer supersedes what was waiting
-            self.resultReady.emit(serial, text, function, error)
+            self.resultReady.emit(serial, text, function, error, None)
             return
         if not self._started:
             return  # start() requests the then-current text
@@ -150,7 +153,9 @@ class SymbolicRunner(QObject):
     def _on_text_changed(self, text: str) -> None:
         self.request(text)
 
-    def _on_result(self, serial: int, text: str, function: object, error: object) -> None:
+    def _on_result(
+        self, serial: int, text: str, function: object, error: object, special: object
+    ) -> None:
         if self._closing:
             return
         if serial != self._serial:
@@ -158,7 +163,7 @@ class SymbolicRunner(QObject):
         if function is not None:
             if self.cache_enabled:
                 self._remember(text, (function, None))
-            self.session.apply_function(text, function)  # type: ignore[arg-type]
+            self.session.apply_function(text, function, special)  # type: ignore[arg-type]
         elif isinstance(error, BaseException):
             if self.cache_enabled and type(error).__name__ == "ExpressionError":
                 self._remember(text, (None, error))
@@ -213,14 +218,19 @@ class SymbolicRunner(QObject):
                     continue
                 serial, text = job
                 function, error = self._analyze(calculus, worker, text, expected)
+                special = self._prepare(function) if function is not None else None
                 with self._cond:
                     self._running = None
                     if self._closing:
                         break
-                self.resultReady.emit(serial, text, function, error)
+                self.resultReady.emit(serial, text, function, error, special)
         except Exception as exc:  # the GUI must learn about it, not a dead thread
             self.resultReady.emit(
-                self._serial, self.session.text, None, ComputeError(f"could not start: {exc}")
+                self._serial,
+                self.session.text,
+                None,
+                ComputeError(f"could not start: {exc}"),
+                None,
             )
         finally:
             self._release_worker()
@@ -236,6 +246,13 @@ class SymbolicRunner(QObject):
         self, calculus: Any, worker: Any, text: str, expected: tuple[type[Exception], ...]
     ) -> tuple[Any, Any]:
         try:
+            if not self._first_done and text in self._trusted:
+                # The first plot must not wait ~1 s for the worker process to boot: a
+                # known small expression (the default, a preset) is bounded work, done
+                # here while the worker boots.
+                from derivview.model.expression import parse
+
+                return calculus.compile(calculus.differentiate(parse(text))), None
             return calculus.analyze(text, worker), None
         except expected as exc:
             return None, exc
@@ -243,6 +260,31 @@ class SymbolicRunner(QObject):
             return None, calculus.ComplexityError("too deeply nested to differentiate")
         except Exception as exc:
             return None, ComputeError(f"could not differentiate this: {exc}")
+        finally:
+            self._first_done = True
+
+    def _prepare(self, function: Any) -> object:
+        """Do the function's lazy sympy work here rather than on the GUI thread.
+
+        CompiledFunction prints its formulas and compiles its kink/magnitude helpers on
+        first use; that holds the GIL (tens of ms for bigger expressions). The special
+        points for the current view are computed here too and handed to the session.
+        """
+        try:
+            _ = (function.f_text, function.df_text, function.d2f_text)
+            x_range = self.session.x_range
+            params = self.session.params
+            values = {
+                p: params[p].value if p in params else DEFAULT_PARAM_VALUE
+                for p in function.parameters
+            }
+        except Exception:  # the GUI changed something meanwhile: it computes them itself
+            return None
+        try:
+            function.point(self.session.x0, values)
+            return (x_range, values, function.special_points(*x_range, values))
+        except Exception:
+            return None
 
     def _warm_up(self, calculus: Any, worker: Any) -> None:
         """Import, parse, differentiate and lambdify once in both processes."""

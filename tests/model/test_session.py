@@ -147,3 +147,33 @@ def test_params_changed_only_when_the_set_of_parameters_changes():
     log.clear()
     s.apply_function("x^3", FakeFunction())
     assert log.count("params_changed") == 1  # a went away
+
+
+class CountingFunction(FakeFunction):
+    """Counts special_points calls (what the session computes itself)."""
+
+    def __init__(self, parameters: tuple[str, ...] = ()) -> None:
+        super().__init__(parameters)
+        self.special_calls = 0
+
+    def special_points(self, a: float, b: float, params: dict[str, float]) -> str:
+        self.special_calls += 1
+        return f"computed {a} {b} {params}"
+
+
+def test_special_points_computed_elsewhere_are_used_when_they_match():
+    s = Session()
+    s.set_text("a x")
+    f = CountingFunction(("a",))
+    s.apply_function("a x", f, special_points=((-4.0, 4.0), {"a": 1.0}, "given"))
+    assert s.special_points() == "given" and f.special_calls == 0
+    s.set_param("a", 2.0)  # a new value: computed again
+    assert s.special_points() == "computed -4.0 4.0 {'a': 2.0}" and f.special_calls == 1
+
+
+def test_special_points_for_another_view_are_ignored():
+    s = Session()
+    s.set_text("x^2")
+    f = CountingFunction()
+    s.apply_function("x^2", f, special_points=((0.0, 1.0), {}, "stale"))
+    assert s.special_points() == "computed -4.0 4.0 {}" and f.special_calls == 1
