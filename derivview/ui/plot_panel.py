@@ -817,8 +817,11 @@ class PlotPanel(QWidget):
             self.markers[name].setPen(pg.mkPen(st.foreground if symbol != "x" else color))
             self.markers[name].setBrush(pg.mkBrush(color))
         self.legend.setLabelTextColor(st.foreground)
-        # opaque: a translucent fill costs ~1 ms a frame to blend
-        self.legend.setBrush(pg.mkBrush(QColor(st.background)))
+        # translucent, so curves behind it still show: the legend is pixmap-cached, so
+        # the blend is not redone per frame (uncached it cost ~1 ms)
+        legend_bg = QColor(st.background)
+        legend_bg.setAlpha(210)
+        self.legend.setBrush(pg.mkBrush(legend_bg))
         self.legend.setPen(pg.mkPen(st.foreground, width=0.5))
         self.coords_label.setStyleSheet(
             f"color: {st.foreground}; background: transparent; font-size: 9pt;"
