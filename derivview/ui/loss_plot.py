@@ -1,15 +1,18 @@
 """Loss per iteration: f(x_k) against k for each descent run, optionally on a log scale.
 
-The log scale shows the *gap* f(x_k) − f_best, where f_best is the lowest f reached by
-any iterate shown: f itself can be zero or negative (x³ − 3x has minimum −2), so its
-logarithm is not defined, and a symmetric-log of f would hide exactly what the log scale
-is for: linear convergence (the gap shrinking by a constant factor per step) is a straight
-line. Points whose gap is 0 (the best iterate itself) have no logarithm and are left out.
+The log scale shows the *gap* f(x_k) − f*, not f: f can be zero or negative (x³ − 3x has
+minimum −2), so its logarithm is undefined, and a symmetric-log of f would hide what the
+log scale is for: linear convergence (the gap shrinking by a constant factor per step) is
+a straight line. f* is each run's estimate of the minimum it is heading to: the minimum of
+the local quadratic at the newest iterate, f − f′²/(2f″) where f″ > 0 (exact on a
+parabola, and close to any smooth minimum once the run is near it), or else the lowest f
+the run has reached. Points with no positive gap have no logarithm and are left out.
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -17,6 +20,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from derivview.model.session import Session
+
+if TYPE_CHECKING:
+    from derivview.model.optimizers import DescentRun
 from derivview.ui.descent_overlay import RunArrays, trajectory_colors
 
 _DOTS_MAX = 300
@@ -29,13 +35,14 @@ class LossPlot(QWidget):
         super().__init__(parent)
         self._session = session
 
-        self.log_box = QCheckBox("log scale: f(xₖ) − f_best")
+        self.log_box = QCheckBox("log scale: f(xₖ) − f*")
         self.log_box.setObjectName("gdLossLog")
         self.log_box.setToolTip(
-            "Plot the gap to the lowest f reached, f(xₖ) − f_best, on a log scale.\n"
-            "f itself may be negative, so its log is undefined; the gap is positive\n"
-            "and linear convergence shows as a straight line. The best point itself\n"
-            "(gap 0) has no logarithm and is not drawn."
+            "Plot the gap f(xₖ) − f* to the minimum the run heads for, on a log scale:\n"
+            "f itself may be negative, so its log is undefined; the gap is positive, and\n"
+            "linear convergence shows as a straight line. f* is the minimum of the local\n"
+            "parabola at the newest iterate, f − f′²/(2f″) where f″ > 0, else the lowest\n"
+            "f reached. Points with no positive gap have no logarithm and are not drawn."
         )
         self.note = QLabel()
         self.note.setObjectName("gdLossNote")
@@ -88,6 +95,22 @@ class LossPlot(QWidget):
             curve.setSymbolPen(pg.mkPen(color))
             curve.setSymbolBrush(pg.mkBrush(color))
 
+    @staticmethod
+    def estimate_minimum(run: DescentRun, fs: np.ndarray) -> float:
+        """f* for the log scale: the local parabola's minimum at the newest iterate, if lower.
+
+        f(x) ≈ f + f′·h + f″·h²/2 has its minimum f − f′²/(2f″) where f″ > 0. It never
+        exceeds the lowest f reached, so every gap stays ≥ 0.
+        """
+        finite = fs[np.isfinite(fs)]
+        best = float(finite.min()) if finite.size else math.nan
+        last = run.iterates[-1]
+        if last.f is not None and last.df is not None and last.d2f is not None and last.d2f > 0:
+            quad = last.f - last.df * last.df / (2 * last.d2f)
+            if math.isfinite(quad) and not quad > best:
+                return quad
+        return best
+
     def _on_log_toggled(self, _on: bool) -> None:
         self.redraw()
 
@@ -101,19 +124,22 @@ class LossPlot(QWidget):
         series = [self._arrays[i].update(run)[::2] for i, run in enumerate(runs)]
         note = ""
         if log:
-            finite = [fs[np.isfinite(fs)] for _, fs in series]
-            best = min((float(v.min()) for v in finite if v.size), default=math.nan)
-            gapped = []
-            for ks, fs in series:
+            gapped, stars = [], []
+            for run, (ks, fs) in zip(runs, series, strict=True):
+                f_star = self.estimate_minimum(run, fs)
+                stars.append(f_star)
                 # A new array: those in ``series`` are the cache's, which the plot keeps.
                 with np.errstate(all="ignore"):
-                    gap = fs - best
-                gap[~(gap > 0)] = math.nan  # 0 (the best point) and NaN: no logarithm
+                    gap = fs - f_star
+                gap[~(gap > 0)] = math.nan  # no positive gap (or NaN): no logarithm
                 gapped.append((ks, gap))
             series = gapped
-            if math.isfinite(best):
-                note = f"f_best = {best:.6g}"
-            self.plot_item.setLabel("left", "f(xₖ) − f_best")
+            note = ", ".join(
+                (f"{'AB'[i]}: " if len(stars) > 1 else "") + f"f* ≈ {v:.6g}"
+                for i, v in enumerate(stars)
+                if math.isfinite(v)
+            )
+            self.plot_item.setLabel("left", "f(xₖ) − f*")
         else:
             self.plot_item.setLabel("left", "f(xₖ)")
         self.plot_item.setLogMode(x=False, y=log)

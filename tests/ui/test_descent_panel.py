@@ -463,10 +463,23 @@ def test_loss_plot_and_its_log_scale(make_panel):
     h.check("gdLossLog")
     assert h.panel.loss.plot_item.ctrl.logYCheck.isChecked()
     _, gap = h.panel.loss.curves[0].getOriginalDataset()
-    best = 9 * 0.64**6 - 5
-    expected = [9 * 0.64**k - 5 - best for k in range(6)]
-    assert list(gap[:6]) == pytest.approx(expected, rel=1e-9)
-    assert math.isnan(gap[6])  # the best point itself: gap 0 has no logarithm
+    # The local parabola's minimum is the true minimum −5 here: the gap is 9·0.64^k exactly
+    # (a straight line on the log scale).
+    assert list(gap) == pytest.approx([9 * 0.64**k for k in range(7)], rel=1e-9)
+    assert "f* ≈ -5" in h.panel.loss.note.text()
+
+
+def test_log_scale_without_curvature_uses_the_lowest_f(make_panel):
+    # |x| has f″ = 0 away from 0: no parabola, so f* is the lowest f reached.
+    vee = ClosedForm(np.abs, np.sign, lambda x: 0.0 * x)
+    h = make_panel(vee, "|x|")
+    h.type_into("gdStart", "1")
+    h.type_into("gdLearningRate", "0.3")
+    h.click("gdStep", 3)  # x: 1, 0.7, 0.4, 0.1
+    h.check("gdLossLog")
+    _, gap = h.panel.loss.curves[0].getOriginalDataset()
+    assert list(gap[:3]) == pytest.approx([0.9, 0.6, 0.3])
+    assert math.isnan(gap[3])  # the lowest point itself: gap 0, no logarithm
 
 
 # -- the start point on the plot ------------------------------------------------------------------
