@@ -49,6 +49,7 @@ VIEW_ITEMS = (
 )
 
 FIRST_PAINT_FALLBACK_MS = 1000
+ERROR_STATUS = "The expression has an error: the last good plot stays"
 
 
 def _load_plot_panel(session: Session) -> QWidget:
@@ -329,8 +330,11 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _on_error_changed(self, error: object) -> None:
+        bar = self.statusBar()
         if error is not None:
-            self.statusBar().showMessage("The expression has an error: the last good plot stays")
+            bar.showMessage(ERROR_STATUS)
+        elif bar.currentMessage() == ERROR_STATUS:
+            bar.clearMessage()
 
     def _on_visibility_changed(self) -> None:
         for item, action in self.item_actions.items():

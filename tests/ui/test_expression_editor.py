@@ -49,9 +49,11 @@ def test_a_bad_expression_shows_message_and_column_and_keeps_the_plot(make_windo
     # The last good function stays, and so does its readout.
     assert win.session.function is good
     assert "f′(x₀) = 3.75" in ui.readout(win)
+    assert "error" in win.statusBar().currentMessage()
     ui.type(win, "sin(x)")
     ui.wait_ready(win)
     assert ui.error(win) == ""
+    assert win.statusBar().currentMessage() == ""
     assert not win.findChild(QLabel, "expressionError").isVisible()
     assert win.editor.marked_span() is None
 
