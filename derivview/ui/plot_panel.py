@@ -215,6 +215,9 @@ class PlotPanel(QWidget):
         self.plot_item.autoBtn.clicked.disconnect()
         self.plot_item.autoBtn.clicked.connect(self._on_auto_button)
         self.plot_item.setLabel("bottom", "x")
+        for name in ("left", "bottom"):
+            # plain numbers: "x (x0.001)" with ticks at ±400 misreads as x = 400
+            self.plot_item.getAxis(name).enableAutoSIPrefix(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)

@@ -139,6 +139,14 @@ def test_curves_are_f_and_its_derivatives(make_panel) -> None:
         assert panel.curves[name].opts["connect"] == "finite"
 
 
+def test_axes_show_plain_numbers(make_panel) -> None:
+    panel = make_panel("x sin(1/x)", 0.3, (-0.5, 0.5))
+    axis = panel.plot_item.getAxis("bottom")
+    assert axis.autoSIPrefixScale == 1.0 and axis.labelString().find("x0.001") < 0
+    strings = axis.tickStrings([-0.4, 0.4], 1.0, 0.1)
+    assert strings == ["-0.4", "0.4"]
+
+
 def test_initial_y_range_is_robust_for_tan(make_panel) -> None:
     panel = make_panel("tan(x)", 1.0, (-10.0, 10.0))
     y0, y1 = panel.plot_item.getViewBox().viewRange()[1]
