@@ -474,6 +474,17 @@ def test_changing_the_function_refits_and_redraws(make_panel) -> None:
     assert slope_of(panel.tangent) == pytest.approx(math.cos(1.0))
 
 
+def test_parameters_redraw_the_curves_and_the_tangent(make_panel) -> None:
+    panel = make_panel("a sin(x)", 1.0, y_range=(-3.0, 3.0))
+    panel.session.set_param("a", 2.0)
+    x, y = data(panel.curves["f"])
+    np.testing.assert_allclose(y, 2 * np.sin(x), rtol=1e-12, atol=1e-12)
+    x, y = data(panel.curves["df"])
+    np.testing.assert_allclose(y, 2 * np.cos(x), rtol=1e-12, atol=1e-12)
+    assert slope_of(panel.tangent) == pytest.approx(2 * math.cos(1.0))
+    assert panel.point.pos().y() == pytest.approx(2 * math.sin(1.0))
+
+
 def test_no_function_draws_nothing(qtbot) -> None:
     panel = PlotPanel(Session())
     qtbot.addWidget(panel)
