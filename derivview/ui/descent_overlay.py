@@ -255,8 +255,13 @@ class DescentOverlay(QObject):
         for i in range(2):
             if i < len(runs):
                 _, xs, ys = self._arrays[i].update(runs[i])
-                self.paths[i].setData(xs, ys)
-                self.dots[i].setData(xs[-_DOTS_MAX:], ys[-_DOTS_MAX:])
+                if np.isfinite(ys).any():
+                    self.paths[i].setData(xs, ys)
+                else:  # e.g. a start outside the domain: nothing to draw
+                    self.paths[i].setData([], [])
+                dx, dy = xs[-_DOTS_MAX:], ys[-_DOTS_MAX:]
+                shown = np.isfinite(dx) & np.isfinite(dy)  # all-NaN data makes pyqtgraph warn
+                self.dots[i].setData(dx[shown], dy[shown])
                 last = runs[i].iterates[-1]
                 if last.f is not None and math.isfinite(last.x):
                     self.currents[i].setData([last.x], [last.f])

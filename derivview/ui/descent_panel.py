@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -782,28 +783,30 @@ class DescentPanel(QWidget):
             lines.append(text)
         self.status.setText("\n".join(lines))
 
-    def _current_point(self) -> tuple[float, float | None] | None:
-        """(x, f″(x)) at run A's newest iterate, or at the start point before a run."""
+    def _current_point(self) -> tuple[float, float | None, bool] | None:
+        """(x, f″(x), f defined at x) at run A's newest iterate, or the start before a run."""
         st = self._state
         if st.runs:
             last = st.runs[0].iterates[-1]
-            return last.x, last.d2f
+            return last.x, last.d2f, last.f is not None
+
+        def value(func: Callable[[float], float | None]) -> float | None:
+            try:
+                v = func(st.start)
+            except (ArithmeticError, ValueError):
+                return None
+            return v if v is not None and math.isfinite(v) else None
+
         fn = st.function()
         if fn is None:
             return None
-        try:
-            d2f = fn.d2f(st.start)
-        except (ArithmeticError, ValueError):
-            d2f = None
-        if d2f is not None and not math.isfinite(d2f):
-            d2f = None
-        return st.start, d2f
+        return st.start, value(fn.d2f), value(fn.f) is not None
 
     def _suggested_lr(self) -> float | None:
         from derivview.model.optimizers import suggested_learning_rate
 
         point = self._current_point()
-        return None if point is None else suggested_learning_rate(point[1])
+        return None if point is None or not point[2] else suggested_learning_rate(point[1])
 
     def _update_stability(self) -> None:
         from derivview.model.optimizers import stability_bound
@@ -814,8 +817,11 @@ class DescentPanel(QWidget):
         if point is None:
             self.stability.setText("")
             return
-        x, d2f = point
+        x, d2f, defined = point
         where = f"at x = {_words(x)}"
+        if not defined:
+            self.stability.setText(f"f is undefined {where}: no local stability bound")
+            return
         if d2f is None:
             self.stability.setText(f"f″ is undefined {where}: no local stability bound")
             return
@@ -830,9 +836,9 @@ class DescentPanel(QWidget):
             return
         bound = stability_bound(d2f)
         if bound is None:
+            shape = "is straight" if d2f == 0 else "bends down"
             self.stability.setText(
-                f"f″ = {_words(d2f)} ≤ 0 {where}: f bends down here, so curvature sets no "
-                "bound on η"
+                f"f″ = {_words(d2f)} ≤ 0 {where}: f {shape} here, so curvature sets no bound on η"
             )
             return
         eta = a.learning_rate

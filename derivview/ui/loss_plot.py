@@ -149,7 +149,11 @@ class LossPlot(QWidget):
                 symbol = "o" if len(series[i][0]) <= _DOTS_MAX else None
                 if curve.opts["symbol"] != symbol:
                     curve.setSymbol(symbol)
-                curve.setData(*series[i])
+                ks, ys = series[i]
+                if np.isfinite(ys).any():
+                    curve.setData(ks, ys)
+                else:  # all undefined: pyqtgraph warns on all-NaN data
+                    curve.setData([], [])
                 curve.setVisible(True)
             else:
                 curve.setData([], [])

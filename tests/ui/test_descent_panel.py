@@ -640,3 +640,31 @@ def test_in_the_window_right_click_offers_start_descent_here(make_window, qtbot)
     action.trigger()
     menu.close()
     assert win.session.descent.start == pytest.approx(-1.0, abs=0.05)
+
+
+def test_a_start_outside_the_domain_is_said_in_words(make_panel):
+    log = ClosedForm(np.log, lambda x: 1 / x, lambda x: -1 / x**2)
+    h = make_panel(log, "ln(x)")
+    h.type_into("gdStart", "-1")
+    assert "f is undefined at x = −1" in h.w(QLabel, "gdStability").text()
+    assert not h.w(QPushButton, "gdSuggestLr").isEnabled()
+    h.click("gdStep")
+    assert "outside the domain" in h.status()
+    assert not h.w(QPushButton, "gdStep").isEnabled()
+    assert h.rows() == 1 and h.cell(0, 2) == "—"  # f(−1) is undefined
+    xs, _ = h.panel.overlay.paths[0].getData()
+    assert xs is None or len(xs) == 0
+    ks, _ = h.panel.loss.curves[0].getData()
+    assert ks is None or len(ks) == 0
+
+
+def test_leaving_the_domain_stops_the_run(make_panel):
+    # ln x from 1 with η = 0.5: x₁ = 1 − 0.5·1 = 0.5, x₂ = 0.5 − 0.5·2 = −0.5 (outside).
+    log = ClosedForm(np.log, lambda x: 1 / x, lambda x: -1 / x**2)
+    h = make_panel(log, "ln(x)")
+    h.type_into("gdStart", "1")
+    h.type_into("gdLearningRate", "0.5")
+    h.play_until_done()
+    assert h.status().startswith("left the domain")
+    assert [float(h.cell(k, 1)) for k in range(3)] == [1.0, 0.5, -0.5]
+    assert "f is undefined at x = −0.5" in h.w(QLabel, "gdStability").text()
