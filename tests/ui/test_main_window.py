@@ -266,3 +266,77 @@ def test_closing_stops_the_worker_process(make_window, ui, qtbot):
 
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+class GatedWorker:
+    """A real worker, except that one expression blocks until cancel() or release()."""
+
+    def __init__(self, real, slow_text: str) -> None:
+        import threading
+
+        self.real = real
+        self.slow_text = slow_text
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.cancelled = False
+
+    def start(self) -> None:
+        self.real.start()
+
+    def differentiate(self, expression, timeout=None):
+        from derivview.model.symbolic_worker import Cancelled
+
+        if expression.text == self.slow_text:
+            self.entered.set()
+            self.gate.wait(30)
+            if self.cancelled:
+                raise Cancelled("cancelled")
+        return self.real.differentiate(expression, timeout)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.gate.set()
+
+    def release(self) -> None:
+        self.gate.set()
+
+    def close(self) -> None:  # shared: the test session closes the real one
+        pass
+
+
+@pytest.fixture
+def gated_runner(qtbot, shared_worker):
+    from derivview.model.session import Session
+    from derivview.ui.symbolic_runner import SymbolicRunner
+
+    session = Session()
+    worker = GatedWorker(shared_worker, "x^7 + 1")
+    runner = SymbolicRunner(session, worker=worker, warm_up=False)
+    runner.start()
+    qtbot.waitUntil(lambda: session.function is not None and not session.busy, timeout=60_000)
+    yield session, runner, worker
+    worker.release()
+    runner.close()
+
+
+def test_a_long_request_is_cancelled_by_a_newer_one(gated_runner, qtbot):
+    session, _runner, worker = gated_runner
+    session.set_text("x^7 + 1")
+    assert worker.entered.wait(30)
+    qtbot.wait(500)  # running for longer than the runner's cancel_after (0.3 s)
+    assert session.busy
+    session.set_text("x^2")
+    qtbot.waitUntil(lambda: session.function.expression.text == "x^2", timeout=30_000)
+    assert worker.cancelled
+    assert session.error is None and not session.busy
+
+
+def test_a_short_request_is_superseded_without_cancelling(gated_runner, qtbot):
+    session, _runner, worker = gated_runner
+    session.set_text("x^7 + 1")
+    assert worker.entered.wait(30)
+    session.set_text("x^3")  # at once: not worth killing the process
+    assert not worker.cancelled
+    worker.release()
+    qtbot.waitUntil(lambda: session.function.expression.text == "x^3", timeout=30_000)
+    assert not worker.cancelled and session.error is None and not session.busy
