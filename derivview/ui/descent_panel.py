@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,9 +27,10 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QFontDatabase, QValidator
+from PySide6.QtGui import QAction, QFontDatabase, QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -60,6 +62,9 @@ from derivview.model.descent_state import (
 from derivview.model.session import Session
 from derivview.ui.descent_overlay import DescentOverlay, trajectory_colors
 from derivview.ui.loss_plot import LossPlot
+
+if TYPE_CHECKING:
+    from derivview.model.optimizers import DescentRun
 
 #: Play speeds offered, in steps per second (inf: as fast as the window keeps up).
 SPEEDS: tuple[tuple[str, float], ...] = (
@@ -115,6 +120,30 @@ def outcome_text(status: str, outcome: str, message: str) -> str:
 def _words(value: float, digits: int = 6) -> str:
     """A number in a sentence: a real minus sign, no exponent noise for simple values."""
     return f"{value:.{digits}g}".replace("-", "−")
+
+
+def run_rows(runs: Sequence[DescentRun]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the runs for CSV or the clipboard, numbers at full precision.
+
+    Columns ``k,x,f,df,step`` for one run, ``k,A_x,A_f,A_df,A_step,B_x,...`` for two;
+    ``repr`` of each float (it reads back exactly); empty where undefined or past a run's end.
+    """
+    fields = ("x", "f", "df", "step")
+    if len(runs) == 1:
+        header = ["k", *fields]
+    else:
+        header = ["k"] + [f"{_RUN_NAMES[i]}_{f}" for i in range(len(runs)) for f in fields]
+    rows = []
+    for k in range(max((len(r.iterates) for r in runs), default=0)):
+        cells = [str(k)]
+        for r in runs:
+            if k < len(r.iterates):
+                it = r.iterates[k]
+                cells += ["" if v is None else repr(float(v)) for v in (it.x, it.f, it.df, it.step)]
+            else:
+                cells += [""] * len(fields)
+        rows.append(cells)
+    return header, rows
 
 
 class FloatSpinBox(QDoubleSpinBox):
@@ -236,6 +265,22 @@ class IterateTableModel(QAbstractTableModel):
         return False
 
 
+class IterateTable(QTableView):
+    """The iterate table; Ctrl+C copies whole rows at full precision (not one cell's text)."""
+
+    def __init__(self, copy: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._copy = copy
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Copy rows on the platform's copy key; everything else as usual."""
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self._copy()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class DescentPanel(QWidget):
     """Controls, iterate table, loss plot and status of gradient descent on the session's f.
 
@@ -275,6 +320,7 @@ class DescentPanel(QWidget):
         self.reset_button.clicked.connect(self._on_reset_clicked)
         self.suggest_button.clicked.connect(self._on_suggest_clicked)
         self.export_action.triggered.connect(self._on_export_triggered)
+        self.copy_action.triggered.connect(self._on_copy_triggered)
         self._timer.timeout.connect(self._on_tick)
         session.descent_changed.connect(self._on_descent_changed)
 
@@ -391,7 +437,7 @@ class DescentPanel(QWidget):
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
         self.table_model = IterateTableModel(self._state, self)
-        self.table = QTableView()
+        self.table = IterateTable(self._on_copy_triggered)
         self.table.setObjectName("gdTable")
         self.table.setModel(self.table_model)
         self.table.verticalHeader().setVisible(False)
@@ -405,6 +451,14 @@ class DescentPanel(QWidget):
         fixed.setPointSizeF(self.table.font().pointSizeF())
         self.table.setFont(fixed)
         self.table.setMinimumHeight(90)
+        self.copy_action = QAction("Copy rows", self.table)
+        self.copy_action.setObjectName("actionCopyDescentRows")
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)  # shown in the menu
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.setToolTip("copy the selected rows (all rows if none) at full precision")
+        self.table.addAction(self.copy_action)
+        self.table.addAction(self.export_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         self.loss = LossPlot(self._session, dark=self._dark)
 
@@ -516,26 +570,10 @@ class DescentPanel(QWidget):
         Columns: ``k,x,f,df,step`` (one run) or ``k,A_x,A_f,A_df,A_step,B_x,...`` (two);
         numbers at full precision (they read back exactly), empty where undefined.
         """
-        runs = self._state.runs
-        if not runs:
+        if not self._state.runs:
             raise OSError("there is no run to export: press Step or Play first")
-        fields = ("x", "f", "df", "step")
-        if len(runs) == 1:
-            header = ["k", *fields]
-        else:
-            header = ["k"] + [f"{_RUN_NAMES[i]}_{f}" for i in range(len(runs)) for f in fields]
-        lines = [",".join(header)]
-        for k in range(max(len(r.iterates) for r in runs)):
-            cells = [str(k)]
-            for r in runs:
-                if k < len(r.iterates):
-                    it = r.iterates[k]
-                    cells += [
-                        "" if v is None else repr(float(v)) for v in (it.x, it.f, it.df, it.step)
-                    ]
-                else:
-                    cells += [""] * len(fields)
-            lines.append(",".join(cells))
+        header, rows = run_rows(self._state.runs)
+        lines = [",".join(header)] + [",".join(r) for r in rows]
         data = ("\n".join(lines) + "\n").encode("utf-8")
         out = QSaveFile(path)
         if not out.open(QSaveFile.OpenModeFlag.WriteOnly):
@@ -650,6 +688,16 @@ class DescentPanel(QWidget):
             self._in_tick = False
         if self._state.finished or not self._state.runs:
             self.play_button.setChecked(False)
+
+    def _on_copy_triggered(self) -> None:
+        runs = self._state.runs
+        if not runs:
+            return
+        header, rows = run_rows(runs)
+        picked = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        chosen = [rows[i] for i in picked if i < len(rows)] if picked else rows
+        text = "\n".join("\t".join(r) for r in [header, *chosen]) + "\n"
+        QApplication.clipboard().setText(text)
 
     def _on_export_triggered(self) -> None:
         if not self._state.runs:

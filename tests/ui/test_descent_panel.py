@@ -668,3 +668,50 @@ def test_leaving_the_domain_stops_the_run(make_panel):
     assert h.status().startswith("left the domain")
     assert [float(h.cell(k, 1)) for k in range(3)] == [1.0, 0.5, -0.5]
     assert "f is undefined at x = −0.5" in h.w(QLabel, "gdStability").text()
+
+
+def test_drag_the_start_marker_with_the_mouse(make_panel, qtbot):
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    h = make_panel()
+    h.click("gdStep", 2)
+    viewport = h.plot.viewport()
+
+    def send(kind: QEvent.Type, x: float, button: Qt.MouseButton, buttons: Qt.MouseButton):
+        p = QPointF(_viewport_pos(h, x, (x - 3) ** 2))
+        event = QMouseEvent(kind, p, viewport.mapToGlobal(p), button, buttons, Qt.NoModifier)
+        QApplication.sendEvent(viewport, event)
+
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    send(QEvent.Type.MouseMove, 0.0, none, none)  # hover first, as a mouse does
+    send(QEvent.Type.MouseButtonPress, 0.0, left, left)
+    for x in (0.2, 0.5, 0.8, 1.0):
+        qtbot.wait(20)  # pyqtgraph drops mouse moves closer than 10 ms apart
+        send(QEvent.Type.MouseMove, x, none, left)
+    send(QEvent.Type.MouseButtonRelease, 1.0, left, none)
+    assert h.session.descent.start == pytest.approx(1.0, abs=0.05)
+    assert h.rows() == 0  # a new start resets the run
+    mx, my = h.panel.overlay.start_marker.pos()
+    assert my == pytest.approx((mx - 3) ** 2)  # the marker stays on the curve
+
+
+def test_copy_rows_from_the_table(make_panel, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    h = make_panel()
+    h.click("gdStep", 3)
+    table = h.w(QTableView, "gdTable")
+    table.setFocus()
+    table.selectRow(2)
+    qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t") == ["k", "x", "f", "df", "step"]
+    k, x, f, df, step = lines[1].split("\t")
+    assert k == "2"
+    assert float(x) == pytest.approx(3 - 3 * 0.8**2, rel=1e-15)  # full precision
+    assert float(f) == pytest.approx((3 * 0.8**2) ** 2, rel=1e-15)
+    assert float(df) == pytest.approx(-6 * 0.8**2, rel=1e-15)
+    assert float(step) == pytest.approx(0.6 * 0.8, rel=1e-15)
+    assert len(lines) == 2
