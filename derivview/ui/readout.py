@@ -170,6 +170,7 @@ class Readout(QWidget):
 
         session.point_changed.connect(self._on_point_changed)
         session.function_changed.connect(self._on_point_changed)
+        session.error_changed.connect(self._on_point_changed)
         self._on_point_changed()
 
     def plain_text(self) -> str:
@@ -185,7 +186,10 @@ class Readout(QWidget):
         point = self.session.point
         f = self.session.function
         if point is None or f is None:
-            self.label.setText("<i>Computing f′ and f″…</i>")
+            if self.session.error is not None:
+                self.label.setText("<i>No function yet: correct the expression above.</i>")
+            else:
+                self.label.setText("<i>Computing f′ and f″…</i>")
             return
         formulas = (f.f_text, f.df_text, f.d2f_text)
         self.label.setText(point_html(point, formulas))

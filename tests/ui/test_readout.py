@@ -157,3 +157,13 @@ def test_slider_arrow_keys_move_the_readout(make_window, ui, qtbot):
     assert win.session.x0 == pytest.approx(x0)
     assert x0 > 0
     assert f"f′(x₀) = {2 * x0:.8g}" in ui.readout(win)
+
+
+def test_launching_with_an_invalid_expression_says_so(make_window, ui):
+    win = make_window("--expr", "sin(")
+    assert "column" in ui.error(win)
+    assert win.session.function is None
+    assert "No function yet" in ui.readout(win)
+    ui.type(win, "sin(x)")
+    ui.wait_ready(win)
+    assert "f′(x₀) = " in ui.readout(win) and ui.error(win) == ""
