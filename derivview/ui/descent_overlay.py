@@ -247,6 +247,8 @@ class DescentOverlay(QObject):
         self.start_marker.setPen(pg.mkPen(a, width=2))
         self.start_marker.setBrush(pg.mkBrush(None))
         self.start_marker.setHoverPen(pg.mkPen(a, width=3))
+        # The label in the run's colour (pyqtgraph's default grey is faint on white).
+        self.start_marker.setLabel("start", {"color": a, "offset": (12, 0), "anchor": (0, 0.5)})
 
     def redraw(self) -> None:
         """Redraw everything from the session."""

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QFontDatabase, QKeyEvent, QKeySequence, QValidator
+from PySide6.QtGui import QAction, QFontDatabase, QKeyEvent, QKeySequence, QResizeEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -83,7 +83,12 @@ _SLIDER_STEPS = 1000  # the η slider: 1000 steps over log10 η in [-4, 1]
 _RUN_NAMES = ("A", "B")
 
 
-def format_number(value: float | None, digits: int = 8) -> str:
+#: Significant digits in the table: the contract asks for at least 6; 7 keeps a negative
+#: number like −0.4572346 inside a column of a 340-px sidebar.
+TABLE_DIGITS = 7
+
+
+def format_number(value: float | None, digits: int = TABLE_DIGITS) -> str:
     """A number for the table: ``digits`` significant digits; "—" where undefined."""
     if value is None:
         return "—"
@@ -227,7 +232,7 @@ class IterateTableModel(QAbstractTableModel):
         return f"{_RUN_NAMES[run]}: {name}" if self._runs > 1 else name
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
-        """Cell text (8 significant digits), full precision in the tooltip."""
+        """Cell text (7 significant digits), full precision in the tooltip."""
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -268,9 +273,20 @@ class IterateTableModel(QAbstractTableModel):
 class IterateTable(QTableView):
     """The iterate table; Ctrl+C copies whole rows at full precision (not one cell's text)."""
 
-    def __init__(self, copy: Callable[[], None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        copy: Callable[[], None],
+        resized: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._copy = copy
+        self._resized = resized
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Let the panel refit the columns to the new width."""
+        super().resizeEvent(event)
+        self._resized()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Copy rows on the platform's copy key; everything else as usual."""
@@ -437,18 +453,19 @@ class DescentPanel(QWidget):
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
         self.table_model = IterateTableModel(self._state, self)
-        self.table = IterateTable(self._on_copy_triggered)
+        self.table = IterateTable(self._on_copy_triggered, self._fit_columns)
         self.table.setObjectName("gdTable")
         self.table.setModel(self.table_model)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 4)
         self.table.horizontalHeader().setMinimumSectionSize(36)
-        self._table_columns = -1
+        self._table_columns: tuple[int, int] = (-1, -1)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        fixed.setPointSizeF(self.table.font().pointSizeF())
+        # A touch smaller than the UI font: four number columns fit a 340-px sidebar.
+        fixed.setPointSizeF(self.table.font().pointSizeF() * 0.9)
         self.table.setFont(fixed)
         self.table.setMinimumHeight(90)
         self.copy_action = QAction("Copy rows", self.table)
@@ -732,21 +749,26 @@ class DescentPanel(QWidget):
         self._update_enabled()
 
     def _fit_columns(self) -> None:
-        """k narrow; one run's four columns share the width, two runs' scroll sideways."""
+        """k narrow; number columns wide enough for −0.1234567, stretched when they fit."""
         n = self.table_model.columnCount()
-        if n == self._table_columns:
+        width = self.table.viewport().width()
+        if (n, width) == self._table_columns:
             return
-        self._table_columns = n
+        self._table_columns = (n, width)
         header = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+        k_width = fm.horizontalAdvance("0000") + 10
+        need = fm.horizontalAdvance("-0.1234567") + 10
+        fits = k_width + (n - 1) * need <= width
         # Fixed/Stretch modes cost nothing per row (ResizeToContents would scan every row).
         header.setSectionResizeMode(
-            QHeaderView.ResizeMode.Stretch if n <= 5 else QHeaderView.ResizeMode.Interactive
+            QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
         )
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(0, 40)
-        if n > 5:
+        header.resizeSection(0, k_width)
+        if not fits:
             for col in range(1, n):
-                header.resizeSection(col, 86)
+                header.resizeSection(col, need)
 
     def _sync_widgets(self) -> None:
         st = self._state

@@ -261,7 +261,7 @@ def test_play_runs_and_stops_by_itself_converged(make_panel):
     k = math.ceil(math.log(1e-8 / 6) / math.log(0.8))
     assert h.rows() == k + 1
     assert h.status().startswith("converged")
-    assert float(h.cell(k, 1)) == pytest.approx(3 - 3 * 0.8**k, rel=1e-7)
+    assert float(h.cell(k, 1)) == pytest.approx(3 - 3 * 0.8**k, rel=1e-6)
     assert not h.w(QPushButton, "gdStep").isEnabled()
 
 
@@ -276,7 +276,7 @@ def test_play_reports_divergence_on_x2_with_eta_1_1(make_panel):
     assert h.status().startswith("diverged")
     assert "oscillat" in h.status()
     assert h.rows() == k + 1
-    assert float(h.cell(10, 1)) == pytest.approx((-1.2) ** 10, rel=1e-7)  # 8 digits shown
+    assert float(h.cell(10, 1)) == pytest.approx((-1.2) ** 10, rel=1e-6)  # 7 digits shown
 
 
 def test_play_reports_a_two_cycle_on_x2_with_eta_1(make_panel):
@@ -593,7 +593,7 @@ def test_in_the_window_typed_f_steps_and_a_new_f_resets(make_window, ui, qtbot):
     assert table.model().rowCount() == 6
     for k in range(6):
         x = float(table.model().index(k, 1).data())
-        assert x == pytest.approx(3 - 3 * 0.8**k, rel=1e-7, abs=1e-12)
+        assert x == pytest.approx(3 - 3 * 0.8**k, rel=1e-6, abs=1e-12)
     ui.type(win, "x^2")
     ui.wait_ready(win)
     assert table.model().rowCount() == 0
