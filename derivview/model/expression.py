@@ -32,7 +32,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sympy as sp
 from sympy.printing.str import StrPrinter
@@ -138,7 +138,10 @@ def _one(f: Callable[[sp.Expr], sp.Expr]) -> Callable[[list[sp.Expr]], sp.Expr]:
 _FUNCTIONS: dict[str, _Func] = {}
 
 
-def _add(names: Sequence[str], lo: int, hi: int | None, build: Callable, doc: str) -> None:
+_Builder = Callable[[list[sp.Expr]], sp.Expr]
+
+
+def _add(names: Sequence[str], lo: int, hi: int | None, build: _Builder, doc: str) -> None:
     for name in names:
         _FUNCTIONS[name] = _Func(lo, hi, build, f"{name}{doc}")
 
@@ -193,7 +196,7 @@ class _Tok(NamedTuple):
     text: str  # as typed
     start: int  # 0-based index into the text
     end: int
-    value: object = None  # num: Rational; op: normalized operator; sup: int; root: 2 or 3
+    value: Any = None  # num: Rational; op: normalized operator; sup: int; root: 2 or 3
 
 
 _DIGITS = "0123456789"
@@ -644,7 +647,7 @@ class _Parser:
         tok = self.peek()
         if tok.kind == "num":
             self.advance()
-            return tok.value  # type: ignore[return-value]
+            return tok.value
         if tok.kind == "name":
             return self.name()
         if tok.kind == "(":
@@ -805,13 +808,13 @@ class _Parser:
         m = re.fullmatch(r"log(\d+)", name)
         if m:
             hints.append(f"for base {m.group(1)} write log(x, {m.group(1)})")
-        pieces = _split_product(name)
+        pieces = _split_product(name) or []
         product = "*".join(pieces) if pieces else None
         close = difflib.get_close_matches(lower, _KNOWN_NAMES, n=1, cutoff=0.75)
         if as_call and close and not hints:
             hints.append(f"did you mean {close[0]}?")
         # a*b for 'ab' is a likely intent; s*i*n*e for 'sine' or i*m*p*o*r*t is not.
-        if product is not None and len(pieces) <= 3 and (not hints or len(pieces) == 2):
+        if product and len(pieces) <= 3 and (not hints or len(pieces) == 2):
             power = ""
             if len(pieces) == 2 and pieces[1].isdigit():
                 power = f", for a power {pieces[0]}^{pieces[1]}"
@@ -944,7 +947,7 @@ def _is_atom_text(e: sp.Expr) -> bool:
     )
 
 
-class _LanguagePrinter(StrPrinter):
+class _LanguagePrinter(StrPrinter):  # type: ignore[misc]  # sympy is untyped
     """StrPrinter that writes the expression language (``^``, ``abs``, ``e``, ...)."""
 
     printmethod = "_derivview_text"
@@ -1044,4 +1047,5 @@ def to_text(expr: sp.Expr) -> str:
     elif isinstance(expr, float):
         expr = sp.Float(expr)
     _check_printable(expr)
-    return _LanguagePrinter({"order": None}).doprint(expr)
+    text: str = _LanguagePrinter({"order": None}).doprint(expr)
+    return text
