@@ -37,6 +37,7 @@ from derivview.model.symbolic_worker import (
     Cancelled,
     ComplexityError,
     SymbolicWorker,
+    UnsupportedExpression,
     default_worker,
 )
 
@@ -52,6 +53,7 @@ __all__ = [
     "PointKind",
     "SpecialPoints",
     "SymbolicWorker",
+    "UnsupportedExpression",
     "X",
     "analyze",
     "compile",
@@ -141,10 +143,42 @@ def differentiate(expression: Expression) -> Derivatives:
     Raises :class:`ComplexityError` when the result is too large to compile.
     """
     f = expression.expr
-    df = _clean(sp.diff(f, X))
-    d2f = _clean(sp.diff(df, X))
+    try:
+        g = f.replace(sp.Abs, _RealAbs).replace(sp.sign, _RealSign)
+        dg = sp.diff(g, X)
+        d2g = sp.diff(dg, X)
+        df = _clean(dg.replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign))
+        d2f = _clean(d2g.replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign))
+    except (ComplexityError, RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # sympy refused (e.g. Heaviside of a provably complex value)
+        raise UnsupportedExpression(f"cannot differentiate this expression ({exc})") from None
     _check_size(f, df, d2f)
     return Derivatives(expression, f, df, d2f)
+
+
+class _RealAbs(sp.Function):
+    """|u| on the real line, for differentiation only: d|u|/du = sign(u).
+
+    sympy's Abs differentiates an argument not known to be real (sqrt(x), asin(x), …) as
+    (re(u)·re(u)′ + im(u)·im(u)′)/|u|: seconds of work, thousands of terms, and re/im
+    that print in no language. derivview works on the real line (elsewhere: NaN).
+    """
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return _RealSign(self.args[0])
+
+
+class _RealSign(sp.Function):
+    """sign(u) on the real line, for differentiation only: its derivative 2δ(u) is 0 away
+    from u = 0 (the kink itself is reported by ``point``)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.S.Zero
 
 
 def _check_size(*exprs: sp.Expr) -> None:

@@ -37,6 +37,11 @@ class ComplexityError(Exception):
     """The expression is too complex to differentiate or evaluate within the budget."""
 
 
+class UnsupportedExpression(ComplexityError):
+    """sympy cannot differentiate the expression (a ComplexityError: callers treat both
+    as "no derivatives for this input", with the message)."""
+
+
 class Cancelled(ComplexityError):
     """The request was cancelled with :meth:`SymbolicWorker.cancel`."""
 
@@ -222,13 +227,15 @@ class SymbolicWorker:
                 if cancelled:
                     raise Cancelled("cancelled")
                 if ready:
-                    raise ComplexityError(f"the symbolic worker stopped while {what}")
+                    raise ComplexityError(f"too complex to {what}: the symbolic worker stopped")
                 raise ComplexityError(f"too complex to {what} within {budget:g} s")
         if reply[0] == "ok":
             return reply[1]
         _, name, message = reply
         if name == "ComplexityError":
             raise ComplexityError(message)
+        if name == "UnsupportedExpression":
+            raise UnsupportedExpression(message)
         if name in ("RecursionError", "MemoryError"):
             raise ComplexityError(f"too complex to {what}")
         raise RuntimeError(f"{name}: {message}")

@@ -295,3 +295,24 @@ def test_floor_of_a_compound_argument_has_zero_derivative() -> None:
     fn = compiled("x floor(sin(x))")
     assert float(fn.df(2.0)) == 0.0  # floor(sin(2)) = 0, and its derivative is 0
     assert float(fn.df(-2.0)) == -1.0
+
+
+def test_abs_of_a_maybe_complex_argument_stays_real() -> None:
+    # sympy would write d|u| with re(u), im(u) (thousands of terms for |tanh(sqrt(x))|)
+    for text in ("|tanh(sqrt(x))|", "|sin(sqrt(x))|", "sign(sqrt(x) - 1) + |asin(x)|"):
+        d = differentiate(parse(text))
+        for e in (d.df, d.d2f):
+            assert not e.atoms(sp.re, sp.im)
+    fn = compiled("|sin(sqrt(x))|")
+    t = mp.mpf(20)
+    want = mp.diff(lambda u: abs(mp.sin(mp.sqrt(u))), t)
+    assert float(fn.df(20.0)) == pytest.approx(float(want), rel=1e-12)
+
+
+def test_unsupported_expressions_raise_a_complexity_error() -> None:
+    from derivview.model.calculus import UnsupportedExpression
+
+    # relu′ is Heaviside, which sympy refuses for a provably complex argument
+    with pytest.raises(UnsupportedExpression):
+        differentiate(parse("relu(asin(|x| + 1 + pi))"))
+    assert issubclass(UnsupportedExpression, ComplexityError)
