@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
+from psygnal import SignalInstance
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsView, QMenu
@@ -55,6 +56,24 @@ def trajectory_colors(dark: bool) -> tuple[str, str]:
     except (ImportError, AttributeError, TypeError):
         pass
     return TRAJECTORY_COLORS[dark]
+
+
+def connect_while_alive(
+    owner: QObject, pairs: list[tuple[SignalInstance, Callable[..., Any]]]
+) -> None:
+    """Connect session signals to ``owner``'s handlers until the Qt object is destroyed.
+
+    The session may outlive a view (tests, a closed window); a psygnal callback into a
+    deleted widget would raise, so the handlers are disconnected on ``destroyed``.
+    """
+    for signal, handler in pairs:
+        signal.connect(handler)
+
+    def disconnect(*_: object) -> None:
+        for signal, handler in pairs:
+            signal.disconnect(handler, missing_ok=True)
+
+    owner.destroyed.connect(disconnect)
 
 
 _ARROW_CACHE: dict[int, QPainterPath] = {}
@@ -220,8 +239,13 @@ class DescentOverlay(QObject):
         if self._view is not None:
             self._view.viewport().installEventFilter(self)
 
-        session.descent_changed.connect(self._on_descent_changed)
-        session.visibility_changed.connect(self._on_visibility_changed)
+        connect_while_alive(
+            self,
+            [
+                (session.descent_changed, self._on_descent_changed),
+                (session.visibility_changed, self._on_visibility_changed),
+            ],
+        )
         self._vb.sigRangeChanged.connect(self._on_view_geometry)
         self._vb.sigResized.connect(self._on_view_geometry)
         self.redraw()

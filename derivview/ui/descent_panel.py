@@ -60,7 +60,7 @@ from derivview.model.descent_state import (
     DescentState,
 )
 from derivview.model.session import Session
-from derivview.ui.descent_overlay import DescentOverlay, trajectory_colors
+from derivview.ui.descent_overlay import DescentOverlay, connect_while_alive, trajectory_colors
 from derivview.ui.loss_plot import LossPlot
 
 if TYPE_CHECKING:
@@ -338,7 +338,7 @@ class DescentPanel(QWidget):
         self.export_action.triggered.connect(self._on_export_triggered)
         self.copy_action.triggered.connect(self._on_copy_triggered)
         self._timer.timeout.connect(self._on_tick)
-        session.descent_changed.connect(self._on_descent_changed)
+        connect_while_alive(self, [(session.descent_changed, self._on_descent_changed)])
 
         self._on_descent_changed()
 

@@ -23,7 +23,7 @@ from derivview.model.session import Session
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
-from derivview.ui.descent_overlay import RunArrays, trajectory_colors
+from derivview.ui.descent_overlay import RunArrays, connect_while_alive, trajectory_colors
 
 _DOTS_MAX = 300
 
@@ -79,7 +79,7 @@ class LossPlot(QWidget):
 
         self.set_dark(dark)
         self.log_box.toggled.connect(self._on_log_toggled)
-        session.descent_changed.connect(self._on_descent_changed)
+        connect_while_alive(self, [(session.descent_changed, self._on_descent_changed)])
         self.redraw()
 
     def set_dark(self, dark: bool) -> None:

@@ -715,3 +715,19 @@ def test_copy_rows_from_the_table(make_panel, qtbot):
     assert float(df) == pytest.approx(-6 * 0.8**2, rel=1e-15)
     assert float(step) == pytest.approx(0.6 * 0.8, rel=1e-15)
     assert len(lines) == 2
+
+
+def test_a_deleted_panel_stops_listening(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    session = Session()
+    session.set_text("(x-3)^2")
+    session.apply_function("(x-3)^2", SHIFTED)
+    plot = pg.PlotWidget()
+    panel = DescentPanel(session)
+    panel.attach(plot.getPlotItem(), plot)
+    panel.deleteLater()
+    plot.deleteLater()
+    QApplication.processEvents()
+    session.descent.step(3)  # no callback into the deleted widgets
+    assert session.descent.k == 3
