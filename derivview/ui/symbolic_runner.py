@@ -192,7 +192,11 @@ class SymbolicRunner(QObject):
             from derivview.model.symbolic_worker import SymbolicWorker
 
             worker = self._given_worker or SymbolicWorker()
-            worker.start()
+            with self._cond:
+                first = self._pending
+            if first is None or first[1] not in self._trusted:
+                worker.start()  # boots while sympy imports here; otherwise after the
+                # first (in-process) plot, so that the two do not compete for the CPU
             from derivview.model import calculus
             from derivview.model.expression import ExpressionError
 
