@@ -376,8 +376,12 @@ def _log10_abs_number(v: sp.Expr) -> float:
     mpf = getattr(re_part, "_mpf_", None)
     if mpf is None:
         return 0.0
-    _, man, exp, bc = mpf
-    return -math.inf if man == 0 else (exp + bc) * _LOG10_2
+    _, man, exp, _ = mpf
+    if man == 0:
+        return -math.inf
+    if abs(exp) > 10**300:  # sigmoid(-10^999) evaluates to about 2^(-10^999)
+        return math.inf if exp > 0 else -math.inf
+    return (exp + math.log2(man)) * _LOG10_2
 
 
 def _measure(base: sp.Expr) -> float:
@@ -385,7 +389,11 @@ def _measure(base: sp.Expr) -> float:
     if base.is_Rational:
         return max(_int_digits(int(base.p)), _int_digits(int(base.q)))
     if base.is_Pow and base.exp.is_Rational:
-        return abs(float(base.exp)) * _measure(base.base)
+        inner = _measure(base.base)
+        if inner == 0:
+            return 0.0
+        p, q = int(base.exp.p), int(base.exp.q)
+        return 10 ** min(300.0, math.log10(abs(p)) - math.log10(q)) * inner
     if base.is_Mul:
         return sum(_measure(a) for a in base.args)
     if base.is_number:
@@ -410,9 +418,11 @@ def _radicand_digits(base: sp.Expr) -> int:
 
 
 def _digits_text(log_digits: float) -> str:
+    if not math.isfinite(log_digits) or log_digits > 300:
+        return "more than 10^300"
     if log_digits < 6:
-        return f"{10**log_digits:,.0f}"
-    return f"10^{log_digits:.0f}"
+        return f"about {10**log_digits:,.0f}"
+    return f"about 10^{log_digits:.0f}"
 
 
 _BAD_ATOMS = (sp.S.ComplexInfinity, sp.S.NaN, sp.S.Infinity, sp.S.NegativeInfinity)
@@ -497,31 +507,34 @@ class _Parser:
             ):
                 hint = " — for the real cube root write cbrt(…)"
             raise self.error(f"{span} is not a real number{hint}", start, end)
-        digits = abs(_log10_abs_number(re_part)) if re_part != 0 else 0.0
-        if digits > MAX_DIGITS:
-            raise self.error(
-                f"number too large: {span} (about {_digits_text(math.log10(digits))} digits; "
-                f"at most {MAX_DIGITS})",
-                start,
-                end,
-            )
+        log_value = _log10_abs_number(re_part) if re_part != 0 else 0.0
+        if abs(log_value) > MAX_DIGITS:
+            raise self.out_of_range(span, math.log10(abs(log_value)), log_value < 0, start, end)
 
-    def check_exponential(self, arg: sp.Expr, what: str, start: int, end: int) -> None:
+    def out_of_range(
+        self, span: str, log_digits: float, small: bool, start: int, end: int
+    ) -> ExpressionError:
+        """The error for a number with about 10^log_digits digits (or leading zeros)."""
+        if small:
+            what = f"{_digits_text(log_digits)} zeros after the point"
+            return self.error(
+                f"number too small: {span} ({what}; at most {MAX_DIGITS})", start, end
+            )
+        what = f"{_digits_text(log_digits)} digits"
+        return self.error(f"number too large: {span} ({what}; at most {MAX_DIGITS})", start, end)
+
+    def check_exponential(self, name: str, arg: sp.Expr, start: int, end: int) -> None:
         """Refuse exp(u)-like values of numbers u before sympy or evalf meets them."""
         if not arg.is_number:
             return
         try:
-            magnitude = abs(float(sp.re(arg.evalf(15))))
+            value = float(sp.re(arg.evalf(15)))
         except (TypeError, ValueError, OverflowError):
-            magnitude = math.inf
-        log_digits = math.log10(magnitude * _LOG10_E) if magnitude > 0 else -math.inf
+            value = math.inf
+        log_digits = math.log10(abs(value) * _LOG10_E) if value != 0 else -math.inf
         if log_digits > math.log10(MAX_DIGITS):
-            raise self.error(
-                f"number too large: {_show(what)} (about {_digits_text(log_digits)} digits; "
-                f"at most {MAX_DIGITS})",
-                start,
-                end,
-            )
+            small = name == "exp" and value < 0
+            raise self.out_of_range(_show(self.text[start:end]), log_digits, small, start, end)
 
     def power(self, base: sp.Expr, exp: sp.Expr, start: int, end: int | None = None) -> sp.Expr:
         """base^exp, refused before computing when the number would be too large."""
@@ -537,12 +550,11 @@ class _Parser:
                     log_exp = _log10_abs_number(exp)
                 log_digits = log_exp + math.log10(measure)
                 if log_digits > math.log10(MAX_DIGITS):
-                    raise self.error(
-                        f"number too large: {span} (about {_digits_text(log_digits)} digits; "
-                        f"at most {MAX_DIGITS})",
-                        start,
-                        end,
+                    # A number below 1 to a positive power (or above 1 to a negative one).
+                    small = base.is_number and (_log10_abs_number(base) < 0) != bool(
+                        exp.is_negative
                     )
+                    raise self.out_of_range(span, log_digits, small, start, end)
             if exp.is_Rational and not exp.is_integer:
                 self.spend_radicand(base, span, start, end)
         return self.checked(sp.Pow(base, exp), start, end)
@@ -782,7 +794,7 @@ class _Parser:
             raise self.error(f"{name} takes {wanted}, got {n}", start, end)
         span = self.text[start:end]
         if name in _EXPONENTIAL:
-            self.check_exponential(args[0], span, start, end)
+            self.check_exponential(name, args[0], start, end)
         if name in ("log", "log2", "log10") and len(args) == 2:
             b = args[1]
             if b.is_number and (b.is_positive is False or b == 1):

@@ -530,6 +530,12 @@ def test_moderate_nesting_is_fine() -> None:
         ("pi^10000", "number too large"),
         ("(1+1e-300)^(10^300)", "number too large"),
         ("sqrt(10^99+7)*sqrt(10^99+9)", "exact roots"),
+        ("e^(-5000)", "number too small"),
+        ("0.5^(10^6)", "number too small"),
+        ("2^(-10^6)", "number too small"),
+        ("sigmoid(-10^999)", "number too small"),
+        ("(2^(1/3))^(10^999)", "number too large"),
+        ("((2x)^(1/3))^(10^6)", "number too large"),
     ],
 )
 def test_numeric_limits(text: str, words: str) -> None:
@@ -545,6 +551,8 @@ def test_numbers_within_limits_are_exact() -> None:
     assert p("2^3000") == sp.Integer(2**3000)  # 904 digits
     assert p("(-1)^(10^300)") == 1
     assert p("exp(100)") == sp.exp(100)
+    assert p("e^(-500)") == sp.exp(-500)
+    assert p("(x^(10^999))^2") == x ** (2 * sp.Integer(10) ** 999)
 
 
 def test_symbolic_powers_are_fine() -> None:
