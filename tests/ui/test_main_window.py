@@ -125,7 +125,7 @@ def test_run_shows_the_window_and_returns_the_exit_status(qtbot, monkeypatch, sh
     assert status == 0
     assert seen == {"visible": True, "title": "derivview — f(x) = x^2"}
     assert QApplication.applicationName() == "derivview"
-    assert not QApplication.windowIcon().isNull()
+    assert not QApplication.windowIcon().pixmap(64).isNull()  # the SVG renders
 
 
 # -- menus and keys -------------------------------------------------------------------------
@@ -142,6 +142,20 @@ def test_view_menu_toggles_items_both_ways(make_window):
     secant = win.findChild(QAction, "actionShow_secant")
     secant.trigger()
     assert win.session.is_visible("secant")
+
+
+def test_help_explains_the_language_and_keys(make_window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    win = make_window(ready=False)
+    win.findChild(QAction, "actionLanguageHelp").trigger()
+    box = win.findChild(QMessageBox)
+    assert box is not None and box.isVisible()
+    for word in ("sigmoid", "parameter", "Alt+Left", "Ctrl+0"):
+        assert word in box.text()
+    box.close()
+    assert win.findChild(QAction, "actionAbout") is not None
+    assert win.findChild(QAction, "actionQuit").shortcut().toString() == "Ctrl+Q"
 
 
 def test_reset_view_with_ctrl_0(make_window, qtbot):
