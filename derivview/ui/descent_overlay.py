@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,16 +26,10 @@ from PySide6.QtGui import QAction, QColor, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
 from derivview.model.session import Session
+from derivview.ui.plot_style import plot_style
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
-
-#: Trajectory colours per configuration (A, B), light and dark background: Okabe–Ito
-#: vermillion and bluish green, which stay apart for the common colour-vision deficiencies.
-TRAJECTORY_COLORS: dict[bool, tuple[str, str]] = {
-    False: ("#d55e00", "#009e73"),
-    True: ("#ff8f4d", "#3fd4a8"),
-}
 
 _ARROW_MIN_PX = 18.0  # segments shorter than this on screen get no arrowhead
 _ARROW_MAX = 300  # arrowheads on the newest segments only: older ones are history
@@ -45,17 +39,9 @@ _Z = 30  # above f and its derivatives
 
 
 def trajectory_colors(dark: bool) -> tuple[str, str]:
-    """The colours of runs A and B (from the plot style when it defines them)."""
-    try:
-        from derivview.ui.plot_style import plot_style
-
-        style = plot_style(dark)
-        colors = getattr(style, "descent", None) or getattr(style, "trajectory", None)
-        if isinstance(colors, Sequence) and len(colors) >= 2:
-            return (str(colors[0]), str(colors[1]))
-    except (ImportError, AttributeError, TypeError):
-        pass
-    return TRAJECTORY_COLORS[dark]
+    """The colours of runs A and B: the plot style's, so exports and window agree."""
+    a, b = plot_style(dark).descent
+    return a, b
 
 
 def connect_while_alive(
@@ -263,7 +249,7 @@ class DescentOverlay(QObject):
             self.dots[i].setBrush(pg.mkBrush(c))
             self.arrows[i].setPen(pg.mkPen(None))
             self.arrows[i].setBrush(pg.mkBrush(c))
-            halo = QColor("#1e1e20" if dark else "#ffffff")
+            halo = QColor(plot_style(dark).background)  # a ring that separates dot and curve
             self.currents[i].setPen(pg.mkPen(halo, width=2))
             self.currents[i].setBrush(pg.mkBrush(c))
             self.tangents[i].setPen(pg.mkPen(c, width=1.5, style=Qt.PenStyle.DashLine))

@@ -205,6 +205,12 @@ class IterateTableModel(QAbstractTableModel):
     """One row per iterate k; per run the columns x, f(x), f′(x), step (x_k − x_{k−1})."""
 
     FIELDS = ("x", "f(x)", "f′(x)", "step")
+    TIPS = (
+        "the iterate xₖ",
+        "the loss f(xₖ)",
+        "the slope f′(xₖ) that drives the next step",
+        "the step taken: xₖ − xₖ₋₁ (−η·f′ for gradient descent)",
+    )
 
     def __init__(self, state: DescentState, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -222,8 +228,14 @@ class IterateTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else 1 + len(self.FIELDS) * max(1, self._runs)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        """Column names (with A/B when comparing)."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+        """Column names (with A/B when comparing); what each column is, as a tooltip."""
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == 0:
+                return "iteration k (0 is the start point)"
+            return self.TIPS[(section - 1) % len(self.FIELDS)]
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         if section == 0:
             return "k"
@@ -924,5 +936,6 @@ class DescentPanel(QWidget):
             verdict = f"η = {_words(eta)} is below it: stable here"
         else:
             verdict = f"η = {_words(eta)} is above it: steps overshoot and grow"
-        self.stability.setText(f"stable if {text}; {verdict}")
+        run = "A: " if self._state.compare else ""  # the bound is for run A's iterate
+        self.stability.setText(f"{run}stable if {text}; {verdict}")
         self.suggest_button.setEnabled(True)

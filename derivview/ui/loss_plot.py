@@ -24,6 +24,7 @@ from derivview.model.session import Session
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
 from derivview.ui.descent_overlay import RunArrays, connect_while_alive, trajectory_colors
+from derivview.ui.plot_style import plot_style
 
 _DOTS_MAX = 300
 
@@ -84,8 +85,10 @@ class LossPlot(QWidget):
 
     def set_dark(self, dark: bool) -> None:
         """Follow the theme."""
-        self.plot_widget.setBackground("#1e1e20" if dark else "w")
-        fg = "#dddddd" if dark else "#333333"
+        style = plot_style(dark)
+        self.plot_widget.setBackground(style.background)
+        fg = style.foreground
+        self.plot_item.showGrid(x=True, y=True, alpha=style.grid_alpha)
         for axis in ("left", "bottom"):
             ax = self.plot_item.getAxis(axis)
             ax.setPen(pg.mkPen(fg))

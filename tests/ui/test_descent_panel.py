@@ -731,3 +731,43 @@ def test_a_deleted_panel_stops_listening(qtbot):
     QApplication.processEvents()
     session.descent.step(3)  # no callback into the deleted widgets
     assert session.descent.k == 3
+
+
+def test_opening_saved_settings_updates_the_controls(make_panel):
+    h = make_panel()
+    h.click("gdStep", 2)
+    h.session.descent.apply_dict(
+        {
+            "start": -1.5,
+            "max_steps": 250,
+            "tol": 1e-6,
+            "compare": True,
+            "configs": [
+                {"method": "momentum", "learning_rate": 0.05, "beta": 0.5},
+                {"method": "newton", "learning_rate": 0.1, "beta": 0.9},
+            ],
+        }
+    )
+    assert h.rows() == 0
+    assert h.w(QComboBox, "gdMethod").currentText() == "momentum"
+    assert h.w(QDoubleSpinBox, "gdLearningRate").value() == 0.05
+    assert h.w(QDoubleSpinBox, "gdBeta").value() == 0.5
+    assert h.w(QDoubleSpinBox, "gdBeta").isEnabled()
+    assert h.w(QDoubleSpinBox, "gdStart").value() == -1.5
+    assert h.w(QSpinBox, "gdMaxSteps").value() == 250
+    assert h.w(QCheckBox, "gdCompare").isChecked()
+    assert h.w(QComboBox, "gdCompareMethod").currentText() == "Newton's method"
+    assert not h.w(QDoubleSpinBox, "gdCompareLearningRate").isEnabled()
+
+
+def test_dark_theme_recolours_the_runs(make_panel):
+    from derivview.ui.plot_style import plot_style
+
+    h = make_panel()
+    h.click("gdStep", 2)
+    for dark in (True, False):
+        h.panel.set_dark(dark)
+        a, b = (c.lower() for c in plot_style(dark).descent)
+        assert h.panel.overlay.paths[0].opts["pen"].color().name() == a
+        assert h.panel.overlay.paths[1].opts["pen"].color().name() == b
+        assert h.panel.loss.curves[0].opts["pen"].color().name() == a
