@@ -314,6 +314,11 @@ class CompiledFunction:
         d = self.derivatives
         return _lambdify(self._symbols, [magnitude(d.df), magnitude(d.d2f)])
 
+    def prepare(self) -> None:
+        """Compile now what ``point``/``special_points`` compile on first use (1–10 ms):
+        call it from a background thread so the first drag frame does not pay it."""
+        _ = self._sites, self._magnitudes
+
     def _evaluators(self, args: Sequence[float]) -> _Evaluators:
         return _Evaluators(self, tuple(args))
 

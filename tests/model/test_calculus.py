@@ -316,3 +316,10 @@ def test_unsupported_expressions_raise_a_complexity_error() -> None:
     with pytest.raises(UnsupportedExpression):
         differentiate(parse("relu(asin(|x| + 1 + pi))"))
     assert issubclass(UnsupportedExpression, ComplexityError)
+
+
+def test_prepare_compiles_the_point_machinery_ahead() -> None:
+    fn = compiled("relu(x) + x^2")
+    fn.prepare()
+    assert "_sites" in vars(fn) and "_magnitudes" in vars(fn)
+    assert fn.point(0.0).kind == "corner"
