@@ -151,6 +151,22 @@ def run_rows(runs: Sequence[DescentRun]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def _set_value(spin: QDoubleSpinBox | QSpinBox, value: float) -> None:
+    """Set a spin box's value unless it already shows it (to its precision)."""
+    current = spin.value()
+    if isinstance(spin, QDoubleSpinBox):
+        if abs(current - value) <= 10.0 ** -spin.decimals() * max(1.0, abs(value)):
+            return
+    elif current == value:
+        return
+    spin.setValue(value)  # type: ignore[arg-type]
+
+
+def _set_index(combo: QComboBox, index: int) -> None:
+    if combo.currentIndex() != index:
+        combo.setCurrentIndex(index)
+
+
 class FloatSpinBox(QDoubleSpinBox):
     """A QDoubleSpinBox that shows significant digits (``0.0001``, ``1e-05``), not decimals.
 
@@ -800,19 +816,23 @@ class DescentPanel(QWidget):
                 self.beta_b,
             )
         ]
-        self.method.setCurrentIndex(METHODS.index(a.method))
-        self.lr_spin.setValue(a.learning_rate)
-        lo, hi = (math.log10(v) for v in LEARNING_RATE_RANGE)
-        self.lr_slider.setValue(
-            round((math.log10(a.learning_rate) - lo) / (hi - lo) * _SLIDER_STEPS)
-        )
-        self.beta.setValue(a.beta)
-        self.start.setValue(st.start)
-        self.max_steps.setValue(st.max_steps)
-        self.compare.setChecked(st.compare)
-        self.method_b.setCurrentIndex(METHODS.index(b.method))
-        self.lr_b.setValue(b.learning_rate)
-        self.beta_b.setValue(b.beta)
+        # Only what differs: setValue() rewrites a spin box's text, which would wipe what
+        # a person is typing there while Play updates the panel many times a second.
+        _set_index(self.method, METHODS.index(a.method))
+        _set_value(self.lr_spin, a.learning_rate)
+        if not self.lr_slider.isSliderDown():
+            lo, hi = (math.log10(v) for v in LEARNING_RATE_RANGE)
+            pos = round((math.log10(a.learning_rate) - lo) / (hi - lo) * _SLIDER_STEPS)
+            if pos != self.lr_slider.value():
+                self.lr_slider.setValue(pos)
+        _set_value(self.beta, a.beta)
+        _set_value(self.start, st.start)
+        _set_value(self.max_steps, st.max_steps)
+        if self.compare.isChecked() != st.compare:
+            self.compare.setChecked(st.compare)
+        _set_index(self.method_b, METHODS.index(b.method))
+        _set_value(self.lr_b, b.learning_rate)
+        _set_value(self.beta_b, b.beta)
         del blockers
 
     def _update_enabled(self) -> None:

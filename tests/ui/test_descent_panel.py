@@ -771,3 +771,22 @@ def test_dark_theme_recolours_the_runs(make_panel):
         assert h.panel.overlay.paths[0].opts["pen"].color().name() == a
         assert h.panel.overlay.paths[1].opts["pen"].color().name() == b
         assert h.panel.loss.curves[0].opts["pen"].color().name() == a
+
+
+def test_typing_into_eta_while_playing_is_not_overwritten(make_panel, qtbot):
+    h = make_panel(SQUARE, "x^2")
+    h.type_into("gdStart", "1")
+    h.type_into("gdLearningRate", "0.001")
+    h.choose("gdSpeed", "60 steps/s")
+    h.click("gdPlay")
+    spin = h.w(QDoubleSpinBox, "gdLearningRate")
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "0.0")
+    rows = h.rows()
+    qtbot.waitUntil(lambda: h.rows() > rows + 3, timeout=10_000)  # the panel redrew
+    assert spin.lineEdit().text() == "0.0"  # what is being typed stays
+    qtbot.keyClicks(spin.lineEdit(), "5")
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+    assert h.session.descent.configs[0].learning_rate == 0.05
+    assert not h.panel.playing and h.rows() == 0  # a new η resets the run and stops Play
