@@ -212,6 +212,10 @@ def _num(value: float | None) -> str:
     return s
 
 
+def _slope(value: float | None) -> str:
+    return "none (infinite or undefined)" if value is None else _num(value)
+
+
 def _line(slope: float, intercept: float) -> str:
     b = intercept + 0.0
     sign = "−" if b < 0 else "+"
@@ -240,7 +244,10 @@ def _print_report(
             prow += [("f′(x)", _num(p.df)), ("f″(x)", _num(p.d2f))]
         else:
             prow += [("f′(x)", "does not exist")]
-            prow += [("f′ from the left", _num(p.left_df)), ("f′ from the right", _num(p.right_df))]
+            prow += [
+                ("f′ from the left", _slope(p.left_df)),
+                ("f′ from the right", _slope(p.right_df)),
+            ]
         if p.subgradient is not None:
             prow.append(("subgradient", f"[{_num(p.subgradient[0])}, {_num(p.subgradient[1])}]"))
         if p.tangent is not None and p.differentiable:
