@@ -400,3 +400,39 @@ def test_two_kinks_a_nanometre_apart() -> None:
     info = fn.point(0.0)
     assert info.kind == "corner" and (info.left_df, info.right_df) == (-2.0, 0.0)
     assert close_lists(fn.special_points(-1, 1).nondifferentiable, [0.0, 1e-9])
+
+
+_coef = st.floats(-5, 5, allow_nan=False).filter(lambda v: abs(v) > 1e-3)
+
+
+@settings(max_examples=50, deadline=None)
+@given(a=_coef, b=st.floats(-5, 5), c=st.floats(-5, 5))
+def test_one_sided_slopes_of_a_parametric_corner(a: float, b: float, c: float) -> None:
+    # f = a|x − b| + c x²: at x = b the slopes are −|a|·… by hand: ∓a + 2cb
+    fn = compiled("a|x - b| + c x^2")
+    info = fn.point(b, {"a": a, "b": b, "c": c})
+    left, right = -a + 2 * c * b, a + 2 * c * b
+    assert info.kind == "corner" and not info.differentiable
+    assert info.left_df == pytest.approx(left, rel=1e-9, abs=1e-9)
+    assert info.right_df == pytest.approx(right, rel=1e-9, abs=1e-9)
+    assert (info.subgradient is not None) == (a > 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    roots=st.lists(st.floats(-4, 4), min_size=3, max_size=3).filter(
+        lambda r: min(abs(r[0] - r[1]), abs(r[1] - r[2]), abs(r[0] - r[2])) > 0.05
+    )
+)
+def test_cubic_special_points_closed_form(roots: list[float]) -> None:
+    a, b, c = roots
+    fn = compiled("(x - a)(x - b)(x - c)")
+    p = {"a": a, "b": b, "c": c}
+    s1, s2 = a + b + c, a * b + b * c + a * c
+    # f′ = 3x² − 2 s1 x + s2; f″ = 6x − 2 s1
+    disc = math.sqrt(s1 * s1 - 3 * s2)
+    crit = sorted([(s1 - disc) / 3, (s1 + disc) / 3])
+    sp_ = fn.special_points(-10, 10, p)
+    assert close_lists(sp_.critical, crit)
+    assert close_lists(sp_.inflection, [s1 / 3])
+    assert sp_.nondifferentiable == []
