@@ -408,7 +408,7 @@ _coef = st.floats(-5, 5, allow_nan=False).filter(lambda v: abs(v) > 1e-3)
 @settings(max_examples=50, deadline=None)
 @given(a=_coef, b=st.floats(-5, 5), c=st.floats(-5, 5))
 def test_one_sided_slopes_of_a_parametric_corner(a: float, b: float, c: float) -> None:
-    # f = a|x − b| + c x²: at x = b the slopes are −|a|·… by hand: ∓a + 2cb
+    # f = a|x − b| + c x²: by hand, the slopes at x = b are ∓a + 2cb
     fn = compiled("a|x - b| + c x^2")
     info = fn.point(b, {"a": a, "b": b, "c": c})
     left, right = -a + 2 * c * b, a + 2 * c * b
