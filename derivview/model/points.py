@@ -76,7 +76,8 @@ class SpecialPoints:
     non-differentiable only). ``nondifferentiable``: every x where f′ does not exist and f
     is defined on at least one side (corners, cusps, vertical tangents, jumps, poles, the
     edges of the domain such as sqrt at 0); points inside an interval where f is undefined
-    are not listed.
+    are not listed, and at most 1,000 (the leftmost) are. Features narrower than
+    (b − a)/4096 (two roots within one grid cell) may be missed.
     """
 
     critical: list[float]
@@ -552,7 +553,7 @@ def _second(left: _Side, right: _Side, d2fx: float | None) -> float | None:
 
 _PHI = 0.3819660112501051  # (3 − √5)/2: grid offset, so no sample falls on a nice number
 _GRID = 4096
-_MAX_VERIFY = 600
+_MAX_VERIFY = 1000
 
 
 def _bisect(
@@ -653,26 +654,22 @@ def _special_points(
     if sites.n:
         st = sites.states(u)
         idx_site, idx_x = np.nonzero(st[:, :-1] != st[:, 1:])
-        if idx_site.size:
+        rows, lo, hi = idx_site, xs[idx_x], xs[idx_x + 1]
+        goal = st[idx_site, idx_x + 1]
+        # every change of branch; a cell may hold several floor steps: look again between
+        # each change found and the cell's end, all brackets at once
+        for _ in range(64):
+            if rows.size == 0:
+                break
 
-            def site_state(x: FloatArray) -> FloatArray:
+            def site_state(x: FloatArray, rows: NDArray[np.intp] = rows) -> FloatArray:
                 uu, _ = sites.eval(x, ev.args)
-                return sites.states(uu)[idx_site, np.arange(x.size)]
+                return sites.states(uu)[rows, np.arange(x.size)]
 
-            lo, hi = _bisect(site_state, xs[idx_x], xs[idx_x + 1], st[idx_site, idx_x])
-            cands.extend(0.5 * (lo + hi))
-            # several floor steps in one cell: look again between each change and the cell end
-            ends = xs[idx_x + 1]
-            again = np.flatnonzero(site_state(hi) != st[idx_site, idx_x + 1])
-            for k in again.tolist():
-                row = int(idx_site[k])
-
-                def one(x: FloatArray, row: int = row) -> FloatArray:
-                    uu, _ = sites.eval(x, ev.args)
-                    return sites.states(uu)[row]
-
-                l2, h2 = _changes(one, hi[[k]], ends[[k]])
-                cands.extend(0.5 * (l2 + h2))
+            lo, b_ = _bisect(site_state, lo, hi, site_state(lo))
+            cands.extend(0.5 * (lo + b_))
+            more = site_state(b_) != goal
+            rows, lo, hi, goal = rows[more], b_[more], hi[more], goal[more]
         # touching zeros: |u| has a tiny local minimum without a sign change
         g = np.abs(sites.gap(u))
         with np.errstate(invalid="ignore"):
