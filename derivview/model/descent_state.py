@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from psygnal import Signal
@@ -228,7 +229,7 @@ class DescentState:
         runs = self.runs
         if not runs:
             runs = tuple(
-                self._guard(lambda i=i: optimizers.start(self.settings(i), fn), i)
+                self._guard(partial(optimizers.start, self.settings(i), fn), i)
                 for i in self.active()
             )
             self.generation += 1
@@ -237,7 +238,7 @@ class DescentState:
             if all(r.status is not None for r in runs):
                 break
             runs = tuple(
-                r if r.status is not None else self._guard(lambda r=r: optimizers.step(r, fn), r)
+                r if r.status is not None else self._guard(partial(optimizers.step, r, fn), r)
                 for r in runs
             )
             taken += 1

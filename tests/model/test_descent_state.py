@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
 from derivview.model.descent_state import Config, DescentState
 from derivview.model.session import Session
@@ -220,3 +223,42 @@ def test_session_drops_runs_when_f_or_a_parameter_value_changes():
     assert len(s.descent.runs) == 1  # only the text: the function is not computed yet
     s.apply_function("(x-3)^2 + 1", Quadratic(parameters=()))
     assert s.descent.runs == ()
+
+
+# -- properties: any η and start on a parabola follow the closed form -------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    eta=st_.floats(1e-3, 0.9),
+    start=st_.floats(-50, 50),
+    steps=st_.integers(1, 30),
+)
+def test_gradient_descent_on_a_parabola_is_geometric(eta, start, steps):
+    # On (x − 3)², x_{k+1} − 3 = (1 − 2η)(x_k − 3): x_k = 3 + (x₀ − 3)(1 − 2η)^k.
+    st = make_state()
+    st.set_start(start)
+    st.set_config(0, learning_rate=eta)
+    st.step(steps)
+    (run,) = st.runs
+    for it in run.iterates:
+        expected = 3 + (start - 3) * (1 - 2 * eta) ** it.k
+        assert it.x == pytest.approx(expected, rel=1e-9, abs=1e-9 * max(1.0, abs(start)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(eta=st_.floats(1e-3, 0.5), beta=st_.floats(0.0, 0.95), start=st_.floats(-20, 20))
+def test_momentum_on_a_parabola_follows_its_recurrence(eta, beta, start):
+    # Heavy ball on (x − 3)²: v_{k+1} = β v_k + 2(x_k − 3), x_{k+1} = x_k − η v_{k+1}, v₀ = 0,
+    # computed here in exact rational arithmetic from the float inputs.
+    st = make_state()
+    st.set_start(start)
+    st.set_config(0, method="momentum", learning_rate=eta, beta=beta)
+    st.step(12)
+    (run,) = st.runs
+    x, v = Fraction(start), Fraction(0)
+    e, b = Fraction(eta), Fraction(beta)
+    for it in run.iterates:
+        assert it.x == pytest.approx(float(x), rel=1e-9, abs=1e-9 * max(1.0, abs(start)))
+        v = b * v + 2 * (x - 3)
+        x = x - e * v
