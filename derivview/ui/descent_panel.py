@@ -96,7 +96,11 @@ def format_number(value: float | None, digits: int = TABLE_DIGITS) -> str:
         return "nan"
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    return f"{value:.{digits}g}"
+    text = f"{value:.{digits}g}"
+    if "e" in text:  # 9.480626e10, 5.315921e-9: narrower than e+10 / e-09, still exact
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
 
 
 #: How a finished run ended, in a few words before the optimizer's message, for the
@@ -487,7 +491,7 @@ class DescentPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 4)
         self.table.horizontalHeader().setMinimumSectionSize(36)
-        self._table_columns: tuple[int, int] = (-1, -1)
+        self._table_columns: tuple[int, int, int, int] = (-1, -1, -1, 0)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
@@ -776,17 +780,34 @@ class DescentPanel(QWidget):
         self._update_stability()
         self._update_enabled()
 
+    def _widest_text(self) -> str:
+        """The widest number text in the first and newest rows (where extremes appear)."""
+        texts = ["-0.1234567"]
+        for run in self._state.runs:
+            its = run.iterates
+            for it in (*its[:2], *its[-3:]):
+                texts += [format_number(v) for v in (it.x, it.f, it.df, it.step)]
+        return max(texts, key=len)
+
     def _fit_columns(self) -> None:
-        """k narrow; number columns wide enough for −0.1234567, stretched when they fit."""
+        """k narrow; number columns as wide as their widest text, stretched when they fit.
+
+        Only the first and newest rows are measured (O(1) per update): a run's extremes —
+        the start, a divergence, the tiny f′ at convergence — are there.
+        """
         n = self.table_model.columnCount()
         width = self.table.viewport().width()
-        if (n, width) == self._table_columns:
-            return
-        self._table_columns = (n, width)
-        header = self.table.horizontalHeader()
         fm = self.table.fontMetrics()
+        need = fm.horizontalAdvance(self._widest_text()) + 10
+        key = (n, width, self._state.generation)
+        same = key == self._table_columns[:3]
+        if same and need <= self._table_columns[3]:
+            return
+        if same:
+            need = max(need, self._table_columns[3])  # within a run, columns only widen
+        self._table_columns = (*key, need)
+        header = self.table.horizontalHeader()
         k_width = fm.horizontalAdvance("0000") + 10
-        need = fm.horizontalAdvance("-0.1234567") + 10
         fits = k_width + (n - 1) * need <= width
         # Fixed/Stretch modes cost nothing per row (ResizeToContents would scan every row).
         header.setSectionResizeMode(

@@ -790,3 +790,18 @@ def test_typing_into_eta_while_playing_is_not_overwritten(make_panel, qtbot):
     qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
     assert h.session.descent.configs[0].learning_rate == 0.05
     assert not h.panel.playing and h.rows() == 0  # a new η resets the run and stops Play
+
+
+def test_big_and_tiny_numbers_are_shown_whole(make_panel):
+    h = make_panel(SQUARE, "x^2")
+    h.type_into("gdStart", "1")
+    h.type_into("gdLearningRate", "1.1")
+    h.type_into("gdMaxSteps", "1000")
+    h.play_until_done()
+    k = h.rows() - 1
+    text = h.cell(k, 1)
+    assert "e" in text and "+" not in text and float(text) == pytest.approx((-1.2) ** k, rel=1e-6)
+    table = h.w(QTableView, "gdTable")
+    fm = table.fontMetrics()
+    for col in range(1, 5):  # the column is wide enough for its newest text: no "…"
+        assert table.columnWidth(col) >= fm.horizontalAdvance(h.cell(k, col))
