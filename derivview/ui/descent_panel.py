@@ -770,9 +770,12 @@ class DescentPanel(QWidget):
 
     def _on_descent_changed(self) -> None:
         self._sync_widgets()
+        bar = self.table.verticalScrollBar()
+        # Follow the newest row, unless the person scrolled up to read earlier ones.
+        following = bar.value() >= bar.maximum() - 1
         added = self.table_model.refresh()
         self._fit_columns()
-        if added:
+        if added and following:
             self.table.scrollToBottom()
         if self.playing and not self._in_tick and (not self._state.runs or self._state.finished):
             self.play_button.setChecked(False)  # a reset (new f, new setting) stops Play

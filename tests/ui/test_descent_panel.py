@@ -805,3 +805,19 @@ def test_big_and_tiny_numbers_are_shown_whole(make_panel):
     fm = table.fontMetrics()
     for col in range(1, 5):  # the column is wide enough for its newest text: no "…"
         assert table.columnWidth(col) >= fm.horizontalAdvance(h.cell(k, col))
+
+
+def test_the_table_follows_the_newest_row_unless_scrolled_up(make_panel):
+    h = make_panel()
+    h.click("gdStep", 40)
+    table = h.w(QTableView, "gdTable")
+    bar = table.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()  # following
+    bar.setValue(0)  # a person scrolls up to read the first rows
+    h.click("gdStep", 3)
+    assert bar.value() == 0
+    bar.setValue(bar.maximum())  # back at the bottom: following again
+    h.click("gdStep")
+    assert bar.value() == bar.maximum()
+    last = table.visualRect(table.model().index(h.rows() - 1, 0))
+    assert table.viewport().rect().intersects(last)
