@@ -30,8 +30,10 @@ from derivview import __version__
 from derivview.model.session import DEFAULT_X_RANGE, Session
 from derivview.ui.expression_editor import LANGUAGE_HELP, ExpressionEditor
 from derivview.ui.param_panel import ParamPanel
+from derivview.ui.plot_panel import PlotPanel  # imports pyqtgraph (after PySide6, above)
 from derivview.ui.point_controls import PointControls
 from derivview.ui.readout import Readout
+from derivview.ui.secant_panel import SecantPanel
 from derivview.ui.symbolic_runner import SymbolicRunner
 from derivview.ui.theme import ERROR_COLOR, THEME_MODES, ThemeController
 
@@ -50,26 +52,6 @@ VIEW_ITEMS = (
 
 FIRST_PAINT_FALLBACK_MS = 1000
 ERROR_STATUS = "The expression has an error: the last good plot stays"
-
-
-def _load_plot_panel(session: Session) -> QWidget:
-    """The plot helper's PlotPanel, or a plain placeholder until it exists."""
-    try:
-        from derivview.ui.plot_panel import PlotPanel
-    except ImportError:
-        placeholder = QLabel("(the plot appears here)")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setObjectName("plotPlaceholder")
-        return placeholder
-    return PlotPanel(session)
-
-
-def _load_secant_panel(session: Session) -> QWidget | None:
-    try:
-        from derivview.ui.secant_panel import SecantPanel
-    except ImportError:
-        return None
-    return SecantPanel(session)
 
 
 def app_icon() -> QIcon:
@@ -117,12 +99,12 @@ class MainWindow(QMainWindow):
         self.runner = SymbolicRunner(self.session, self, worker=worker)  # type: ignore[arg-type]
 
         # -- the pieces
-        self.plot_panel = _load_plot_panel(self.session)
+        self.plot_panel = PlotPanel(self.session)
         self.editor = ExpressionEditor(self.session)
         self.point_controls = PointControls(self.session)
         self.readout = Readout(self.session)
         self.param_panel = ParamPanel(self.session)
-        self.secant_panel = _load_secant_panel(self.session)
+        self.secant_panel = SecantPanel(self.session)
 
         self.sidebar = QWidget()
         self.sidebar.setObjectName("sidebar")
@@ -134,9 +116,8 @@ class MainWindow(QMainWindow):
         side.addWidget(self.point_controls)
         side.addWidget(self.readout)
         side.addWidget(self.param_panel)
-        if self.secant_panel is not None:
-            side.addWidget(_section("Secant"))
-            side.addWidget(self.secant_panel)
+        side.addWidget(_section("Secant"))
+        side.addWidget(self.secant_panel)
         self.sidebar_layout = side  # the descent panel is added here (or as a dock)
         # -- descent panel (descent helper): controls + table + loss plot in the sidebar,
         # the trajectory drawn on the main plot.
@@ -145,8 +126,7 @@ class MainWindow(QMainWindow):
         self.descent_panel = DescentPanel(self.session)
         side.addWidget(_section("Gradient descent"))
         side.addWidget(self.descent_panel, 1)
-        if hasattr(self.plot_panel, "plot_item"):
-            self.descent_panel.attach(self.plot_panel.plot_item, self.plot_panel.plot_widget)
+        self.descent_panel.attach(self.plot_panel.plot_item, self.plot_panel.plot_widget)
         # -- end descent panel
         side.addStretch(1)
 
@@ -345,9 +325,7 @@ class MainWindow(QMainWindow):
 
     def _on_theme_changed(self, dark: bool) -> None:
         self.editor.set_error_color(ERROR_COLOR[dark])
-        set_dark = getattr(self.plot_panel, "set_dark", None)
-        if callable(set_dark):
-            set_dark(dark)
+        self.plot_panel.set_dark(dark)
         self.descent_panel.set_dark(dark)  # descent helper
         for mode, action in getattr(self, "theme_actions", {}).items():
             action.setChecked(mode == self.theme.mode)
