@@ -10,6 +10,7 @@ Baseline in the same run: ticks of an idle 60 Hz QTimer over S seconds (what the
 loop delivers when nothing else happens). Then, for S seconds each:
 
 - Play at "60 steps/s": steps completed (target ≥ 95 % of the idle 60 Hz ticks);
+- the same two, late in the run (prefilled to k = 60,000 iterates): same targets;
 - Play "as fast as possible": steps completed (target ≥ the idle 60 Hz ticks), view
   updates (table + trajectory + loss plot redraws), the ticks the same 60 Hz timer still
   gets while playing, and the CPU time of each Play tick (stepping + view updates; target
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 TEXT = "x^2"
 START, ETA, MAX_STEPS = 1.0, 1e-4, 100_000
+LATE_K = 60_000  # x_k = 0.9998^k: still far from converged (|f′| < 1e-8 needs ~95,600)
 
 
 def spin(app: QApplication, seconds: float) -> None:
@@ -167,6 +169,23 @@ def main(argv: list[str]) -> int:
     def p95(values: list[float]) -> float:
         return values[min(len(values) - 1, int(0.95 * len(values)))]
 
+    # Late in a long run: the optimizer's step copies the iterate history (an immutable
+    # tuple), so a step costs more as k grows. Prefill to k = LATE_K, then play again.
+    panel._on_reset_clicked()
+    t0 = time.perf_counter()
+    with session.batch():
+        state.step(LATE_K)
+    prefill_s = time.perf_counter() - t0
+    late: dict[str, float] = {}
+    for label in ("60 steps/s", "as fast as possible"):
+        panel.speed.setCurrentIndex(panel.speed.findText(label))
+        k0, t0 = state.k, time.perf_counter()
+        panel.play_button.click()
+        spin(app, seconds)
+        late[label] = (state.k - k0) / (time.perf_counter() - t0)
+        panel.play_button.click()
+        assert state.runs[0].status is None, "the run ended early"
+
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average {load:.2f} on {os.cpu_count()} cores")
 
@@ -194,6 +213,11 @@ def main(argv: list[str]) -> int:
             f"{statistics.median(fast_tick_ms):.2f} ms, p95 {tick_p95:.2f} ms, "
             f"at up to {k_fast + 1} iterates"
         )
+    print(
+        f"late in the run (prefilled to k = {LATE_K:,} in {prefill_s:.1f} s): "
+        f"60 steps/s → {late['60 steps/s']:.1f} steps/s, "
+        f"as fast as possible → {late['as fast as possible']:.0f} steps/s"
+    )
     r60 = rate60 / idle_rate
     rfast = rate_fast / idle_rate
     rresp = ticks_fast / idle_rate
@@ -201,7 +225,13 @@ def main(argv: list[str]) -> int:
     print(f"ratio steps(as fast as possible) / idle ticks: {rfast:.1f}  (target ≥ 1)")
     print(f"ratio 60 Hz ticks while playing fast / idle:   {rresp:.3f}  (reported)")
     print(f"Play tick CPU p95: {tick_p95:.2f} ms  (target ≤ 16)")
-    ok = r60 >= 0.95 and rfast >= 1.0 and tick_p95 <= 16.0
+    r60_late = late["60 steps/s"] / idle_rate
+    rfast_late = late["as fast as possible"] / idle_rate
+    print(f"late: ratio steps(60 steps/s) / idle ticks:   {r60_late:.3f}  (target ≥ 0.95)")
+    print(f"late: ratio steps(fast) / idle ticks:         {rfast_late:.1f}  (target ≥ 1)")
+    ok = (
+        r60 >= 0.95 and rfast >= 1.0 and tick_p95 <= 16.0 and r60_late >= 0.95 and rfast_late >= 1.0
+    )
     print("targets met" if ok else "TARGET MISSED")
     host.close()
     return 0 if ok else 1
