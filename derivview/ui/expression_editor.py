@@ -94,6 +94,7 @@ class ExpressionEditor(QWidget):
         self._draft = ""
         self._recent = read_str_list(app_settings(), KEY_RECENT_EXPRESSIONS)[:MAX_RECENT]
         self._error_color = "#c0392b"
+        self._marked: tuple[int, int] | None = None  # the underlined error span
 
         self.line_edit = QLineEdit(session.text, self)
         self.line_edit.setObjectName("expressionEdit")
@@ -327,10 +328,10 @@ class ExpressionEditor(QWidget):
 
     def marked_span(self) -> tuple[int, int] | None:
         """The (0-based start, length) of the underlined error span, if any."""
-        return getattr(self, "_marked", None)
+        return self._marked
 
     def _clear_marks(self) -> None:
-        if getattr(self, "_marked", None) is not None:
+        if self._marked is not None:
             self._marked = None
             self._send_formats([])
 

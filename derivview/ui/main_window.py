@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         self.close_guards: list[Callable[[], bool]] = []
         #: Called once the window is closing for good (after the guards agreed).
         self.close_hooks: list[Callable[[], None]] = []
+        #: The File menu's Export/Open/Save (installed by app.build_window).
+        self.file_actions: object | None = None
         self._painted = False
         self._closed = False
 

@@ -39,4 +39,6 @@ def read_str_list(settings: QSettings, key: str) -> list[str]:
         return []
     if isinstance(value, str):
         return [value] if value else []
-    return [str(v) for v in value if isinstance(v, str)]
+    if not isinstance(value, (list, tuple)):
+        return []  # a hand-edited file with something else there
+    return [v for v in value if isinstance(v, str)]
