@@ -226,9 +226,11 @@ def test_theme_menu_switches_palette_and_persists(make_window):
     win.findChild(QAction, "actionTheme_dark").trigger()
     window_color = QApplication.palette().color(QPalette.ColorRole.Window)
     assert window_color.lightness() < 128
+    assert win.plot_panel.dark  # the plot follows the theme
     assert app_settings().value(KEY_THEME) == "dark"
     win.findChild(QAction, "actionTheme_light").trigger()
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 128
+    assert not win.plot_panel.dark
     win.findChild(QAction, "actionTheme_dark").trigger()
     again = make_window()
     assert again.theme.mode == "dark" and again.findChild(QAction, "actionTheme_dark").isChecked()
