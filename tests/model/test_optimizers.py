@@ -654,3 +654,18 @@ def test_any_polynomial_run_obeys_its_update_rule_and_ends_well(
         assert abs(run.last.df) < s.tol
     # stepping a finished run changes nothing
     assert step(run, poly) is run
+
+
+def test_stepping_an_older_run_again_branches_without_touching_either():
+    # Runs share their iterate storage; a second step from an older run must copy.
+    settings = DescentSettings(start=0.0, learning_rate=0.1, max_steps=50)
+    run0 = start(settings, SHIFTED)
+    run1 = step(run0, SHIFTED)
+    run2 = step(run1, SHIFTED)
+    other = step(DescentRun(settings, run1.iterates, None, "running", "", 0.0), SHIFTED)
+    other2 = step(other, SHIFTED)
+    assert [it.x for it in run2.iterates] == pytest.approx([0.0, 0.6, 1.08], abs=1e-12)
+    assert [it.x for it in other2.iterates] == pytest.approx([0.0, 0.6, 1.08, 1.464], abs=1e-12)
+    assert len(run0.iterates) == 1 and len(run1.iterates) == 2 and len(run2.iterates) == 3
+    assert run2.iterates[-2:] == (run2.iterates[1], run2.iterates[2])
+    assert run2.iterates == tuple(run2.iterates)
