@@ -39,8 +39,12 @@ def _launch(args: list[str]) -> int:
         print(f"derivview {__version__}")
         return 0
     from derivview.app import run
+    from derivview.model.session_file import SessionFileError
 
-    return run(options)
+    try:
+        return run(options)
+    except SessionFileError as exc:  # a file the user named that cannot be opened
+        return fail(f"derivview: cannot open session: {exc.message}", EXIT_FAILURE)
 
 
 if __name__ == "__main__":

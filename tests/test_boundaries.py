@@ -1,5 +1,6 @@
 """The model never imports Qt; ``import derivview`` and ``--version`` stay light."""
 
+import os
 import subprocess
 import sys
 
@@ -43,3 +44,18 @@ def test_python_m_derivview_version():
         [sys.executable, "-m", "derivview", "--version"], capture_output=True, text=True
     )
     assert out.returncode == 0 and out.stdout.startswith("derivview ")
+
+
+def test_an_unreadable_session_file_is_one_line_and_exit_1(tmp_path):
+    bad = tmp_path / "broken.derivview"
+    bad.write_text('{"format": "derivview-session", "version": 1, ', encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "derivview", str(bad)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+    assert out.returncode == 1
+    assert out.stderr.startswith("derivview: cannot open session: broken.derivview")
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
