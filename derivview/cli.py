@@ -7,6 +7,7 @@ input, 1 other failure); never a traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from derivview import __version__
@@ -38,6 +39,9 @@ def _launch(args: list[str]) -> int:
     if wants_version:
         print(f"derivview {__version__}")
         return 0
+    problem = _no_display()
+    if problem:
+        return fail(problem, EXIT_FAILURE)
     from derivview.app import run
     from derivview.model.session_file import SessionFileError
 
@@ -45,6 +49,18 @@ def _launch(args: list[str]) -> int:
         return run(options)
     except SessionFileError as exc:  # a file the user named that cannot be opened
         return fail(f"derivview: cannot open session: {exc.message}", EXIT_FAILURE)
+
+
+def _no_display() -> str | None:
+    """Why the window cannot open here, or None (Qt itself would abort with a core dump)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "derivview: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+        "the subcommands info, descend and export work without one"
+    )
 
 
 if __name__ == "__main__":

@@ -59,3 +59,14 @@ def test_an_unreadable_session_file_is_one_line_and_exit_1(tmp_path):
     assert out.returncode == 1
     assert out.stderr.startswith("derivview: cannot open session: broken.derivview")
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+def test_no_display_is_a_message_not_a_core_dump():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "derivview"], capture_output=True, text=True, env=env, timeout=60
+    )
+    if sys.platform.startswith("linux"):
+        assert out.returncode == 1
+        assert "no display" in out.stderr and "Traceback" not in out.stderr
