@@ -38,6 +38,28 @@ class ComputeError(Exception):
     """Anything unexpected while computing f′ and f″, said in one sentence."""
 
 
+class _TrackedWorker:
+    """The worker as ``calculus.analyze`` sees it, noting when a request is in its process.
+
+    Only then is cancelling useful: killing an idle process (while this thread parses,
+    compiles or prepares) would only make the next request wait for a restart.
+    """
+
+    def __init__(self, worker: Any) -> None:
+        self.worker = worker
+        self.busy = threading.Event()
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def differentiate(self, expression: Any, timeout: float | None = None) -> Any:
+        self.busy.set()
+        try:
+            return self.worker.differentiate(expression, timeout)
+        finally:
+            self.busy.clear()
+
+
 class SymbolicRunner(QObject):
     """Computes ``calculus.analyze(text, worker)`` for the session's text in the background.
 
@@ -76,6 +98,7 @@ class SymbolicRunner(QObject):
         self._started = False
         self._thread: threading.Thread | None = None
         self._worker: SymbolicWorker | None = None
+        self._tracked: _TrackedWorker | None = None
         #: A worker passed in is shared (tests); the runner closes only one it started.
         self._given_worker = worker
         self._cache: OrderedDict[str, Any] = OrderedDict()
@@ -181,8 +204,8 @@ class SymbolicRunner(QObject):
 
     def _cancel_worker(self) -> None:
         # Called with the condition held; cancel() kills the worker's process.
-        worker = self._worker
-        if worker is not None and self._running is not None:
+        worker, tracked = self._worker, self._tracked
+        if worker is not None and tracked is not None and tracked.busy.is_set():
             with contextlib.suppress(Exception):
                 worker.cancel()
 
@@ -201,8 +224,9 @@ class SymbolicRunner(QObject):
             from derivview.model.expression import ExpressionError
 
             expected = (ExpressionError, calculus.ComplexityError)
+            tracked = _TrackedWorker(worker)
             with self._cond:
-                self._worker = worker
+                self._worker, self._tracked = worker, tracked
                 if self._closing:
                     return
             while True:
@@ -221,7 +245,7 @@ class SymbolicRunner(QObject):
                     self._warm_up(calculus, worker)
                     continue
                 serial, text = job
-                function, error = self._analyze(calculus, worker, text, expected)
+                function, error = self._analyze(calculus, tracked, text, expected)
                 special = self._prepare(function) if function is not None else None
                 with self._cond:
                     self._running = None
