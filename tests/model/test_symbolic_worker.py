@@ -132,3 +132,23 @@ def test_no_children_left_behind() -> None:
     # only the module-scoped fixture's worker may still run
     assert len(alive) <= 1
     assert os.getpid() > 0
+
+
+def test_tiny_expressions_skip_the_round_trip() -> None:
+    from derivview.model.calculus import small_enough_in_process
+
+    for text in ("x^2", "sin(x)", "relu(x)", "|x|", "1/x", "sigmoid(x)", "a x^2 + b"):
+        assert small_enough_in_process(parse(text).expr), text
+    # size does not bound sympy's time: max/min/floor, long chains, big powers go out
+    for text in ("max(x, x^2)", "floor(x)", "x^100", "sin(sin(sin(sin(x))))",
+                 "x^3 sin(x) e^(-x^2/4)", "".join(f"(x+{k})" for k in range(1, 9))):  # fmt: skip
+        assert not small_enough_in_process(parse(text).expr), text
+
+
+def test_analyze_sends_larger_expressions_to_the_worker() -> None:
+    with SymbolicWorker() as w:
+        fn = analyze("x^2", w)
+        assert float(fn.df(3.0)) == 6.0
+        fn = analyze("max(x, x^2) + sin(sin(sin(sin(x))))", w)
+        assert w.is_alive()  # it did the work
+        assert fn.point(1.0).kind == "corner"
