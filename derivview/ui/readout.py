@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.session import Session
@@ -68,57 +69,62 @@ def tangent_equation(slope: float, intercept: float) -> str:
     return f"y = {m}x {sign} {fmt(abs(intercept))}"
 
 
-def _row(name: str, value: str) -> str:
-    return f"<tr><td>{name}</td><td>&nbsp;=&nbsp;</td><td>{value}</td></tr>"
+def point_lines(point: Any) -> tuple[list[tuple[str, str]], list[str]]:
+    """The readout of a PointInfo: ``(rows, words)``.
 
-
-def point_html(point: Any, formulas: tuple[str, str, str] | None = None) -> str:
-    """The readout for a PointInfo (rich text)."""
+    ``rows`` are (name, value) pairs of numbers; ``words`` are rich-text sentences saying
+    what the numbers mean (or why there is no derivative).
+    """
     x0 = point.x
-    rows = [_row("x₀", fmt(x0))]
+    rows = [("x₀", fmt(x0))]
     words: list[str] = []
     if point.f is None or not math.isfinite(point.f):
-        rows.append(_row("f(x₀)", "undefined"))
+        rows.append(("f(x₀)", "undefined"))
         reason = html.escape(point.reason or "")
         words.append(f"<b>f is undefined at x₀ = {fmt(x0)}</b>" + (f": {reason}" if reason else ""))
+        return rows, words
+    rows.append(("f(x₀)", fmt(point.f)))
+    if point.differentiable and point.df is not None:
+        rows.append(("f′(x₀)", fmt(point.df)))
+        rows.append(("f″(x₀)", fmt(point.d2f) if point.d2f is not None else "undefined"))
+        if point.tangent is not None:
+            rows.append(("tangent", tangent_equation(*point.tangent)))
+        words.append(_slope_words(point.df, x0, point.f))
+        if point.d2f is not None:
+            words.append(_curvature_words(point.d2f, x0, point.f))
+        return rows, words
+    what = point.kind if point.kind and point.kind != "smooth" else "no derivative"
+    headline = f"No derivative at x = {fmt(x0)}: {_article(what)}"
+    reason = (point.reason or "").strip()
+    if reason.startswith("No derivative"):
+        # The reason already says it: bold its headline, keep the detail plain.
+        head, sep, detail = reason.partition(" — ")
+        words.append(f"<b>{html.escape(head)}</b>{sep}{html.escape(detail)}")
     else:
-        rows.append(_row("f(x₀)", fmt(point.f)))
-        if point.differentiable and point.df is not None:
-            rows.append(_row("f′(x₀)", fmt(point.df)))
-            rows.append(_row("f″(x₀)", fmt(point.d2f) if point.d2f is not None else "undefined"))
-            if point.tangent is not None:
-                rows.append(_row("tangent", tangent_equation(*point.tangent)))
-            words.append(_slope_words(point.df, x0, point.f))
-            if point.d2f is not None:
-                words.append(_curvature_words(point.d2f, x0, point.f))
-        else:
-            what = point.kind if point.kind and point.kind != "smooth" else "no derivative"
-            headline = f"No derivative at x = {fmt(x0)}: {_article(what)}"
-            reason = (point.reason or "").strip()
-            if reason.startswith("No derivative"):
-                # The reason already says it: bold its headline, keep the detail plain.
-                head, sep, detail = reason.partition(" — ")
-                words.append(f"<b>{html.escape(head)}</b>{sep}{html.escape(detail)}")
-            else:
-                words.append(f"<b>{html.escape(headline)}</b>")
-                if reason:
-                    words.append(html.escape(reason))
-            rows.append(_row("f′(x₀)", "does not exist"))
-            rows.append(_row("f′₋(x₀)", _one_sided(point.left_df) + " (from the left)"))
-            rows.append(_row("f′₊(x₀)", _one_sided(point.right_df) + " (from the right)"))
-            if point.subgradient is not None:
-                lo, hi = point.subgradient
-                rows.append(_row("subgradient", f"[{fmt(lo)}, {fmt(hi)}]"))
-    body = "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
-    if words:
-        body += "<p style='margin-top:4px'>" + "<br>".join(words) + "</p>"
-    if formulas is not None:
-        names = ("f(x)", "f′(x)", "f″(x)")
-        lines = [
-            f"{n} = {html.escape(pretty_formula(t))}" for n, t in zip(names, formulas, strict=True)
-        ]
-        body += "<p style='margin-top:6px'>" + "<br>".join(lines) + "</p>"
-    return body
+        words.append(f"<b>{html.escape(headline)}</b>")
+        if reason:
+            words.append(html.escape(reason))
+    rows.append(("f′(x₀)", "does not exist"))
+    rows.append(("f′₋(x₀)", _one_sided(point.left_df) + " (from the left)"))
+    rows.append(("f′₊(x₀)", _one_sided(point.right_df) + " (from the right)"))
+    if point.subgradient is not None:
+        lo, hi = point.subgradient
+        rows.append(("subgradient", f"[{fmt(lo)}, {fmt(hi)}]"))
+    return rows, words
+
+
+def rows_text(rows: list[tuple[str, str]]) -> str:
+    """Rows as aligned plain text (the readout uses a fixed-pitch font)."""
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name.ljust(width)} = {value}" for name, value in rows)
+
+
+def formulas_html(formulas: tuple[str, str, str]) -> str:
+    """f(x), f′(x), f″(x) as display text, one per line."""
+    names = ("f(x)", "f′(x)", "f″(x)")
+    return "<br>".join(
+        f"{n} = {html.escape(pretty_formula(t))}" for n, t in zip(names, formulas, strict=True)
+    )
 
 
 def _article(kind: str) -> str:
@@ -146,50 +152,86 @@ def _curvature_words(d2f: float, x0: float, f: float) -> str:
 
 
 class Readout(QWidget):
-    """``pointReadout``: the numbers at x₀ and the formulas of f, f′, f″."""
+    """The numbers at x₀ (``pointReadout``), what they mean, and the formulas of f, f′, f″.
+
+    Three labels, because they change at different rates: the numbers on every drag frame
+    (plain text: a rich-text table cost 2–20 ms per frame to lay out), the words only when
+    their text changes, the formulas only when f changes.
+    """
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.label = QLabel(self)
-        self.label.setObjectName("pointReadout")
-        self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setTextInteractionFlags(
+        selectable = (
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.label.setWordWrap(True)
+        self.label = QLabel(self)
+        self.label.setObjectName("pointReadout")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.label.setTextInteractionFlags(selectable)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # Ignored width: a longer number must not re-lay out the whole sidebar.
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.label.setToolTip(
             "Values at the tangent point x₀ (select to copy). Numbers show 8 significant digits."
         )
+        self.words = QLabel(self)
+        self.words.setObjectName("pointWords")
+        self.words.setTextFormat(Qt.TextFormat.RichText)
+        self.words.setWordWrap(True)
+        self.words.setTextInteractionFlags(selectable)
+        self.words.setToolTip("What the numbers say about f at x₀")
+        self.formulas = QLabel(self)
+        self.formulas.setObjectName("formulaReadout")
+        self.formulas.setTextFormat(Qt.TextFormat.RichText)
+        self.formulas.setWordWrap(True)
+        self.formulas.setTextInteractionFlags(selectable)
+        self.formulas.setToolTip("f and its derivatives, as derivview computed them")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.label)
+        layout.addWidget(self.words)
+        layout.addWidget(self.formulas)
 
         session.point_changed.connect(self._on_point_changed)
-        session.function_changed.connect(self._on_point_changed)
+        session.function_changed.connect(self._on_function_changed)
         session.error_changed.connect(self._on_point_changed)
-        self._on_point_changed()
+        self._on_function_changed()
 
     def plain_text(self) -> str:
         """What the readout says, without markup (for tests and copying)."""
-        doc = self.label.text()
         from PySide6.QtGui import QTextDocument
 
-        d = QTextDocument()
-        d.setHtml(doc)
-        return d.toPlainText()
+        parts = [self.label.text()]
+        for label in (self.words, self.formulas):
+            d = QTextDocument()
+            d.setHtml(label.text())
+            parts.append(d.toPlainText())
+        return "\n".join(p for p in parts if p)
+
+    @staticmethod
+    def _set(label: QLabel, text: str) -> None:
+        if label.text() != text:  # an unchanged label costs no layout
+            label.setText(text)
+
+    def _on_function_changed(self) -> None:
+        f = self.session.function
+        texts = None if f is None else (f.f_text, f.df_text, f.d2f_text)
+        self._set(self.formulas, "" if texts is None else formulas_html(texts))
+        self._on_point_changed()
 
     def _on_point_changed(self) -> None:
         point = self.session.point
-        f = self.session.function
-        if point is None or f is None:
+        if point is None or self.session.function is None:
+            self._set(self.label, "")
             if self.session.error is not None:
-                self.label.setText("<i>No function yet: correct the expression above.</i>")
+                self._set(self.words, "<i>No function yet: correct the expression above.</i>")
             else:
-                self.label.setText("<i>Computing f′ and f″…</i>")
+                self._set(self.words, "<i>Computing f′ and f″…</i>")
             return
-        formulas = (f.f_text, f.df_text, f.d2f_text)
-        self.label.setText(point_html(point, formulas))
+        rows, words = point_lines(point)
+        self._set(self.label, rows_text(rows))
+        self._set(self.words, "<br>".join(words))
