@@ -114,16 +114,30 @@ def _clean(expr: sp.Expr) -> sp.Expr:
     for atom in expr.atoms(sp.DiracDelta, sp.Derivative, sp.Subs):
         if isinstance(atom, sp.DiracDelta) or _is_step_derivative(atom):
             repl[atom] = sp.S.Zero
-    # σ′ = σ(1 − σ) loses every digit for large u (1 − σ(40) is 0 in float64, the true
-    # value 4.2e-18); σ(u)·σ(−u) is accurate to the last digit on both sides.
+    # c − c·σ(u) and c − c·tanh(u)² cancel catastrophically: 1 − σ(40) is 0 in float64
+    # (truth 4.2e-18), 1 − tanh(10)² keeps 8 digits. c·σ(−u) and c/cosh(u)² keep all.
     for add in expr.atoms(sp.Add):
-        if len(add.args) == 2 and sp.S.One in add.args:
-            other = add.args[1] if add.args[0] is sp.S.One else add.args[0]
-            if other.is_Mul and len(other.args) == 2 and other.args[0] is sp.S.NegativeOne:
-                s = other.args[1]
-                if isinstance(s, functions.sigmoid):
-                    repl[add] = functions.sigmoid(-s.args[0])
+        better = _complement(add)
+        if better is not None:
+            repl[add] = better
     return expr.xreplace(repl) if repl else expr
+
+
+def _complement(add: sp.Add) -> sp.Expr | None:
+    """c·σ(−u) for c − c·σ(u); c/cosh(u)² for c − c·tanh(u)²; else None."""
+    if len(add.args) != 2:
+        return None
+    c, term = add.args if add.args[0].is_Number else add.args[::-1]
+    if not (c.is_Number and c != 0 and term.is_Mul):
+        return None
+    coeff, rest = term.as_coeff_Mul()
+    if coeff != -c:
+        return None
+    if isinstance(rest, functions.sigmoid):
+        return c * functions.sigmoid(-rest.args[0])
+    if isinstance(rest, sp.Pow) and rest.exp == 2 and isinstance(rest.base, sp.tanh):
+        return c / sp.cosh(rest.base.args[0]) ** 2
+    return None
 
 
 def _node_count(expr: sp.Basic, limit: int) -> int:

@@ -323,3 +323,14 @@ def test_prepare_compiles_the_point_machinery_ahead() -> None:
     fn.prepare()
     assert "_sites" in vars(fn) and "_magnitudes" in vars(fn)
     assert fn.point(0.0).kind == "corner"
+
+
+@pytest.mark.parametrize("x0", [10.0, 20.0, -30.0, 400.0])
+def test_tanh_derivatives_keep_their_digits_far_out(x0: float) -> None:
+    # 1 − tanh(x)² cancels: at x = 20 it is 0 in float64, the truth 1.7e-17
+    fn = compiled("tanh(x)")
+    t = mp.mpf(x0)
+    want1, want2 = 1 / mp.cosh(t) ** 2, -2 * mp.tanh(t) / mp.cosh(t) ** 2
+    assert abs(float(fn.df(x0)) - float(want1)) <= 1e-14 * float(want1) + 1e-320
+    assert abs(float(fn.d2f(x0)) - float(want2)) <= 1e-14 * abs(float(want2)) + 1e-320
+    assert parse(fn.df_text).expr == fn.derivatives.df
