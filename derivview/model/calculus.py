@@ -72,13 +72,7 @@ Beyond a few thousand terms ``lambdify`` raises RecursionError inside ``compile`
 """
 
 
-def _heaviside(u: NDArray[np.float64], *_h0: object) -> NDArray[np.float64]:
-    # sympy prints Heaviside(u) as Heaviside(u, 1/2); the value at u = 0 must be NaN: no
-    # derivative exists there (one-sided derivatives are reported by ``point``).
-    return np.heaviside(u, np.nan)
-
-
-_MODULES: list[Any] = [{**functions.NUMPY_FUNCTIONS, "Heaviside": _heaviside}, "numpy"]
+_MODULES: list[Any] = [functions.NUMPY_FUNCTIONS, "numpy"]
 
 
 # --------------------------------------------------------------------------------------

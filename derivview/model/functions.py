@@ -114,8 +114,9 @@ def _sigmoid(u: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.where(u >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
-def _heaviside(u: NDArray[np.float64]) -> NDArray[np.float64]:
-    # At u = 0 the derivative of relu/abs does not exist: NaN, never sympy's 1/2.
+def _heaviside(u: NDArray[np.float64], *_h0: object) -> NDArray[np.float64]:
+    # sympy prints Heaviside(u) as Heaviside(u, 1/2). At u = 0 the derivative of relu/abs
+    # does not exist: NaN, never sympy's 1/2 (``point`` reports the one-sided values).
     return np.heaviside(u, np.nan)
 
 
