@@ -9,7 +9,7 @@ import argparse
 import math
 import re
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -87,3 +87,98 @@ def fail(message: str, status: int) -> int:
     """Print a one-line message to stderr and return ``status``."""
     print(message.splitlines()[0] if message else "error", file=sys.stderr)
     return status
+
+
+# -- shared by the subcommands (info, descend, export) ---------------------------------
+
+
+def split_leading_text(argv: list[str], options: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """Take TEXT from the front when it is not an option: ``-x^2`` would fool argparse."""
+    if argv and argv[0] not in ("-h", "--help", *options) and not argv[0].startswith("--"):
+        return argv[0], argv[1:]
+    return None, argv
+
+
+def _shield(value: str) -> str:
+    # argparse reads "-1e-3" or "−1" as an option; a leading space keeps it a value, and
+    # float() ignores the space.
+    return f" {value}" if value.startswith(("-", "−")) else value
+
+
+def attach_negative_values(
+    argv: list[str], one_value: tuple[str, ...], two_values: tuple[str, ...] = ()
+) -> list[str]:
+    """``--x0 -1e-3`` → ``--x0=-1e-3``, ``--range -2 -1`` → values argparse keeps as values.
+
+    ``one_value``/``two_values``: the options taking one / two values. A value that is
+    itself one of the options is left alone (the option is then missing its value, and
+    argparse says so).
+    """
+    options = (*one_value, *two_values, "-h", "--help")
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            out.extend(argv[i:])
+            break
+        if token in two_values and i + 2 < len(argv):
+            a, b = argv[i + 1], argv[i + 2]
+            if a not in options and b not in options:
+                out.extend([token, _shield(a), _shield(b)])
+                i += 3
+                continue
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if (
+            token in one_value
+            and nxt is not None
+            and nxt.startswith(("-", "−"))
+            and nxt not in options
+        ):
+            out.append(f"{token}={nxt}" if token.startswith("--") else f"{token}{nxt}")
+            i += 2
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def expression_text(prog: str, leading: str | None, parsed: str | None) -> str:
+    """The one TEXT of a subcommand, given first (``leading``) or as the positional."""
+    if leading is not None and parsed is not None:
+        raise UsageError(f"{prog}: one expression expected, got {leading!r} and {parsed!r}")
+    text = leading if leading is not None else parsed
+    if text is None:
+        raise UsageError(f"{prog}: the expression TEXT is required")
+    return text
+
+
+def analyze_text(prog: str, text: str) -> Any:
+    """Parse and differentiate (a CompiledFunction); invalid or too complex is a UsageError."""
+    from derivview.model.calculus import ComplexityError, analyze
+    from derivview.model.expression import ExpressionError
+
+    try:
+        return analyze(text)
+    except ExpressionError as err:
+        raise UsageError(f"{prog}: invalid expression: {err}") from None
+    except ComplexityError as err:
+        raise UsageError(f"{prog}: {err}") from None
+
+
+def parameter_values(prog: str, parameters: tuple[str, ...], given: dict[str, float]) -> dict:
+    """Values of f's ``parameters`` (1 unless given); unused names get a note on stderr.
+
+    A note, not an error: scripts may pass the same parameters to many f.
+    """
+    unused = sorted(set(given) - set(parameters))
+    if unused:
+        print(f"{prog}: note: f has no parameter {', '.join(unused)}; ignored", file=sys.stderr)
+    return {name: given.get(name, 1.0) for name in parameters}
+
+
+def json_number(value: float | None) -> float | None:
+    """A JSON number (``-0.0`` as ``0.0``), or null where undefined or not finite."""
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value) + 0.0

@@ -8,7 +8,6 @@ object of docs/contracts.md §2. Exit 0 on any completed run, whatever its statu
 from __future__ import annotations
 
 import json
-import math
 import sys
 from typing import Any
 
@@ -16,14 +15,19 @@ from derivview.commands.common import (
     EXIT_OK,
     ArgumentParser,
     UsageError,
+    analyze_text,
+    attach_negative_values,
+    expression_text,
     finite_float,
+    json_number,
+    parameter_values,
     params_dict,
     parse_param,
+    split_leading_text,
 )
 
 PROG = "derivview descend"
-_OPTIONS_WITH_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param")
-_OPTIONS = (*_OPTIONS_WITH_VALUE, "--json", "-h", "--help")
+_ONE_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param")
 
 
 def _parser() -> ArgumentParser:
@@ -57,49 +61,13 @@ def _parser() -> ArgumentParser:
     return parser
 
 
-def _split_leading_text(argv: list[str]) -> tuple[str | None, list[str]]:
-    """Take TEXT from the front when it is not an option: ``-x^2`` would fool argparse."""
-    if argv and argv[0] not in ("-h", "--help") and not argv[0].startswith("--"):
-        return argv[0], argv[1:]
-    return None, argv
-
-
-def _attach_negative_values(argv: list[str]) -> list[str]:
-    """``--start -1e-3`` -> ``--start=-1e-3``: argparse takes ``-1e-3`` for an option."""
-    out: list[str] = []
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        if token == "--":
-            out.extend(argv[i:])
-            break
-        nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if (
-            token in _OPTIONS_WITH_VALUE
-            and nxt is not None
-            and nxt.startswith("-")
-            and nxt not in _OPTIONS
-        ):
-            out.append(f"{token}={nxt}")
-            i += 2
-            continue
-        out.append(token)
-        i += 1
-    return out
-
-
 def run(argv: list[str]) -> int:
     """Parse ``argv``, run the optimizer, print; returns the exit status."""
     from derivview.model.optimizers import DescentSettings, ScalarFunction, run_to_end
 
-    parser = _parser()
-    leading, rest = _split_leading_text(list(argv))
-    args = parser.parse_args(_attach_negative_values(rest))
-    if leading is not None and args.text is not None:
-        raise UsageError(f"{PROG}: one expression expected, got {leading!r} and {args.text!r}")
-    text = leading if leading is not None else args.text
-    if text is None:
-        raise UsageError(f"{PROG}: the expression TEXT is required")
+    leading, rest = split_leading_text(list(argv), _ONE_VALUE)
+    args = _parser().parse_args(attach_negative_values(rest, _ONE_VALUE))
+    text = expression_text(PROG, leading, args.text)
     if args.start is None:
         raise UsageError(f"{PROG}: --start X is required")
     try:
@@ -113,13 +81,8 @@ def run(argv: list[str]) -> int:
         )
     except ValueError as err:
         raise UsageError(f"{PROG}: {err}") from None
-    given = params_dict(args.param)
-
-    compiled = _analyze(text)
-    unused = sorted(set(given) - set(compiled.parameters))
-    if unused:  # a note, not an error: scripts may pass the same parameters to many f
-        print(f"{PROG}: note: f has no parameter {', '.join(unused)}; ignored", file=sys.stderr)
-    params = {name: given.get(name, 1.0) for name in compiled.parameters}
+    compiled = analyze_text(PROG, text)
+    params = parameter_values(PROG, compiled.parameters, params_dict(args.param))
     result = run_to_end(settings, ScalarFunction.from_compiled(compiled, params))
 
     if args.json:
@@ -127,24 +90,6 @@ def run(argv: list[str]) -> int:
     else:
         _print_table(result)
     return EXIT_OK
-
-
-def _analyze(text: str) -> Any:
-    """Parse and differentiate; invalid or too complex expressions are usage errors."""
-    from derivview.model.calculus import ComplexityError, analyze
-    from derivview.model.expression import ExpressionError
-
-    try:
-        return analyze(text)
-    except ExpressionError as err:
-        raise UsageError(f"{PROG}: invalid expression: {err}") from None
-    except ComplexityError as err:
-        raise UsageError(f"{PROG}: {err}") from None
-
-
-def _number(value: float | None) -> float | None:
-    """A JSON number, or null where undefined or not finite."""
-    return value if value is not None and math.isfinite(value) else None
 
 
 def _as_json(result: Any, params: dict[str, float]) -> dict[str, Any]:
@@ -155,7 +100,7 @@ def _as_json(result: Any, params: dict[str, float]) -> dict[str, Any]:
         "beta": s.beta if s.method == "momentum" else None,
         "start": s.start,
         "steps": [
-            {"k": it.k, "x": _number(it.x), "f": _number(it.f), "df": _number(it.df)}
+            {"k": it.k, "x": json_number(it.x), "f": json_number(it.f), "df": json_number(it.df)}
             for it in result.iterates
         ],
         "status": result.status,

@@ -17,18 +17,22 @@ from derivview.commands.common import (
     EXIT_OK,
     ArgumentParser,
     UsageError,
+    analyze_text,
+    attach_negative_values,
     check_range,
+    expression_text,
     fail,
     finite_float,
     params_dict,
     parse_param,
     parse_size,
+    split_leading_text,
 )
 
 PROG = "derivview export"
 DEFAULT_SIZE = (1600, 1000)
-_OPTIONS_WITH_VALUE = ("-o", "--output", "--x0", "--size", "--show", "--param", "--theme")
-_OPTIONS_WITH_TWO = ("--xrange", "--yrange")
+_ONE_VALUE = ("-o", "--output", "--x0", "--size", "--show", "--param", "--theme")
+_TWO_VALUES = ("--xrange", "--yrange")
 
 
 def _parser() -> ArgumentParser:
@@ -76,41 +80,6 @@ def _parser() -> ArgumentParser:
     return parser
 
 
-def _split_leading_text(argv: list[str]) -> tuple[str | None, list[str]]:
-    """Take TEXT from the front when it is not an option: ``-x^2`` would fool argparse."""
-    if argv and argv[0] not in ("-h", "--help", "-o") and not argv[0].startswith("--"):
-        return argv[0], argv[1:]
-    return None, argv
-
-
-def _attach_negative_values(argv: list[str]) -> list[str]:
-    """``--x0 -1`` -> ``--x0=-1`` (argparse takes ``-1`` for an option otherwise)."""
-    out: list[str] = []
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        if token == "--":
-            out.extend(argv[i:])
-            break
-        if token in _OPTIONS_WITH_VALUE and i + 1 < len(argv):
-            out.append(f"{token}={argv[i + 1]}" if token != "-o" else f"-o{argv[i + 1]}")
-            i += 2
-            continue
-        if token in _OPTIONS_WITH_TWO and i + 2 < len(argv):
-            out.extend([token, *(_protect(v) for v in argv[i + 1 : i + 3])])
-            i += 3
-            continue
-        out.append(token)
-        i += 1
-    return out
-
-
-def _protect(value: str) -> str:
-    # argparse treats "-1" as a negative number (fine) but "-1e3" or "−1" as an option;
-    # a leading space keeps the value a value, and float() ignores it.
-    return f" {value}" if value.startswith(("-", "−")) else value
-
-
 def parse_show(text: str) -> frozenset[str]:
     """The items of ``--show a,b,c``; unknown names are a UsageError naming them."""
     from derivview.model.session import ITEMS
@@ -138,14 +107,9 @@ def _use_offscreen_qt() -> None:
 
 def run(argv: list[str]) -> int:
     """Parse ``argv``, draw the plot, write the file; returns the exit status."""
-    text, rest = _split_leading_text(list(argv))
-    ns = _parser().parse_args(_attach_negative_values(rest))
-    if text is None:
-        text = ns.text
-    elif ns.text is not None:
-        raise UsageError(f"{PROG}: unrecognized arguments: {ns.text}")
-    if text is None:
-        raise UsageError(f"{PROG}: the expression TEXT is required")
+    leading, rest = split_leading_text(list(argv), _ONE_VALUE)
+    ns = _parser().parse_args(attach_negative_values(rest, _ONE_VALUE, _TWO_VALUES))
+    text = expression_text(PROG, leading, ns.text)
     if not ns.output:
         raise UsageError(f"{PROG}: the output file is required (-o FILE)")
 
@@ -188,8 +152,6 @@ def _session(
     items: frozenset[str],
 ) -> Any:
     """A session showing ``text`` with its function computed (synchronously)."""
-    from derivview.model.calculus import ComplexityError, analyze
-    from derivview.model.expression import ExpressionError
     from derivview.model.session import DEFAULT_X_RANGE, Session
 
     session = Session()
@@ -204,13 +166,7 @@ def _session(
             session.set_visible_items(items)
     except ValueError as exc:  # finite but impossible numbers (|x0| > 1e12, a huge range)
         raise UsageError(f"{PROG}: {exc}") from None
-    try:
-        function = analyze(text)
-    except ExpressionError as err:
-        raise UsageError(f"{PROG}: invalid expression: {err}") from None
-    except ComplexityError as err:
-        raise UsageError(f"{PROG}: {err}") from None
-    session.apply_function(text, function)
+    session.apply_function(text, analyze_text(PROG, text))
     return session
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -20,18 +19,24 @@ from derivview.commands.common import (
     EXIT_OK,
     ArgumentParser,
     UsageError,
+    analyze_text,
+    attach_negative_values,
     check_range,
+    expression_text,
     finite_float,
+    json_number,
+    parameter_values,
     params_dict,
     parse_param,
+    split_leading_text,
 )
 
 if TYPE_CHECKING:
     from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints
 
 PROG = "derivview info"
-_OPTIONS_WITH_VALUE = ("--at", "--param")
-_OPTIONS = (*_OPTIONS_WITH_VALUE, "--range", "--json", "-h", "--help")
+_ONE_VALUE = ("--at", "--param")
+_TWO_VALUES = ("--range",)
 
 
 def _parser() -> ArgumentParser:
@@ -57,51 +62,6 @@ def _parser() -> ArgumentParser:
     return parser
 
 
-def _split_leading_text(argv: list[str]) -> tuple[str | None, list[str]]:
-    """Take TEXT from the front when it is not an option: ``-x^2`` would fool argparse."""
-    if argv and argv[0] not in ("-h", "--help") and not argv[0].startswith("--"):
-        return argv[0], argv[1:]
-    return None, argv
-
-
-def _attach_negative_values(argv: list[str]) -> list[str]:
-    """``--at -1e-3`` -> ``--at=-1e-3`` and ``--range -1e-3 2`` likewise (argparse would
-    take ``-1e-3`` for an option)."""
-    out: list[str] = []
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        if token == "--":
-            out.extend(argv[i:])
-            break
-        if token == "--range" and i + 2 < len(argv):
-            # two values, whatever they look like, unless the second is an option
-            a, b = argv[i + 1], argv[i + 2]
-            if a not in _OPTIONS and b not in _OPTIONS:
-                out.extend([token, _shield(a), _shield(b)])
-                i += 3
-                continue
-        nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if (
-            token in _OPTIONS_WITH_VALUE
-            and nxt is not None
-            and nxt.startswith("-")
-            and nxt not in _OPTIONS
-        ):
-            out.append(f"{token}={nxt}")
-            i += 2
-            continue
-        out.append(token)
-        i += 1
-    return out
-
-
-def _shield(value: str) -> str:
-    # argparse reads "-1e-3" as an option; a leading space keeps it a value and
-    # float() ignores the space.
-    return f" {value}" if value.startswith("-") else value
-
-
 def _range(values: list[str] | None) -> tuple[float, float] | None:
     if values is None:
         return None
@@ -114,22 +74,12 @@ def _range(values: list[str] | None) -> tuple[float, float] | None:
 
 def run(argv: list[str]) -> int:
     """Parse ``argv``, analyze f, print; returns the exit status."""
-    parser = _parser()
-    leading, rest = _split_leading_text(list(argv))
-    args = parser.parse_args(_attach_negative_values(rest))
-    if leading is not None and args.text is not None:
-        raise UsageError(f"{PROG}: one expression expected, got {leading!r} and {args.text!r}")
-    text = leading if leading is not None else args.text
-    if text is None:
-        raise UsageError(f"{PROG}: the expression TEXT is required")
+    leading, rest = split_leading_text(list(argv), _ONE_VALUE)
+    args = _parser().parse_args(attach_negative_values(rest, _ONE_VALUE, _TWO_VALUES))
+    text = expression_text(PROG, leading, args.text)
     xrange = _range(args.range)
-    given = params_dict(args.param)
-
-    compiled = _analyze(text)
-    unused = sorted(set(given) - set(compiled.parameters))
-    if unused:
-        print(f"{PROG}: note: f has no parameter {', '.join(unused)}; ignored", file=sys.stderr)
-    params = {name: given.get(name, 1.0) for name in compiled.parameters}
+    compiled: CompiledFunction = analyze_text(PROG, text)
+    params = parameter_values(PROG, compiled.parameters, params_dict(args.param))
     points = [compiled.point(x, params) for x in args.at]
     special = compiled.special_points(*xrange, params) if xrange else None
 
@@ -141,40 +91,20 @@ def run(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _analyze(text: str) -> CompiledFunction:
-    """Parse and differentiate; invalid or too complex expressions are usage errors."""
-    from derivview.model.calculus import ComplexityError, analyze
-    from derivview.model.expression import ExpressionError
-
-    try:
-        return analyze(text)
-    except ExpressionError as err:
-        raise UsageError(f"{PROG}: invalid expression: {err}") from None
-    except ComplexityError as err:
-        raise UsageError(f"{PROG}: {err}") from None
-
-
-def _number(value: float | None) -> float | None:
-    """A JSON number (``-0.0`` as ``0.0``), or null where undefined or not finite."""
-    if value is None or not math.isfinite(value):
-        return None
-    return float(value) + 0.0
-
-
 def _point_json(p: PointInfo) -> dict[str, Any]:
     doc: dict[str, Any] = {
-        "x": _number(p.x),
-        "f": _number(p.f),
-        "df": _number(p.df) if p.differentiable else None,
-        "d2f": _number(p.d2f) if p.differentiable else None,
+        "x": json_number(p.x),
+        "f": json_number(p.f),
+        "df": json_number(p.df) if p.differentiable else None,
+        "d2f": json_number(p.d2f) if p.differentiable else None,
         "differentiable": p.differentiable,
-        "left_df": _number(p.left_df),
-        "right_df": _number(p.right_df),
+        "left_df": json_number(p.left_df),
+        "right_df": json_number(p.right_df),
     }
     if p.subgradient is not None:
-        doc["subgradient"] = [_number(p.subgradient[0]), _number(p.subgradient[1])]
+        doc["subgradient"] = [json_number(p.subgradient[0]), json_number(p.subgradient[1])]
     doc["tangent"] = (
-        {"slope": _number(p.tangent[0]), "intercept": _number(p.tangent[1])}
+        {"slope": json_number(p.tangent[0]), "intercept": json_number(p.tangent[1])}
         if p.tangent is not None and p.differentiable
         else None
     )
@@ -199,9 +129,9 @@ def _as_json(
     }
     if xrange is not None and special is not None:
         doc["range"] = [xrange[0], xrange[1]]
-        doc["critical_points"] = [_number(v) for v in special.critical]
-        doc["inflection_points"] = [_number(v) for v in special.inflection]
-        doc["nondifferentiable_points"] = [_number(v) for v in special.nondifferentiable]
+        doc["critical_points"] = [json_number(v) for v in special.critical]
+        doc["inflection_points"] = [json_number(v) for v in special.inflection]
+        doc["nondifferentiable_points"] = [json_number(v) for v in special.nondifferentiable]
     return doc
 
 
