@@ -525,9 +525,27 @@ def _undefined_between(
     ref: float,
 ) -> Jump | None:
     """f is defined at lo and not at bad (undefined or infinite): a pole, a gap, or a hole."""
-    a, b = lo, bad
-    fa = flo
-    for _ in range(80):
+    _a, fa, b = _edge_of_domain(fn, lo, flo, bad, 80)
+    if fa is not None and abs(fa) > 1e6 * ref:
+        return Jump(k, "pole", _snap(b, lo, bad))
+    # A lone undefined point with a finite limit (sin(x)/x at 0) is not worth a word.
+    if fafter is not None and math.isfinite(fafter):
+        probe = bad + (after - bad) * 1e-6
+        fp = _call(fn.f, probe)
+        if fp is not None and math.isfinite(fp) and fa is not None and abs(fp - fa) < 1e-3 * ref:
+            return None
+    return Jump(k, "gap", _snap(b, lo, bad))
+
+
+def _edge_of_domain(
+    fn: DifferentiableFunction, a: float, fa: float | None, b: float, iterations: int
+) -> tuple[float, float | None, float]:
+    """Bisect between ``a`` (f defined) and ``b`` (f undefined or infinite).
+
+    Returns ``(a, f(a), b)`` closed in on the edge: the last point where f is defined and
+    finite, its value, and the first point found where it is not.
+    """
+    for _ in range(iterations):
         mid = 0.5 * (a + b)
         if mid in (a, b):
             break
@@ -536,15 +554,7 @@ def _undefined_between(
             b = mid
         else:
             a, fa = mid, fm
-    if abs(fa) > 1e6 * ref:
-        return Jump(k, "pole", _snap(b, lo, bad))
-    # A lone undefined point with a finite limit (sin(x)/x at 0) is not worth a word.
-    if fafter is not None and math.isfinite(fafter):
-        probe = bad + (after - bad) * 1e-6
-        fp = _call(fn.f, probe)
-        if fp is not None and math.isfinite(fp) and abs(fp - fa) < 1e-3 * ref:
-            return None
-    return Jump(k, "gap", _snap(b, lo, bad))
+    return a, fa, b
 
 
 def _snap(x: float, a: float, b: float) -> float:
@@ -672,17 +682,7 @@ def _overflow_at(fn: DifferentiableFunction, iterates: Sequence[Iterate], values
                 break
         if not math.isfinite(inside):
             return ""
-    a, b = inside, x
-    fa = _call(fn.f, a)
-    for _ in range(200):
-        mid = 0.5 * (a + b)
-        if mid in (a, b):
-            break
-        fm = _call(fn.f, mid)
-        if fm is None or math.isinf(fm):
-            b = mid
-        else:
-            a, fa = mid, fm
+    a, fa, b = _edge_of_domain(fn, inside, _call(fn.f, inside), x, 200)
     if fa is None or abs(fa) < _HUGE:
         return ""
     # A pole is a single point: f is defined again just beyond it.
