@@ -148,3 +148,15 @@ def test_real_entry_point_no_traceback(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr and "does not exist" in bad.stderr
+
+
+def test_show_descent_draws_the_default_run(app: Any, tmp_path: Path) -> None:
+    # (x−3)² from 0 with η = 0.1 runs to x ≈ 3 in 91 steps: its path is drawn in the first
+    # run's colour; without "descent" that colour is absent.
+    common = ["--size", "800x500", "--xrange", "-1", "4", "--yrange", "-1", "10"]
+    with_path, without = tmp_path / "with.png", tmp_path / "without.png"
+    assert run_cli("(x-3)^2", "-o", str(with_path), "--show", "f,descent", *common) == 0
+    assert run_cli("(x-3)^2", "-o", str(without), "--show", "f", *common) == 0
+    colour = plot_style(False).descent[0]
+    assert has_color(pixels(without), colour, tolerance=30) == 0
+    assert has_color(pixels(with_path), colour, tolerance=30) > 200

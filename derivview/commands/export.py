@@ -43,8 +43,9 @@ def _parser() -> ArgumentParser:
         description="Export the plot of f(x) as an image (PNG, SVG or PDF by the extension).",
         epilog=(
             f"ITEMS: a comma-separated list from {', '.join(ITEMS)}; without --show, what "
-            "the window shows by default. An expression starting with '-' may be given "
-            "first, or after '--'."
+            "the window shows by default. 'descent' draws the run of gradient descent with "
+            "η = 0.1 from x = 0. An expression starting with '-' may be given first, or "
+            "after '--'."
         ),
     )
     parser.add_argument("text", metavar="TEXT", nargs="?", help="f(x), e.g. 'x^3 - 3x'")
@@ -126,6 +127,11 @@ def run(argv: list[str]) -> int:
     params = params_dict(ns.param)
 
     session = _session(text, xrange, yrange, ns.x0, params, items)
+    if ns.show is not None and "descent" in items:
+        # The window draws the run a person stepped through; here nobody steps, so an
+        # explicit "descent" draws the whole run of the default settings (gradient
+        # descent, η = 0.1, from x = 0, at most 100 steps), as Play would.
+        session.descent.step(session.descent.max_steps)
     width, height = ns.size
     options = ExportOptions(
         width=width, height=height, scale=1.0, background=ns.theme, dark=ns.theme == "dark"
