@@ -61,7 +61,7 @@ from derivview.model.descent_state import (
 )
 from derivview.model.session import Session
 from derivview.ui.descent_overlay import DescentOverlay, connect_while_alive, trajectory_colors
-from derivview.ui.loss_plot import LossPlot
+from derivview.ui.loss_plot import LossPlot, LossPlotStandIn
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
@@ -509,7 +509,16 @@ class DescentPanel(QWidget):
         self.table.addAction(self.export_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
-        self.loss = LossPlot(self._session, dark=self._dark)
+        # The loss plot (a second pyqtgraph PlotWidget) is built when its tab is first
+        # shown, or when ``loss`` is first read: nothing of it is visible at first paint.
+        # Until then a stand-in with its size hints holds the tab's place.
+        self._loss: LossPlot | None = None
+        self._loss_page = QWidget()
+        self._loss_page.setObjectName("gdLossPage")
+        loss_layout = QVBoxLayout(self._loss_page)
+        loss_layout.setContentsMargins(0, 0, 0, 0)
+        self._loss_stand_in: QWidget | None = LossPlotStandIn()
+        loss_layout.addWidget(self._loss_stand_in)
 
         # -- layout -------------------------------------------------------------------
         self.swatch_a = QLabel("A")
@@ -577,8 +586,9 @@ class DescentPanel(QWidget):
         self.views = QTabWidget()
         self.views.setObjectName("gdViews")
         self.views.addTab(self.table, "Iterates")
-        self.views.addTab(self.loss, "Loss per step")
+        self.views.addTab(self._loss_page, "Loss per step")
         self.views.setMinimumHeight(230)
+        self.views.currentChanged.connect(self._on_view_tab_changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -593,7 +603,25 @@ class DescentPanel(QWidget):
             label.setStyleSheet(f"color: {color}; font-weight: bold;")
             label.setToolTip("the colour of this configuration's trajectory and loss curve")
 
+    def _on_view_tab_changed(self, index: int) -> None:
+        if self.views.widget(index) is self._loss_page:
+            _ = self.loss  # build it before the tab paints
+
     # -- public -----------------------------------------------------------------------
+
+    @property
+    def loss(self) -> LossPlot:
+        """The loss plot (the "Loss per step" tab), built on first use."""
+        if self._loss is None:
+            self._loss = LossPlot(self._session, dark=self._dark)
+            layout = self._loss_page.layout()
+            assert layout is not None and self._loss_stand_in is not None
+            layout.replaceWidget(self._loss_stand_in, self._loss)
+            self._loss.show()  # now, not at the next event-loop turn: no empty frame
+            self._loss_stand_in.hide()
+            self._loss_stand_in.deleteLater()
+            self._loss_stand_in = None
+        return self._loss
 
     def attach(self, plot_item, view=None) -> DescentOverlay:
         """Draw the trajectory on ``plot_item`` (the main plot) and return the overlay."""
@@ -604,7 +632,8 @@ class DescentPanel(QWidget):
         """Follow the theme (trajectory, loss curves, swatches)."""
         self._dark = dark
         self._apply_colors()
-        self.loss.set_dark(dark)
+        if self._loss is not None:  # else it is built with these colours
+            self._loss.set_dark(dark)
         if self.overlay is not None:
             self.overlay.set_dark(dark)
 
@@ -935,14 +964,16 @@ class DescentPanel(QWidget):
         return None if point is None or not point[2] else suggested_learning_rate(point[1])
 
     def _update_stability(self) -> None:
-        from derivview.model.optimizers import stability_bound
-
         point = self._current_point()
         a = self._state.configs[0]
         self.suggest_button.setEnabled(False)
         if point is None:
             self.stability.setText("")
             return
+        # Imported here, not at the top: before the first f (at start-up, before first
+        # paint) no bound is needed, and the optimizers module is large.
+        from derivview.model.optimizers import stability_bound
+
         x, d2f, defined = point
         where = f"at x = {_words(x)}"
         if not defined:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from derivview.model import session_file
 from derivview.model.session import Session
 from derivview.ui.settings import app_settings, read_str_list
 
@@ -192,6 +191,8 @@ class FileActions(QObject):
         if confirm and not self.confirm_discard():
             return False
         p = Path(path).expanduser()
+        from derivview.model import session_file
+
         try:
             data = session_file.load(p)
         except session_file.SessionFileError as exc:
@@ -212,6 +213,8 @@ class FileActions(QObject):
         last = str(app_settings().value(KEY_LAST_SESSION, "") or "")
         if not last or not Path(last).is_file():
             return False
+        from derivview.model import session_file
+
         try:
             data = session_file.load(last)
         except session_file.SessionFileError as exc:
@@ -238,12 +241,16 @@ class FileActions(QObject):
             return False
         p = Path(name).expanduser()
         if p.suffix == "":
+            from derivview.model import session_file
+
             p = p.with_suffix(session_file.SUFFIX)
         return self.save_to(p)
 
     def save_to(self, path: str | Path) -> bool:
         """Save the session to ``path`` (atomically); on failure show why."""
         p = Path(path)
+        from derivview.model import session_file
+
         try:
             session_file.save(self.session, p)
         except session_file.SessionFileError as exc:

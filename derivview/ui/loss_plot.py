@@ -16,8 +16,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from derivview.model.session import Session
 
@@ -27,6 +36,45 @@ from derivview.ui.descent_overlay import RunArrays, connect_while_alive, traject
 from derivview.ui.plot_style import plot_style
 
 _DOTS_MAX = 300
+_LOG_LABEL = "log scale: f(xₖ) − f*"
+_MIN_PLOT_HEIGHT = 110
+_SPACING = 2
+
+
+def _layout(owner: QWidget, top_widgets: tuple[QWidget, QWidget], plot: QWidget) -> None:
+    """The loss plot's layout: the log box and note above the plot."""
+    top = QHBoxLayout()
+    top.setContentsMargins(0, 0, 0, 0)
+    top.addWidget(top_widgets[0])
+    top.addStretch(1)
+    top.addWidget(top_widgets[1])
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(_SPACING)
+    layout.addLayout(top)
+    layout.addWidget(plot, 1)
+
+
+class LossPlotStandIn(QWidget):
+    """What the descent panel holds until the loss plot is built (when its tab is shown).
+
+    Nothing of it is ever seen; it only has the size hints a new :class:`LossPlot` has, so
+    the sidebar is laid out exactly as with the real plot, without building a second
+    pyqtgraph PlotWidget before the window's first paint. Same widgets, same sizes: a
+    plain QGraphicsView set up as pyqtgraph's (no frame, no scroll bars) whose scene rect
+    is its own initial size, as a new PlotWidget's is.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        view = QGraphicsView()
+        view.setFrameShape(QFrame.Shape.NoFrame)
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setScene(QGraphicsScene(view))
+        view.setSceneRect(QRectF(0, 0, view.width(), view.height()))
+        view.setMinimumHeight(_MIN_PLOT_HEIGHT)
+        _layout(self, (QCheckBox(_LOG_LABEL), QLabel()), view)
 
 
 class LossPlot(QWidget):
@@ -36,7 +84,7 @@ class LossPlot(QWidget):
         super().__init__(parent)
         self._session = session
 
-        self.log_box = QCheckBox("log scale: f(xₖ) − f*")
+        self.log_box = QCheckBox(_LOG_LABEL)
         self.log_box.setObjectName("gdLossLog")
         self.log_box.setToolTip(
             "Plot the gap f(xₖ) − f* to the minimum the run heads for, on a log scale:\n"
@@ -51,7 +99,7 @@ class LossPlot(QWidget):
 
         self.plot_widget = pg.PlotWidget()
         self.plot_widget.setObjectName("gdLossPlot")
-        self.plot_widget.setMinimumHeight(110)
+        self.plot_widget.setMinimumHeight(_MIN_PLOT_HEIGHT)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setMenuEnabled(False)
         self.plot_item.hideButtons()
@@ -67,16 +115,7 @@ class LossPlot(QWidget):
             c.setClipToView(True)
             c.setDownsampling(auto=True, method="peak")
 
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.log_box)
-        top.addStretch(1)
-        top.addWidget(self.note)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.plot_widget, 1)
+        _layout(self, (self.log_box, self.note), self.plot_widget)
 
         self.set_dark(dark)
         self.log_box.toggled.connect(self._on_log_toggled)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 
@@ -113,6 +114,13 @@ class Harness:
         # Click the indicator, where a person clicks (the centre may be past the text).
         self.qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
 
+    def show_tab(self, text: str) -> None:
+        """Click the tab labelled ``text`` under the controls (Iterates, Loss per step)."""
+        bar = self.w(QTabWidget, "gdViews").tabBar()
+        i = next(i for i in range(bar.count()) if bar.tabText(i) == text)
+        self.qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+        assert bar.currentIndex() == i
+
     def cell(self, row: int, col: int) -> str:
         table = self.w(QTableView, "gdTable")
         return table.model().index(row, col).data()
@@ -171,6 +179,7 @@ def set_function(h: Harness, text: str, fn: ClosedForm) -> None:
 
 def test_the_controls_a_person_uses_exist(make_panel):
     h = make_panel()
+    h.show_tab("Loss per step")  # the log-scale box is on this tab
     for cls, name in [
         (QComboBox, "gdMethod"),
         (QDoubleSpinBox, "gdLearningRate"),
@@ -457,6 +466,7 @@ def test_loss_plot_and_its_log_scale(make_panel):
     )
     h = make_panel(shifted_up, "(x-3)^2 - 5")
     h.click("gdStep", 6)
+    h.show_tab("Loss per step")
     ks, fs = h.panel.loss.curves[0].getData()
     assert list(ks) == list(range(7))
     assert list(fs) == pytest.approx([9 * 0.64**k - 5 for k in range(7)])
@@ -469,6 +479,26 @@ def test_loss_plot_and_its_log_scale(make_panel):
     assert "f* ≈ -5" in h.panel.loss.note.text()
 
 
+def test_the_loss_plot_is_built_when_its_tab_is_first_shown(make_panel):
+    # Not before: a second PlotWidget would cost the window's first paint. Its place in the
+    # layout is the same either way (the stand-in has the plot's size hints).
+    h = make_panel()
+    views = h.w(QTabWidget, "gdViews")
+    hints = (views.sizeHint(), views.minimumSizeHint())
+    assert h.panel.findChild(pg.PlotWidget, "gdLossPlot") is None
+    h.click("gdStep", 2)  # x: 0, 0.6, 1.08 on (x-3)^2 with η = 0.1
+    h.show_tab("Loss per step")
+    plot = h.panel.findChild(pg.PlotWidget, "gdLossPlot")
+    assert plot is not None and plot.isVisible()
+    assert (views.sizeHint(), views.minimumSizeHint()) == hints
+    ks, fs = h.panel.loss.curves[0].getData()  # the steps taken before it existed
+    assert list(ks) == [0, 1, 2]
+    assert list(fs) == pytest.approx([9.0, 9 * 0.64, 9 * 0.64**2])
+    h.click("gdStep")
+    _, fs = h.panel.loss.curves[0].getData()
+    assert list(fs) == pytest.approx([9 * 0.64**k for k in range(4)])
+
+
 def test_log_scale_without_curvature_uses_the_lowest_f(make_panel):
     # |x| has f″ = 0 away from 0: no parabola, so f* is the lowest f reached.
     vee = ClosedForm(np.abs, np.sign, lambda x: 0.0 * x)
@@ -476,6 +506,7 @@ def test_log_scale_without_curvature_uses_the_lowest_f(make_panel):
     h.type_into("gdStart", "1")
     h.type_into("gdLearningRate", "0.3")
     h.click("gdStep", 3)  # x: 1, 0.7, 0.4, 0.1
+    h.show_tab("Loss per step")
     h.check("gdLossLog")
     _, gap = h.panel.loss.curves[0].getOriginalDataset()
     assert list(gap[:3]) == pytest.approx([0.9, 0.6, 0.3])
