@@ -12,8 +12,8 @@ import math
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.session import Session
@@ -151,6 +151,49 @@ def _curvature_words(d2f: float, x0: float, f: float) -> str:
     return "<b>concave up</b> (f″ &gt; 0)" if d2f > 0 else "<b>concave down</b> (f″ &lt; 0)"
 
 
+class _Frame(QWidget):
+    """Holds one label outside any layout, so that its new text re-lays out nothing.
+
+    A label in a layout invalidates that layout on every ``setText``; the invalidation
+    climbs to the window and, measured, makes the plot beside it repaint twice per drag
+    frame (~2 ms). Here the label's ``updateGeometry`` stops at this frame (which has no
+    layout); the frame announces a new size itself, and only when the label's height
+    changes (a different number of rows). Its width follows the layout, as the label's
+    did (the label's size policy, Ignored horizontally, moves to the frame).
+    """
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        label.setParent(self)
+        self.setSizePolicy(label.sizePolicy())
+        self._hint = label.sizeHint()
+        self._min_hint = label.minimumSizeHint()
+
+    def set_text(self, text: str) -> None:
+        """Show ``text``; re-lay out the window only if the label's size hint changed."""
+        if self.label.text() == text:  # an unchanged label costs nothing
+            return
+        self.label.setText(text)
+        # Asking for the size hint also lays the text out now, before the paint: a
+        # selectable label laid out while painting asks for a second paint.
+        hint = self.label.sizeHint()
+        if hint.height() != self._hint.height():  # (widths: Ignored by the policy)
+            self._hint = hint
+            self._min_hint = self.label.minimumSizeHint()
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return self._hint
+
+    def minimumSizeHint(self) -> QSize:
+        return self._min_hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.label.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+
 class Readout(QWidget):
     """The numbers at x₀ (``pointReadout``), what they mean, and the formulas of f, f′, f″.
 
@@ -192,7 +235,8 @@ class Readout(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.label)
+        self._label_frame = _Frame(self.label, self)
+        layout.addWidget(self._label_frame)
         layout.addWidget(self.words)
         layout.addWidget(self.formulas)
 
@@ -226,12 +270,12 @@ class Readout(QWidget):
     def _on_point_changed(self) -> None:
         point = self.session.point
         if point is None or self.session.function is None:
-            self._set(self.label, "")
+            self._label_frame.set_text("")
             if self.session.error is not None:
                 self._set(self.words, "<i>No function yet: correct the expression above.</i>")
             else:
                 self._set(self.words, "<i>Computing f′ and f″…</i>")
             return
         rows, words = point_lines(point)
-        self._set(self.label, rows_text(rows))
+        self._label_frame.set_text(rows_text(rows))
         self._set(self.words, "<br>".join(words))
