@@ -7,7 +7,10 @@ and warms the pipeline in the background.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sys
+from collections.abc import Iterator
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -33,8 +36,47 @@ def ensure_app() -> QApplication:
     return app
 
 
+@contextlib.contextmanager
+def _startup_gc() -> Iterator[None]:
+    """No cyclic garbage collection while the window is built; what exists is then frozen.
+
+    Building the first window imports pyqtgraph and numpy and creates the widgets: about
+    100,000 objects that live as long as the process, and almost no garbage (~500 objects
+    in cycles, measured). The collector would scan them again and again meanwhile: ~130
+    collections, ~50 ms of a ~400 ms start (measured, this machine). So it is paused, and
+    at the end ``gc.freeze()`` moves every object into the permanent generation, so the
+    first collections after it do not scan them either. After the window's first paint
+    (or when it shuts down) :func:`_thaw` hands them back to the collector's oldest
+    generation, where they would be by then anyway: from there on, ordinary collection.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    built = False
+    try:
+        yield
+        built = True
+    finally:
+        if built:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _thaw() -> None:
+    """Undo :func:`_startup_gc`'s freeze (idempotent)."""
+    gc.unfreeze()
+
+
 def build_window(options: LaunchOptions, *, worker: object | None = None):  # -> MainWindow
     """A fully wired main window for ``options`` (not shown). Raises UsageError."""
+    with _startup_gc():
+        window = _build_window(options, worker)
+    window.firstPainted.connect(_thaw)
+    window.close_hooks.append(_thaw)
+    return window
+
+
+def _build_window(options: LaunchOptions, worker: object | None):  # -> MainWindow
     from derivview.model.session import Session
     from derivview.ui.main_window import MainWindow, app_icon
 

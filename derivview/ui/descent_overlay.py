@@ -130,7 +130,9 @@ class StartMarker(pg.TargetItem):
     """The start point on the curve; dragging moves it along x only (y follows f)."""
 
     def __init__(self, overlay: DescentOverlay) -> None:
-        super().__init__(pos=(0.0, 0.0), size=15, symbol="o", movable=True, label="start")
+        # The "start" label is set by DescentOverlay.set_dark, in the run's colour: a label
+        # here would be built only to be replaced at once (a TextItem costs ~2 ms).
+        super().__init__(pos=(0.0, 0.0), size=15, symbol="o", movable=True)
         self._overlay = overlay
 
     def mouseDragEvent(self, ev) -> None:
@@ -176,6 +178,7 @@ class DescentOverlay(QObject):
         self._vb: pg.ViewBox = plot_item.getViewBox()
         self._dark = dark
         self._menu_pos: QPointF | None = None
+        self._geometry_drawn = False  # arrowheads or tangents hold data
         self._ctrl_press = False
         self._right_press: QPointF | None = None
 
@@ -336,6 +339,16 @@ class DescentOverlay(QObject):
     def _update_geometry_items(self) -> None:
         """Arrowheads and tangents: their shape depends on the view's pixel size."""
         runs = self._session.descent.runs
+        if not runs:
+            # Nothing to shape (at start-up, and on every pan or zoom until a run starts):
+            # no pixel-size computation, and the items are cleared once only.
+            if self._geometry_drawn:
+                for i in range(2):
+                    self.arrows[i].setData([], [])
+                    self.tangents[i].setData([], [])
+                self._geometry_drawn = False
+            return
+        self._geometry_drawn = True
         pixel = self._pixel_size()
         for i in range(2):
             if i >= len(runs) or pixel is None:

@@ -630,6 +630,8 @@ class DescentPanel(QWidget):
 
     def set_dark(self, dark: bool) -> None:
         """Follow the theme (trajectory, loss curves, swatches)."""
+        if dark == self._dark:
+            return  # already in these colours (the window sets its theme once at start-up)
         self._dark = dark
         self._apply_colors()
         if self._loss is not None:  # else it is built with these colours

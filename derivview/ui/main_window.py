@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from derivview import __version__
 from derivview.model.session import DEFAULT_X_RANGE, Session
-from derivview.ui.expression_editor import LANGUAGE_HELP, ExpressionEditor
+from derivview.ui.expression_editor import ASSETS, LANGUAGE_HELP, ExpressionEditor
 from derivview.ui.param_panel import ParamPanel
 from derivview.ui.plot_panel import PlotPanel  # imports pyqtgraph (after PySide6, above)
 from derivview.ui.point_controls import PointControls
@@ -56,10 +56,7 @@ ERROR_STATUS = "The expression has an error: the last good plot stays"
 
 def app_icon() -> QIcon:
     """The window icon: a curve with its tangent (``derivview/assets/icon.svg``)."""
-    from importlib import resources
-
-    path = resources.files("derivview").joinpath("assets", "icon.svg")
-    return QIcon(str(path))
+    return QIcon(str(ASSETS / "icon.svg"))
 
 
 class MainWindow(QMainWindow):
