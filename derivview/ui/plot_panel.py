@@ -168,6 +168,12 @@ class _ViewBox(pg.ViewBox):
     ``grab_test(scene_pos) -> bool`` says whether a drag starting there grabs the point;
     ``on_grab(x, phase)`` gets the data x under the mouse with phase "start", "move" or
     "finish".
+
+    Every ``ScatterPlotItem`` added (the markers, and overlays' dots such as a descent
+    run's) paints from a pixmap cache: pyqtgraph's scatter paint is Python-heavy (~0.1 ms
+    per item), and the tangent, which spans the view, makes every item under it repaint
+    on each drag frame. The cache is redrawn only when the item's data or the view's
+    scale changes.
     """
 
     def __init__(self) -> None:
@@ -175,6 +181,12 @@ class _ViewBox(pg.ViewBox):
         self.grab_test: Callable[[QPointF], bool] | None = None
         self.on_grab: Callable[[float, str], None] | None = None
         self._grabbing = False
+
+    def addItem(self, item: QGraphicsItem, ignoreBounds: bool = False) -> None:
+        super().addItem(item, ignoreBounds)
+        no_cache = QGraphicsItem.CacheMode.NoCache
+        if isinstance(item, pg.ScatterPlotItem) and item.cacheMode() == no_cache:
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
         if axis is None and ev.button() == Qt.MouseButton.LeftButton:
@@ -332,12 +344,11 @@ class PlotPanel(QWidget):
             offset=(8, 8), sampleType=_LegendSample, labelTextSize="9pt"
         )
         # Things a drag does not change are painted from a pixmap cache: text (axes,
-        # legend) and pyqtgraph's Python-heavy scatter paint cost more than the curves.
+        # legend) and pyqtgraph's Python-heavy scatter paint (the markers: see _ViewBox)
+        # cost more than the curves.
         cache = QGraphicsItem.CacheMode.DeviceCoordinateCache
         for name in ("left", "bottom"):
             self.plot_item.getAxis(name).setCacheMode(cache)
-        for item in self.markers.values():
-            item.setCacheMode(cache)
 
         # -- throttles --------------------------------------------------------------------
         self._resample_throttle = _Throttle(self, FRAME_MS, self._resample)

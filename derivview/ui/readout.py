@@ -169,17 +169,19 @@ class _Frame(QWidget):
         self.setSizePolicy(label.sizePolicy())
         self._hint = label.sizeHint()
         self._min_hint = label.minimumSizeHint()
+        self._height = -1
 
     def set_text(self, text: str) -> None:
-        """Show ``text``; re-lay out the window only if the label's size hint changed."""
+        """Show ``text``; re-lay out the window only if the label's height changed."""
         if self.label.text() == text:  # an unchanged label costs nothing
             return
         self.label.setText(text)
-        # Asking for the size hint also lays the text out now, before the paint: a
-        # selectable label laid out while painting asks for a second paint.
-        hint = self.label.sizeHint()
-        if hint.height() != self._hint.height():  # (widths: Ignored by the policy)
-            self._hint = hint
+        # Laying the text out now, at the label's width, spares a second paint: a
+        # selectable label that lays its text out while painting asks to be painted again.
+        height = self.label.heightForWidth(self.label.width())
+        if height != self._height:
+            self._height = height
+            self._hint = self.label.sizeHint()
             self._min_hint = self.label.minimumSizeHint()
             self.updateGeometry()
 
