@@ -381,7 +381,7 @@ def _log10_abs_number(v: sp.Expr) -> float:
         return -math.inf
     if abs(exp) > 10**300:  # sigmoid(-10^999) evaluates to about 2^(-10^999)
         return math.inf if exp > 0 else -math.inf
-    return (exp + math.log2(man)) * _LOG10_2
+    return float((exp + math.log2(man)) * _LOG10_2)
 
 
 def _measure(base: sp.Expr) -> float:
@@ -415,6 +415,43 @@ def _radicand_digits(base: sp.Expr) -> int:
     if base.is_Pow and base.exp.is_Rational:
         return _radicand_digits(base.base)
     return 0
+
+
+def _int_root_digits(n: int, e: sp.Rational) -> float:
+    """Digits of the integer sympy keeps under the root in n^e (e > 0, not an integer).
+
+    sympy splits n into (partially factored) primes and keeps the product of
+    prime^((k·p mod q)/g) under the root, then factors it again: 999^(999999/10^6) would
+    keep a 3-million-digit number there (2^(999999/10^6) keeps just 2).
+    """
+    if n <= 1:
+        return 0.0
+    p, q = int(e.p), int(e.q)
+    remainders = {prime: (k * p) % q for prime, k in sp.Integer(n).factors(limit=2**15).items()}
+    g = 0
+    for r in remainders.values():
+        g = math.gcd(g, r)
+    if g == 0:
+        return 0.0
+    return float(sum((r // g) * math.log10(prime) for prime, r in remainders.items() if r))
+
+
+def _root_digits(base: sp.Expr, e: sp.Rational) -> float:
+    """Digits sympy keeps under roots when it evaluates base^e (0 for no exact root)."""
+    if base.is_Rational:
+        if e.is_integer or base.is_zero:
+            return 0.0
+        b = 1 / base if e.is_negative else base
+        e = -e if e.is_negative else e
+        total = _int_root_digits(abs(int(b.p)), e)
+        if b.q != 1:  # (p/q)^e is p^e · q^(1 - frac(e)) / q^ceil(e) in sympy
+            total += _int_root_digits(int(b.q), 1 - (e - sp.floor(e)))
+        return total
+    if base.is_Pow and base.exp.is_Rational:
+        return _root_digits(base.base, base.exp * e)
+    if base.is_Mul:
+        return sum(_root_digits(a, e) for a in base.args)
+    return 0.0
 
 
 def _digits_text(log_digits: float) -> str:
@@ -555,16 +592,28 @@ class _Parser:
                         exp.is_negative
                     )
                     raise self.out_of_range(span, log_digits, small, start, end)
-            if exp.is_Rational and not exp.is_integer:
-                self.spend_radicand(base, span, start, end)
+            if exp.is_Rational:
+                self.check_root(base, exp, span, start, end)
         return self.checked(sp.Pow(base, exp), start, end)
 
-    def spend_radicand(self, base: sp.Expr, span: str, start: int, end: int) -> None:
-        self.radicand_digits += _radicand_digits(base)
-        if self.radicand_digits > MAX_RADICAND_DIGITS:
+    def check_root(self, base: sp.Expr, exp: sp.Rational, span: str, start: int, end: int) -> None:
+        """Bound the exact-root work sympy does for base^exp (factoring, perfect powers)."""
+        if not exp.is_integer:
+            # Every radicand is factored (again when radicals combine): a budget for all.
+            self.radicand_digits += _radicand_digits(base)
+            if self.radicand_digits > MAX_RADICAND_DIGITS:
+                raise self.error(
+                    f"numbers too large for exact roots: {span} (radicands can have at most "
+                    f"{MAX_RADICAND_DIGITS} digits in all)",
+                    start,
+                    end,
+                )
+        kept = _root_digits(base, exp)
+        if kept > MAX_DIGITS:
             raise self.error(
-                f"numbers too large for exact roots: {span} (radicands can have at most "
-                f"{MAX_RADICAND_DIGITS} digits in all)",
+                f"exact root too large: {span} would keep a number of "
+                f"{_digits_text(math.log10(kept))} digits under the root "
+                f"(at most {MAX_DIGITS}); a shorter exponent helps",
                 start,
                 end,
             )
@@ -802,8 +851,7 @@ class _Parser:
         if name in ("sqrt", "cbrt"):
             if name == "sqrt":
                 return self.power(args[0], sp.S.Half, start, end)
-            if args[0].is_Rational:
-                self.spend_radicand(args[0], _show(span), start, end)
+            self.check_root(args[0], sp.Rational(1, 3), _show(span), start, end)
         return self.checked(spec.build(args), start, end)
 
     def unknown_name(self, tok: _Tok) -> ExpressionError:

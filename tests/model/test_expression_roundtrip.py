@@ -184,6 +184,8 @@ def _only_expression_errors(text: str) -> None:
         assert err.length >= 1
         assert err.message
         assert str(err) == f"{err.message} (column {err.column})"
+        # The parser's last-resort net ("cannot handle …") means an unforeseen exception.
+        assert "cannot handle" not in err.message, err.message
         return
     # What parses must print, and the print must mean the same.
     printed = to_text(result.expr)
