@@ -122,6 +122,60 @@ def test_tangent_of_x3_minus_3x_at_1_5(make_panel) -> None:
     assert x[1] >= x1 - 1e-9 or y[1] >= y1
 
 
+def _stroke_rows(image: Any, column: int, color: QColor, background: QColor) -> np.ndarray:
+    """How much of ``color`` (0..1, over ``background``) each pixel of a column shows."""
+    target = np.array(color.getRgb()[:3], dtype=float)
+    bg = np.array(background.getRgb()[:3], dtype=float)
+    px = np.array([image.pixelColor(column, row).getRgb()[:3] for row in range(image.height())])
+    share = (px - bg) @ (target - bg) / float((target - bg) @ (target - bg))
+    return np.clip(share, 0.0, 1.0)
+
+
+def exact_pos(panel: PlotPanel, x: float, y: float) -> tuple[float, float]:
+    """Where data (x, y) lands in the viewport, in (unrounded) pixels."""
+    scene = panel.plot_item.getViewBox().mapViewToScene(QPointF(x, y))
+    p = panel.plot_widget.viewportTransform().map(scene)
+    return p.x(), p.y()
+
+
+@pytest.mark.parametrize(("x0", "y_range"), [(1.5, None), (0.3, (-2.0, 2.0)), (-2.0, None)])
+def test_tangent_is_drawn_along_its_line_two_pixels_wide(make_panel, x0, y_range) -> None:
+    # The tangent is stroked in device pixels (fast); it must land where the line is.
+    panel = make_panel("x^3 - 3x", x0, y_range=y_range)
+    for name in ("f", "df", "d2f", "grid", "markers", "legend"):
+        panel.session.set_visible(name, False)
+    image = panel.plot_widget.grab().toImage()
+    assert image.width() == panel.plot_widget.viewport().width()  # (no frame: same pixels)
+    style = plot_style(False)
+    slope, f0 = 3 * x0**2 - 3, x0**3 - 3 * x0  # closed forms: f′, f at x₀
+    (vx0, vx1), (vy0, vy1) = panel.plot_item.getViewBox().viewRange()
+    (ax, ay) = exact_pos(panel, vx0, f0 + slope * (vx0 - x0))
+    (bx, by) = exact_pos(panel, vx1, f0 + slope * (vx1 - x0))
+    pixel_slope = (by - ay) / (bx - ax)
+    hx, _ = exact_pos(panel, x0, f0)
+    _, top = exact_pos(panel, x0, vy1)
+    _, bottom = exact_pos(panel, x0, vy0)
+    checked = 0
+    for x in np.linspace(vx0, vx1, 201)[1:-1]:
+        px, py = exact_pos(panel, x, f0 + slope * (x - x0))
+        column = math.floor(px)
+        line_y = py + pixel_slope * (column + 0.5 - px)  # at the column's centre
+        margin = 4 + 2 * abs(pixel_slope)  # a column's rows of the stroke: inside the view
+        if not top + margin < line_y < bottom - margin or abs(px - hx) < 20:
+            continue  # near the view's edges, or under the dragged point
+        share = _stroke_rows(image, column, QColor(style.tangent), QColor(style.background))
+        centres = np.arange(share.size) + 0.5
+        near = np.abs(centres - line_y) <= 3 + 2 * abs(pixel_slope)
+        centre = float((centres * share)[near].sum() / share[near].sum())
+        assert centre == pytest.approx(line_y, abs=0.5)
+        # a stroke w px wide covers w·√(1 + s²) rows of a column (s: its slope in pixels);
+        # Qt's antialiasing adds up to about a pixel
+        width = share[near].sum() / math.sqrt(1 + pixel_slope**2)
+        assert style.tangent_width - 0.25 <= width <= style.tangent_width + 1.0
+        checked += 1
+    assert checked >= 8
+
+
 def test_curves_are_f_and_its_derivatives(make_panel) -> None:
     panel = make_panel("x^3 - 3x")
     (y0, y1) = panel.plot_item.getViewBox().viewRange()[1]

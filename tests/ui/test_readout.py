@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 
 import mpmath
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QSlider
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QSlider, QWidget
 
 from derivview.ui.readout import fmt, pretty_formula, tangent_equation
 
@@ -167,3 +168,64 @@ def test_launching_with_an_invalid_expression_says_so(make_window, ui):
     ui.type(win, "sin(x)")
     ui.wait_ready(win)
     assert "f′(x₀) = " in ui.readout(win) and ui.error(win) == ""
+
+
+# -- drag frames: the numbers change, the layout does not -------------------------------------
+
+
+class _LayoutRequests(QObject):
+    """Counts LayoutRequest events reaching the watched widgets."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        super().__init__()
+        self.count = 0
+        for w in widgets:
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_moving_x0_re_lays_out_nothing_while_the_rows_stay(make_window, ui, qtbot):
+    # A label in a layout re-lays out the window on every new text (and the plot beside
+    # it repaints twice per drag frame): numbers of new lengths must not.
+    win = make_window("--x0", "1.5")
+    label = win.findChild(QLabel, "pointReadout")
+    line = label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: label.height() >= 5 * line, timeout=2000)  # the first layout
+    QApplication.processEvents()
+    requests = _LayoutRequests(win.readout)  # (a child's new size hint would reach it)
+    texts = []
+    # (x > 1: f increasing and concave up throughout, so the words stay the same)
+    for x0 in (1.2345678, 2.5, 1.0000001, 3.7500002, 3.14159265, 2.0):
+        win.session.set_x0(x0)
+        QApplication.processEvents()
+        texts.append(label.text())
+    assert len(set(texts)) == len(texts)  # every number changed the text
+    assert re.search(r"^f\(x₀\) *= 2$", label.text(), re.MULTILINE)  # f(2) = 8 − 6
+    assert requests.count == 0
+    # the numbers stay readable: the label spans the readout's width and shows each row
+    assert label.width() == win.readout.width()
+    assert label.height() >= (label.text().count("\n") + 1) * line
+
+
+def test_readout_grows_and_shrinks_with_its_rows(make_window, ui, qtbot):
+    win = make_window("--expr", "|x|", "--x0", "1")
+    label = win.findChild(QLabel, "pointReadout")
+    line = label.fontMetrics().lineSpacing()
+    assert label.text().count("\n") + 1 == 5  # x₀, f, f′, f″, tangent
+    qtbot.waitUntil(lambda: label.height() >= 5 * line, timeout=2000)
+    smooth = label.height()
+    win.session.set_x0(0.0)  # a corner: f′ does not exist, one-sided slopes, subgradient
+    qtbot.waitUntil(lambda: label.height() >= 6 * line, timeout=2000)
+    assert label.text().count("\n") + 1 == 6
+    assert "subgradient = [−1, 1]" in label.text()
+    # what follows the numbers moves down, clear of them
+    words = win.findChild(QLabel, "pointWords")
+    top_of_words = words.mapTo(win.readout, words.rect().topLeft()).y()
+    bottom_of_label = label.mapTo(win.readout, label.rect().bottomLeft()).y()
+    assert top_of_words > bottom_of_label
+    win.session.set_x0(1.0)
+    qtbot.waitUntil(lambda: label.height() == smooth, timeout=2000)
