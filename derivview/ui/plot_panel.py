@@ -136,6 +136,8 @@ class _PixelCurve(pg.PlotCurveItem):
         export = self._exportOpts
         aa = export.get("antialias", True) if export is not False else self.opts["antialias"]
         tr = p.transform()
+        if not tr.isInvertible():  # a view of no size: nothing to see
+            return
         points = [tr.map(QPointF(a, b)) for a, b in zip(x.tolist(), y.tolist(), strict=True)]
         path = QPainterPath(points[0])
         for q in points[1:]:
