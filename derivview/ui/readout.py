@@ -136,7 +136,7 @@ def _article(kind: str) -> str:
 
 
 def _one_sided(value: float | None) -> str:
-    return "none (infinite or undefined)" if value is None else fmt(value)
+    return "none (∞ or undefined)" if value is None else fmt(value)
 
 
 def _slope_words(df: float, x0: float, f: float) -> str:
@@ -217,6 +217,8 @@ class Readout(QWidget):
         self.label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.label.setTextInteractionFlags(selectable)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A long row (one-sided derivatives) wraps in a narrow sidebar instead of being cut.
+        self.label.setWordWrap(True)
         # Ignored width: a longer number must not re-lay out the whole sidebar.
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.label.setToolTip(
