@@ -118,7 +118,7 @@ def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "f(x)" in out and "f′(x)" in out and "f″(x)" in out
     assert "corner" in out and "subgradient" in out and "[0, 1]" in out
-    assert "tangent" in out and "y = 1·x" in out
+    assert "tangent" in out and "y = x\n" in out  # relu at 2: slope 1, intercept 0
     assert "does not exist" in out
 
 

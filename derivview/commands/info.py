@@ -30,6 +30,7 @@ from derivview.commands.common import (
     parse_param,
     split_leading_text,
 )
+from derivview.model.formatting import tangent_equation
 
 if TYPE_CHECKING:
     from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints
@@ -143,13 +144,7 @@ def _num(value: float | None) -> str:
 
 
 def _slope(value: float | None) -> str:
-    return "none (infinite or undefined)" if value is None else _num(value)
-
-
-def _line(slope: float, intercept: float) -> str:
-    b = intercept + 0.0
-    sign = "−" if b < 0 else "+"
-    return f"y = {_num(slope)}·x {sign} {_num(abs(b))}"
+    return "none (∞ or undefined)" if value is None else _num(value)
 
 
 def _print_report(
@@ -181,7 +176,7 @@ def _print_report(
         if p.subgradient is not None:
             prow.append(("subgradient", f"[{_num(p.subgradient[0])}, {_num(p.subgradient[1])}]"))
         if p.tangent is not None and p.differentiable:
-            prow.append(("tangent", _line(*p.tangent)))
+            prow.append(("tangent", tangent_equation(*p.tangent, number=_num)))
         prow.append(("kind", p.kind))
         _table(prow, indent="  ")
         print(f"  {p.reason}")

@@ -16,25 +16,14 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from derivview.model.formatting import MINUS, tangent_equation
+from derivview.model.formatting import format_number as fmt
 from derivview.model.session import Session
 
-MINUS = "−"
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: Below this (relative to the size of x₀ and f), a derivative counts as zero: float64
 #: evaluates cos(π/2) as 6e-17, which is "flat", not "increasing".
 ZERO_TOLERANCE = 1e-12
-
-
-def fmt(value: float | None, digits: int = 8) -> str:
-    """A number for people: ``digits`` significant digits, Unicode minus, ∞ for infinity."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "undefined"
-    v = float(value)
-    if math.isinf(v):
-        return "∞" if v > 0 else f"{MINUS}∞"
-    if v == 0:
-        v = 0.0  # no "−0"
-    return f"{v:.{digits}g}".replace("-", MINUS)
 
 
 def pretty_formula(text: str) -> str:
@@ -56,17 +45,6 @@ def is_zero(value: float, *scales: float) -> bool:
     """Whether ``value`` is zero up to float64 rounding relative to ``scales``."""
     scale = max([1.0, *[abs(s) for s in scales if s is not None and math.isfinite(s)]])
     return abs(value) <= ZERO_TOLERANCE * scale
-
-
-def tangent_equation(slope: float, intercept: float) -> str:
-    """``y = m·x + b`` with signs written the way people write them."""
-    if slope == 0:
-        return f"y = {fmt(intercept)}"
-    m = "" if slope == 1 else (MINUS if slope == -1 else f"{fmt(slope)}·")
-    if intercept == 0:
-        return f"y = {m}x"
-    sign = MINUS if intercept < 0 else "+"
-    return f"y = {m}x {sign} {fmt(abs(intercept))}"
 
 
 def point_lines(point: Any) -> tuple[list[tuple[str, str]], list[str]]:
