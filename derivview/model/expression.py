@@ -46,6 +46,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_DIGITS",
     "MAX_LENGTH",
+    "MAX_ROOT_DEGREE",
     "MAX_TOKENS",
     "Expression",
     "ExpressionError",
@@ -80,6 +81,12 @@ MAX_RADICAND_DIGITS = 100
 sympy factors them (primality tests are roughly cubic in the digits: 1000 digits ~0.3 s)
 and multiplies radicals with equal exponents together, so the budget is for the whole
 expression."""
+
+MAX_ROOT_DEGREE = 1000
+"""Largest q in an exact root (a number)^(p/q), e.g. 2^0.125 = 2^(1/8).
+
+sympy decides the sign of an algebraic number it cannot resolve numerically from its
+minimal polynomial, whose degree is q: 10^(1e-300) made a later comparison hang."""
 
 _LOG10_2 = math.log10(2.0)
 _LOG10_E = math.log10(math.e)
@@ -454,6 +461,19 @@ def _root_digits(base: sp.Expr, e: sp.Rational) -> float:
     return 0.0
 
 
+def _root_degree(base: sp.Expr, e: sp.Rational) -> int:
+    """The largest q of an exact numeric root (a number)^(p/q) that base^e would create."""
+    if base.is_Rational:
+        return 1 if e.is_integer or base.is_zero else int(e.q)
+    if base.is_Pow and base.exp.is_Rational:
+        return _root_degree(base.base, base.exp * e)
+    if base.is_Mul:
+        return max(_root_degree(a, e) for a in base.args)
+    if base.is_number and not e.is_integer:
+        return int(e.q)  # (1 + sqrt(2))^(1/7), sin(1)^(1/7): degree unknown, bounded by q
+    return 1
+
+
 def _digits_text(log_digits: float) -> str:
     if not math.isfinite(log_digits) or log_digits > 300:
         return "more than 10^300"
@@ -598,6 +618,15 @@ class _Parser:
 
     def check_root(self, base: sp.Expr, exp: sp.Rational, span: str, start: int, end: int) -> None:
         """Bound the exact-root work sympy does for base^exp (factoring, perfect powers)."""
+        degree = _root_degree(base, exp)
+        if degree > MAX_ROOT_DEGREE:
+            raise self.error(
+                f"root of too high a degree: {span} (a root of degree "
+                f"{degree if degree < 10**6 else '10^' + str(len(str(degree)) - 1)}; at most "
+                f"{MAX_ROOT_DEGREE}) — use fewer decimals in the exponent",
+                start,
+                end,
+            )
         if not exp.is_integer:
             # Every radicand is factored (again when radicals combine): a budget for all.
             self.radicand_digits += _radicand_digits(base)
