@@ -21,7 +21,14 @@ superscript included (``√x²`` is ``√(x²)`` = ``|x|``; ``√4x`` is ``2x``)
 ``|`` that follows a complete operand closes the bars, elsewhere it opens new ones, so
 ``|x| + |x-1|``, ``2|x|`` and ``|x - |x||`` all work. Decimal literals are exact
 rationals (``x^0.5`` is ``sqrt(x)``). ``X`` and ``E`` are rejected (did you mean ``x``,
-``e``?); any other single ASCII letter is a real parameter.
+``e``?); any other single ASCII letter is a real parameter. ``sin²(x)`` and ``sin⁻¹(x)``
+are errors that say what to write instead.
+
+Limits, each checked before the work it bounds: text length and token count, nesting
+depth (no RecursionError), literal size, and every number sympy would compute exactly —
+numeric powers are estimated in logarithms (``9^9^9`` is refused without computing it),
+magnitudes stay within 10^±1000, exact roots have bounded radicands and degree (sympy
+factors radicands and decides signs from minimal polynomials).
 """
 
 from __future__ import annotations
@@ -190,8 +197,9 @@ CONSTANT_NAMES: tuple[str, ...] = ("e", "pi", "π")
 """The named constants."""
 
 _CONSTANTS: dict[str, sp.Expr] = {"e": sp.E, "pi": sp.pi, "π": sp.pi}
-# exp(u), sinh(u), cosh(u) of a number u have about |u|·log10(e) digits.
-_EXPONENTIAL = frozenset({"exp", "sinh", "cosh"})
+# exp(u), sinh(u), cosh(u) of a number u have about |u|·log10(e) digits; softplus(u) is
+# evaluated through exp(u) (0.8 s for softplus(10^999) in evalf).
+_EXPONENTIAL = frozenset({"exp", "sinh", "cosh", "softplus"})
 _KNOWN_NAMES = (*FUNCTION_NAMES, "e", "pi", "x")
 
 
@@ -590,8 +598,16 @@ class _Parser:
             value = math.inf
         log_digits = math.log10(abs(value) * _LOG10_E) if value != 0 else -math.inf
         if log_digits > math.log10(MAX_DIGITS):
-            small = name == "exp" and value < 0
-            raise self.out_of_range(_show(self.text[start:end]), log_digits, small, start, end)
+            span = _show(self.text[start:end])
+            if name == "softplus":
+                limit = math.floor(MAX_DIGITS / _LOG10_E)
+                raise self.error(
+                    f"number out of range: {span} (softplus(u) is computed through e^u, so "
+                    f"|u| can be at most {limit})",
+                    start,
+                    end,
+                )
+            raise self.out_of_range(span, log_digits, name == "exp" and value < 0, start, end)
 
     def power(self, base: sp.Expr, exp: sp.Expr, start: int, end: int | None = None) -> sp.Expr:
         """base^exp, refused before computing when the number would be too large."""
