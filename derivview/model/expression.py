@@ -536,6 +536,30 @@ class _Parser:
         self.depth -= 1
 
     # checks on every node built
+    def make(
+        self, build: Callable[..., sp.Expr], args: list[Any], start: int, end: int | None = None
+    ) -> sp.Expr:
+        """build(*args), with sympy's own failures on extreme numbers as errors for people.
+
+        sympy raises PrecisionExhausted when it cannot round a huge irrational number
+        (floor(10^300 e)) and has rare internal errors on others (asin(sin(1e300))).
+        """
+        try:
+            return build(*args)
+        except ExpressionError:
+            raise
+        except Exception:
+            end = self.prev_end() if end is None else end
+            raise self.error(
+                f"cannot evaluate {_show(self.text[start:end])} exactly — the numbers in it "
+                "are too large",
+                start,
+                end,
+            ) from None
+
+    def negate(self, value: sp.Expr, start: int) -> sp.Expr:
+        return self.checked(self.make(lambda v: -v, [value], start), start)
+
     def checked(self, value: sp.Expr, start: int, end: int | None = None) -> sp.Expr:
         end = self.prev_end() if end is None else end
         span = _show(self.text[start:end])
@@ -594,7 +618,7 @@ class _Parser:
             return
         try:
             value = float(sp.re(arg.evalf(15)))
-        except (TypeError, ValueError, OverflowError):
+        except Exception:  # PrecisionExhausted for floor(10^300 e): refuse, unknown size
             value = math.inf
         log_digits = math.log10(abs(value) * _LOG10_E) if value != 0 else -math.inf
         if log_digits > math.log10(MAX_DIGITS):
@@ -620,7 +644,10 @@ class _Parser:
                     p, q = int(exp.p), int(exp.q)
                     log_exp = -math.inf if p == 0 else math.log10(abs(p)) - math.log10(q)
                 else:
-                    log_exp = _log10_abs_number(exp)
+                    try:
+                        log_exp = _log10_abs_number(exp)
+                    except Exception:  # evalf could not size it (floor(10^999 pi))
+                        log_exp = math.inf
                 log_digits = log_exp + math.log10(measure)
                 if log_digits > math.log10(MAX_DIGITS):
                     # A number below 1 to a positive power (or above 1 to a negative one).
@@ -630,7 +657,7 @@ class _Parser:
                     raise self.out_of_range(span, log_digits, small, start, end)
             if exp.is_Rational:
                 self.check_root(base, exp, span, start, end)
-        return self.checked(sp.Pow(base, exp), start, end)
+        return self.checked(self.make(sp.Pow, [base, exp], start, end), start, end)
 
     def check_root(self, base: sp.Expr, exp: sp.Rational, span: str, start: int, end: int) -> None:
         """Bound the exact-root work sympy does for base^exp (factoring, perfect powers)."""
@@ -677,10 +704,10 @@ class _Parser:
         while (tok := self.peek()).kind == "op" and tok.value in "+-":
             self.advance()
             rhs = self.term()
-            terms.append(rhs if tok.value == "+" else self.checked(-rhs, tok.start))
+            terms.append(rhs if tok.value == "+" else self.negate(rhs, tok.start))
         if len(terms) == 1:
             return terms[0]
-        return self.checked(sp.Add(*terms), start)
+        return self.checked(self.make(sp.Add, terms, start), start)
 
     def starts_implicit_factor(self, tok: _Tok) -> bool:
         if tok.kind in ("name", "(", "root"):
@@ -709,7 +736,7 @@ class _Parser:
                 break
         if len(factors) == 1:
             return factors[0]
-        return self.checked(sp.Mul(*factors), start)
+        return self.checked(self.make(sp.Mul, factors, start), start)
 
     def unary(self) -> sp.Expr:
         tok = self.peek()
@@ -718,7 +745,7 @@ class _Parser:
             self.enter(tok)
             operand = self.unary()
             self.leave()
-            return operand if tok.value == "+" else self.checked(-operand, tok.start)
+            return operand if tok.value == "+" else self.negate(operand, tok.start)
         if tok.kind == "root":
             self.advance()
             self.enter(tok)
@@ -897,7 +924,7 @@ class _Parser:
             if name == "sqrt":
                 return self.power(args[0], sp.S.Half, start, end)
             self.check_root(args[0], sp.Rational(1, 3), _show(span), start, end)
-        return self.checked(spec.build(args), start, end)
+        return self.checked(self.make(spec.build, [args], start, end), start, end)
 
     def unknown_name(self, tok: _Tok) -> ExpressionError:
         name = tok.text
@@ -1152,5 +1179,12 @@ def to_text(expr: sp.Expr) -> str:
     elif isinstance(expr, float):
         expr = sp.Float(expr)
     _check_printable(expr)
-    text: str = _LanguagePrinter({"order": None}).doprint(expr)
+    try:
+        text: str = _LanguagePrinter({"order": None}).doprint(expr)
+    except ValueError:
+        raise
+    except Exception:
+        # Sorting the terms evaluates numbers; floor(10^999 pi) + … exhausts evalf's
+        # precision. Unsorted terms print the same function.
+        text = _LanguagePrinter({"order": "none"}).doprint(expr)
     return text
