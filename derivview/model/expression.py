@@ -497,6 +497,12 @@ _BAD_ATOMS = (sp.S.ComplexInfinity, sp.S.NaN, sp.S.Infinity, sp.S.NegativeInfini
 
 
 class _Parser:
+    """Recursive descent over the tokens of one text; each rule returns a sympy Expr.
+
+    Every node goes through ``checked`` (undefined, non-real, oversized numbers) and
+    every power through ``power`` (size estimated before sympy computes it).
+    """
+
     def __init__(self, text: str, toks: list[_Tok]) -> None:
         self.text = text
         self.toks = toks
