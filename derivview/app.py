@@ -38,16 +38,18 @@ def ensure_app() -> QApplication:
 
 @contextlib.contextmanager
 def _startup_gc() -> Iterator[None]:
-    """No cyclic garbage collection while the window is built; what exists is then frozen.
+    """No cyclic garbage collection while the first window is built; then a freeze.
 
     Building the first window imports pyqtgraph and numpy and creates the widgets: about
-    100,000 objects that live as long as the process, and almost no garbage (~500 objects
+    100,000 objects that live as long as the window, and almost no garbage (~500 objects
     in cycles, measured). The collector would scan them again and again meanwhile: ~130
     collections, ~50 ms of a ~400 ms start (measured, this machine). So it is paused, and
-    at the end ``gc.freeze()`` moves every object into the permanent generation, so the
-    first collections after it do not scan them either. After the window's first paint
-    (or when it shuts down) :func:`_thaw` hands them back to the collector's oldest
-    generation, where they would be by then anyway: from there on, ordinary collection.
+    at the end ``gc.freeze()`` moves every object into the permanent generation, which
+    collections skip: ordinary collection goes on for everything made afterwards. They
+    stay frozen while the window lives. Handing them back at the first paint was measured
+    to cost more than it saved (~60 ms later to the first plot: with no full collection
+    during start-up, the collector's full-collection threshold is low while sympy is
+    imported). :func:`_thaw` unfreezes when the window shuts down.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -67,11 +69,19 @@ def _thaw() -> None:
     gc.unfreeze()
 
 
+#: Whether a window has been built in this process (the start-up has been paid).
+_started_up = False
+
+
 def build_window(options: LaunchOptions, *, worker: object | None = None):  # -> MainWindow
     """A fully wired main window for ``options`` (not shown). Raises UsageError."""
+    global _started_up
+    if _started_up:
+        # Later windows (tests, tools) import nothing new: collection as usual for them.
+        return _build_window(options, worker)
     with _startup_gc():
         window = _build_window(options, worker)
-    window.firstPainted.connect(_thaw)
+    _started_up = True
     window.close_hooks.append(_thaw)
     return window
 
