@@ -43,12 +43,16 @@ def _launch(args: list[str]) -> int:
     if problem:
         return fail(problem, EXIT_FAILURE)
     from derivview.app import run
-    from derivview.model.session_file import SessionFileError
 
     try:
         return run(options)
-    except SessionFileError as exc:  # a file the user named that cannot be opened
-        return fail(f"derivview: cannot open session: {exc.message}", EXIT_FAILURE)
+    except Exception as exc:
+        # Imported here, not before run(): session files are not needed for first paint.
+        from derivview.model.session_file import SessionFileError
+
+        if isinstance(exc, SessionFileError):  # a file the user named cannot be opened
+            return fail(f"derivview: cannot open session: {exc.message}", EXIT_FAILURE)
+        raise
 
 
 def _no_display() -> str | None:

@@ -901,6 +901,16 @@ class PlotPanel(QWidget):
         self._rebuild_legend()
 
     def _rebuild_legend(self) -> None:
+        # Entries depend on the style and on two visibility flags only; rebuilding costs
+        # 4–8 ms, and construction would otherwise do it twice (style, then visibility).
+        key = (
+            id(self._style),
+            self.session.is_visible("secant"),
+            self.session.is_visible("markers"),
+        )
+        if key == getattr(self, "_legend_key", None):
+            return
+        self._legend_key = key
         self.legend.clear()
         for name in ("f", "df", "d2f"):
             self.legend.addItem(self.curves[name], LEGEND_NAMES[name])
