@@ -52,6 +52,7 @@ __all__ = [
     "FUNCTION_SIGNATURES",
     "MAX_DEPTH",
     "MAX_DIGITS",
+    "MAX_EXPONENT",
     "MAX_LENGTH",
     "MAX_ROOT_DEGREE",
     "MAX_TOKENS",
@@ -94,6 +95,9 @@ MAX_ROOT_DEGREE = 1000
 
 sympy decides the sign of an algebraic number it cannot resolve numerically from its
 minimal polynomial, whose degree is q: 10^(1e-300) made a later comparison hang."""
+
+MAX_EXPONENT = 10_000
+"""Largest |p| and q in a symbolic power u^(p/q) (x^1000 and (x+1)^100 are fine)."""
 
 _LOG10_2 = math.log10(2.0)
 _LOG10_E = math.log10(math.e)
@@ -583,6 +587,20 @@ class _Parser:
             ):
                 raise self.error(
                     f"number too large: {span} (more than {MAX_DIGITS} digits)", start, end
+                )
+            if (
+                node.is_Pow
+                and node.exp.is_Rational
+                and max(abs(node.exp.p), node.exp.q) > MAX_EXPONENT
+                and not node.base.is_number
+            ):
+                # sympy's polynomial code (gcd, even inside an is_real query) expands
+                # x^(p/q) into a dense polynomial of degree p in x^(1/q).
+                raise self.error(
+                    f"exponent too large: {span} (a power of an expression in x can have "
+                    f"exponents p/q with p and q up to {MAX_EXPONENT})",
+                    start,
+                    end,
                 )
         if value.is_number and not value.is_Rational:
             self.check_magnitude(value, start, end)
