@@ -28,7 +28,8 @@ Limits, each checked before the work it bounds: text length and token count, nes
 depth (no RecursionError), literal size, and every number sympy would compute exactly —
 numeric powers are estimated in logarithms (``9^9^9`` is refused without computing it),
 magnitudes stay within 10^±1000, exact roots have bounded radicands and degree (sympy
-factors radicands and decides signs from minimal polynomials).
+factors radicands and decides signs from minimal polynomials), and exponents of symbolic
+powers are at most 10,000 (sympy's polynomial code expands them densely).
 """
 
 from __future__ import annotations
