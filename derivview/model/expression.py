@@ -676,9 +676,12 @@ class _Parser:
                 log_digits = log_exp + math.log10(measure)
                 if log_digits > math.log10(MAX_DIGITS):
                     # A number below 1 to a positive power (or above 1 to a negative one).
-                    small = base.is_number and (_log10_abs_number(base) < 0) != bool(
-                        exp.is_negative
-                    )
+                    try:
+                        small = base.is_number and (_log10_abs_number(base) < 0) != bool(
+                            exp.is_negative
+                        )
+                    except Exception:  # the sign of -ceil(10^999 e) exhausts evalf
+                        small = False
                     raise self.out_of_range(span, log_digits, small, start, end)
             if exp.is_Rational:
                 self.check_root(base, exp, span, start, end)
@@ -949,7 +952,12 @@ class _Parser:
             if name == "sqrt":
                 return self.power(args[0], sp.S.Half, start, end)
             self.check_root(args[0], sp.Rational(1, 3), _show(span), start, end)
-        return self.checked(self.make(spec.build, [args], start, end), start, end)
+        value = self.make(spec.build, [args], start, end)
+        if name == "abs" and value.has(sp.re, sp.im, sp.arg):
+            # sympy writes |exp(z)| as exp(re(z)) when z may be complex (x^e for x < 0):
+            # keep abs(exp(z)), which the language can say.
+            value = sp.Abs(args[0], evaluate=False)
+        return self.checked(value, start, end)
 
     def unknown_name(self, tok: _Tok) -> ExpressionError:
         name = tok.text
@@ -1033,6 +1041,10 @@ def parse(text: str, *, max_length: int = MAX_LENGTH) -> Expression:
             raise ExpressionError(f"{_show(text)} is undefined", 1, len(text))
         if expr.has(sp.S.ImaginaryUnit):
             raise ExpressionError(f"{_show(text)} is not a real number", 1, len(text))
+        try:  # what parse returns, to_text can print (and the calculus can compile)
+            _check_printable(expr)
+        except ValueError as err:
+            raise ExpressionError(f"cannot represent {_show(text)}: {err}", 1, len(text)) from None
     except ExpressionError:
         raise
     except RecursionError:  # pragma: no cover - the depth limit should prevent it

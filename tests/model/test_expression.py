@@ -272,6 +272,15 @@ def test_absolute_value(text: str, expected: sp.Expr) -> None:
     assert p(text) == expected
 
 
+def test_abs_never_turns_into_re() -> None:
+    # sympy writes |exp(z)| as exp(re(z)) when z may be complex; the language has no re.
+    for text in ("abs(e^x^e)", "|e^(x^e)|"):
+        expr = p(text)
+        assert expr == sp.Abs(sp.exp(x**sp.E), evaluate=False)
+        assert not expr.has(sp.re, sp.im)
+    assert p("abs(exp(x))") == sp.exp(x)
+
+
 def test_abs_of_x_differentiates_without_re_im() -> None:
     d = sp.diff(p("|x|"), x)
     assert d == sp.sign(x)

@@ -178,6 +178,7 @@ _BOMBS = [
     "max(10^(1e-300), 1)",
     "∛sinh(x^0.51e-5^-10)asinh(/(1e-300|",  # exhausted memory in sympy's polys
     "cbrt(sinh(x^10000))",
+    "10^-ceil(+10^999e)(1/3)|cbrt(",
     "softplus(1e300^floor(1e300/e^9(1/3))10^999",
     "max(sigmoid(exp(2floor(1e300e^(1/3)))",
     "1e300asin(sin(1e300)),^(pix^²e^sqrt(",
