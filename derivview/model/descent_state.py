@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from psygnal import Signal
+from derivview.model.signals import Signal
 
 if TYPE_CHECKING:  # the optimizers are imported lazily: the session is imported early
     from derivview.model.optimizers import DescentRun, DescentSettings, ScalarFunction

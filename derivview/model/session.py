@@ -2,7 +2,7 @@
 
 Data flows one way. A control writes an input here (``set_text``, ``set_x0``,
 ``set_param``, ...); the session validates and stores it, recomputes what depends on it,
-and announces the change with a psygnal signal; views redraw from what is announced.
+and announces the change with a signal (model/signals.py); views redraw from what is announced.
 Views never call each other.
 
 Symbolic work (parse, differentiate, compile) is *not* done here: it can take seconds.
@@ -20,9 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from psygnal import Signal, SignalInstance
-
 from derivview.model.descent_state import DescentState
+from derivview.model.signals import Signal, SignalInstance
 
 if TYPE_CHECKING:  # sympy-heavy modules: imported lazily by whoever computes
     from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints

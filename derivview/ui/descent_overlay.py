@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from psygnal import SignalInstance
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
 from derivview.model.session import Session
+from derivview.model.signals import SignalInstance
 from derivview.ui.plot_style import plot_style
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def connect_while_alive(
 ) -> None:
     """Connect session signals to ``owner``'s handlers until the Qt object is destroyed.
 
-    The session may outlive a view (tests, a closed window); a psygnal callback into a
+    The session may outlive a view (tests, a closed window); a signal callback into a
     deleted widget would raise, so the handlers are disconnected on ``destroyed``.
     """
     for signal, handler in pairs:
