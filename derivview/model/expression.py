@@ -20,8 +20,8 @@ is ``x*(x+1)``. ``√`` and ``∛`` bind like unary minus: they take the followi
 superscript included (``√x²`` is ``√(x²)`` = ``|x|``; ``√4x`` is ``2x``). Inside ``|…|`` a
 ``|`` that follows a complete operand closes the bars, elsewhere it opens new ones, so
 ``|x| + |x-1|``, ``2|x|`` and ``|x - |x||`` all work. Decimal literals are exact
-rationals (``x^0.5`` is ``sqrt(x)``). ``X`` and ``E`` are rejected (did you mean ``x``,
-``e``?); any other single ASCII letter is a real parameter. ``sin²(x)`` and ``sin⁻¹(x)``
+rationals (``x^0.5`` is ``sqrt(x)``). Any single ASCII letter other than ``x`` and ``e``
+is a real parameter (``X`` and ``E`` too: names are case-sensitive). ``sin²(x)`` and ``sin⁻¹(x)``
 are errors that say what to write instead.
 
 Limits, each checked before the work it bounds: text length and token count, nesting
@@ -137,7 +137,8 @@ def param_symbol(name: str) -> sp.Symbol:
 
 
 def _is_param_name(name: str) -> bool:
-    return len(name) == 1 and name.isascii() and name.isalpha() and name not in "xXeE"
+    # contracts.md §1: any single letter other than x and e is a parameter (X and E too).
+    return len(name) == 1 and name.isascii() and name.isalpha() and name not in "xe"
 
 
 # --- the function table ---------------------------------------------------------------

@@ -430,7 +430,6 @@ def test_functions_map_to_sympy(text: str, expected: sp.Expr) -> None:
         ("x⁻", 2, 1, "superscript digits"),
         ("²", 1, 1, "'²' needs something before it"),
         ("y = x^2", 3, 1, "unexpected character '='"),
-        ("X", 1, 1, "did you mean x?"),
         ("Sin(x)", 1, 3, "did you mean sin?"),
         ("x2", 1, 2, "x*2"),
         ("log3(x)", 1, 4, "log(x, 3)"),
@@ -707,3 +706,12 @@ def test_contract_example_texts() -> None:
     assert to_text(f) == "x^2"
     assert to_text(sp.diff(f, x)) == "2x"
     assert to_text(sp.diff(f, x, 2)) == "2"
+
+
+def test_capital_x_and_e_are_parameters_as_the_contract_says():
+    # contracts.md §1: any other single letter is a parameter; names are case-sensitive.
+    from derivview.model.expression import param_symbol
+
+    e = parse("X x + E")
+    assert e.parameters == ("E", "X")
+    assert e.expr == param_symbol("X") * X + param_symbol("E")
