@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,8 +24,8 @@ from PySide6.QtGui import QAction, QColor, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
 from derivview.model.session import Session
-from derivview.model.signals import SignalInstance
 from derivview.ui.plot_style import plot_style
+from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
@@ -42,24 +41,6 @@ def trajectory_colors(dark: bool) -> tuple[str, str]:
     """The colours of runs A and B: the plot style's, so exports and window agree."""
     a, b = plot_style(dark).descent
     return a, b
-
-
-def connect_while_alive(
-    owner: QObject, pairs: list[tuple[SignalInstance, Callable[..., Any]]]
-) -> None:
-    """Connect session signals to ``owner``'s handlers until the Qt object is destroyed.
-
-    The session may outlive a view (tests, a closed window); a signal callback into a
-    deleted widget would raise, so the handlers are disconnected on ``destroyed``.
-    """
-    for signal, handler in pairs:
-        signal.connect(handler)
-
-    def disconnect(*_: object) -> None:
-        for signal, handler in pairs:
-            signal.disconnect(handler, missing_ok=True)
-
-    owner.destroyed.connect(disconnect)
 
 
 _ARROW_CACHE: dict[int, QPainterPath] = {}

@@ -60,8 +60,9 @@ from derivview.model.descent_state import (
     DescentState,
 )
 from derivview.model.session import Session
-from derivview.ui.descent_overlay import DescentOverlay, connect_while_alive, trajectory_colors
+from derivview.ui.descent_overlay import DescentOverlay, trajectory_colors
 from derivview.ui.loss_plot import LossPlot, LossPlotStandIn
+from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun

@@ -32,8 +32,9 @@ from derivview.model.session import Session
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
-from derivview.ui.descent_overlay import RunArrays, connect_while_alive, trajectory_colors
+from derivview.ui.descent_overlay import RunArrays, trajectory_colors
 from derivview.ui.plot_style import plot_style
+from derivview.ui.wiring import connect_while_alive
 
 _DOTS_MAX = 300
 _LOG_LABEL = "log scale: f(xₖ) − f*"

@@ -39,6 +39,7 @@ import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the impor
 
 from derivview.model import sampling
 from derivview.ui.plot_style import PlotStyle, plot_style
+from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
     from derivview.model.calculus import PointInfo
@@ -369,22 +370,17 @@ class PlotPanel(QWidget):
         scene.sigMouseClicked.connect(self._on_scene_clicked)
         scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.plot_widget.installEventFilter(self)
-        handlers: list[tuple[Any, Callable[..., None]]] = [
-            (session.function_changed, self._on_function_changed),
-            (session.params_changed, self._on_params_changed),
-            (session.point_changed, self._on_point_changed),
-            (session.view_changed, self._on_view_changed),
-            (session.visibility_changed, self._on_visibility_changed),
-            (session.secant_changed, self._on_secant_changed),
-        ]
-        for signal, handler in handlers:
-            signal.connect(handler)
-
-        def disconnect(*_: object) -> None:
-            for signal, handler in handlers:
-                signal.disconnect(handler, missing_ok=True)
-
-        self.destroyed.connect(disconnect)
+        connect_while_alive(
+            self,
+            [
+                (session.function_changed, self._on_function_changed),
+                (session.params_changed, self._on_params_changed),
+                (session.point_changed, self._on_point_changed),
+                (session.view_changed, self._on_view_changed),
+                (session.visibility_changed, self._on_visibility_changed),
+                (session.secant_changed, self._on_secant_changed),
+            ],
+        )
 
         self._apply_style()
         self._on_visibility_changed()

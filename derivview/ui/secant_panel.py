@@ -10,7 +10,6 @@ slope approach the tangent's.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from derivview.model import sampling
+from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
     from derivview.model.session import Session
@@ -143,21 +143,16 @@ class SecantPanel(QWidget):
         self.slider.valueChanged.connect(self._on_slider_moved)
         self.sign.toggled.connect(self._on_sign_toggled)
         self.spin.valueChanged.connect(self._on_spin_changed)
-        handlers: list[tuple[Any, Callable[..., None]]] = [
-            (session.visibility_changed, self._on_visibility_changed),
-            (session.secant_changed, self._on_secant_changed),
-            (session.point_changed, self._update_readout),
-            (session.function_changed, self._update_readout),
-            (session.params_changed, self._update_readout),
-        ]
-        for signal, handler in handlers:
-            signal.connect(handler)
-
-        def disconnect(*_: object) -> None:
-            for signal, handler in handlers:
-                signal.disconnect(handler, missing_ok=True)
-
-        self.destroyed.connect(disconnect)
+        connect_while_alive(
+            self,
+            [
+                (session.visibility_changed, self._on_visibility_changed),
+                (session.secant_changed, self._on_secant_changed),
+                (session.point_changed, self._update_readout),
+                (session.function_changed, self._update_readout),
+                (session.params_changed, self._update_readout),
+            ],
+        )
 
         self._on_visibility_changed()
         self._on_secant_changed(session.secant_h)
