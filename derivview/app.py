@@ -33,7 +33,29 @@ def ensure_app() -> QApplication:
 
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("derivview")
+    _collect_garbage_on_the_gui_thread()
     return app
+
+
+#: The GUI-thread garbage collector, once per process (see below).
+_gc_on_gui_thread: object | None = None
+
+
+def _collect_garbage_on_the_gui_thread() -> None:
+    """Collect cyclic garbage only on the GUI thread, from a timer.
+
+    Python's automatic collection runs in whichever thread happens to allocate: in the
+    symbolic runner's thread (sympy allocates a lot) it finalized the Python wrappers of
+    closed Qt widgets, and destroying a QObject off the GUI thread deadlocked on the GIL
+    (seen in the test suite: ~QObject -> Sbk_GetPyOverride -> GilState::acquire).
+    pyqtgraph's GarbageCollector disables automatic collection and collects on a QTimer
+    with the same thresholds.
+    """
+    global _gc_on_gui_thread
+    if _gc_on_gui_thread is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _gc_on_gui_thread = GarbageCollector(interval=0.1)
 
 
 @contextlib.contextmanager

@@ -362,3 +362,41 @@ def test_a_short_request_is_superseded_without_cancelling(gated_runner, qtbot):
     worker.release()
     qtbot.waitUntil(lambda: session.function.expression.text == "x^3", timeout=30_000)
     assert not worker.cancelled and session.error is None and not session.busy
+
+
+def test_cyclic_garbage_is_collected_on_the_gui_thread_only(make_window, qtbot):
+    # Automatic collection in the symbolic thread finalized Qt wrappers off the GUI thread
+    # and deadlocked; collection now happens from a timer on the GUI thread.
+    import gc
+    import threading
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    make_window()
+    assert not gc.isenabled()
+
+    class Cycle:
+        pass
+
+    cycle = Cycle()
+    cycle.me = cycle
+    cycle.qt = QObject()
+    alive = weakref.ref(cycle)
+    del cycle
+    collected_in: list[str] = []
+    gc.callbacks.append(lambda phase, info: collected_in.append(threading.current_thread().name))
+    kept: list[list[int]] = []
+    try:
+        # Allocations that stay alive push the collector's count far past its threshold
+        # (700): automatic collection would run right here, in the allocating thread.
+        worker = threading.Thread(
+            target=lambda: kept.extend([i] for i in range(20_000)), name="worker"
+        )
+        worker.start()
+        worker.join()
+        assert alive() is not None  # the allocating thread collected nothing
+        qtbot.waitUntil(lambda: alive() is None, timeout=10_000)
+    finally:
+        gc.callbacks.pop()
+    assert collected_in and set(collected_in) == {threading.main_thread().name}
