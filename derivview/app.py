@@ -37,25 +37,44 @@ def ensure_app() -> QApplication:
     return app
 
 
-#: The GUI-thread garbage collector, once per process (see below).
-_gc_on_gui_thread: object | None = None
-
-
-def _collect_garbage_on_the_gui_thread() -> None:
+class _GuiThreadCollector:
     """Collect cyclic garbage only on the GUI thread, from a timer.
 
     Python's automatic collection runs in whichever thread happens to allocate: in the
     symbolic runner's thread (sympy allocates a lot) it finalized the Python wrappers of
     closed Qt widgets, and destroying a QObject off the GUI thread deadlocked on the GIL
-    (seen in the test suite: ~QObject -> Sbk_GetPyOverride -> GilState::acquire).
-    pyqtgraph's GarbageCollector disables automatic collection and collects on a QTimer
-    with the same thresholds.
+    (seen in the test suite: ~QObject -> Sbk_GetPyOverride -> GilState::acquire). As
+    pyqtgraph's GarbageCollector does, automatic collection is switched off and a QTimer
+    collects with the same thresholds. (Not pyqtgraph's class itself: importing it
+    imports pyqtgraph before collection is off, ~50 ms more before the first paint.)
     """
-    global _gc_on_gui_thread
-    if _gc_on_gui_thread is None:
-        from pyqtgraph.util.garbage_collector import GarbageCollector
 
-        _gc_on_gui_thread = GarbageCollector(interval=0.1)
+    def __init__(self, interval_ms: int) -> None:
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer()
+        self.timer.timeout.connect(self.check)
+        self.timer.start(interval_ms)
+
+    def check(self) -> None:
+        """Collect the generations whose counts passed their thresholds."""
+        n0, n1, n2 = gc.get_count()
+        if n0 > self.threshold[0]:
+            gc.collect(0)
+            if n1 > self.threshold[1]:
+                gc.collect(1)
+                if n2 > self.threshold[2]:
+                    gc.collect(2)
+
+
+#: The GUI-thread collector, once per process.
+_collector: _GuiThreadCollector | None = None
+
+
+def _collect_garbage_on_the_gui_thread() -> None:
+    global _collector
+    if _collector is None:
+        _collector = _GuiThreadCollector(interval_ms=100)
 
 
 @contextlib.contextmanager
