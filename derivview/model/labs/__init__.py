@@ -1,0 +1,1 @@
+"""The learning labs' mathematics, Qt-free: numerical differences, deep chains, regression."""

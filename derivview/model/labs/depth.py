@@ -1,0 +1,235 @@
+"""Vanishing and exploding gradients through a deep chain (the seed's §9.3).
+
+The chain of contracts.md §5 ``depth``: a₀ = x, zₖ = W·aₖ₋₁ + B, aₖ = act(zₖ) for
+k = 1…N. By the chain rule ∂aₖ/∂x = ∏ⱼ₌₁ᵏ W·act′(zⱼ): a product of N local derivatives.
+If they are mostly below 1 the product vanishes geometrically (sigmoid′ ≤ 1/4, so with
+|W| ≤ 1 at least 4× smaller per layer); above 1 it explodes (linear with W = 1.5); relu
+passes exactly W where z > 0 and kills everything with 0 where z < 0.
+
+Also here: gradient clipping by norm (the usual cure for *exploding* gradients: it caps
+the size of the gradient, it cannot bring back a vanished one), and the words that say
+what is happening. Pure Python floats (exact as the formulas; no numpy), Qt-free.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = [
+    "ACTIVATIONS",
+    "MAX_DEPTH",
+    "Chain",
+    "Layer",
+    "activation_derivative",
+    "activation_value",
+    "chain",
+    "clip",
+]
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+MAX_DEPTH = 200
+
+
+def _sigmoid(z: float) -> float:
+    # exp of a non-positive number only: no overflow.
+    e = math.exp(-abs(z))
+    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+
+
+def _sech2(z: float) -> float:
+    # 1/cosh² = 4e^(−2|z|)/(1 + e^(−2|z|))²: no overflow, no cancellation far out.
+    e = math.exp(-2.0 * abs(z))
+    return 4.0 * e / (1.0 + e) ** 2
+
+
+def activation_value(name: str, z: float) -> float:
+    """act(z) for one of :data:`ACTIVATIONS`."""
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "tanh":
+        return math.tanh(z)
+    if name == "relu":
+        return z if z > 0 else 0.0
+    if name == "linear":
+        return z
+    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
+
+
+def activation_derivative(name: str, z: float) -> float | None:
+    """act′(z); None where it does not exist (relu at 0)."""
+    if name == "sigmoid":
+        return _sigmoid(z) * _sigmoid(-z)  # σ(1 − σ), without computing 1 − σ
+    if name == "tanh":
+        return _sech2(z)  # 1 − tanh², without the cancellation
+    if name == "relu":
+        if z == 0:
+            return None
+        return 1.0 if z > 0 else 0.0
+    if name == "linear":
+        return 1.0
+    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """Layer k: its pre-activation, output, local derivative W·act′(z) and ∂aₖ/∂x.
+
+    ``log10_grad`` is log₁₀|∂aₖ/∂x| computed as a sum of logs, so it stays finite where
+    the product itself underflows to 0 in float64 (−inf where a local derivative is 0,
+    None where undefined).
+    """
+
+    k: int
+    z: float | None
+    a: float | None
+    local: float | None
+    grad: float | None
+    log10_grad: float | None
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A whole chain; ``grad`` is ∂a_N/∂x (None where undefined)."""
+
+    activation: str
+    weight: float
+    bias: float
+    x: float
+    layers: tuple[Layer, ...]
+
+    @property
+    def grad(self) -> float | None:
+        """∂a_N/∂x."""
+        return self.layers[-1].grad if self.layers else 1.0
+
+    @property
+    def factor(self) -> float | None:
+        """The typical factor per layer: the geometric mean of |local| (None if undefined
+        or a local derivative is 0)."""
+        logs = []
+        for layer in self.layers:
+            if layer.local is None or layer.local == 0:
+                return None
+            logs.append(math.log10(abs(layer.local)))
+        return 10 ** (sum(logs) / len(logs)) if logs else None
+
+    @property
+    def regime(self) -> str:
+        """``vanishing``, ``exploding``, ``stable``, ``dead`` (a local derivative is 0) or
+        ``undefined`` (one does not exist)."""
+        for layer in self.layers:
+            if layer.local == 0 or layer.grad == 0:
+                return "dead"
+            if layer.local is None:
+                return "undefined"
+        last = self.layers[-1].log10_grad if self.layers else 0.0
+        assert last is not None
+        if last < -1:
+            return "vanishing"
+        if last > 1:
+            return "exploding"
+        return "stable"
+
+    def summary(self) -> str:
+        """What is happening, in one or two sentences for people."""
+        n = len(self.layers)
+        if n == 0:
+            return "no layers"
+        regime = self.regime
+        if regime == "undefined":
+            k = next(layer.k for layer in self.layers if layer.local is None)
+            return (
+                f"undefined: z{_sub(k)} = 0 exactly, where relu′ does not exist, so "
+                f"∂a/∂x has no value from layer {k} on."
+            )
+        if regime == "dead":
+            layer = next(layer for layer in self.layers if layer.local == 0)
+            z = layer.z if layer.z is not None else float("nan")
+            return (
+                f"dead: z{_sub(layer.k)} = {_num(z)} < 0, where relu′ = 0, so the gradient is "
+                f"0 from layer {layer.k} on: nothing before it can learn."
+            )
+        factor = self.factor
+        assert factor is not None
+        g = _num_log(self.layers[-1].log10_grad)
+        if regime == "vanishing":
+            return (
+                f"vanishing: the gradient shrinks ~{_num(1 / factor, 2)}× per layer "
+                f"(|∂a{_sub(n)}/∂x| = {g} after {n} layers)."
+            )
+        if regime == "exploding":
+            return (
+                f"exploding: the gradient grows ~{_num(factor, 2)}× per layer "
+                f"(|∂a{_sub(n)}/∂x| = {g} after {n} layers)."
+            )
+        return f"stable: |∂a{_sub(n)}/∂x| = {g} after {n} layers (within a factor of 10 of 1)."
+
+
+def chain(activation: str, depth: int, x: float, weight: float = 1.0, bias: float = 0.0) -> Chain:
+    """Forward through the chain, and the running product of the local derivatives."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be a whole number from 1 to {MAX_DEPTH}, got {depth!r}")
+    for name, v in (("x", x), ("weight", weight), ("bias", bias)):
+        if not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ValueError(f"{name} must be a finite number, got {v!r}")
+    a: float | None = float(x)
+    grad: float | None = 1.0
+    log_grad: float | None = 0.0
+    layers: list[Layer] = []
+    for k in range(1, depth + 1):
+        z = _finite(weight * a + bias) if a is not None else None
+        a = _finite(activation_value(activation, z)) if z is not None else None
+        d = activation_derivative(activation, z) if z is not None else None
+        local = _finite(weight * d) if d is not None else None
+        if grad == 0:
+            pass  # upstream is locally constant: 0 whatever this layer's derivative is
+        elif local is None or grad is None:
+            grad, log_grad = None, None
+        else:
+            grad = grad * local
+            if log_grad is not None:
+                log_grad = log_grad + math.log10(abs(local)) if local != 0 else -math.inf
+        layers.append(Layer(k, z, a, local, grad, log_grad))
+    return Chain(activation, float(weight), float(bias), float(x), tuple(layers))
+
+
+def clip(grad: float | None, max_norm: float) -> float | None:
+    """Gradient clipping by norm (PyTorch's ``clip_grad_norm_`` on one number):
+    g·min(1, c/|g|). It caps an exploding gradient at c; a vanishing one is unchanged."""
+    if not (math.isfinite(max_norm) and max_norm > 0):
+        raise ValueError("the clipping norm must be a positive number")
+    if grad is None:
+        return None
+    size = abs(grad)
+    return grad if size <= max_norm else grad * (max_norm / size)
+
+
+def _finite(v: float) -> float | None:
+    return v if math.isfinite(v) else None
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sub(k: int) -> str:
+    return str(k).translate(_SUBSCRIPTS)
+
+
+def _num(v: float, digits: int = 6) -> str:
+    return f"{v:.{digits}g}".replace("-", "−")
+
+
+def _num_log(log10: float | None) -> str:
+    """A magnitude given by its log10, as a number (also beyond float64's range)."""
+    if log10 is None:
+        return "undefined"
+    if log10 == -math.inf:
+        return "0"
+    if -300 < log10 < 300:
+        return _num(10**log10, 3)
+    exponent = math.floor(log10)
+    mantissa = 10 ** (log10 - exponent)
+    return f"{mantissa:.3g}e{exponent}".replace("-", "−")
