@@ -25,7 +25,8 @@ APP_ID="io.github.derivview.derivview"
 # library it loads that is not inside it). Debian/Ubuntu package names.
 TARGET_NEEDS="glibc >= 2.36 (built on Debian 12; build on the oldest system you support),
   an X11 or Wayland desktop with OpenGL/EGL drivers (libGL.so.1, libEGL.so.1: libgl1, libegl1),
-  libxcb.so.1 (libxcb1), and for Wayland sessions libwayland-client0 and libwayland-cursor0.
+  libxcb.so.1 (libxcb1), and for native Wayland libwayland-client0, libwayland-cursor0 and
+  libwayland-egl1 (without them Qt uses X11/XWayland).
   Everything else (Qt, Python, numpy, sympy, the XCB helper libraries, fontconfig,
   freetype) is inside the bundle."
 
@@ -127,14 +128,22 @@ refresh_caches() {
 }
 
 # Libraries the installed bundle cannot find on this system (a target check, not a test).
+missing_libs() {  # DIR FIND-FILTER...: the "not found" libraries of the ELF files under DIR
+    local dir="$1"; shift
+    find "$dir" -type f \( -name '*.so*' -o -name derivview \) "$@" -print0 \
+        | xargs -0 -r ldd 2>/dev/null | awk '/not found/ {print $1}' | sort -u | tr '\n' ' '
+}
+
 check_target() {
-    local lib="$1" missing
-    missing=$(find "$lib/_internal" \( -name '*.so*' -o -name derivview \) -type f \
-        ! -path '*/wayland-*' ! -path '*/libqwayland*' -print0 \
-        | xargs -0 -r ldd 2>/dev/null | awk '/not found/ {print $1}' | sort -u || true)
+    local lib="$1" missing wayland
+    missing=$(missing_libs "$lib" ! -ipath '*wayland*' ! -iname '*wlshell*')
+    wayland=$(missing_libs "$lib" \( -ipath '*wayland*' -o -iname '*wlshell*' \))
     if [ -n "$missing" ]; then
-        say "   warning: this system lacks libraries the bundle needs: $(echo "$missing" | tr '\n' ' ')"
+        say "   warning: this system lacks libraries the bundle needs: $missing"
         say "   the target system needs: $TARGET_NEEDS"
+    fi
+    if [ -n "$wayland" ]; then
+        say "   note: no native Wayland here (missing $wayland); derivview runs through XWayland/X11"
     fi
 }
 

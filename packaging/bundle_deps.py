@@ -35,6 +35,30 @@ DATA_EXCLUDES = (
     "**/*.lib",
 )
 
+#: Modules the bundle leaves out: derivview never imports them (tests/test_packaging_bundle.py
+#: runs derivview with each of them refused).
+EXCLUDED_MODULES = (
+    # Other GUI toolkits and bindings.
+    "tkinter", "_tkinter", "matplotlib", "PyQt5", "PyQt6", "PySide2", "IPython",
+    # Qt modules derivview never imports (pyqtgraph imports QtTest in try/except and does
+    # without it). QtCore, QtGui, QtWidgets, QtSvg stay, and so do QtOpenGL and
+    # QtOpenGLWidgets: pyqtgraph's PColorMeshItem and OpenGLHelpers import them whenever
+    # pyqtgraph is imported.
+    "PySide6.QtTest", "PySide6.QtNetwork", "PySide6.QtDBus", "PySide6.QtQml",
+    "PySide6.QtQuick", "PySide6.QtPrintSupport", "PySide6.QtXml", "PySide6.QtConcurrent",
+    "PySide6.QtSql",
+    # pyqtgraph's 3-D (OpenGL), examples and notebook support.
+    "pyqtgraph.opengl", "pyqtgraph.examples", "pyqtgraph.jupyter", "OpenGL",
+    # Test and build tooling that sympy's test helpers would drag in. (numpy.f2py and
+    # numpy.testing stay: lambdify's `from numpy import *` imports them, and without them
+    # every number derivview computes silently becomes "undefined".)
+    "pytest", "_pytest", "hypothesis", "pluggy", "pygments", "sympy.testing",
+    "setuptools", "pkg_resources", "distutils", "pip", "lib2to3", "pydoc_data",
+    # No network and no interactive prompt: TLS, OpenSSL's hashes (hashlib falls back to
+    # Python's own md5/sha, which the worker's connection handshake uses) and readline.
+    "ssl", "_ssl", "_hashlib", "readline",
+)
+
 
 def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
