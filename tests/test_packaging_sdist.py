@@ -6,6 +6,7 @@ a packager does), so a file missing from the sdist also breaks the wheel here.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -29,9 +30,17 @@ def _project_files(folder: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path]:
+    # From a copy as clean as a fresh clone: setuptools adds whatever an old
+    # *.egg-info/SOURCES.txt lists (an editable install leaves one), which would hide a
+    # file that MANIFEST.in no longer includes.
+    src = tmp_path_factory.mktemp("src") / "derivview"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "*.pyc",
+        ".pytest_cache", ".ruff_cache", ".hypothesis",
+    ))
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--outdir", str(out), str(src)],
         capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
