@@ -168,7 +168,12 @@ def _plain(box: Box) -> str:
     if isinstance(box, Space):
         return " " if box.em >= 0.15 else ""
     if isinstance(box, Row):
-        return "".join(_plain(b) for b in box.items)
+        # A fraction beside other factors: (1/2)x, not 1/2x.
+        crowded = sum(not isinstance(b, Space) for b in box.items) > 1
+        return "".join(
+            f"({_plain(b).strip()})" if crowded and isinstance(b, Frac) else _plain(b)
+            for b in box.items
+        )
     if isinstance(box, Styled):
         return _plain(box.body)
     if isinstance(box, Frac):
