@@ -60,15 +60,6 @@ __all__ = [
 EAGER_SIZE = 512
 
 
-def _shaped(v: Any, shape: tuple[int, ...], keep_inf: bool) -> NDArray[np.float64]:
-    """A new float64 array of ``shape`` (NaN where not finite unless ``keep_inf``)."""
-    a = np.asarray(v, dtype=np.float64)
-    a = a.copy() if keep_inf else np.where(np.isinf(a), np.nan, a)
-    if a.shape != shape:
-        a = np.array(np.broadcast_to(a, shape))
-    return a
-
-
 class CompiledFunction:
     """f, f′ and f″ of a parsed expression, as vectorized float64 functions.
 
@@ -98,8 +89,17 @@ class CompiledFunction:
         p = params or {}
         return tuple(float(p.get(name, 1.0)) for name in self.parameters)
 
+    def _run(self, x: NDArray[np.float64], args: tuple[float, ...], order: int) -> list[Any]:
+        """The forward pass: (f, f′, f″) raw — inf kept, None for identically zero."""
+        params = dict(zip(self.parameters, args, strict=True)) if args else None
+        with np.errstate(all="ignore"):
+            try:
+                return list(forward(self.program, x, params, order)[0])
+            except (ArithmeticError, ValueError, TypeError):  # never raise for a number
+                return [np.full(x.shape, np.nan)] * 3
+
     def _triple(self, x: NDArray[np.float64], args: tuple[float, ...], order: int) -> list[Any]:
-        """(f, f′, f″) raw (inf kept, None for identically zero), cached for the last x."""
+        """:meth:`_run`, cached for the last x (the plot asks for f, f′, f″ in turn)."""
         c = self._cache
         if (
             c is not None
@@ -111,52 +111,60 @@ class CompiledFunction:
             return c[3]
         if x.size >= EAGER_SIZE:
             order = 2
-        params = dict(zip(self.parameters, args, strict=True))
-        with np.errstate(all="ignore"):
-            try:
-                triple = list(forward(self.program, x, params, order)[0])
-            except (ArithmeticError, ValueError, TypeError):  # never raise for a number
-                triple = [np.full(x.shape, np.nan)] * 3
-            # Where f is undefined, so are its derivatives (a NaN constant or parameter
-            # has a derivative that is structurally 0: sqrt(a) + x with a = -1).
-            undefined = np.isnan(triple[0])
-            if np.any(undefined):
-                for k in (1, 2):
-                    if triple[k] is not None:
-                        triple[k] = np.where(undefined, np.nan, triple[k])
+        triple = self._run(x, args, order)
         self._cache = (x.copy(), args, order, triple)
         return triple
+
+    @staticmethod
+    def _parts(
+        tri: list[Any], x: NDArray[np.float64], order: int, keep_inf: bool, fresh: bool
+    ) -> tuple[NDArray[np.float64], ...]:
+        """The first ``order + 1`` parts as new float64 arrays shaped like x.
+
+        ``fresh``: the arrays come from a pass of their own (no cache holds them), so
+        only those aliasing x or each other are copied.
+        """
+        shape = x.shape
+        out: list[NDArray[np.float64]] = []
+        for k in range(order + 1):
+            v = tri[k]
+            if v is None:  # identically zero, but undefined where f is
+                a = np.where(np.isnan(out[0]), np.nan, 0.0)
+            elif not isinstance(v, np.ndarray) or v.shape != shape:
+                a = np.full(shape, v, dtype=np.float64)
+            elif not fresh or v is x or any(v is o for o in tri[:k]):
+                a = v.copy()
+            else:
+                a = v
+            if not keep_inf and np.isinf(a).any():
+                a[np.isinf(a)] = np.nan
+            out.append(a)
+        return tuple(out)
 
     def evaluate_raw(
         self, x: ArrayLike, params: Mapping[str, float] | None = None, order: int = 2
     ) -> tuple[NDArray[np.float64], ...]:
-        """(f, f′, f″) up to ``order``, shaped like x: NaN where undefined, ±inf where a
-        defined value overflows float64."""
+        """(f, f′, f″) up to ``order`` in one pass, shaped like x: NaN where undefined
+        or where a derivative does not exist, ±inf where a defined value overflows."""
         xa = np.asarray(x, dtype=np.float64)
-        tri = self._triple(xa, self.param_args(params), order)
-        return tuple(self._part(tri, k, xa.shape, True) for k in range(order + 1))
+        tri = self._run(xa, self.param_args(params), order)
+        return self._parts(tri, xa, order, True, True)
 
     def evaluate(
         self, x: ArrayLike, params: Mapping[str, float] | None = None
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """f, f′ and f″ at x in one pass (NaN where undefined or not finite)."""
         xa = np.asarray(x, dtype=np.float64)
-        tri = self._triple(xa, self.param_args(params), 2)
-        f, d, d2 = (self._part(tri, k, xa.shape, False) for k in range(3))
+        tri = self._run(xa, self.param_args(params), 2)
+        f, d, d2 = self._parts(tri, xa, 2, False, True)
         return f, d, d2
-
-    @staticmethod
-    def _part(tri: list[Any], k: int, shape: tuple[int, ...], keep_inf: bool) -> Any:
-        v = tri[k]
-        if v is None:  # identically zero, but undefined where f is
-            f = np.broadcast_to(np.asarray(tri[0], dtype=np.float64), shape)
-            return np.where(np.isnan(f), np.nan, 0.0)
-        return _shaped(v, shape, keep_inf)
 
     def _one(self, x: ArrayLike, params: Mapping[str, float] | None, k: int) -> Any:
         xa = np.asarray(x, dtype=np.float64)
         tri = self._triple(xa, self.param_args(params), k)
-        return self._part(tri, k, xa.shape, False)
+        if k == 0:
+            return self._parts(tri, xa, 0, False, False)[0]
+        return self._parts(tri, xa, k, False, False)[k]
 
     def f(self, x: ArrayLike, params: Mapping[str, float] | None = None) -> NDArray[np.float64]:
         """f at ``x`` (NaN where undefined or not finite)."""
@@ -246,11 +254,9 @@ class _Evaluators:  # implements points.Evaluators
                 _, m1, m2 = magnitudes(prog, regs)[0]
             except (ArithmeticError, ValueError, TypeError):
                 return np.full(x.shape, np.nan), np.full(x.shape, np.nan)
-        zero = np.zeros(x.shape)
-        return (
-            _shaped(zero if m1 is None else m1, x.shape, True),
-            _shaped(zero if m2 is None else m2, x.shape, True),
-        )
+        m1 = np.zeros(x.shape) if m1 is None else np.broadcast_to(m1, x.shape)
+        m2 = np.zeros(x.shape) if m2 is None else np.broadcast_to(m2, x.shape)
+        return m1, m2
 
 
 def compile(expression: Expression) -> CompiledFunction:

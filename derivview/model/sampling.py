@@ -31,6 +31,13 @@ MAX_SAMPLES = 16_384
 MAX_BISECTIONS = 30
 #: Fallback y-range when f has no finite value in the view.
 DEFAULT_Y_RANGE = (-1.0, 1.0)
+#: Largest |y| a fitted y-range reaches, and (with :data:`MAX_DRAW`) the largest |y| drawn.
+#: Values up to float64's 1.8e308 exist (1e308·x²), but a view's arithmetic (its span,
+#: the drawing margin) must stay finite, and Qt ignores path points beyond ±1e128
+#: ("invalid coordinates": a curve with a NaN gap then draws nothing at all). Beyond
+#: these, values are drawn at the edge of what can be drawn, past the view's edge.
+MAX_Y = 1e120
+MAX_DRAW = 1e125
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,18 @@ def evaluate(func: Vectorized, x: NDArray[np.float64]) -> NDArray[np.float64]:
     return y
 
 
+def clamp_for_drawing(
+    y: NDArray[np.float64], y_range: tuple[float, float], heights: float = 50.0
+) -> NDArray[np.float64]:
+    """y clamped to ``heights`` view-heights beyond the view (and to ±:data:`MAX_DRAW`):
+    the visible part of a stroke is unchanged, and the raster engine never sees 1e16."""
+    lo, hi = float(y_range[0]), float(y_range[1])
+    height = hi - lo
+    lo = max(lo - heights * height, -MAX_DRAW)
+    hi = min(hi + heights * height, MAX_DRAW)
+    return np.clip(y, lo, hi)
+
+
 def sample_count(width_px: float, density: float = DEFAULT_DENSITY) -> int:
     """Number of samples for a view ``width_px`` pixels wide."""
     n = round(max(float(width_px), 1.0) * density)
@@ -83,12 +102,19 @@ def robust_y_range(y: ArrayLike, pad: float = 0.08) -> tuple[float, float]:
     The 2nd–98th percentiles of the finite values, fenced at 3 interquartile ranges
     beyond the quartiles (so tan near its poles and the last steep stretch of exp(x²) do
     not squash everything else), padded by ``pad`` of the span on each side. Never a
-    degenerate span: a constant c gets c ± max(1, |c|/10).
+    degenerate span: a constant c gets c ± max(1, |c|/10). Never beyond ±:data:`MAX_Y`
+    (values near float64's limit would overflow the view's span to inf).
     """
     v = np.asarray(y, dtype=np.float64).ravel()
     v = v[np.isfinite(v)]
     if v.size == 0:
         return DEFAULT_Y_RANGE
+    # Work in units of the largest value: near float64's limit, differences of values
+    # (interquartile ranges, spans) would overflow.
+    unit = float(np.max(np.abs(v)))
+    if unit > MAX_Y:
+        lo, hi = robust_y_range(v / unit, pad)
+        return max(lo * unit, -MAX_Y), min(hi * unit, MAX_Y)
     p2, q25, q75, p98 = np.percentile(v, [2.0, 25.0, 75.0, 98.0])
     lo, hi = float(p2), float(p98)
     iqr = float(q75 - q25)
@@ -122,7 +148,12 @@ def fit_y_range(
     """
     x = np.linspace(x_range[0], x_range[1], n)
     lo, hi = robust_y_range(evaluate(func, x))
-    if include is not None and math.isfinite(include) and not lo <= include <= hi:
+    if (
+        include is not None
+        and math.isfinite(include)
+        and abs(include) <= MAX_Y
+        and not (lo <= include <= hi)
+    ):
         span = hi - lo
         if lo - 2 * span <= include <= hi + 2 * span:
             pad = 0.08 * span
@@ -234,6 +265,17 @@ def sample(
     extended to both edges of the jump (the bisection bracket, ~1e-9 of a sample spacing)
     and a NaN is put between them. Non-finite values are gaps.
     """
+    with np.errstate(all="ignore"):  # values near float64's limit overflow the arithmetic
+        return _sample(func, x_range, width_px, y_range, density)
+
+
+def _sample(
+    func: Vectorized,
+    x_range: tuple[float, float],
+    width_px: float,
+    y_range: tuple[float, float] | None,
+    density: float,
+) -> Samples:
     a, b = float(x_range[0]), float(x_range[1])
     x = np.linspace(a, b, sample_count(width_px, density))
     y = evaluate(func, x)
@@ -337,12 +379,17 @@ def _clip(
             return None
     else:
         # x where the line crosses y = ya and y = yb
-        xs = sorted((x0 + (ya - y0) / slope, x0 + (yb - y0) / slope))
+        with np.errstate(all="ignore"):
+            xs = sorted((x0 + (ya - y0) / slope, x0 + (yb - y0) / slope))
+        if not all(math.isfinite(v) for v in xs):
+            return None
         xa, xb = max(xa, xs[0]), min(xb, xs[1])
         if not xa < xb:
             return None
     xx = np.array([xa, xb])
-    return xx, y0 + slope * (xx - x0)
+    with np.errstate(all="ignore"):  # slopes near float64's limit
+        yy = y0 + slope * (xx - x0)
+    return (xx, yy) if np.all(np.isfinite(yy)) else None
 
 
 def concavity_intervals(

@@ -12,10 +12,9 @@ import math
 import pickle
 
 import mpmath
+import numpy as np
 import pytest
 import sympy as sp
-
-import numpy as np
 
 from derivview.model.calculus import analyze
 from derivview.model.errors import UnsupportedExpression

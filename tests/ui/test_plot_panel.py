@@ -21,12 +21,10 @@ from derivview.ui.plot_style import plot_style
 
 @cache
 def compiled(text: str) -> Any:
-    """f, f′, f″ of ``text`` compiled in this process (the worker runs the same code)."""
-    from derivview.model.calculus import compile as compile_function
-    from derivview.model.calculus import differentiate
-    from derivview.model.expression import parse
+    """f, f′, f″ of ``text``, compiled from derivview's own tree (as the window does)."""
+    from derivview.model.calculus import analyze
 
-    return compile_function(differentiate(parse(text)))
+    return analyze(text)
 
 
 def set_function(session: Session, text: str) -> None:

@@ -81,6 +81,9 @@ class Program:
     nodes: tuple[Node, ...]
     roots: tuple[int, ...]
     variables: tuple[str, ...]
+    free_after: tuple[tuple[int, ...], ...] = ()
+    """Registers whose last use is instruction i: dropped right after it, so that the
+    arrays alive at once stay few (the working set in cache; freed blocks reused hot)."""
 
 
 # -- None-aware arithmetic on derivative parts ----------------------------------------------
@@ -309,6 +312,8 @@ def _extreme_rule(args: list[Triple], order: int, largest: bool) -> Triple:
         tie = av == bv
         any_tie = bool(np.any(tie))
         d = _select(gt, tie, any_tie, acc[1], b[1])
+        if d is not None:
+            d = np.where(np.isnan(v), NAN, d)  # undefined where either argument is
         d2 = None
         if order > 1:
             d2 = _select(gt, tie, any_tie, acc[2], b[2])
@@ -378,7 +383,15 @@ def compile_program(roots: Sequence[Node], variables: Sequence[str] = ("x",)) ->
         return index[root]
 
     out = tuple(visit(r) for r in roots)
-    return Program(tuple(instrs), tuple(nodes), out, variables)
+    last = {}
+    for i, ins in enumerate(instrs):
+        for a in ins.args:
+            last[a] = i
+    free: list[list[int]] = [[] for _ in instrs]
+    for reg, i in last.items():
+        if reg not in out:
+            free[i].append(reg)
+    return Program(tuple(instrs), tuple(nodes), out, variables, tuple(tuple(f) for f in free))
 
 
 def make_instr(node: Node, args: tuple[int, ...], variables: frozenset[str]) -> Instr:
@@ -454,7 +467,7 @@ def _step(ins: Instr, regs: Sequence[Triple], order: int) -> Triple:
         return _pow_rule(regs[a[0]], regs[a[1]], order)
     if k == LOGB:
         return _logb_rule(regs[a[0]], regs[a[1]], order)
-    if k == MAX or k == MIN:
+    if k in (MAX, MIN):
         return _extreme_rule([regs[i] for i in a], order, k == MAX)
     raise ValueError(f"unknown instruction kind {k}")
 
@@ -476,18 +489,26 @@ def forward(
     """
     p = params or {}
     seed = ONE if order else None
-    regs: list[Triple] = []
-    append = regs.append
-    for ins in prog.instrs:
+    regs: list[Triple] = [None] * len(prog.instrs)  # type: ignore[list-item]
+    free = prog.free_after if not keep else ()
+    for i, ins in enumerate(prog.instrs):
         k = ins.kind
-        if k == CONST:
-            append((ins.data, None, None))
+        if k in (CONST, PARAM):
+            c = ins.data if k == CONST else np.float64(p.get(ins.data, 1.0))
+            # An undefined number has no derivative either (NaN, not the structural 0).
+            regs[i] = (c, None, None) if c == c or not order else (c, NAN, NAN)
         elif k == VAR:
-            append((x, seed, None))
-        elif k == PARAM:
-            append((np.float64(p.get(ins.data, 1.0)), None, None))
+            regs[i] = (x, seed, None)
         else:
-            append(_step(ins, regs, order))
+            r = _step(ins, regs, order)
+            if order and r[1] is None and not isinstance(r[0], np.ndarray) and r[0] != r[0]:
+                # An undefined constant (sqrt(a) at a = -1) has no derivative either:
+                # NaN, not the structural 0, so that sums with x stay undefined.
+                r = (r[0], NAN, NAN if order > 1 else None)
+            regs[i] = r
+            if free:
+                for j in free[i]:
+                    regs[j] = None  # type: ignore[call-overload]
     if keep:
         return regs
     return [regs[r] for r in prog.roots]
@@ -511,13 +532,13 @@ def magnitudes(prog: Program, regs: Sequence[Triple]) -> list[Triple]:
     for i, ins in enumerate(prog.instrs):
         k = ins.kind
         a = ins.args
-        if k == CONST or k == PARAM:
+        if k in (CONST, PARAM):
             out.append((np.abs(regs[i][0]), None, None))
         elif k == VAR:
             out.append((np.abs(regs[i][0]), ONE, None))
         elif k == NEG:
             out.append(out[a[0]])
-        elif k == ADD or k == SUB:
+        elif k in (ADD, SUB):
             p, q = out[a[0]], out[a[1]]
             out.append((p[0] + q[0], _add(p[1], q[1]), _add(p[2], q[2])))
         elif k == MUL:
@@ -542,7 +563,7 @@ def magnitudes(prog: Program, regs: Sequence[Triple]) -> list[Triple]:
             mb = _mag_chain(ln_b[0], ln_b, out[a[1]])
             tb = _fn(_LN, regs[a[1]], 2)
             out.append(_mag_div(mu, tb, mb, regs[i]))
-        elif k == MAX or k == MIN:
+        elif k in (MAX, MIN):
             acc_v, acc_m = regs[a[0]][0], out[a[0]]
             for j in a[1:]:
                 bv = regs[j][0]

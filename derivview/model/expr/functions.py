@@ -272,13 +272,12 @@ def _sigmoid_parts(u: Array) -> tuple[Array, Array]:
 
 def _sigmoid(u: Array, order: int) -> Triple:
     big, small = _sigmoid_parts(u)
-    pos = u >= 0
-    v = np.where(pos, big, small)
+    v = np.where(u >= 0, big, small)
     if not order:
         return v, None, None
     # σ′ = σ(u)σ(-u) (never exp(-u)/(1 + exp(-u))², inf/inf at u = -1000); symmetric in u.
     g1 = big * small
-    return v, g1, g1 * np.where(pos, small - big, big - small)
+    return v, g1, g1 * (1.0 - 2.0 * v)
 
 
 def _softplus(u: Array, order: int) -> Triple:
@@ -343,8 +342,9 @@ _add("tanh", "(u): hyperbolic tangent", "hyperbolic", "1 - tanh(u)^2", _tanh)
 _add("exp", "(u): e^u", "exponential", "exp(u)", _exp)
 _add("ln", "(u): natural logarithm", "logarithm", "1/u", _ln,
      site="zero", note="no derivative where u = 0 (the edge of its domain)")  # fmt: skip
+_EDGE = "no derivative where u = 0 (the edge of its domain)"
 _add("log", "(u) natural logarithm; log(u, b): base b", "logarithm", "1/u", None,
-     args=(1, 2), site="zero", note="no derivative where u = 0 (the edge of its domain)")  # fmt: skip
+     args=(1, 2), site="zero", note=_EDGE)  # fmt: skip
 _add("log2", "(u): base-2 logarithm", "logarithm", "1/(u ln(2))", _log2,
      site="zero", note="no derivative where u = 0 (the edge of its domain)")  # fmt: skip
 _add("log10", "(u): base-10 logarithm", "logarithm", "1/(u ln(10))", _log10,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 __all__ = [
     "BINARY_OPS",
@@ -117,7 +117,7 @@ class Call:
     end: int = field(default=0, compare=False)
 
 
-Node = Union[Num, Const, Var, Param, Neg, BinOp, Call]
+Node = Num | Const | Var | Param | Neg | BinOp | Call
 """Any node of the tree."""
 
 
