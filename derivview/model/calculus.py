@@ -178,6 +178,14 @@ class CompiledFunction:
         """f″ at ``x`` (NaN where undefined)."""
         return self._one(x, params, 2)  # type: ignore[no-any-return]
 
+    def magnitudes(
+        self, x: ArrayLike, params: Mapping[str, float] | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """The size of the terms of f, f′ and f″ at x (every sum taken as the sum of the
+        absolute values of its terms): the scale of their rounding noise."""
+        xa = np.asarray(x, dtype=np.float64)
+        return self._evaluators(self.param_args(params)).term_sizes(xa)
+
     # -- points ----------------------------------------------------------------------
     @functools.cached_property
     def sites(self) -> Sites:
@@ -247,16 +255,23 @@ class _Evaluators:  # implements points.Evaluators
         return self._cf.d2f(x, self._params())
 
     def magnitudes(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        _, m1, m2 = self.term_sizes(x)
+        return m1, m2
+
+    def term_sizes(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         prog = self._cf.program
         with np.errstate(all="ignore"):
             try:
                 regs = forward(prog, x, self._params(), 2, keep=True)
-                _, m1, m2 = magnitudes(prog, regs)[0]
+                sizes = magnitudes(prog, regs)[0]
             except (ArithmeticError, ValueError, TypeError):
-                return np.full(x.shape, np.nan), np.full(x.shape, np.nan)
-        m1 = np.zeros(x.shape) if m1 is None else np.broadcast_to(m1, x.shape)
-        m2 = np.zeros(x.shape) if m2 is None else np.broadcast_to(m2, x.shape)
-        return m1, m2
+                nan = np.full(x.shape, np.nan)
+                return nan, nan, nan
+        m0, m1, m2 = (
+            np.zeros(x.shape) if m is None else np.broadcast_to(np.asarray(m, float), x.shape)
+            for m in sizes
+        )
+        return m0, m1, m2
 
 
 def compile(expression: Expression) -> CompiledFunction:
