@@ -225,9 +225,7 @@ def test_each_rule_of_the_table_against_mpmath(name: str, x0: float) -> None:
     mfun = _MP[name]
 
     def g(t: mp.mpf) -> mp.mpf:
-        u = t**2 + mp.mpf("0.5") if inner.startswith("(x^2") else mp.mpf("0.3") * t + mp.mpf(
-            "0.2"
-        )
+        u = t**2 + mp.mpf("0.5") if inner.startswith("(x^2") else mp.mpf("0.3") * t + mp.mpf("0.2")
         return mfun(u)
 
     mp.mp.dps = 30
