@@ -420,7 +420,11 @@ class PlotPanel(QWidget):
     def _on_function_changed(self) -> None:
         self._fitted_y = None  # a new f: fit the y-range to it (when the view asks to)
         self._resample()
-        self._update_markers()
+        # The new f, f′, f″ are drawn in this frame; its special points (a search over
+        # the view, several ms) come a moment later and never delay a keystroke's frame.
+        for item in self.markers.values():
+            item.setData([], [])
+        self._marker_timer.start()
 
     def _on_params_changed(self) -> None:
         self._resample()
