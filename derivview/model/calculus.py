@@ -130,9 +130,9 @@ class CompiledFunction:
             v = tri[k]
             if v is None:  # identically zero, but undefined where f is
                 a = np.where(np.isnan(out[0]), np.nan, 0.0)
-            elif not isinstance(v, np.ndarray) or v.shape != shape:
+            elif type(v) is not np.ndarray or v.shape != shape:
                 a = np.full(shape, v, dtype=np.float64)
-            elif not fresh or v is x or any(v is o for o in tri[:k]):
+            elif not fresh or v is x or (k and (v is tri[0] or (k == 2 and v is tri[1]))):
                 a = v.copy()
             else:
                 a = v

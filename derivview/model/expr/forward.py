@@ -348,31 +348,40 @@ def compile_program(roots: Sequence[Node], variables: Sequence[str] = ("x",)) ->
     var_set = frozenset(variables)
     instrs: list[Instr] = []
     nodes: list[Node] = []
-    index: dict[Node, int] = {}
+    by_id: dict[int, int] = {}  # id(node) -> register
+    by_key: dict[tuple[Any, ...], int] = {}  # structure -> register (shared subtrees)
+    keep: list[Node] = []  # keeps the nodes whose ids are keys above alive
     const: dict[int, float] = {}
-
-    def emit(node: Node, instr: Instr) -> int:
-        index[node] = len(instrs)
-        instrs.append(instr)
-        nodes.append(node)
-        return len(instrs) - 1
 
     def visit(root: Node) -> int:
         # Iterative post-order: nesting is bounded by the parser, but printed derivatives
-        # parsed back may nest deeper than Python's recursion limit would like.
+        # parsed back may nest deeper than Python's recursion limit would like. Equal
+        # subtrees are found by a key of the node's own datum and its children's
+        # registers (hash-consing): linear, where hashing nested nodes would be quadratic.
         stack: list[tuple[Node, bool]] = [(root, False)]
+        push, pop = stack.append, stack.pop
         while stack:
-            node, ready = stack.pop()
-            if node in index:
+            node, ready = pop()
+            if id(node) in by_id:
                 continue
             kids = children(node)
             if not ready and kids:
-                stack.append((node, True))
-                stack.extend((k, False) for k in reversed(kids) if k not in index)
+                push((node, True))
+                for k in reversed(kids):
+                    if id(k) not in by_id:
+                        push((k, False))
                 continue
-            args = tuple(index[k] for k in kids)
+            args = tuple([by_id[id(k)] for k in kids])
+            key = (type(node), _DATUM[type(node)](node), args)
+            keep.append(node)
+            if key in by_key:
+                by_id[id(node)] = by_key[key]
+                continue
             instr = make_instr(node, args, var_set)
-            i = emit(node, instr)
+            i = len(instrs)
+            instrs.append(instr)
+            nodes.append(node)
+            by_id[id(node)] = by_key[key] = i
             if instr.kind == CONST:
                 const[i] = instr.data
             elif instr.kind not in (VAR, PARAM) and args and all(a in const for a in args):
@@ -380,7 +389,7 @@ def compile_program(roots: Sequence[Node], variables: Sequence[str] = ("x",)) ->
                 value = fold(local, [const[a] for a in args])
                 instrs[i] = Instr(CONST, (), value)
                 const[i] = value
-        return index[root]
+        return by_id[id(root)]
 
     out = tuple(visit(r) for r in roots)
     last = {}
@@ -392,6 +401,18 @@ def compile_program(roots: Sequence[Node], variables: Sequence[str] = ("x",)) ->
         if reg not in out:
             free[i].append(reg)
     return Program(tuple(instrs), tuple(nodes), out, variables, tuple(tuple(f) for f in free))
+
+
+#: What distinguishes a node from another of its type with the same children.
+_DATUM: dict[type, Any] = {
+    Num: lambda n: (n.value, n.text),
+    Const: lambda n: n.name,
+    Var: lambda n: n.name,
+    Param: lambda n: n.name,
+    Call: lambda n: n.name,
+    BinOp: lambda n: n.op,
+    Neg: lambda n: None,
+}
 
 
 def make_instr(node: Node, args: tuple[int, ...], variables: frozenset[str]) -> Instr:
@@ -443,33 +464,33 @@ def constant_value(node: Node) -> float:
 # -- running -------------------------------------------------------------------------------
 
 
+def _neg_rule(a: Triple, order: int) -> Triple:
+    v, d, d2 = a
+    return -v, _neg(d), _neg(d2)
+
+
+#: kind -> rule(registers, instruction, order): one dictionary lookup per instruction.
+_RULES: dict[int, Any] = {
+    FN: lambda r, ins, o: _fn(ins.data, r[ins.args[0]], o),
+    MUL: lambda r, ins, o: _mul_rule(r[ins.args[0]], r[ins.args[1]], o),
+    ADD: lambda r, ins, o: _add_rule(r[ins.args[0]], r[ins.args[1]], o),
+    SUB: lambda r, ins, o: _sub_rule(r[ins.args[0]], r[ins.args[1]], o),
+    DIV: lambda r, ins, o: _div_rule(r[ins.args[0]], r[ins.args[1]], o),
+    POWC: lambda r, ins, o: _powc_rule(r[ins.args[0]], r[ins.args[1]], o),
+    NEG: lambda r, ins, o: _neg_rule(r[ins.args[0]], o),
+    EXP: lambda r, ins, o: _exp_rule(r[ins.args[0]], o),
+    POW: lambda r, ins, o: _pow_rule(r[ins.args[0]], r[ins.args[1]], o),
+    LOGB: lambda r, ins, o: _logb_rule(r[ins.args[0]], r[ins.args[1]], o),
+    MAX: lambda r, ins, o: _extreme_rule([r[i] for i in ins.args], o, True),
+    MIN: lambda r, ins, o: _extreme_rule([r[i] for i in ins.args], o, False),
+}
+
+
 def _step(ins: Instr, regs: Sequence[Triple], order: int) -> Triple:
-    k = ins.kind
-    a = ins.args
-    if k == FN:
-        return _fn(ins.data, regs[a[0]], order)
-    if k == MUL:
-        return _mul_rule(regs[a[0]], regs[a[1]], order)
-    if k == ADD:
-        return _add_rule(regs[a[0]], regs[a[1]], order)
-    if k == SUB:
-        return _sub_rule(regs[a[0]], regs[a[1]], order)
-    if k == DIV:
-        return _div_rule(regs[a[0]], regs[a[1]], order)
-    if k == POWC:
-        return _powc_rule(regs[a[0]], regs[a[1]], order)
-    if k == NEG:
-        v, d, d2 = regs[a[0]]
-        return -v, _neg(d), _neg(d2)
-    if k == EXP:
-        return _exp_rule(regs[a[0]], order)
-    if k == POW:
-        return _pow_rule(regs[a[0]], regs[a[1]], order)
-    if k == LOGB:
-        return _logb_rule(regs[a[0]], regs[a[1]], order)
-    if k in (MAX, MIN):
-        return _extreme_rule([regs[i] for i in a], order, k == MAX)
-    raise ValueError(f"unknown instruction kind {k}")
+    rule = _RULES.get(ins.kind)
+    if rule is None:
+        raise ValueError(f"unknown instruction kind {ins.kind}")
+    return rule(regs, ins, order)  # type: ignore[no-any-return]
 
 
 def forward(
@@ -491,17 +512,19 @@ def forward(
     seed = ONE if order else None
     regs: list[Triple] = [None] * len(prog.instrs)  # type: ignore[list-item]
     free = prog.free_after if not keep else ()
+    rules = _RULES
+    ndarray = np.ndarray
     for i, ins in enumerate(prog.instrs):
         k = ins.kind
-        if k in (CONST, PARAM):
+        if k == VAR:
+            regs[i] = (x, seed, None)
+        elif k == CONST or k == PARAM:  # noqa: SIM109 (faster than a tuple here)
             c = ins.data if k == CONST else np.float64(p.get(ins.data, 1.0))
             # An undefined number has no derivative either (NaN, not the structural 0).
             regs[i] = (c, None, None) if c == c or not order else (c, NAN, NAN)
-        elif k == VAR:
-            regs[i] = (x, seed, None)
         else:
-            r = _step(ins, regs, order)
-            if order and r[1] is None and not isinstance(r[0], np.ndarray) and r[0] != r[0]:
+            r = rules[k](regs, ins, order)
+            if order and r[1] is None and not isinstance(r[0], ndarray) and r[0] != r[0]:
                 # An undefined constant (sqrt(a) at a = -1) has no derivative either:
                 # NaN, not the structural 0, so that sums with x stay undefined.
                 r = (r[0], NAN, NAN if order > 1 else None)

@@ -123,12 +123,13 @@ Node = Num | Const | Var | Param | Neg | BinOp | Call
 
 def children(node: Node) -> tuple[Node, ...]:
     """The direct inputs of ``node`` (in order)."""
-    if isinstance(node, BinOp):
-        return (node.left, node.right)
-    if isinstance(node, Neg):
-        return (node.arg,)
-    if isinstance(node, Call):
-        return node.args
+    kind = type(node)
+    if kind is BinOp:
+        return (node.left, node.right)  # type: ignore[union-attr]
+    if kind is Call:
+        return node.args  # type: ignore[union-attr]
+    if kind is Neg:
+        return (node.arg,)  # type: ignore[union-attr]
     return ()
 
 

@@ -134,9 +134,10 @@ class _Parser:
 
     def __init__(self, text: str, toks: list[Tok], variables: tuple[str, ...]) -> None:
         self.text = text
-        self.toks = toks
         self.variables = variables
         self.end_tok = Tok("end", "end", len(text), len(text))
+        self.toks = [*toks, self.end_tok]  # the end token closes the list: peek never checks
+        self.last = len(toks)
         self.pos = 0
         self.depth = 0
         self.bar_context: list[bool] = []  # True while the innermost group is |…|
@@ -145,14 +146,15 @@ class _Parser:
 
     # token helpers
     def peek(self) -> Tok:
-        return self.toks[self.pos] if self.pos < len(self.toks) else self.end_tok
+        return self.toks[self.pos]
 
     def prev(self) -> Tok | None:
         return self.toks[self.pos - 1] if self.pos > 0 else None
 
     def advance(self) -> Tok:
-        tok = self.peek()
-        self.pos += 1
+        tok = self.toks[self.pos]
+        if self.pos < self.last:
+            self.pos += 1
         return tok
 
     def prev_end(self) -> int:

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from derivview.model.expr import functions as fns
 from derivview.model.expr.forward import compile_program, forward
 from derivview.model.expr.nodes import BinOp, Call, Neg, Node, Num, Var, walk
+from derivview.model.expr.printer import to_text
 
 __all__ = ["MAX_SITES", "Sites", "collect_sites"]
 
@@ -37,7 +38,7 @@ def _integer_exponent(node: Node) -> bool:
 def collect_sites(tree: Node, variables: Sequence[str] = ("x",)) -> list[tuple[bool, Node]]:
     """``(is_integer_site, u)`` pairs, at most :data:`MAX_SITES`, each depending on x."""
     out: list[tuple[bool, Node]] = []
-    seen: set[tuple[bool, Node]] = set()
+    seen: set[tuple[bool, str]] = set()  # by printed text: nested nodes hash slowly
     var_set = set(variables)
 
     def depends(u: Node) -> bool:
@@ -46,10 +47,10 @@ def collect_sites(tree: Node, variables: Sequence[str] = ("x",)) -> list[tuple[b
     def add(integer: bool, u: Node) -> None:
         if len(out) >= MAX_SITES or not depends(u):
             return
-        key = (integer, u)
-        if key not in seen and (integer, Neg(u)) not in seen:
+        key = (integer, to_text(u))
+        if key not in seen and (integer, to_text(Neg(u))) not in seen:
             seen.add(key)
-            out.append(key)
+            out.append((integer, u))
 
     for node in walk(tree):
         if isinstance(node, Call):
