@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from derivview.model.errors import ComplexityError, ComputeError, ExpressionError
 from derivview.model.session import Session
@@ -113,9 +113,17 @@ class SymbolicRunner(QObject):
         # Subscribed last, now that every view has: a view sees the new text (and clears
         # what it showed for the old one) before the function or error for it arrives.
         self.session.text_changed.connect(self._on_text_changed)
-        self.request(self.session.text)
+        # The first function in the next turn of the event loop: whatever the first paint
+        # queued (its flush, timers waiting for it) goes first.
+        QTimer.singleShot(0, self._request_current)
         self._thread = threading.Thread(target=self._loop, name="derivview-symbolic", daemon=True)
         self._thread.start()
+
+    def _request_current(self) -> None:
+        if self.session.function is None or self.session.function.expression.text != (
+            self.session.text
+        ):
+            self.request(self.session.text)
 
     def request(self, text: str) -> None:
         """Compute ``text``'s function now and have its formulas printed (superseding any
