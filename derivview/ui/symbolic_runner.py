@@ -113,17 +113,19 @@ class SymbolicRunner(QObject):
         # Subscribed last, now that every view has: a view sees the new text (and clears
         # what it showed for the old one) before the function or error for it arrives.
         self.session.text_changed.connect(self._on_text_changed)
-        # The first function in the next turn of the event loop: whatever the first paint
-        # queued (its flush, timers waiting for it) goes first.
-        QTimer.singleShot(0, self._request_current)
+        # The first function in the next turn of the event loop (whatever the first paint
+        # queued goes first), and only then the worker process: booting it (a new Python
+        # importing sympy) would compete for the CPU with the first curve.
+        QTimer.singleShot(0, self._first)
+
+    def _first(self) -> None:
+        if self._closing:
+            return
+        f = self.session.function
+        if f is None or f.expression.text != self.session.text:
+            self.request(self.session.text)
         self._thread = threading.Thread(target=self._loop, name="derivview-symbolic", daemon=True)
         self._thread.start()
-
-    def _request_current(self) -> None:
-        if self.session.function is None or self.session.function.expression.text != (
-            self.session.text
-        ):
-            self.request(self.session.text)
 
     def request(self, text: str) -> None:
         """Compute ``text``'s function now and have its formulas printed (superseding any
