@@ -297,7 +297,13 @@ def _relu(u: Array, order: int) -> Triple:
     v = np.maximum(u, 0.0)
     if not order:
         return v, None, None
-    g1 = np.heaviside(u, NAN)  # 0, 1, and NaN at the corner (never 1/2)
+    # 0, 1, and NaN at the corner (never 1/2) and where u is NaN; as np.heaviside(u, nan)
+    # but at half its cost
+    pos = u > 0
+    g1 = pos.astype(np.float64)
+    corner = ~(pos | (u < 0))
+    if corner.any():
+        g1 = np.where(corner, NAN, g1)
     return v, g1, 0.0 * g1
 
 
