@@ -78,14 +78,13 @@ def main(argv: list[str]) -> int:
 
     app = QApplication.instance() or QApplication([])
     from derivview.model import calculus
-    from derivview.model.expression import parse
     from derivview.model.session import Session
     from derivview.ui.descent_panel import DescentPanel
     from derivview.ui.plot_panel import PlotPanel
 
     session = Session()
     session.set_text(TEXT)
-    session.apply_function(TEXT, calculus.compile(calculus.differentiate(parse(TEXT))))
+    session.apply_function(TEXT, calculus.analyze(TEXT))
     session.set_view((-1.5, 1.5), None)
     host = QWidget()
     layout = QHBoxLayout(host)

@@ -67,15 +67,13 @@ def build_window() -> tuple[Any, Any, str]:
 
 def build_panel() -> tuple[Any, Any, str]:
     """The PlotPanel alone over a session with f compiled in this process."""
-    from derivview.model.calculus import compile as compile_function
-    from derivview.model.calculus import differentiate
-    from derivview.model.expression import parse
+    from derivview.model.calculus import analyze
     from derivview.model.session import Session
     from derivview.ui.plot_panel import PlotPanel
 
     session = Session()
     session.set_text(EXPR)
-    session.apply_function(EXPR, compile_function(differentiate(parse(EXPR))))
+    session.apply_function(EXPR, analyze(EXPR))
     panel = PlotPanel(session)
     panel.resize(*SIZE)
     panel.show()
@@ -210,13 +208,11 @@ def diagnose_readout(app: Any, win: Any, panel: Any, updates: int) -> None:
 
 def resample_info() -> None:
     from derivview.model import sampling
-    from derivview.model.calculus import compile as compile_function
-    from derivview.model.calculus import differentiate
-    from derivview.model.expression import parse
+    from derivview.model.calculus import analyze
 
     print("(b) full resample of f, f′, f″ for a 2,000-pixel wide view (information)")
     for text, xr in ((EXPR, (-4.0, 4.0)), ("tan(x)", (-10.0, 10.0))):
-        cf = compile_function(differentiate(parse(text)))
+        cf = analyze(text)
         yr = sampling.fit_y_range(lambda x, cf=cf: cf.f(x), xr)
         times = []
         for _ in range(30):

@@ -160,3 +160,21 @@ def test_show_descent_draws_the_default_run(app: Any, tmp_path: Path) -> None:
     colour = plot_style(False).descent[0]
     assert has_color(pixels(without), colour, tolerance=30) == 0
     assert has_color(pixels(with_path), colour, tolerance=30) > 200
+
+
+@pytest.mark.parametrize(
+    "text", ["1e308 x^2", "1e307 x^4", "x^2 + 1e308 |x|", "9^9^9 + x", "e^(x^2)"]
+)
+def test_values_beyond_float64_are_gaps_not_failures(
+    app: Any, tmp_path: Path, capsys: Any, text: str
+) -> None:
+    # issue 14: "Cannot set range [-1.43e+307, inf]" made these exit 1; now values beyond
+    # float64 are gaps, the view stays finite, and the export succeeds.
+    out = tmp_path / "big.png"
+    args = ["--size", "640x400", "--show", "f,df", "--xrange", "-30", "30"]
+    assert run_cli(text, "-o", str(out), *args) == 0
+    assert capsys.readouterr().err == ""
+    rgba = pixels(out)
+    assert rgba.shape == (400, 640, 4)
+    if text == "e^(x^2)":  # finite up to |x| = 26.6: its walls are drawn
+        assert has_color(rgba, plot_style(False).f) > 20

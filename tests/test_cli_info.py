@@ -149,11 +149,21 @@ def test_invalid_expression_message_has_the_column(capsys: pytest.CaptureFixture
     assert "column" in capsys.readouterr().err
 
 
-def test_too_complex_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_too_complex_to_print_still_gives_every_number(capsys: pytest.CaptureFixture[str]) -> None:
+    # contracts.md §4: only the printed formulas may give up (null in JSON); the numbers
+    # come from derivview's own tree, whatever the size.
     text = "".join(f"(x+{k})" for k in range(1, 31))
-    assert main(["info", text, "--at", "1"]) == 2
-    err = capsys.readouterr().err
-    assert "too" in err and "Traceback" not in err
+    assert main(["info", text, "--at", "1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["df"] is None and doc["d2f"] is None and doc["f"].startswith("(x + 1)(x + 2)")
+    p = doc["points"][0]
+    f = math.prod(1 + k for k in range(1, 31))  # by hand: f′/f = Σ 1/(x + k)
+    assert p["f"] == pytest.approx(f, rel=1e-13)
+    assert p["df"] == pytest.approx(f * sum(1 / (1 + k) for k in range(1, 31)), rel=1e-12)
+    assert p["differentiable"] is True
+    assert main(["info", text, "--at", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "f′(x) = too complex to print" in out and "Traceback" not in out
 
 
 def _derivview() -> list[str]:
@@ -187,3 +197,28 @@ def test_other_failures_exit_1(
     assert main(["info", "x^2"]) == 1
     out, err = capsys.readouterr()
     assert "could not be started" in err and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "over"),
+    [
+        ("1e308 x^2", 2.0, ("f", "df", "d2f")),
+        ("1e307 x^4", 3.0, ("f", "df", "d2f")),
+        ("x^2 + 1e308 |x|", 2.0, ("f",)),
+        ("e^(x^2)", 30.0, ("f", "df", "d2f")),
+    ],
+)
+def test_values_beyond_float64_are_too_large_to_represent(
+    capsys: pytest.CaptureFixture[str], text: str, x0: float, over: tuple[str, ...]
+) -> None:
+    # issue 14: the derivative exists ("differentiable" is about mathematics, not
+    # float64); what overflows is null in JSON and "too large to represent" in words
+    assert main(["info", text, "--at", str(x0), "--json"]) == 0
+    p = json.loads(capsys.readouterr().out)["points"][0]
+    assert p["differentiable"] is True
+    for name in over:
+        assert p[name] is None, name
+    assert main(["info", text, "--at", str(x0)]) == 0
+    out = capsys.readouterr().out
+    assert "f(x)     too large to represent" in out or "f(x)   too large to represent" in out
+    assert "undefined" not in out

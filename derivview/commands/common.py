@@ -154,16 +154,15 @@ def expression_text(prog: str, leading: str | None, parsed: str | None) -> str:
 
 
 def analyze_text(prog: str, text: str) -> Any:
-    """Parse and differentiate (a CompiledFunction); invalid or too complex is a UsageError."""
-    from derivview.model.calculus import ComplexityError, analyze
-    from derivview.model.expression import ExpressionError
+    """Parse and compile (a CompiledFunction: every number from derivview's own tree);
+    invalid text is a UsageError. Imports no sympy."""
+    from derivview.model import calculus
+    from derivview.model.errors import ExpressionError
 
     try:
-        return analyze(text)
+        return calculus.analyze(text)
     except ExpressionError as err:
         raise UsageError(f"{prog}: invalid expression: {err}") from None
-    except ComplexityError as err:
-        raise UsageError(f"{prog}: {err}") from None
 
 
 def parameter_values(prog: str, parameters: tuple[str, ...], given: dict[str, float]) -> dict:

@@ -1,11 +1,14 @@
 """``derivview info``: f, f′, f″ as text; values and one-sided derivatives at points;
 critical, inflection and non-differentiable points in a range.
 
-Prints a readable report, or with ``--json`` the object of docs/contracts.md §2. Exit 0
-on success; 2 on invalid input (expression with its column, numbers, ``--range A B``
-with A ≥ B, an expression too complex to differentiate within the budget); 1 on other
-failures (reported by :mod:`derivview.cli`). ``--param`` for a name f does not use is
-accepted with a note on stderr (scripts may pass the same parameters to many f).
+Prints a readable report, or with ``--json`` the object of docs/contracts.md §2. Every
+number comes from derivview's own tree (no computer algebra); only the printed ``df`` and
+``d2f`` need sympy, within a budget: when it cannot print them in time they are ``null``
+("too complex to print" in the text report) and every number is still given. Exit 0 on
+success; 2 on invalid input (expression with its column, numbers, ``--range A B`` with
+A ≥ B); 1 on other failures (reported by :mod:`derivview.cli`). ``--param`` for a name f
+does not use is accepted with a note on stderr (scripts may pass the same parameters to
+many f).
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ from derivview.model.formatting import tangent_equation
 
 if TYPE_CHECKING:
     from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints
+    from derivview.model.formulas import Formulas
 
 PROG = "derivview info"
+TOO_LARGE = "too large to represent"
 _ONE_VALUE = ("--at", "--param")
 _TWO_VALUES = ("--range",)
 
@@ -83,12 +88,15 @@ def run(argv: list[str]) -> int:
     params = parameter_values(PROG, compiled.parameters, params_dict(args.param))
     points = [compiled.point(x, params) for x in args.at]
     special = compiled.special_points(*xrange, params) if xrange else None
+    from derivview.model.formulas import print_formulas
+
+    formulas = print_formulas(compiled.expression)
 
     if args.json:
-        doc = _as_json(text, compiled, params, points, xrange, special)
+        doc = _as_json(text, formulas, params, points, xrange, special)
         print(json.dumps(doc, allow_nan=False, ensure_ascii=True))
     else:
-        _print_report(compiled, params, points, xrange, special)
+        _print_report(formulas, params, points, xrange, special)
     return EXIT_OK
 
 
@@ -114,7 +122,7 @@ def _point_json(p: PointInfo) -> dict[str, Any]:
 
 def _as_json(
     text: str,
-    compiled: CompiledFunction,
+    formulas: Formulas,
     params: dict[str, float],
     points: list[PointInfo],
     xrange: tuple[float, float] | None,
@@ -122,9 +130,9 @@ def _as_json(
 ) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "expression": text,
-        "f": compiled.f_text,
-        "df": compiled.df_text,
-        "d2f": compiled.d2f_text,
+        "f": formulas.f,
+        "df": formulas.df,
+        "d2f": formulas.d2f,
         "parameters": params,
         "points": [_point_json(p) for p in points],
     }
@@ -148,7 +156,7 @@ def _slope(value: float | None) -> str:
 
 
 def _print_report(
-    compiled: CompiledFunction,
+    formulas: Formulas,
     params: dict[str, float],
     points: list[PointInfo],
     xrange: tuple[float, float] | None,
@@ -157,16 +165,26 @@ def _print_report(
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # never fail on a console that cannot encode ′ or −
         reconfigure(errors="replace")
-    rows = [("f(x)", compiled.f_text), ("f′(x)", compiled.df_text), ("f″(x)", compiled.d2f_text)]
+    missing = formulas.note or "cannot be printed"
+    rows = [
+        ("f(x)", formulas.f),
+        ("f′(x)", formulas.df if formulas.df is not None else missing),
+        ("f″(x)", formulas.d2f if formulas.d2f is not None else missing),
+    ]
     _table(rows, indent="", sep=" = ")
     if params:
         print("with " + ", ".join(f"{k} = {v:g}" for k, v in params.items()))
     for p in points:
         print()
         print(f"at x = {_num(p.x)}:")
-        prow = [("f(x)", _num(p.f))]
+        over = p.overflow
+
+        def value(name: str, v: float | None, over: tuple[str, ...] = over) -> str:
+            return TOO_LARGE if name in over else _num(v)
+
+        prow = [("f(x)", value("f", p.f))]
         if p.differentiable:
-            prow += [("f′(x)", _num(p.df)), ("f″(x)", _num(p.d2f))]
+            prow += [("f′(x)", value("df", p.df)), ("f″(x)", value("d2f", p.d2f))]
         else:
             prow += [("f′(x)", "does not exist")]
             prow += [

@@ -1,332 +1,200 @@
-"""f, f′ and f″: differentiated symbolically (in a budgeted worker), compiled to numpy.
+"""f, f′ and f″ as numbers, from derivview's own tree: parse, compile, evaluate.
 
-The pipeline is :func:`analyze`: parse (bounded by the parser's limits) → differentiate in
-a :class:`~derivview.model.symbolic_worker.SymbolicWorker` process (killed after ~2 s) →
-:func:`compile` with ``lambdify`` in this process (bounded by the size of the
-expressions). Changing a parameter's value re-evaluates; it never re-differentiates.
+:func:`analyze` parses a text and compiles its tree (bounded by the parser's limits:
+about a millisecond for a typical input, a few for the longest) into a
+:class:`CompiledFunction`. Every number — values, derivatives, one-sided derivatives and
+kinds of points, special points — comes from second-order forward-mode automatic
+differentiation of the tree as typed (:mod:`derivview.model.expr.forward`): no computer
+algebra, no worker process, no waiting. Nothing here imports sympy; the printed formulas
+of f′ and f″ come from :mod:`derivview.model.formulas`.
 
 Evaluation contract of :class:`CompiledFunction` (``f``, ``df``, ``d2f``): float64 in,
 float64 out, the shape of the input (a Python/numpy scalar gives a 0-d array), NaN outside
-the domain, at poles and wherever a value is not finite, never complex, never an
-exception for finite input.
+the domain, at poles, where a derivative does not exist and wherever a value is not
+finite; never complex, never an exception for finite input. ``evaluate_raw`` keeps ±inf
+where a defined value overflows float64 ("too large to represent").
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
-import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from derivview.model import functions
+from derivview.model.errors import (
+    Cancelled,
+    ComplexityError,
+    ExpressionError,
+    UnsupportedExpression,
+)
+from derivview.model.expr import Expression, parse, to_text
+from derivview.model.expr.forward import Program, compile_program, forward, magnitudes
+from derivview.model.expr.sites import Sites
 from derivview.model.points import (
     FloatArray,
     PointInfo,
     PointKind,
-    Sites,
     SpecialPoints,
     analyze_point,
-    magnitude,
 )
 from derivview.model.points import special_points as _special_points
-from derivview.model.symbolic_worker import (
-    Cancelled,
-    ComplexityError,
-    SymbolicWorker,
-    UnsupportedExpression,
-    default_worker,
-)
-
-if TYPE_CHECKING:
-    from derivview.model.expression import Expression
 
 __all__ = [
     "Cancelled",
     "CompiledFunction",
     "ComplexityError",
-    "Derivatives",
+    "ExpressionError",
     "PointInfo",
     "PointKind",
     "SpecialPoints",
-    "SymbolicWorker",
     "UnsupportedExpression",
-    "X",
     "analyze",
     "compile",
-    "differentiate",
-    "small_enough_in_process",
 ]
 
-X = sp.Symbol("x", real=True)
-"""The variable (equal to ``expression.X``: same name, same assumptions)."""
-
-MAX_NODES = 6000
-"""Largest f + f′ + f″ (in expression-tree nodes) compiled with ``lambdify``.
-
-Beyond a few thousand terms ``lambdify`` raises RecursionError inside ``compile`` (sympy
-#24673) and evaluation gets slow; such expressions are refused as too complex.
-"""
-
-
-_MODULES: list[Any] = [functions.NUMPY_FUNCTIONS, "numpy"]
-
-
-# --------------------------------------------------------------------------------------
-# Differentiation (runs in the worker process)
-
-
-@dataclass(frozen=True)
-class Derivatives:
-    """f, f′ = d/dx f and f″ = d/dx f′, cleaned for numeric evaluation.
-
-    ``DiracDelta`` terms are dropped (they are zero away from a kink; kinks are reported
-    by :meth:`CompiledFunction.point`) and d/dx floor/ceil is 0. ``Heaviside`` stays: it
-    evaluates to NaN at 0, where the derivative does not exist.
-    """
-
-    expression: Expression
-    f: sp.Expr
-    df: sp.Expr
-    d2f: sp.Expr
-
-
-def _is_step_derivative(atom: sp.Basic) -> bool:
-    """d/dx floor(u) or ceil(u): sympy leaves Derivative(floor(x), x) or, for u ≠ x,
-    Subs(Derivative(floor(ξ), ξ), ξ, u)."""
-    if isinstance(atom, sp.Subs):
-        atom = atom.expr
-    return isinstance(atom, sp.Derivative) and isinstance(atom.expr, (sp.floor, sp.ceiling))
-
-
-def _clean(expr: sp.Expr) -> sp.Expr:
-    """Drop DiracDelta (→ 0) and derivatives of floor/ceiling (→ 0); 1 − σ(u) → σ(−u)."""
-    repl: dict[sp.Basic, sp.Basic] = {}
-    for atom in expr.atoms(sp.DiracDelta, sp.Derivative, sp.Subs):
-        if isinstance(atom, sp.DiracDelta) or _is_step_derivative(atom):
-            repl[atom] = sp.S.Zero
-    # c − c·σ(u) and c − c·tanh(u)² cancel catastrophically: 1 − σ(40) is 0 in float64
-    # (truth 4.2e-18), 1 − tanh(10)² keeps 8 digits. c·σ(−u) and c/cosh(u)² keep all.
-    for add in expr.atoms(sp.Add):
-        better = _complement(add)
-        if better is not None:
-            repl[add] = better
-    return expr.xreplace(repl) if repl else expr
-
-
-def _complement(add: sp.Add) -> sp.Expr | None:
-    """c·σ(−u) for c − c·σ(u); c/cosh(u)² for c − c·tanh(u)²; else None."""
-    if len(add.args) != 2:
-        return None
-    c, term = add.args if add.args[0].is_Number else add.args[::-1]
-    if not (c.is_Number and c != 0 and term.is_Mul):
-        return None
-    coeff, rest = term.as_coeff_Mul()
-    if coeff != -c:
-        return None
-    if isinstance(rest, functions.sigmoid):
-        return c * functions.sigmoid(-rest.args[0])
-    if isinstance(rest, sp.Pow) and rest.exp == 2 and isinstance(rest.base, sp.tanh):
-        return c / sp.cosh(rest.base.args[0]) ** 2
-    return None
-
-
-def _node_count(expr: sp.Basic, limit: int) -> int:
-    """Tree size of ``expr``, counting at most ``limit + 1`` nodes."""
-    n = 0
-    for _ in sp.preorder_traversal(expr):
-        n += 1
-        if n > limit:
-            break
-    return n
-
-
-def differentiate(expression: Expression) -> Derivatives:
-    """f′ and f″ of a parsed expression (unbounded time: call it through a worker).
-
-    f″ is d/dx of f′ (faster than ``diff(f, x, 2)`` on products). No ``simplify``: its
-    cost is unpredictable and the derivatives sympy returns are already compact enough.
-    Raises :class:`ComplexityError` when the result is too large to compile.
-    """
-    f = expression.expr
-    try:
-        g = f.replace(sp.Abs, _RealAbs).replace(sp.sign, _RealSign)
-        dg = sp.diff(g, X)
-        d2g = sp.diff(dg, X)
-        df = _clean(dg.replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign))
-        d2f = _clean(d2g.replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign))
-    except (ComplexityError, RecursionError, MemoryError):
-        raise
-    except Exception as exc:  # sympy refused (e.g. Heaviside of a provably complex value)
-        raise UnsupportedExpression(f"cannot differentiate this expression ({exc})") from None
-    _check_size(f, df, d2f)
-    return Derivatives(expression, f, df, d2f)
-
-
-class _RealAbs(sp.Function):
-    """|u| on the real line, for differentiation only: d|u|/du = sign(u).
-
-    sympy's Abs differentiates an argument not known to be real (sqrt(x), asin(x), …) as
-    (re(u)·re(u)′ + im(u)·im(u)′)/|u|: seconds of work, thousands of terms, and re/im
-    that print in no language. derivview works on the real line (elsewhere: NaN).
-    """
-
-    nargs = 1
-
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        return _RealSign(self.args[0])
-
-
-class _RealSign(sp.Function):
-    """sign(u) on the real line, for differentiation only: its derivative 2δ(u) is 0 away
-    from u = 0 (the kink itself is reported by ``point``)."""
-
-    nargs = 1
-
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        return sp.S.Zero
-
-
-def _check_size(*exprs: sp.Expr) -> None:
-    """Refuse expressions too large to lambdify and evaluate in this process."""
-    budget = MAX_NODES
-    for e in exprs:
-        budget -= _node_count(e, budget)
-        if budget < 0:
-            raise ComplexityError("the derivatives are too large to evaluate")
-
-
-def warm_up() -> None:
-    """Import and exercise sympy's lazy parts once (the first diff/lambdify is slow)."""
-    f = X**3 * sp.sin(X) + functions.sigmoid(X) + sp.Abs(X - 1)
-    sp.diff(sp.diff(f, X), X)
-
-
-# --------------------------------------------------------------------------------------
-# Compilation and evaluation (in the caller's process)
-
-NumpyFunction = Callable[..., Any]
-
-
-def _lambdify(args: Sequence[sp.Symbol], expr: sp.Expr | list[sp.Expr]) -> NumpyFunction:
-    try:
-        return sp.lambdify(args, expr, modules=_MODULES, docstring_limit=0)  # type: ignore[no-any-return]
-    except RecursionError:
-        raise ComplexityError("the expression is too large to evaluate") from None
-    except Exception:
-        # Something lambdify cannot print: evaluate to NaN rather than fail.
-        return _nan_function
-
-
-def _nan_function(x: Any, *args: Any) -> float:
-    return float("nan")
-
-
-def _as_real(y: Any, shape: tuple[int, ...], keep_inf: bool = False) -> NDArray[np.float64]:
-    """Whatever a lambdified function returned, as a float64 array of ``shape``
-    (NaN where not real; ±inf → NaN too unless ``keep_inf``)."""
-    try:
-        a = np.asarray(y)
-        if a.dtype.kind == "c":
-            a = np.where(a.imag == 0, a.real, np.nan)
-        a = np.asarray(a, dtype=np.float64)
-        if a.shape != shape:
-            a = np.broadcast_to(a, shape)
-        out = np.array(a, dtype=np.float64)  # a writable copy
-    except (TypeError, ValueError, OverflowError):
-        return np.full(shape, np.nan)
-    if not keep_inf:
-        out[~np.isfinite(out)] = np.nan
-    return out
-
-
-def _call(
-    fn: NumpyFunction, x: FloatArray, args: Sequence[float], keep_inf: bool = False
-) -> NDArray[np.float64]:
-    with np.errstate(all="ignore"):
-        try:
-            y = fn(x, *args)
-        except Exception:  # e.g. an exotic function numpy lacks: no value, no traceback
-            return np.full(x.shape, np.nan)
-        return _as_real(y, x.shape, keep_inf)
+#: Arrays at least this long are evaluated to second order at once (the plot asks for f,
+#: f′ and f″ of the same samples in turn: one pass instead of three).
+EAGER_SIZE = 512
 
 
 class CompiledFunction:
-    """f, f′ and f″ compiled to vectorized float64 numpy functions.
+    """f, f′ and f″ of a parsed expression, as vectorized float64 functions.
 
     ``f(x, params)``, ``df`` and ``d2f`` take an array (or a scalar: the result is then a
     0-d array; ``float()`` it) and a mapping of parameter values (missing names default to
-    1.0, unknown names are ignored). Parameters are arguments of the compiled functions,
-    so changing one costs an evaluation, not a differentiation.
+    1.0, unknown names are ignored). Changing a parameter costs an evaluation, nothing
+    else. ``point`` and ``special_points`` analyse f at a point and in a range.
     """
 
-    def __init__(self, derivatives: Derivatives) -> None:
-        _check_size(derivatives.f, derivatives.df, derivatives.d2f)
-        self.derivatives = derivatives
-        self.expression = derivatives.expression
-        self.parameters: tuple[str, ...] = tuple(derivatives.expression.parameters)
-        self._symbols = [X, *(sp.Symbol(p, real=True) for p in self.parameters)]
-        self._f = _lambdify(self._symbols, derivatives.f)
-        self._df = _lambdify(self._symbols, derivatives.df)
-        self._d2f = _lambdify(self._symbols, derivatives.d2f)
+    def __init__(self, expression: Expression) -> None:
+        self.expression = expression
+        self.parameters: tuple[str, ...] = tuple(expression.parameters)
+        self.program: Program = compile_program([expression.tree])
+        self._cache: tuple[NDArray[np.float64], tuple[float, ...], int, list[Any]] | None = None
 
-    # -- texts (computed on first use: they are not needed to draw) ----------------------
+    # -- text ------------------------------------------------------------------------
     @functools.cached_property
     def f_text(self) -> str:
-        """f in the expression language."""
-        return _to_text(self.derivatives.f)
-
-    @functools.cached_property
-    def df_text(self) -> str:
-        """f′ in the expression language (parses back)."""
-        return _to_text(self.derivatives.df)
-
-    @functools.cached_property
-    def d2f_text(self) -> str:
-        """f″ in the expression language (parses back)."""
-        return _to_text(self.derivatives.d2f)
+        """f in the expression language, as typed (no simplification): parses back."""
+        return to_text(self.expression.tree)
 
     # -- evaluation ------------------------------------------------------------------
     def param_args(self, params: Mapping[str, float] | None = None) -> tuple[float, ...]:
-        """Parameter values in the compiled functions' order (default 1.0)."""
+        """Parameter values in ``parameters`` order (default 1.0)."""
         if not self.parameters:
             return ()
         p = params or {}
         return tuple(float(p.get(name, 1.0)) for name in self.parameters)
 
+    def _run(self, x: NDArray[np.float64], args: tuple[float, ...], order: int) -> list[Any]:
+        """The forward pass: (f, f′, f″) raw — inf kept, None for identically zero."""
+        params = dict(zip(self.parameters, args, strict=True)) if args else None
+        with np.errstate(all="ignore"):
+            try:
+                return list(forward(self.program, x, params, order)[0])
+            except (ArithmeticError, ValueError, TypeError):  # never raise for a number
+                return [np.full(x.shape, np.nan)] * 3
+
+    def _triple(self, x: NDArray[np.float64], args: tuple[float, ...], order: int) -> list[Any]:
+        """:meth:`_run`, cached for the last x (the plot asks for f, f′, f″ in turn)."""
+        c = self._cache
+        if (
+            c is not None
+            and c[2] >= order
+            and c[1] == args
+            and c[0].shape == x.shape
+            and (c[0] is x or np.array_equal(c[0], x))
+        ):
+            return c[3]
+        if x.size >= EAGER_SIZE:
+            order = 2
+        triple = self._run(x, args, order)
+        self._cache = (x.copy(), args, order, triple)
+        return triple
+
+    @staticmethod
+    def _parts(
+        tri: list[Any], x: NDArray[np.float64], order: int, keep_inf: bool, fresh: bool
+    ) -> tuple[NDArray[np.float64], ...]:
+        """The first ``order + 1`` parts as new float64 arrays shaped like x.
+
+        ``fresh``: the arrays come from a pass of their own (no cache holds them), so
+        only those aliasing x or each other are copied.
+        """
+        shape = x.shape
+        out: list[NDArray[np.float64]] = []
+        for k in range(order + 1):
+            v = tri[k]
+            if v is None:  # identically zero, but undefined where f is
+                a = np.where(np.isnan(out[0]), np.nan, 0.0)
+            elif type(v) is not np.ndarray or v.shape != shape:
+                a = np.full(shape, v, dtype=np.float64)
+            elif not fresh or v is x or (k and (v is tri[0] or (k == 2 and v is tri[1]))):
+                a = v.copy()
+            else:
+                a = v
+            if not keep_inf and np.isinf(a).any():
+                a[np.isinf(a)] = np.nan
+            out.append(a)
+        return tuple(out)
+
+    def evaluate_raw(
+        self, x: ArrayLike, params: Mapping[str, float] | None = None, order: int = 2
+    ) -> tuple[NDArray[np.float64], ...]:
+        """(f, f′, f″) up to ``order`` in one pass, shaped like x: NaN where undefined
+        or where a derivative does not exist, ±inf where a defined value overflows."""
+        xa = np.asarray(x, dtype=np.float64)
+        tri = self._run(xa, self.param_args(params), order)
+        return self._parts(tri, xa, order, True, True)
+
+    def evaluate(
+        self, x: ArrayLike, params: Mapping[str, float] | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """f, f′ and f″ at x in one pass (NaN where undefined or not finite)."""
+        xa = np.asarray(x, dtype=np.float64)
+        tri = self._run(xa, self.param_args(params), 2)
+        f, d, d2 = self._parts(tri, xa, 2, False, True)
+        return f, d, d2
+
+    def _one(self, x: ArrayLike, params: Mapping[str, float] | None, k: int) -> Any:
+        xa = np.asarray(x, dtype=np.float64)
+        tri = self._triple(xa, self.param_args(params), k)
+        if k == 0:
+            return self._parts(tri, xa, 0, False, False)[0]
+        return self._parts(tri, xa, k, False, False)[k]
+
     def f(self, x: ArrayLike, params: Mapping[str, float] | None = None) -> NDArray[np.float64]:
         """f at ``x`` (NaN where undefined or not finite)."""
-        return _call(self._f, np.asarray(x, dtype=np.float64), self.param_args(params))
+        return self._one(x, params, 0)  # type: ignore[no-any-return]
 
     def df(self, x: ArrayLike, params: Mapping[str, float] | None = None) -> NDArray[np.float64]:
-        """f′ at ``x`` (NaN where undefined; NaN at kinks where sympy says Heaviside(0))."""
-        return _call(self._df, np.asarray(x, dtype=np.float64), self.param_args(params))
+        """f′ at ``x`` (NaN where undefined, and where f has no derivative)."""
+        return self._one(x, params, 1)  # type: ignore[no-any-return]
 
     def d2f(self, x: ArrayLike, params: Mapping[str, float] | None = None) -> NDArray[np.float64]:
         """f″ at ``x`` (NaN where undefined)."""
-        return _call(self._d2f, np.asarray(x, dtype=np.float64), self.param_args(params))
+        return self._one(x, params, 2)  # type: ignore[no-any-return]
+
+    def magnitudes(
+        self, x: ArrayLike, params: Mapping[str, float] | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """The size of the terms of f, f′ and f″ at x (every sum taken as the sum of the
+        absolute values of its terms): the scale of their rounding noise."""
+        xa = np.asarray(x, dtype=np.float64)
+        return self._evaluators(self.param_args(params)).term_sizes(xa)
 
     # -- points ----------------------------------------------------------------------
     @functools.cached_property
-    def _sites(self) -> Sites:
-        # Compiled on first use: drawing f does not need it.
-        d = self.derivatives
-        return Sites([d.f, d.df], X, self._symbols, _lambdify)
-
-    @functools.cached_property
-    def _magnitudes(self) -> NumpyFunction:
-        # f′ and f″ with every sum replaced by the sum of absolute values: the size of
-        # the terms, against which rounding noise is judged (special_points only).
-        d = self.derivatives
-        return _lambdify(self._symbols, [magnitude(d.df), magnitude(d.d2f)])
+    def sites(self) -> Sites:
+        """Where f′ may not exist, read off the tree (see :mod:`derivview.model.expr.sites`)."""
+        return Sites(self.expression.tree, self.parameters)
 
     def prepare(self) -> None:
-        """Compile now what ``point``/``special_points`` compile on first use (1–10 ms):
-        call it from a background thread so the first drag frame does not pay it."""
-        _ = self._sites, self._magnitudes
+        """Compile now what ``point``/``special_points`` compile on first use."""
+        _ = self.sites
 
     def _evaluators(self, args: Sequence[float]) -> _Evaluators:
         return _Evaluators(self, tuple(args))
@@ -355,117 +223,62 @@ class CompiledFunction:
 
 
 class _Evaluators:  # implements points.Evaluators
-    """f, f′, f″ and the structural sites at fixed parameter values (for points.py)."""
+    """f, f′, f″, their magnitudes and the sites at fixed parameter values."""
 
     __slots__ = ("_cf", "args", "sites")
 
     def __init__(self, cf: CompiledFunction, args: tuple[float, ...]) -> None:
         self._cf = cf
         self.args = args
-        self.sites = cf._sites
+        self.sites = cf.sites
+
+    def _params(self) -> dict[str, float]:
+        return dict(zip(self._cf.parameters, self.args, strict=True))
 
     def f(self, x: FloatArray) -> FloatArray:
-        return _call(self._cf._f, x, self.args)
+        return self._cf.f(x, self._params())
 
     def f_raw(self, x: FloatArray) -> FloatArray:
-        return _call(self._cf._f, x, self.args, keep_inf=True)
+        return self._cf.evaluate_raw(x, self._params(), 0)[0]
 
-    def magnitudes(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
-        fn = self._cf._magnitudes
-        with np.errstate(all="ignore"):
-            try:
-                m1, m2 = fn(x, *self.args)
-            except Exception:
-                return np.full(x.shape, np.nan), np.full(x.shape, np.nan)
-        return _as_real(m1, x.shape, keep_inf=True), _as_real(m2, x.shape, keep_inf=True)
+    def raw(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        f, d, d2 = self._cf.evaluate_raw(x, self._params(), 2)
+        return f, d, d2
+
+    def all(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        return self._cf.evaluate(x, self._params())
 
     def df(self, x: FloatArray) -> FloatArray:
-        return _call(self._cf._df, x, self.args)
+        return self._cf.df(x, self._params())
 
     def d2f(self, x: FloatArray) -> FloatArray:
-        return _call(self._cf._d2f, x, self.args)
+        return self._cf.d2f(x, self._params())
+
+    def magnitudes(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        _, m1, m2 = self.term_sizes(x)
+        return m1, m2
+
+    def term_sizes(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        prog = self._cf.program
+        with np.errstate(all="ignore"):
+            try:
+                regs = forward(prog, x, self._params(), 2, keep=True)
+                sizes = magnitudes(prog, regs)[0]
+            except (ArithmeticError, ValueError, TypeError):
+                nan = np.full(x.shape, np.nan)
+                return nan, nan, nan
+        m0, m1, m2 = (
+            np.zeros(x.shape) if m is None else np.broadcast_to(np.asarray(m, float), x.shape)
+            for m in sizes
+        )
+        return m0, m1, m2
 
 
-def _to_text(expr: sp.Expr) -> str:
-    from derivview.model.expression import to_text
-
-    try:
-        return to_text(expr)
-    except ValueError:  # a structure the language cannot write: show sympy's form
-        return str(expr)
+def compile(expression: Expression) -> CompiledFunction:
+    """Compile a parsed expression (cheap: linear in its size)."""
+    return CompiledFunction(expression)
 
 
-def compile(derivatives: Derivatives) -> CompiledFunction:
-    """Compile f, f′, f″ to numpy (raises ComplexityError for oversized expressions)."""
-    return CompiledFunction(derivatives)
-
-
-def analyze(
-    text: str, worker: SymbolicWorker | None = None, timeout: float | None = None
-) -> CompiledFunction:
-    """Parse ``text``, differentiate it (budget ``timeout`` s), compile.
-
-    The one call the command line and the GUI's background thread use. Raises
-    ``ExpressionError`` (invalid text) or :class:`ComplexityError` (over budget). The
-    differentiation runs in ``worker`` (``None``: a shared process-wide worker, started on
-    first use), except for tiny expressions (see :func:`small_enough_in_process`), which
-    are differentiated here: a round trip to the worker would cost more than the work.
-    """
-    from derivview.model.expression import parse
-
-    if worker is not None:
-        worker.start()  # boots in parallel with the parse when it is not running yet
-    expression = parse(text)
-    if small_enough_in_process(expression.expr):
-        derivatives = differentiate(expression)
-    else:
-        w = default_worker() if worker is None else worker
-        derivatives = w.differentiate(expression, timeout=timeout)
-    return compile(derivatives)
-
-
-_IN_PROCESS_FUNCTIONS = (
-    sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.asin, sp.acos, sp.atan,
-    sp.sinh, sp.cosh, sp.tanh, sp.exp, sp.log, sp.Abs, sp.sign,
-    functions.sigmoid, functions.softplus, functions.relu, functions.cbrt,
-)  # fmt: skip
-_IN_PROCESS_NODES = 8
-_IN_PROCESS_DEPTH = 3
-
-
-def small_enough_in_process(expr: sp.Expr) -> bool:
-    """Whether differentiating ``expr`` here is safe: at most 8 nodes, at most 3 nested
-    functions, all from a list with cheap derivatives (no max/min/floor/ceil), numeric
-    exponents small rationals.
-
-    Measured on all 12,473 such expressions built from the language's functions (chains
-    of 3, pairs under + * / ^, x^x^x^x, …), cache cleared, on a loaded 2-core machine:
-    median 11 ms, worst 0.18 s — Python-level work that lets the GIL go every 5 ms, so the
-    GUI keeps painting. Size alone is no bound (max of 8 arguments: 20 nodes, 0.6 s), and
-    a big-integer power would hold the GIL: hence the list and the exponent limit.
-    """
-    count = 0
-    stack: list[tuple[sp.Basic, int]] = [(expr, 0)]
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > _IN_PROCESS_NODES:
-            return False
-        if node.is_Symbol or node.is_NumberSymbol:
-            continue
-        if node.is_Number:
-            if not (node.is_Rational and abs(node.p) <= 10**6 and node.q <= 10**6):
-                return False
-            continue
-        if isinstance(node, sp.Pow):
-            e = node.exp
-            if e.is_Number and not (e.is_Rational and abs(e.p) <= 12 and e.q <= 12):
-                return False
-        elif isinstance(node, _IN_PROCESS_FUNCTIONS):
-            depth += 1
-            if depth > _IN_PROCESS_DEPTH:
-                return False
-        elif not isinstance(node, (sp.Add, sp.Mul)):
-            return False
-        stack.extend((a, depth) for a in node.args)
-    return True
+def analyze(text: str) -> CompiledFunction:
+    """Parse ``text`` and compile it; raises ``ExpressionError`` for invalid text."""
+    return CompiledFunction(parse(text))

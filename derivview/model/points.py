@@ -1,7 +1,8 @@
 """What f does at a point, and where its special points are.
 
-Where f′ exists, its value comes from the compiled symbolic f′ (exact to the last digit).
-Where it may not, the answer is decided from the *structure* of f — the arguments of
+Where f′ exists, its value comes from forward-mode automatic differentiation of the tree
+as typed (exact to the last digit). Where it may not, the answer is decided from the
+*structure* of f — the arguments of
 ``abs``, ``sign``, ``relu``, ``floor``, ``max``, ``cbrt``, fractional powers, denominators,
 ``log``, ``tan``, ``asin``, … ("sites") — combined with numerics:
 
@@ -19,20 +20,23 @@ Special points (``special_points``) are found on a dense grid offset by an irrat
 fraction of a cell (so "nice" points such as 0 are never sample points), refined by
 vectorized bisection to full float precision, snapped to a short decimal (at most 8
 significant digits) when one lies within a few ulps, and checked with the point analysis.
+
+A value that exists but overflows float64 (f = 1e308·x² at x = 2) is not a point outside
+the domain: f is differentiable there, and ``PointInfo.overflow`` names the values that
+are too large to represent (their fields are None).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import numpy as np
-import sympy as sp
 from numpy.typing import NDArray
 
-from derivview.model import functions
+from derivview.model.expr.sites import Sites
 
 FloatArray = NDArray[np.floating[Any]]
 
@@ -64,6 +68,9 @@ class PointInfo:
     tangent: tuple[float, float] | None  # (slope, intercept)
     kind: PointKind
     reason: str  # one sentence for people
+    overflow: tuple[str, ...] = ()
+    """Which of "f", "df", "d2f" exist but are too large to represent (their fields are
+    None): the derivative exists — ``differentiable`` is about mathematics, not float64."""
 
 
 @dataclass(frozen=True)
@@ -85,141 +92,6 @@ class SpecialPoints:
     nondifferentiable: list[float]
 
 
-# --------------------------------------------------------------------------------------
-# Sites: where f′ may fail to exist, read off the expression tree
-
-_ZERO_ARG = (sp.Abs, sp.sign, sp.Heaviside, functions.relu, functions.cbrt, sp.log)
-MAX_SITES = 48
-
-
-def _clean(expr: sp.Expr) -> sp.Expr:
-    def step(a: sp.Basic) -> bool:  # d/dx floor(u), also as Subs(Derivative(floor(ξ)), ξ, u)
-        a = a.expr if isinstance(a, sp.Subs) else a
-        return isinstance(a, sp.Derivative) and isinstance(a.expr, (sp.floor, sp.ceiling))
-
-    repl = {
-        a: sp.S.Zero
-        for a in expr.atoms(sp.DiracDelta, sp.Derivative, sp.Subs)
-        if isinstance(a, sp.DiracDelta) or step(a)
-    }
-    return expr.xreplace(repl) if repl else expr
-
-
-def collect_sites(exprs: Sequence[sp.Expr], x: sp.Symbol) -> list[tuple[bool, sp.Expr]]:
-    """(is_integer_site, u) pairs: f′ may not exist where u = 0 (or u ∈ ℤ)."""
-    out: list[tuple[bool, sp.Expr]] = []
-    seen: set[tuple[bool, sp.Expr]] = set()
-
-    def add(integer: bool, u: sp.Expr) -> None:
-        if len(out) >= MAX_SITES or x not in u.free_symbols:
-            return
-        key = (integer, u)
-        if key not in seen and (integer, -u) not in seen:
-            seen.add(key)
-            out.append(key)
-
-    for e in exprs:
-        for node in sp.preorder_traversal(e):
-            if isinstance(node, _ZERO_ARG):
-                add(False, node.args[0])
-            elif isinstance(node, (sp.floor, sp.ceiling)):
-                add(True, node.args[0])
-            elif isinstance(node, (sp.Max, sp.Min)):
-                args = [a for a in node.args]
-                for i in range(len(args)):
-                    for j in range(i + 1, len(args)):
-                        add(False, args[i] - args[j])
-            elif isinstance(node, sp.Pow):
-                base, exp = node.args
-                if not (exp.is_Integer and exp >= 0):  # 1/u, u^(1/2), u^a, x^x
-                    add(False, base)
-            elif isinstance(node, (sp.tan, sp.sec)):
-                add(False, sp.cos(node.args[0]))
-            elif isinstance(node, (sp.cot, sp.csc)):
-                add(False, sp.sin(node.args[0]))
-            elif isinstance(node, (sp.asin, sp.acos)):
-                add(False, node.args[0] - 1)
-                add(False, node.args[0] + 1)
-    return out
-
-
-def magnitude(expr: sp.Expr) -> sp.Expr:
-    """``expr`` with every sum a sum of absolute values: the size of its terms.
-
-    A value far below it (1e-9) is rounding noise: sqrt(x² − 2x + 1)″ is 0 but evaluates to
-    ±1e-16-ish garbage whose sign changes would be taken for inflection points.
-    """
-    try:
-        return expr.replace(lambda e: e.is_Add, lambda e: sp.Add(*[sp.Abs(a) for a in e.args]))
-    except Exception:  # sympy may refuse to rebuild a node (Heaviside of a complex arg)
-        return sp.nan
-
-
-class Sites:
-    """The sites of f (and f′), compiled into one numpy function of (x, *params)."""
-
-    def __init__(
-        self,
-        exprs: Sequence[sp.Expr],
-        x: sp.Symbol,
-        symbols: Sequence[sp.Symbol],
-        lambdify: Callable[[Sequence[sp.Symbol], Any], Callable[..., Any]],
-    ) -> None:
-        try:
-            found = collect_sites(exprs, x)
-            derivs = [_clean(sp.diff(u, x)) for _, u in found]
-        except Exception:  # never fail on structure sympy cannot handle: no sites then
-            found, derivs = [], []
-        self.n = len(found)
-        self.is_int = np.array([i for i, _ in found], dtype=bool)
-        self.exprs = [u for _, u in found]
-        self._fn = lambdify(symbols, [*self.exprs, *derivs]) if self.n else None
-
-    def eval(self, x: FloatArray, args: Sequence[float]) -> tuple[FloatArray, FloatArray]:
-        """u and u′ of every site at the points ``x`` (1-D): two arrays (n, len(x))."""
-        if not self.n or self._fn is None:
-            empty = np.empty((0, x.size))
-            return empty, empty
-        with np.errstate(all="ignore"):
-            try:
-                vals = self._fn(x, *args)
-                out = np.empty((2 * self.n, x.size))
-                for i, v in enumerate(vals):
-                    a = np.asarray(v)
-                    if a.dtype.kind == "c":
-                        a = np.where(a.imag == 0, a.real, np.nan)
-                    out[i] = np.broadcast_to(np.asarray(a, dtype=np.float64), x.shape)
-            except Exception:
-                out = np.full((2 * self.n, x.size), np.nan)
-        return out[: self.n], out[self.n :]
-
-    def gap(self, u: FloatArray) -> FloatArray:
-        """Distance of u from its critical value: u itself, or u − round(u) for floor/ceil."""
-        if not self.is_int.any():
-            return u
-        return np.where(self.is_int[:, None], u - np.round(u), u)
-
-    def states(self, u: FloatArray) -> FloatArray:
-        """Which branch each site is on: sign(u), or floor(u); NaN u → inf."""
-        with np.errstate(all="ignore"):
-            s = np.where(self.is_int[:, None], np.floor(u), np.sign(u))
-        return np.where(np.isnan(s), np.inf, s)
-
-    def at(self, x0: float, args: Sequence[float]) -> bool:
-        """Whether x0 is (within a few ulps, by Newton distance) at a site."""
-        if not self.n:
-            return False
-        u, du = self.eval(np.array([x0]), args)
-        g = np.abs(self.gap(u[:, 0]))
-        # A few ulps absorb the rounding of u where the site is not a float (π/2, √2).
-        # Near 0 floats are so dense that only an exact zero counts: |x| at 5e-324 is
-        # differentiable.
-        ulps = 4.0 * float(np.spacing(abs(x0))) if abs(x0) >= 1e-290 else 0.0
-        with np.errstate(all="ignore"):
-            hit = (g == 0) | (g <= ulps * np.abs(du[:, 0]))
-        return bool(np.any(hit))
-
-
 class Evaluators(Protocol):
     """f, f′, f″ (vectorized float64, NaN where undefined) and the sites, at fixed params."""
 
@@ -228,11 +100,19 @@ class Evaluators(Protocol):
 
     def f(self, x: FloatArray) -> FloatArray: ...
     def f_raw(self, x: FloatArray) -> FloatArray:
-        """f with ±inf kept (overflow, or 1/0), NaN where not real."""
+        """f with ±inf kept where a defined value overflows; NaN where undefined."""
+        ...
+
+    def raw(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """f, f′, f″ in one pass, ±inf kept where a defined value overflows."""
+        ...
+
+    def all(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """f, f′, f″ in one pass (NaN where undefined or not finite)."""
         ...
 
     def magnitudes(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """:func:`magnitude` of f′ and of f″ at x (the scale of their rounding noise)."""
+        """The size of the terms of f′ and of f″ at x (the scale of their rounding noise)."""
         ...
 
     def df(self, x: FloatArray) -> FloatArray: ...
@@ -335,7 +215,7 @@ def _sides(ev: Evaluators, x0: float) -> tuple[_Side, _Side]:
 def _side(ev: Evaluators, x0: float, hs: FloatArray, again: bool = True) -> _Side:
     """Limits from one side (``hs`` signed steps, shrinking), on the branch next to x0."""
     xs = x0 + hs
-    u, _ = ev.sites.eval(xs, ev.args)
+    u, _ = ev.sites.evaluate(xs, ev.args)
     st = ev.sites.states(u)
     # The branch is where every site keeps its state. A sign that rounds to 0 at tiny h
     # (an ill-conditioned x² − 2x + 1 next to its double root) is no change of branch.
@@ -354,8 +234,8 @@ def _side(ev: Evaluators, x0: float, hs: FloatArray, again: bool = True) -> _Sid
         n = int(min(_K, math.floor(math.log2(h0 / floor)) + 1)) if h0 > floor else 0
         if n >= 12:
             return _side(ev, x0, np.sign(hs[0]) * h0 * 2.0 ** -np.arange(n), again=False)
-    xs = xs[t0:]
-    return _Side(_limit(ev.f(xs)), _limit(ev.df(xs)), _limit(ev.d2f(xs)))
+    f, d, d2 = ev.all(xs[t0:])
+    return _Side(_limit(f), _limit(d), _limit(d2))
 
 
 # --------------------------------------------------------------------------------------
@@ -392,26 +272,32 @@ def _analyze_point(ev: Evaluators, x0: float, forced: bool) -> PointInfo:
             x0, None, None, None, False, None, None, None, None,
             "outside the domain", f"x = {x0} is not a finite number.",
         )  # fmt: skip
-    xa = np.array([x0])
-    fx_ = float(ev.f_raw(xa)[0])
-    fx = fx_ if math.isfinite(fx_) else None
-    dfx = _scalar(ev.df, x0)
+    fr, dr, d2r = (float(v[0]) for v in ev.raw(np.array([x0])))
+    fx = fr if math.isfinite(fr) else None
+    dfx = dr if math.isfinite(dr) else None
     at = forced or ev.sites.at(x0, ev.args)
-    if not at and fx is not None and dfx is not None:
-        d2fx = _scalar(ev.d2f, x0)
+    if not at and not math.isnan(fr) and not math.isnan(dr):
+        # Differentiable; a value may be too large for a float (the derivative exists).
+        over = tuple(n for n, v in (("f", fr), ("df", dr), ("d2f", d2r)) if math.isinf(v))
+        d2fx = d2r if math.isfinite(d2r) else None
+        tangent = None
+        if fx is not None and dfx is not None and math.isfinite(fx - dfx * x0):
+            tangent = (dfx, fx - dfx * x0)
+        slope = _fmt(dfx) if dfx is not None else "too large to represent"
         return PointInfo(
-            x0, fx, dfx, d2fx, True, dfx, dfx, None, (dfx, fx - dfx * x0), "smooth",
-            f"f is differentiable at x = {_fmt(x0)}: the slope is {_fmt(dfx)}.",
+            x0, fx, dfx, d2fx, True, dfx, dfx, None, tangent, "smooth",
+            f"f is differentiable at x = {_fmt(x0)}: the slope is {slope}.", over,
         )  # fmt: skip
-    if not at and math.isnan(fx_):
+    if not at and math.isnan(fr):
         return PointInfo(
             x0, None, None, None, False, None, None, None, None, "outside the domain",
             f"f is not defined at x = {_fmt(x0)}: it lies outside f's domain.",
         )  # fmt: skip
-    if not at and math.isinf(fx_):
+    if not at and math.isinf(fr):
         return PointInfo(
             x0, None, None, None, False, None, None, None, None, "outside the domain",
-            f"f({_fmt(x0)}) is too large for a float (it overflows).",
+            f"f({_fmt(x0)}) is too large to represent, and its slope cannot be computed.",
+            ("f",),
         )  # fmt: skip
     return _classify(ev, x0, fx, dfx)
 
@@ -556,6 +442,15 @@ _GRID = 4096
 _MAX_VERIFY = 1000
 
 
+_SECTIONS = 16
+_FRACTIONS = np.arange(1, _SECTIONS) / _SECTIONS
+
+
+def _elementwise(fn: Callable[[FloatArray], FloatArray]) -> Callable[[FloatArray], FloatArray]:
+    """A state of single points, applied to a grid of any shape."""
+    return lambda x: np.asarray(fn(x.ravel())).reshape(x.shape)
+
+
 def _bisect(
     state: Callable[[FloatArray], FloatArray],
     lo: FloatArray,
@@ -563,16 +458,33 @@ def _bisect(
     s_lo: FloatArray,
     iters: int = 100,
 ) -> tuple[FloatArray, FloatArray]:
-    """Shrink brackets [lo, hi] with state(lo) == s_lo != state(hi) to adjacent floats."""
+    """Shrink brackets [lo, hi] with state(lo) == s_lo != state(hi) to adjacent floats
+    (to 4 ulps of max(1, |x|): near 0 the floats are dense for nothing).
+
+    ``state`` takes an array of points shaped (brackets, m) — row i inside bracket i —
+    and returns their states in the same shape. Each round evaluates 15 points in every
+    bracket at once and keeps the section holding the first change (16-section: 4 bits
+    a round, about 14 rounds to full precision instead of 53 halvings, each a pass of
+    the evaluator with its fixed cost).
+    """
     lo, hi = lo.copy(), hi.copy()
     for _ in range(iters):
-        mid = 0.5 * (lo + hi)
-        live = (mid > lo) & (mid < hi)
+        grid = np.minimum(lo[:, None] + (hi - lo)[:, None] * _FRACTIONS, hi[:, None])
+        inside = (grid > lo[:, None]) & (grid < hi[:, None])
+        # Done at adjacent floats — or at 4 ulps of 1 near 0, where floats are so dense
+        # that halving towards 0 would take a thousand rounds for nothing.
+        tol = 4.0 * np.spacing(np.maximum(1.0, np.maximum(np.abs(lo), np.abs(hi))))
+        live = inside.any(axis=1) & (hi - lo > tol)
         if not live.any():
             break
-        left = state(mid) == s_lo
-        lo = np.where(live & left, mid, lo)
-        hi = np.where(live & ~left, mid, hi)
+        # (every bracket's row is evaluated: a state may tell brackets apart by row)
+        differs = (state(grid) != s_lo[:, None]) & inside
+        # the first point of another state; none: the change is between the last and hi
+        j = np.where(differs.any(axis=1), differs.argmax(axis=1), _SECTIONS - 1)
+        ext = np.concatenate([lo[:, None], grid, hi[:, None]], axis=1)
+        rows = np.arange(lo.size)
+        new_lo, new_hi = ext[rows, j], ext[rows, j + 1]
+        lo, hi = np.where(live, new_lo, lo), np.where(live, new_hi, hi)
     return lo, hi
 
 
@@ -582,11 +494,12 @@ def _changes(
     """Every change of state inside the brackets (several per bracket if need be)."""
     los, his = [], []
     s_hi_goal = state(hi)
+    grid_state = _elementwise(state)
     for _ in range(16):
         if lo.size == 0:
             break
         s_lo = state(lo)
-        a, b = _bisect(state, lo, hi, s_lo)
+        a, b = _bisect(grid_state, lo, hi, s_lo)
         los.append(a)
         his.append(b)
         more = state(b) != s_hi_goal
@@ -650,7 +563,7 @@ def _special_points(
     sites = ev.sites
     # -- non-differentiable: changes of branch, touching zeros, edges of the domain ------
     cands: list[float] = []
-    u, du = sites.eval(xs, ev.args)
+    u, du = sites.evaluate(xs, ev.args)
     if sites.n:
         st = sites.states(u)
         idx_site, idx_x = np.nonzero(st[:, :-1] != st[:, 1:])
@@ -663,8 +576,11 @@ def _special_points(
                 break
 
             def site_state(x: FloatArray, rows: NDArray[np.intp] = rows) -> FloatArray:
-                uu, _ = sites.eval(x, ev.args)
-                return sites.states(uu)[rows, np.arange(x.size)]
+                # x: one point per bracket, or a grid (brackets, m); bracket i is site rows[i]
+                grid = x.reshape(rows.size, -1)
+                uu, _ = sites.evaluate(grid.ravel(), ev.args)
+                st = sites.states(uu)[np.repeat(rows, grid.shape[1]), np.arange(grid.size)]
+                return st.reshape(x.shape)
 
             lo, b_ = _bisect(site_state, lo, hi, site_state(lo))
             cands.extend(0.5 * (lo + b_))
@@ -680,23 +596,26 @@ def _special_points(
         for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
 
             def dstate(x: FloatArray, row: int = row) -> FloatArray:
-                _, dd = sites.eval(x, ev.args)
-                return np.sign(dd[row])
+                _, dd = sites.evaluate(x.ravel(), ev.args)
+                return np.sign(dd[row]).reshape(x.shape)
 
             lo, hi = _bisect(dstate, xs[[col]], xs[[col + 2]], dsign[row, [col]])
             r = float(0.5 * (lo[0] + hi[0]))
-            ur, _ = sites.eval(np.array([r]), ev.args)
+            ur, _ = sites.evaluate(np.array([r]), ev.args)
             if abs(ur[row, 0]) <= 1e-8 * max(g[row, col], g[row, col + 2]):
                 cands.append(r)
     # edges of the domain (f becomes NaN; overflow to ±inf is not an edge): a catch-all
     # behind the sites
-    dv, d2v = ev.df(xs), ev.d2f(xs)
-    nan = np.isnan(ev.f_raw(xs))
+    fv, dv, d2v = ev.raw(xs)
+    nan = np.isnan(fv)
+    with np.errstate(invalid="ignore"):
+        dv = np.where(np.isinf(dv), np.nan, dv)
+        d2v = np.where(np.isinf(d2v), np.nan, d2v)
     j = np.flatnonzero(nan[:-1] != nan[1:])
     if j.size:
 
         def nan_state(x: FloatArray) -> FloatArray:
-            return np.isnan(ev.f_raw(x)).astype(np.float64)
+            return np.isnan(ev.f_raw(x.ravel())).astype(np.float64).reshape(x.shape)
 
         lo, hi = _bisect(nan_state, xs[j], xs[j + 1], nan[j].astype(np.float64))
         cands.extend(0.5 * (lo + hi))
@@ -725,7 +644,7 @@ def _special_points(
     cross, iso = _sign_brackets(dv_sig, finite_d)
     critical.extend(float(xs[i]) for i in iso)
     if cross.size:
-        lo, hi = _bisect(lambda x: (ev.df(x) >= 0).astype(np.float64), xs[cross],
+        lo, hi = _bisect(_elementwise(lambda x: (ev.df(x) >= 0).astype(np.float64)), xs[cross],
                          xs[cross + 1], (dv[cross] >= 0).astype(np.float64))  # fmt: skip
         dlo, dhi = np.abs(ev.df(lo)), np.abs(ev.df(hi))
         start = np.maximum(np.abs(dv[cross]), np.abs(dv[cross + 1]))
@@ -740,7 +659,7 @@ def _special_points(
     cross2, iso2 = _sign_brackets(d2v_sig, finite_d2)
     inflection.extend(float(xs[i]) for i in iso2)
     if cross2.size:
-        lo, hi = _bisect(lambda x: (ev.d2f(x) >= 0).astype(np.float64), xs[cross2],
+        lo, hi = _bisect(_elementwise(lambda x: (ev.d2f(x) >= 0).astype(np.float64)), xs[cross2],
                          xs[cross2 + 1], (d2v[cross2] >= 0).astype(np.float64))  # fmt: skip
         d2lo, d2hi = np.abs(ev.d2f(lo)), np.abs(ev.d2f(hi))
         start = np.maximum(np.abs(d2v[cross2]), np.abs(d2v[cross2 + 1]))

@@ -31,6 +31,13 @@ MAX_SAMPLES = 16_384
 MAX_BISECTIONS = 30
 #: Fallback y-range when f has no finite value in the view.
 DEFAULT_Y_RANGE = (-1.0, 1.0)
+#: Largest |y| a fitted y-range reaches, and (with :data:`MAX_DRAW`) the largest |y| drawn.
+#: Values up to float64's 1.8e308 exist (1e308·x²), but a view's arithmetic (its span,
+#: the drawing margin) must stay finite, and Qt ignores path points beyond ±1e128
+#: ("invalid coordinates": a curve with a NaN gap then draws nothing at all). Beyond
+#: these, values are drawn at the edge of what can be drawn, past the view's edge.
+MAX_Y = 1e120
+MAX_DRAW = 1e125
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,18 @@ def evaluate(func: Vectorized, x: NDArray[np.float64]) -> NDArray[np.float64]:
     return y
 
 
+def clamp_for_drawing(
+    y: NDArray[np.float64], y_range: tuple[float, float], heights: float = 50.0
+) -> NDArray[np.float64]:
+    """y clamped to ``heights`` view-heights beyond the view (and to ±:data:`MAX_DRAW`):
+    the visible part of a stroke is unchanged, and the raster engine never sees 1e16."""
+    lo, hi = float(y_range[0]), float(y_range[1])
+    height = hi - lo
+    lo = max(lo - heights * height, -MAX_DRAW)
+    hi = min(hi + heights * height, MAX_DRAW)
+    return np.clip(y, lo, hi)
+
+
 def sample_count(width_px: float, density: float = DEFAULT_DENSITY) -> int:
     """Number of samples for a view ``width_px`` pixels wide."""
     n = round(max(float(width_px), 1.0) * density)
@@ -83,12 +102,19 @@ def robust_y_range(y: ArrayLike, pad: float = 0.08) -> tuple[float, float]:
     The 2nd–98th percentiles of the finite values, fenced at 3 interquartile ranges
     beyond the quartiles (so tan near its poles and the last steep stretch of exp(x²) do
     not squash everything else), padded by ``pad`` of the span on each side. Never a
-    degenerate span: a constant c gets c ± max(1, |c|/10).
+    degenerate span: a constant c gets c ± max(1, |c|/10). Never beyond ±:data:`MAX_Y`
+    (values near float64's limit would overflow the view's span to inf).
     """
     v = np.asarray(y, dtype=np.float64).ravel()
     v = v[np.isfinite(v)]
     if v.size == 0:
         return DEFAULT_Y_RANGE
+    # Work in units of the largest value: near float64's limit, differences of values
+    # (interquartile ranges, spans) would overflow.
+    unit = float(np.max(np.abs(v)))
+    if unit > MAX_Y:
+        lo, hi = robust_y_range(v / unit, pad)
+        return max(lo * unit, -MAX_Y), min(hi * unit, MAX_Y)
     p2, q25, q75, p98 = np.percentile(v, [2.0, 25.0, 75.0, 98.0])
     lo, hi = float(p2), float(p98)
     iqr = float(q75 - q25)
@@ -122,7 +148,12 @@ def fit_y_range(
     """
     x = np.linspace(x_range[0], x_range[1], n)
     lo, hi = robust_y_range(evaluate(func, x))
-    if include is not None and math.isfinite(include) and not lo <= include <= hi:
+    if (
+        include is not None
+        and math.isfinite(include)
+        and abs(include) <= MAX_Y
+        and not (lo <= include <= hi)
+    ):
         span = hi - lo
         if lo - 2 * span <= include <= hi + 2 * span:
             pad = 0.08 * span
@@ -145,6 +176,11 @@ def _jump_candidates(y: NDArray[np.float64], height: float) -> NDArray[np.intp]:
     return np.flatnonzero(big | abrupt)
 
 
+_SECTIONS = 16
+#: Rounds of 16-section: 8 rounds of 4 bits narrow a bracket as much as 32 halvings.
+_ROUNDS = (MAX_BISECTIONS + 3) // 4
+
+
 def _bisect(
     func: Vectorized,
     lo: NDArray[np.float64],
@@ -154,38 +190,42 @@ def _bisect(
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
     """Shrink each bracket onto its largest jump; return (is_break, lo, hi) per bracket.
 
-    A bracket is a break where f is undefined inside it, or where its jump did not
-    shrink in ``MAX_BISECTIONS`` halvings.
+    A bracket is a break where f is undefined inside it, or where its jump did not shrink
+    while the bracket narrowed by 2^-32. Each round samples 15 points in every active
+    bracket at once (one evaluation) and keeps the section with the largest jump.
     """
     lo, hi, ylo, yhi = lo.copy(), hi.copy(), ylo.copy(), yhi.copy()
     j0 = np.abs(yhi - ylo)
     is_break = np.zeros(lo.shape, dtype=bool)
     active = np.ones(lo.shape, dtype=bool)
-    for _ in range(MAX_BISECTIONS):
+    frac = np.arange(1, _SECTIONS) / _SECTIONS
+    for _ in range(_ROUNDS):
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
-        mid = 0.5 * (lo[idx] + hi[idx])
+        a, b = lo[idx], hi[idx]
+        grid = np.minimum(a[:, None] + (b - a)[:, None] * frac, b[:, None])
+        inside = (grid > a[:, None]) & (grid < b[:, None])
         # Floating point cannot split the bracket any further: decide on what is left.
-        stuck = (mid <= lo[idx]) | (mid >= hi[idx])
-        ym = evaluate(func, mid)
-        undefined = np.isnan(ym) & ~stuck
+        stuck = ~inside.any(axis=1)
+        ym = evaluate(func, grid.ravel()).reshape(grid.shape)
+        undefined = np.isnan(ym).any(axis=1) & ~stuck
         is_break[idx[undefined]] = True  # f is undefined inside: a gap belongs here
         active[idx[undefined | stuck]] = False
         go = ~(undefined | stuck)
-        idx, mid, ym = idx[go], mid[go], ym[go]
-        left_jump = np.abs(ym - ylo[idx])
-        right_jump = np.abs(yhi[idx] - ym)
-        take_left = left_jump >= right_jump
-        li, ri = idx[take_left], idx[~take_left]
-        hi[li], yhi[li] = mid[take_left], ym[take_left]
-        lo[ri], ylo[ri] = mid[~take_left], ym[~take_left]
-        # A continuous function's jump shrinks about in half per step: stop early.
+        idx, grid, ym = idx[go], grid[go], ym[go]
+        xs = np.concatenate([lo[idx, None], grid, hi[idx, None]], axis=1)
+        ys = np.concatenate([ylo[idx, None], ym, yhi[idx, None]], axis=1)
+        j = np.argmax(np.abs(np.diff(ys, axis=1)), axis=1)
+        rows = np.arange(idx.size)
+        lo[idx], hi[idx] = xs[rows, j], xs[rows, j + 1]
+        ylo[idx], yhi[idx] = ys[rows, j], ys[rows, j + 1]
+        # A continuous function's jump shrinks with the bracket: stop early.
         shrunk = np.abs(yhi[idx] - ylo[idx]) < 1e-3 * j0[idx]
         active[idx[shrunk]] = False
     final = np.abs(yhi - ylo)
-    # still active: 30 halvings did not shrink it; inactive and not yet a break: either
-    # shrunk or floating point could not split it further
+    # still active: the jump did not shrink; inactive and not yet a break: either shrunk
+    # or floating point could not split it further
     is_break |= (final > 0.25 * j0) & (j0 > 0.0)
     return is_break, lo, hi
 
@@ -200,20 +240,21 @@ def _peak(
     """Whether |f| is unbounded inside each bracket (a pole both of whose sides leave
     the view on the same edge, as 1 + tan² x does); return (is_break, lo, hi).
 
-    Ternary search for the largest |f| (unimodal near a pole): a pole's peak grows far
-    beyond the ends' values; a steep but bounded stretch peaks at an end.
+    A search for the largest |f| (unimodal near a pole), 16 sections a round, keeping
+    the two sections around the largest sample (1/8 of the bracket): a pole's peak grows
+    far beyond the ends' values; a steep but bounded stretch peaks at an end.
     """
     a, b = lo.copy(), hi.copy()
     undefined = np.zeros(lo.shape, dtype=bool)
-    for _ in range(40):  # (2/3)^40 ≈ 1e-7 of the sample spacing
-        m1 = a + (b - a) / 3
-        m2 = b - (b - a) / 3
-        both = np.abs(evaluate(func, np.concatenate((m1, m2))))  # one call: less overhead
-        f1, f2 = both[: m1.size], both[m1.size :]
-        undefined |= np.isnan(f1) | np.isnan(f2)
-        left = f1 > f2
-        b = np.where(left, m2, b)
-        a = np.where(left, a, m1)
+    frac = np.linspace(0.0, 1.0, _SECTIONS + 1)
+    rows = np.arange(lo.size)
+    for _ in range(6):  # 8^-6 ≈ 4e-6 of the sample spacing: a pole reaches 1e5× its ends
+        grid = a[:, None] + (b - a)[:, None] * frac
+        vals = np.abs(evaluate(func, grid.ravel()).reshape(grid.shape))
+        undefined |= np.isnan(vals[:, 1:-1]).any(axis=1)
+        j = np.argmax(np.nan_to_num(vals, nan=-1.0), axis=1)
+        a = grid[rows, np.maximum(j - 1, 0)]
+        b = grid[rows, np.minimum(j + 1, _SECTIONS)]
     top = np.fmax(np.abs(evaluate(func, a)), np.abs(evaluate(func, b)))
     grew = top > 10.0 * np.fmax(np.abs(ylo), np.abs(yhi))
     return undefined | grew, a, b
@@ -234,6 +275,17 @@ def sample(
     extended to both edges of the jump (the bisection bracket, ~1e-9 of a sample spacing)
     and a NaN is put between them. Non-finite values are gaps.
     """
+    with np.errstate(all="ignore"):  # values near float64's limit overflow the arithmetic
+        return _sample(func, x_range, width_px, y_range, density)
+
+
+def _sample(
+    func: Vectorized,
+    x_range: tuple[float, float],
+    width_px: float,
+    y_range: tuple[float, float] | None,
+    density: float,
+) -> Samples:
     a, b = float(x_range[0]), float(x_range[1])
     x = np.linspace(a, b, sample_count(width_px, density))
     y = evaluate(func, x)
@@ -337,12 +389,17 @@ def _clip(
             return None
     else:
         # x where the line crosses y = ya and y = yb
-        xs = sorted((x0 + (ya - y0) / slope, x0 + (yb - y0) / slope))
+        with np.errstate(all="ignore"):
+            xs = sorted((x0 + (ya - y0) / slope, x0 + (yb - y0) / slope))
+        if not all(math.isfinite(v) for v in xs):
+            return None
         xa, xb = max(xa, xs[0]), min(xb, xs[1])
         if not xa < xb:
             return None
     xx = np.array([xa, xb])
-    return xx, y0 + slope * (xx - x0)
+    with np.errstate(all="ignore"):  # slopes near float64's limit
+        yy = y0 + slope * (xx - x0)
+    return (xx, yy) if np.all(np.isfinite(yy)) else None
 
 
 def concavity_intervals(

@@ -5,11 +5,12 @@ Data flows one way. A control writes an input here (``set_text``, ``set_x0``,
 and announces the change with a signal (model/signals.py); views redraw from what is announced.
 Views never call each other.
 
-Symbolic work (parse, differentiate, compile) is *not* done here: it can take seconds.
-Whoever computes it (the GUI's background runner, or the command line synchronously)
-hands the result back with :meth:`Session.apply_function` / :meth:`Session.apply_error`,
-tagged with the text it was computed for, and results for a text that is no longer
-current are dropped.
+Computing f (parse, compile the tree) and printing its formulas are *not* done here.
+Whoever computes them (the GUI's runner, or the command line synchronously) hands the
+results back with :meth:`Session.apply_function` / :meth:`Session.apply_error` and, later,
+:meth:`Session.apply_formulas` (sympy prints f′ and f″ in a worker process), tagged with
+the text they were computed for; results for a text that is no longer current are
+dropped.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 from derivview.model.descent_state import DescentState
 from derivview.model.signals import Signal, SignalInstance
 
-if TYPE_CHECKING:  # sympy-heavy modules: imported lazily by whoever computes
+if TYPE_CHECKING:  # imported lazily by whoever computes
     from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints
+    from derivview.model.formulas import Formulas
 
 DEFAULT_EXPRESSION = "x^3 - 3x"
 DEFAULT_X0 = 1.5
@@ -83,6 +85,9 @@ class Session:
         The last good ``function`` is kept while the text is in error.
     busy_changed(bool)
         Symbolic work for the current text started (True) or ended (False).
+    formulas_changed()
+        ``formulas`` (f, f′, f″ as text) changed: ``None`` while they are being printed
+        for a new function (every number is there already), then the printed texts.
     x0_changed(float)
         The tangent point moved.
     point_changed()
@@ -106,6 +111,7 @@ class Session:
     function_changed = Signal()
     error_changed = Signal(object)
     busy_changed = Signal(bool)
+    formulas_changed = Signal()
     x0_changed = Signal(float)
     point_changed = Signal()
     params_changed = Signal()
@@ -119,6 +125,7 @@ class Session:
         self.text: str = DEFAULT_EXPRESSION
         self.function: CompiledFunction | None = None
         self.error: Exception | None = None
+        self.formulas: Formulas | None = None
         self.busy: bool = False
         self.x0: float = DEFAULT_X0
         self.point: PointInfo | None = None
@@ -188,6 +195,9 @@ class Session:
             before = self.active_parameters()
             self.function = function
             self._special_cache = None
+            if self.formulas is not None:
+                self.formulas = None  # being printed for the new function
+                self.formulas_changed.emit()
             added = [p for p in function.parameters if p not in self.params]
             for name in added:
                 self.params[name] = ParamSpec()
@@ -205,6 +215,15 @@ class Session:
             if added or tuple(function.parameters) != tuple(before):
                 self.params_changed.emit()
             self._update_point()
+        return True
+
+    def apply_formulas(self, text: str, formulas: Formulas) -> bool:
+        """Install the printed formulas of ``text``'s function; False if stale."""
+        f = self.function
+        if text != self.text or f is None or f.expression.text != text:
+            return False
+        self.formulas = formulas
+        self.formulas_changed.emit()
         return True
 
     def apply_error(self, text: str, error: Exception) -> bool:

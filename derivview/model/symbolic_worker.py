@@ -1,13 +1,17 @@
-"""A persistent worker *process* that differentiates within a time budget.
+"""A persistent worker *process* that runs named symbolic jobs within a time budget.
 
-Symbolic differentiation has no useful upper bound on its cost: ``(x+1)(x+2)…(x+30)``
-takes seconds for f″, and a C-level big-integer operation holds the GIL, so a thread can
-neither be stopped nor keep a window responsive. The work therefore runs in a separate
-process (spawn context: no forked locks or Qt state) that is killed when it overruns its
-budget and restarted lazily on the next request.
+Symbolic work (printing f′ and f″ with sympy, simplifying them) has no useful upper
+bound on its cost: ``(x+1)(x+2)…(x+30)`` takes seconds for f″, and a C-level big-integer
+operation holds the GIL, so a thread can neither be stopped nor keep a window responsive.
+The work therefore runs in a separate process (spawn context: no forked locks or Qt
+state) that is killed when it overruns its budget and restarted lazily on the next
+request. No number ever waits for it: numbers come from derivview's own tree.
 
-The worker receives an ``Expression`` (pickled) and returns ``Derivatives`` (pickled);
-see :func:`derivview.model.calculus.differentiate` for the work itself.
+The worker is generic: :meth:`SymbolicWorker.run` sends a job's *name* and a payload
+(pickled); the child looks the name up in :data:`derivview.model.symbolic_jobs.JOBS`
+(imported only in the child, with sympy) and sends the result back. Errors of the
+:mod:`derivview.model.errors` types come back as themselves; anything else as a
+RuntimeError naming it.
 """
 
 from __future__ import annotations
@@ -15,16 +19,25 @@ from __future__ import annotations
 import atexit
 import contextlib
 import multiprocessing
+import pickle
 import threading
 import weakref
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from derivview.model.errors import Cancelled, ComplexityError, UnsupportedExpression
+
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
-    from derivview.model.calculus import Derivatives
-    from derivview.model.expression import Expression
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Cancelled",
+    "ComplexityError",
+    "SymbolicWorker",
+    "UnsupportedExpression",
+    "default_worker",
+]
 
 DEFAULT_TIMEOUT = 2.0
 """Seconds a request may take before the worker is killed."""
@@ -33,24 +46,11 @@ STARTUP_TIMEOUT = 60.0
 """Seconds the process may take to start and import sympy (not part of any budget)."""
 
 
-class ComplexityError(Exception):
-    """The expression is too complex to differentiate or evaluate within the budget."""
-
-
-class UnsupportedExpression(ComplexityError):
-    """sympy cannot differentiate the expression (a ComplexityError: callers treat both
-    as "no derivatives for this input", with the message)."""
-
-
-class Cancelled(ComplexityError):
-    """The request was cancelled with :meth:`SymbolicWorker.cancel`."""
-
-
 def _serve(conn: Connection) -> None:
     """The worker's loop: answer requests until told to stop or the pipe closes."""
     try:
         # Import sympy before saying "ready": start-up is not charged to a request's budget.
-        import derivview.model.calculus  # noqa: F401
+        from derivview.model.symbolic_jobs import JOBS
 
         conn.send(("ready", None))
     except (OSError, ValueError, KeyboardInterrupt):
@@ -63,34 +63,32 @@ def _serve(conn: Connection) -> None:
         if op == "stop":
             return
         try:
-            result: Any
-            if op == "diff":
-                from derivview.model.calculus import differentiate
-
-                result = differentiate(payload)
-            elif op == "warm":
-                from derivview.model.calculus import warm_up
-
-                warm_up()
-                result = None
-            elif op == "clear_cache":
-                from sympy.core.cache import clear_cache
-
-                clear_cache()
-                result = None
-            elif op == "ping":
-                result = payload
-            else:
-                raise ValueError(f"unknown request {op!r}")
-            reply: tuple[Any, ...] = ("ok", result)
+            job = JOBS.get(op)
+            if job is None:
+                raise ValueError(f"unknown job {op!r}")
+            reply: tuple[Any, ...] = ("ok", job(payload))
         except BaseException as exc:  # report, never die on a bad request
             if isinstance(exc, KeyboardInterrupt):
                 return
-            reply = ("error", type(exc).__name__, str(exc))
+            reply = ("error", _portable(exc))
         try:
             conn.send(reply)
         except (OSError, ValueError):
             return
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception itself when it is one of ours (it pickles with its fields); else a
+    RuntimeError naming it (RecursionError and MemoryError mean "too complex")."""
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return ComplexityError("too complex for sympy")
+    if isinstance(exc, ComplexityError):
+        try:
+            pickle.dumps(exc)
+            return exc
+        except Exception:
+            return ComplexityError(str(exc))
+    return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 _LIVE: weakref.WeakSet[SymbolicWorker] = weakref.WeakSet()
@@ -105,7 +103,7 @@ atexit.register(_close_all)
 
 
 class SymbolicWorker:
-    """A persistent worker process for symbolic differentiation, with a time budget.
+    """A persistent worker process for symbolic jobs, with a time budget.
 
     Thread-safe: requests are serialized by a lock (the GUI calls from a background
     thread). :meth:`cancel` may be called from any other thread to abort the request in
@@ -205,6 +203,16 @@ class SymbolicWorker:
             self.close()
 
     # -- requests ----------------------------------------------------------------------
+    def run(self, job: str, payload: Any = None, timeout: float | None = None) -> Any:
+        """Run the job named ``job`` on ``payload`` in the worker; its result.
+
+        Blocking; raises :class:`ComplexityError` when the budget (``timeout`` seconds,
+        default :attr:`timeout`) is exceeded — the process is killed and restarted on the
+        next request — and :class:`Cancelled` on :meth:`cancel`. A job's own errors of
+        the :mod:`derivview.model.errors` types come back as themselves.
+        """
+        return self._request(job, payload, timeout, job)
+
     def _request(self, op: str, payload: Any, timeout: float | None, what: str) -> Any:
         budget = self.timeout if timeout is None else timeout
         with self._request_lock:
@@ -227,18 +235,11 @@ class SymbolicWorker:
                 if cancelled:
                     raise Cancelled("cancelled")
                 if ready:
-                    raise ComplexityError(f"too complex to {what}: the symbolic worker stopped")
-                raise ComplexityError(f"too complex to {what} within {budget:g} s")
+                    raise ComplexityError(f"too complex ({what}): the symbolic worker stopped")
+                raise ComplexityError(f"too complex ({what} did not finish within {budget:g} s)")
         if reply[0] == "ok":
             return reply[1]
-        _, name, message = reply
-        if name == "ComplexityError":
-            raise ComplexityError(message)
-        if name == "UnsupportedExpression":
-            raise UnsupportedExpression(message)
-        if name in ("RecursionError", "MemoryError"):
-            raise ComplexityError(f"too complex to {what}")
-        raise RuntimeError(f"{name}: {message}")
+        raise reply[1]
 
     def _wait_ready(self, conn: Connection) -> None:
         """Wait for a (re)started process to finish importing (outside any budget)."""
@@ -256,21 +257,13 @@ class SymbolicWorker:
             raise Cancelled("cancelled")
         raise RuntimeError("the symbolic worker process did not start")
 
-    def differentiate(self, expression: Expression, timeout: float | None = None) -> Derivatives:
-        """f′ and f″ of ``expression``, computed in the worker within ``timeout`` seconds.
-
-        Blocking; raises :class:`ComplexityError` when the budget is exceeded (the process
-        is killed and restarted on the next request) and :class:`Cancelled` on cancel().
-        """
-        return self._request("diff", expression, timeout, "differentiate")  # type: ignore[no-any-return]
-
     def warm(self, timeout: float = 30.0) -> None:
-        """Start the process, import sympy there and differentiate once (first use is slow)."""
-        self._request("warm", None, timeout, "warm up")
+        """Start the process, import sympy there and print once (first use is slow)."""
+        self._request("warm", None, timeout, "warm-up")
 
     def clear_cache(self, timeout: float = 10.0) -> None:
         """Clear sympy's cache in the worker (benchmarks: every keystroke a fresh start)."""
-        self._request("clear_cache", None, timeout, "clear the cache")
+        self._request("clear_cache", None, timeout, "clearing the cache")
 
 
 _default: SymbolicWorker | None = None

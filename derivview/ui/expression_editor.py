@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from derivview.model.errors import ComplexityError
 from derivview.model.session import Session
 from derivview.ui.settings import KEY_RECENT_EXPRESSIONS, app_settings, read_str_list
 
@@ -82,7 +83,7 @@ def describe_error(error: BaseException) -> tuple[str, int | None, int]:
     if isinstance(column, int) and column >= 1:
         return str(error), column, max(1, length)
     message = str(error).strip() or type(error).__name__
-    if type(error).__name__ in ("ComplexityError", "Cancelled") and "complex" not in message:
+    if isinstance(error, ComplexityError) and "complex" not in message:
         message = f"Too complex: {message}"
     return message, None, 0
 

@@ -420,7 +420,11 @@ class PlotPanel(QWidget):
     def _on_function_changed(self) -> None:
         self._fitted_y = None  # a new f: fit the y-range to it (when the view asks to)
         self._resample()
-        self._update_markers()
+        # The new f, f′, f″ are drawn in this frame; its special points (a search over
+        # the view, several ms) come a moment later and never delay a keystroke's frame.
+        for item in self.markers.values():
+            item.setData([], [])
+        self._marker_timer.start()
 
     def _on_params_changed(self) -> None:
         self._resample()
@@ -508,14 +512,12 @@ class PlotPanel(QWidget):
         width = max(float(self._vb.width()), 200.0)
         self._last_width = width
         params = self.session.param_values()
-        height = yr[1] - yr[0]
-        lo, hi = yr[0] - CLAMP_HEIGHTS * height, yr[1] + CLAMP_HEIGHTS * height
         funcs = {"f": fn.f, "df": fn.df, "d2f": fn.d2f}
         for name, curve in self.curves.items():
             if name not in shown:
                 continue
             s = sampling.sample(functools.partial(_with_params, funcs[name], params), xr, width, yr)
-            curve.setData(s.x, np.clip(s.y, lo, hi))
+            curve.setData(s.x, sampling.clamp_for_drawing(s.y, yr, CLAMP_HEIGHTS))
         if "concavity" in shown:
             x = np.linspace(xr[0], xr[1], sampling.sample_count(width))
             d2 = sampling.evaluate(lambda t: fn.d2f(t, params), x)

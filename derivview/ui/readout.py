@@ -21,6 +21,12 @@ from derivview.model.formatting import format_number as fmt
 from derivview.model.session import Session
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+#: A value that exists but is beyond float64 (issue 14): never "undefined".
+TOO_LARGE = "too large to represent"
+#: Shown while sympy prints f′ and f″ in the worker process (the numbers are there).
+PENDING_FORMULA = "computing…"
+#: Longest formula shown in full; longer ones are shortened (``derivview info`` has it all).
+MAX_FORMULA_CHARS = 400
 #: Below this (relative to the size of x₀ and f), a derivative counts as zero: float64
 #: evaluates cos(π/2) as 6e-17, which is "flat", not "increasing".
 ZERO_TOLERANCE = 1e-12
@@ -56,6 +62,23 @@ def point_lines(point: Any) -> tuple[list[tuple[str, str]], list[str]]:
     x0 = point.x
     rows = [("x₀", fmt(x0))]
     words: list[str] = []
+    overflow = getattr(point, "overflow", ())
+    if point.differentiable and overflow:
+        # The values exist but are beyond float64: say so, never "undefined".
+        def value(name: str, v: float | None) -> str:
+            return TOO_LARGE if name in overflow or v is None else fmt(v)
+
+        rows += [("f(x₀)", value("f", point.f)), ("f′(x₀)", value("df", point.df)),
+                 ("f″(x₀)", value("d2f", point.d2f))]  # fmt: skip
+        if point.tangent is not None:
+            rows.append(("tangent", tangent_equation(*point.tangent)))
+        if point.df is not None and "f" not in overflow:
+            words.append(_slope_words(point.df, x0, point.f or 0.0))
+        words.append(
+            "f is differentiable here; the values shown as too large to represent exceed "
+            "the range of a 64-bit float (about 1.8·10³⁰⁸)"
+        )
+        return rows, words
     if point.f is None or not math.isfinite(point.f):
         rows.append(("f(x₀)", "undefined"))
         reason = html.escape(point.reason or "")
@@ -98,10 +121,31 @@ def rows_text(rows: list[tuple[str, str]]) -> str:
 
 
 def formulas_html(formulas: tuple[str, str, str]) -> str:
-    """f(x), f′(x), f″(x) as display text, one per line."""
+    """f(x), f′(x), f″(x) as display text, one per line (very long ones shortened)."""
     names = ("f(x)", "f′(x)", "f″(x)")
     return "<br>".join(
-        f"{n} = {html.escape(pretty_formula(t))}" for n, t in zip(names, formulas, strict=True)
+        f"{n} = {html.escape(_shorten(pretty_formula(t)))}"
+        for n, t in zip(names, formulas, strict=True)
+    )
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= MAX_FORMULA_CHARS:
+        return text
+    return f"{text[: MAX_FORMULA_CHARS - 1]}… ({len(text):,} characters)"
+
+
+def formula_texts(function: Any, formulas: Any) -> tuple[str, str, str]:
+    """What the readout shows for f, f′, f″: f at once (printed from the tree); f′ and f″
+    once sympy has printed them (``computing…`` until then, ``too complex to print`` when
+    it could not within its budget)."""
+    if formulas is None:
+        return function.f_text, PENDING_FORMULA, PENDING_FORMULA
+    missing = formulas.note or "cannot be printed"
+    return (
+        function.f_text,
+        formulas.df if formulas.df is not None else missing,
+        formulas.d2f if formulas.d2f is not None else missing,
     )
 
 
@@ -224,6 +268,7 @@ class Readout(QWidget):
 
         session.point_changed.connect(self._on_point_changed)
         session.function_changed.connect(self._on_function_changed)
+        session.formulas_changed.connect(self._on_formulas_changed)
         session.error_changed.connect(self._on_point_changed)
         self._on_function_changed()
 
@@ -244,10 +289,13 @@ class Readout(QWidget):
             label.setText(text)
 
     def _on_function_changed(self) -> None:
-        f = self.session.function
-        texts = None if f is None else (f.f_text, f.df_text, f.d2f_text)
-        self._set(self.formulas, "" if texts is None else formulas_html(texts))
+        self._on_formulas_changed()
         self._on_point_changed()
+
+    def _on_formulas_changed(self) -> None:
+        f = self.session.function
+        texts = None if f is None else formula_texts(f, self.session.formulas)
+        self._set(self.formulas, "" if texts is None else formulas_html(texts))
 
     def _on_point_changed(self) -> None:
         point = self.session.point
@@ -256,7 +304,7 @@ class Readout(QWidget):
             if self.session.error is not None:
                 self._set(self.words, "<i>No function yet: correct the expression above.</i>")
             else:
-                self._set(self.words, "<i>Computing f′ and f″…</i>")
+                self._set(self.words, "<i>Computing f…</i>")
             return
         rows, words = point_lines(point)
         self._label_frame.set_text(rows_text(rows))

@@ -1,15 +1,15 @@
-"""Symbolic work off the GUI thread: parse, differentiate (in a worker process), compile.
+"""f from the text at once, its printed formulas in the background.
 
-sympy holds the GIL and a thread cannot be stopped, so the unbounded part (differentiating)
-runs in :class:`~derivview.model.calculus.SymbolicWorker`'s process with a ~2 s budget, and
-this module's one background thread only waits for it and compiles the result. Newer
-requests supersede older ones; a request that has run longer than ``cancel_after`` when a
-newer one arrives is cancelled (the worker process is killed and restarted). Results come
-back to the GUI thread through a queued Qt signal and go to the session, which drops those
-computed for a text that is no longer current.
-
-Nothing here imports sympy on the GUI thread: the model's sympy modules are imported in the
-background thread, after the window has painted (see :meth:`SymbolicRunner.start`).
+Every number comes from derivview's own tree: on a new text the runner parses and
+compiles it right here, on the GUI thread (bounded by the parser's limits: about a
+millisecond for typical input, a few for the longest), and hands the function (or the
+error) to the session at once — the curves and the readout's numbers never wait. Only
+the *printed* f′ and f″ need sympy: they are printed by the symbolic worker *process*
+(never sympy in this process) under its ~2 s budget, from one background thread that only
+waits for it. Newer requests supersede older ones; a request that has run longer than
+``cancel_after`` when a newer one arrives is cancelled (the worker process is killed and
+restarted). Formulas come back to the GUI thread through a queued Qt signal and go to
+the session, which drops those printed for a text that is no longer current.
 """
 
 from __future__ import annotations
@@ -20,59 +20,53 @@ import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from derivview.model.session import DEFAULT_EXPRESSION, DEFAULT_PARAM_VALUE, Session
-from derivview.ui.expression_editor import load_presets
+from derivview.model.errors import ComplexityError, ComputeError, ExpressionError
+from derivview.model.session import Session
 
 if TYPE_CHECKING:
-    from derivview.model.calculus import CompiledFunction, SymbolicWorker
+    from derivview.model.formulas import Formulas
+    from derivview.model.symbolic_worker import SymbolicWorker
 
-#: An expression that exercises the parser, the printers and lambdify once at start-up.
-WARM_UP_EXPRESSION = "a sin(x)^2 + e^(-x/2) sqrt(x^2 + 1) - ln(1 + x^2)/x + |x|"
+__all__ = ["CANCEL_AFTER_S", "ComputeError", "SymbolicRunner"]
+
 CANCEL_AFTER_S = 0.3
 CACHE_SIZE = 64
 
 
-class ComputeError(Exception):
-    """Anything unexpected while computing f′ and f″, said in one sentence."""
-
-
 class _TrackedWorker:
-    """The worker as ``calculus.analyze`` sees it, noting when a request is in its process.
+    """The worker, noting when a request is in its process.
 
-    Only then is cancelling useful: killing an idle process (while this thread parses,
-    compiles or prepares) would only make the next request wait for a restart.
+    Only then is cancelling useful: killing an idle process would only make the next
+    request wait for a restart.
     """
 
     def __init__(self, worker: Any) -> None:
         self.worker = worker
         self.busy = threading.Event()
 
-    def start(self) -> None:
-        self.worker.start()
-
-    def differentiate(self, expression: Any, timeout: float | None = None) -> Any:
+    def run(self, job: str, payload: Any = None, timeout: float | None = None) -> Any:
         self.busy.set()
         try:
-            return self.worker.differentiate(expression, timeout)
+            return self.worker.run(job, payload, timeout)
         finally:
             self.busy.clear()
 
 
 class SymbolicRunner(QObject):
-    """Computes ``calculus.analyze(text, worker)`` for the session's text in the background.
+    """Installs f for the session's text at once, and its printed formulas when ready.
 
     Signals
     -------
-    resultReady(int, str, object, object, object)
-        (serial, text, CompiledFunction or None, error or None, special points or None);
-        emitted from the background thread and delivered queued on the GUI thread.
+    formulasReady(int, str, object)
+        (serial, text, Formulas); emitted from the background thread and delivered
+        queued on the GUI thread.
     warmedUp()
-        The pipeline was warmed (imports done, one expression analysed in both processes).
+        The worker process has started and printed once (sympy imported there).
     """
 
-    resultReady = Signal(int, str, object, object, object)
+    formulasReady = Signal(int, str, object)
     warmedUp = Signal()
 
     def __init__(
@@ -91,7 +85,7 @@ class SymbolicRunner(QObject):
         self._want_warm_up = warm_up
         self.warmed = False
         self._cond = threading.Condition()
-        self._pending: tuple[int, str] | None = None
+        self._pending: tuple[int, str, Any] | None = None
         self._running: tuple[int, str, float] | None = None
         self._serial = 0
         self._closing = False
@@ -101,59 +95,82 @@ class SymbolicRunner(QObject):
         self._tracked: _TrackedWorker | None = None
         #: A worker passed in is shared (tests); the runner closes only one it started.
         self._given_worker = worker
-        self._cache: OrderedDict[str, Any] = OrderedDict()
-        self._first_done = False
-        self._trusted = {DEFAULT_EXPRESSION, *(p.expr for p in load_presets())}
+        self._cache: OrderedDict[str, Formulas] = OrderedDict()
 
-        self.resultReady.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
-        session.text_changed.connect(self._on_text_changed)
+        self.formulasReady.connect(self._on_formulas, Qt.ConnectionType.QueuedConnection)
 
     # -- public -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the background thread and compute the session's current text.
+        """Compute the session's current text, then start the background thread.
 
-        Called once the window has painted: the thread imports sympy, starts the worker
-        process, computes the current text, then warms the pipeline once.
+        Called once the window has painted: the first curve is drawn right after the first
+        paint; the thread then starts the worker process (which imports sympy there).
         """
         if self._started or self._closing:
             return
         self._started = True
-        self.request(self.session.text)  # pending before the thread looks for work
+        # Subscribed last, now that every view has: a view sees the new text (and clears
+        # what it showed for the old one) before the function or error for it arrives.
+        self.session.text_changed.connect(self._on_text_changed)
+        # The first function in the next turn of the event loop (whatever the first paint
+        # queued goes first), and only then the worker process: booting it (a new Python
+        # importing sympy) would compete for the CPU with the first curve.
+        QTimer.singleShot(0, self._first)
+
+    def _first(self) -> None:
+        if self._closing:
+            return
+        f = self.session.function
+        if f is None or f.expression.text != self.session.text:
+            self.request(self.session.text)
         self._thread = threading.Thread(target=self._loop, name="derivview-symbolic", daemon=True)
         self._thread.start()
 
     def request(self, text: str) -> None:
-        """Compute ``text`` (superseding any older request)."""
-        if self._closing:
-            return
+        """Compute ``text``'s function now and have its formulas printed (superseding any
+        older request)."""
+        if self._closing or not self._started:
+            return  # start() requests the then-current text
         self._serial += 1
         serial = self._serial
-        self.session.set_busy(True)
+        from derivview.model.calculus import analyze  # numpy only, no sympy
+
+        try:
+            function = analyze(text)
+        except ExpressionError as exc:
+            self._supersede()
+            self.session.apply_error(text, exc)
+            self.session.set_busy(False)
+            return
+        except Exception as exc:  # never a traceback for anything typed
+            self._supersede()
+            self.session.apply_error(text, ComputeError(f"could not compute this: {exc}"))
+            self.session.set_busy(False)
+            return
         cached = self._cache.get(text) if self.cache_enabled else None
+        self.session.apply_function(text, function)
         if cached is not None:
             self._cache.move_to_end(text)
-            function, error = cached
-            with self._cond:
-                self._pending = None  # a cached answer supersedes what was waiting
-            self.resultReady.emit(serial, text, function, error, None)
+            self._supersede()
+            self.session.apply_formulas(text, cached)
+            self.session.set_busy(False)
             return
-        if not self._started:
-            return  # start() requests the then-current text
+        self.session.set_busy(True)
         with self._cond:
-            self._pending = (serial, text)
+            self._pending = (serial, text, function.expression)
             running = self._running
             if running is not None and time.monotonic() - running[2] > self.cancel_after:
                 self._cancel_worker()
             self._cond.notify_all()
 
     def is_running(self) -> bool:
-        """Whether a request is being computed right now."""
+        """Whether formulas are being printed (or waiting to be) right now."""
         with self._cond:
             return self._running is not None or self._pending is not None
 
     def clear_cache(self) -> None:
-        """Forget cached results (benchmarks measure the full pipeline)."""
+        """Forget printed formulas (benchmarks measure the full pipeline)."""
         self._cache.clear()
 
     def close(self, timeout: float = 3.0) -> None:
@@ -173,28 +190,23 @@ class SymbolicRunner(QObject):
 
     # -- GUI thread -----------------------------------------------------------------------
 
+    def _supersede(self) -> None:
+        with self._cond:
+            self._pending = None  # nothing to print for the text now current
+
     def _on_text_changed(self, text: str) -> None:
         self.request(text)
 
-    def _on_result(
-        self, serial: int, text: str, function: object, error: object, special: object
-    ) -> None:
+    def _on_formulas(self, serial: int, text: str, formulas: object) -> None:
         if self._closing:
             return
-        if serial != self._serial:
-            return  # a newer request exists; its result will come
-        if function is not None:
-            if self.cache_enabled:
-                self._remember(text, (function, None))
-            self.session.apply_function(text, function, special)  # type: ignore[arg-type]
-        elif isinstance(error, BaseException):
-            if self.cache_enabled and type(error).__name__ == "ExpressionError":
-                self._remember(text, (None, error))
-            self.session.apply_error(text, error)  # type: ignore[arg-type]
-        if text == self.session.text:
+        if self.cache_enabled:
+            self._remember(text, formulas)  # type: ignore[arg-type]
+        self.session.apply_formulas(text, formulas)  # type: ignore[arg-type]
+        if serial == self._serial and text == self.session.text:
             self.session.set_busy(False)
 
-    def _remember(self, text: str, value: tuple[object, object]) -> None:
+    def _remember(self, text: str, value: Formulas) -> None:
         self._cache[text] = value
         self._cache.move_to_end(text)
         while len(self._cache) > CACHE_SIZE:
@@ -211,19 +223,10 @@ class SymbolicRunner(QObject):
 
     def _loop(self) -> None:
         try:
-            # The worker process boots while this thread imports sympy (never the GUI).
             from derivview.model.symbolic_worker import SymbolicWorker
 
             worker = self._given_worker or SymbolicWorker()
-            with self._cond:
-                first = self._pending
-            if first is None or first[1] not in self._trusted:
-                worker.start()  # boots while sympy imports here; otherwise after the
-                # first (in-process) plot, so that the two do not compete for the CPU
-            from derivview.model import calculus
-            from derivview.model.expression import ExpressionError
-
-            expected = (ExpressionError, calculus.ComplexityError)
+            worker.start()  # boots (and imports sympy) in its own process
             tracked = _TrackedWorker(worker)
             with self._cond:
                 self._worker, self._tracked = worker, tracked
@@ -242,26 +245,70 @@ class SymbolicRunner(QObject):
                     if job is not None:
                         self._running = (job[0], job[1], time.monotonic())
                 if job is None:
-                    self._warm_up(calculus, worker)
+                    self._warm_up(tracked)
                     continue
-                serial, text = job
-                function, error = self._analyze(calculus, tracked, text, expected)
-                special = self._prepare(function) if function is not None else None
+                serial, text, expression = job
+                self._print(tracked, serial, text, expression)
                 with self._cond:
                     self._running = None
                     if self._closing:
                         break
-                self.resultReady.emit(serial, text, function, error, special)
         except Exception as exc:  # the GUI must learn about it, not a dead thread
-            self.resultReady.emit(
-                self._serial,
-                self.session.text,
-                None,
-                ComputeError(f"could not start: {exc}"),
-                None,
-            )
+            from derivview.model.formulas import Formulas
+
+            with contextlib.suppress(Exception):
+                f = self.session.function
+                if f is not None:
+                    self.formulasReady.emit(
+                        self._serial, f.expression.text,
+                        Formulas(f.f_text, None, None, f"cannot print: {exc}"),
+                    )  # fmt: skip
         finally:
             self._release_worker()
+
+    def _superseded(self, serial: int) -> bool:
+        with self._cond:
+            return self._closing or (self._pending is not None and self._pending[0] > serial)
+
+    def _print(self, worker: _TrackedWorker, serial: int, text: str, expression: Any) -> None:
+        """Print f′ and f″ in the worker, then (within its own budget) simplify them."""
+        from dataclasses import replace
+
+        from derivview.model.expr.printer import to_text
+        from derivview.model.formulas import (
+            SIMPLIFY_MAX_CHARS,
+            SIMPLIFY_TIMEOUT,
+            TOO_COMPLEX,
+            Formulas,
+        )
+
+        f = to_text(expression.tree)
+        try:
+            df, d2f = worker.run("formulas", expression)
+            formulas = Formulas(f, df, d2f, "" if (df and d2f) else TOO_COMPLEX)
+        except ComplexityError:  # over budget, cancelled, or sympy cannot take it
+            if self._superseded(serial):
+                return
+            formulas = Formulas(f, None, None, TOO_COMPLEX)
+        except Exception as exc:
+            formulas = Formulas(f, None, None, f"cannot print: {exc}")
+        self.formulasReady.emit(serial, text, formulas)
+        texts = [t for t in (formulas.df, formulas.d2f) if t]
+        if not texts or max(len(t) for t in texts) > SIMPLIFY_MAX_CHARS:
+            return
+        if self._superseded(serial):
+            return
+        try:
+            better = worker.run(
+                "simplify", (expression.variables, formulas.df, formulas.d2f), SIMPLIFY_TIMEOUT
+            )
+        except Exception:  # over its budget: the unsimplified derivatives stand
+            return
+        df2, d2f2 = better[0] or formulas.df, better[1] or formulas.d2f
+        if (df2, d2f2) != (formulas.df, formulas.d2f):
+            self.formulasReady.emit(
+                serial, text, replace(formulas, df=df2, d2f=d2f2, simplified=True)
+            )
 
     def _release_worker(self) -> None:
         with self._cond:
@@ -270,57 +317,9 @@ class SymbolicRunner(QObject):
             with contextlib.suppress(Exception):
                 worker.close()
 
-    def _analyze(
-        self, calculus: Any, worker: Any, text: str, expected: tuple[type[Exception], ...]
-    ) -> tuple[Any, Any]:
-        try:
-            if not self._first_done and text in self._trusted:
-                # The first plot must not wait ~1 s for the worker process to boot: a
-                # known small expression (the default, a preset) is bounded work, done
-                # here while the worker boots.
-                from derivview.model.expression import parse
-
-                return calculus.compile(calculus.differentiate(parse(text))), None
-            return calculus.analyze(text, worker), None
-        except expected as exc:
-            return None, exc
-        except RecursionError:
-            return None, calculus.ComplexityError("too deeply nested to differentiate")
-        except Exception as exc:
-            return None, ComputeError(f"could not differentiate this: {exc}")
-        finally:
-            self._first_done = True
-
-    def _prepare(self, function: Any) -> object:
-        """Do the function's lazy sympy work here rather than on the GUI thread.
-
-        CompiledFunction prints its formulas and compiles its kink/magnitude helpers on
-        first use; that holds the GIL (tens of ms for bigger expressions). The special
-        points for the current view are computed here too and handed to the session.
-        """
-        try:
-            _ = (function.f_text, function.df_text, function.d2f_text)
-            x_range = self.session.x_range
-            params = self.session.params
-            values = {
-                p: params[p].value if p in params else DEFAULT_PARAM_VALUE
-                for p in function.parameters
-            }
-        except Exception:  # the GUI changed something meanwhile: it computes them itself
-            return None
-        try:
-            function.point(self.session.x0, values)
-            return (x_range, values, function.special_points(*x_range, values))
-        except Exception:
-            return None
-
-    def _warm_up(self, calculus: Any, worker: Any) -> None:
-        """Import, parse, differentiate and lambdify once in both processes."""
-        try:
-            fn: CompiledFunction = calculus.analyze(WARM_UP_EXPRESSION, worker)
-            fn.point(0.5, {"a": 1.0})
-            fn.special_points(-4.0, 4.0, {"a": 1.0})
-        except Exception:  # warming is an optimisation; a failure here is not an error
-            pass
+    def _warm_up(self, worker: _TrackedWorker) -> None:
+        """Import and exercise sympy once in the worker process."""
+        with contextlib.suppress(Exception):  # an optimisation; a failure is not an error
+            worker.run("warm", None, 30.0)
         self.warmed = True
         self.warmedUp.emit()

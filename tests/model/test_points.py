@@ -10,14 +10,13 @@ import math
 import numpy as np
 import pytest
 
-from derivview.model.calculus import CompiledFunction, compile, differentiate
-from derivview.model.expression import parse
+from derivview.model.calculus import CompiledFunction, analyze
 
 PI = math.pi
 
 
 def compiled(text: str) -> CompiledFunction:
-    return compile(differentiate(parse(text)))
+    return analyze(text)
 
 
 def approx(v: float | None) -> object:
@@ -378,8 +377,19 @@ def test_one_sided_slopes_keep_their_digits() -> None:
 def test_overflow_is_not_an_edge_of_the_domain() -> None:
     fn = compiled("e^(x^2)")
     assert fn.special_points(-30, 30).nondifferentiable == []
+    # e^900 is beyond float64, but f and its derivatives exist there: differentiable is
+    # about mathematics, and the values that overflow are named (issue 14)
     info = fn.point(30.0)
-    assert info.f is None and not info.differentiable and "overflow" in info.reason
+    assert info.differentiable and info.kind == "smooth"
+    assert info.f is None and info.df is None and info.d2f is None and info.tangent is None
+    assert info.overflow == ("f", "df", "d2f")
+    assert "too large to represent" in info.reason
+    info = compiled("1e308 x^2").point(2.0)  # f overflows; f′ = 4e308 too; f″ = 2e308 too
+    assert info.differentiable and info.overflow == ("f", "df", "d2f")
+    info = compiled("1e308 x^2").point(0.5)
+    assert info.differentiable and info.overflow == ("d2f",)  # f″ = 2e308 everywhere
+    assert info.f == pytest.approx(2.5e307)
+    assert info.df == pytest.approx(1e308)
     sp_ = compiled("sqrt(sin(x))").special_points(-4, 4)
     assert close_lists(sp_.nondifferentiable, [-PI, 0.0, PI])
     assert close_lists(sp_.critical, [PI / 2])

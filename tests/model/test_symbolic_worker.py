@@ -1,4 +1,5 @@
-"""The budgeted worker process: answers, time-outs, restarts, cancel, no leftovers."""
+"""The budgeted worker process: generic named jobs, time-outs, restarts, cancel, no
+leftovers; and the printing of formulas through it."""
 
 from __future__ import annotations
 
@@ -8,18 +9,19 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-import sympy as sp
 
-from derivview.model.calculus import ComplexityError, X, analyze
+from derivview.model.errors import Cancelled, ComplexityError, UnsupportedExpression
+from derivview.model.expr.nodes import Call, Node, Var
 from derivview.model.expression import Expression, parse
-from derivview.model.symbolic_worker import Cancelled, SymbolicWorker
+from derivview.model.formulas import TOO_COMPLEX, print_formulas, small_enough_in_process
+from derivview.model.symbolic_worker import SymbolicWorker
 
 
 def _nested_sin(depth: int) -> Expression:
     # built directly: the parser's own nesting limit is not what is tested here
-    e: sp.Expr = X
+    e: Node = Var("x")
     for _ in range(depth):
-        e = sp.sin(e)
+        e = Call("sin", (e,))
     return Expression(f"sin nested {depth} deep", e, ())
 
 
@@ -42,31 +44,28 @@ def worker() -> Iterator[SymbolicWorker]:
         yield w
 
 
-def test_differentiates(worker: SymbolicWorker) -> None:
-    d = worker.differentiate(parse("x^3 - 3x"))
-    assert d.df == 3 * X**2 - 3
-    assert d.d2f == 6 * X
-    assert d.expression.text == "x^3 - 3x"
+def test_prints_derivatives(worker: SymbolicWorker) -> None:
+    assert worker.run("formulas", parse("x^3 - 3x")) == ("3x^2 - 3", "6x")
+    assert worker.run("formulas", parse("a x^2")) == ("2a*x", "2a")
+    assert worker.run("ping", {"k": 1}) == {"k": 1}
 
 
-def test_analyze_with_a_given_worker(worker: SymbolicWorker) -> None:
-    fn = analyze("a x^2", worker)
-    assert fn.parameters == ("a",)
-    assert float(fn.df(3.0, {"a": 2.0})) == 12.0
+def test_two_variable_gradient(worker: SymbolicWorker) -> None:
+    assert worker.run("gradient", parse("x^2 - y^2", variables=("x", "y"))) == ("2x", "-2y")
 
 
 def test_threads_share_a_worker(worker: SymbolicWorker) -> None:
-    results: dict[int, sp.Expr] = {}
+    results: dict[int, str] = {}
 
     def job(k: int) -> None:
-        results[k] = worker.differentiate(parse(f"x^{k + 2}")).df
+        results[k] = worker.run("formulas", parse(f"x^{k + 2}"))[0]
 
     threads = [threading.Thread(target=job, args=(k,)) for k in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert results == {k: (k + 2) * X ** (k + 1) for k in range(6)}
+    assert results == {k: f"{k + 2}x^{k + 1}" if k else "2x" for k in range(6)}
 
 
 def test_timeout_kills_and_the_next_request_restarts() -> None:
@@ -75,20 +74,19 @@ def test_timeout_kills_and_the_next_request_restarts() -> None:
         first = w.pid
         assert first is not None
         with pytest.raises(ComplexityError, match="too complex"):
-            w.differentiate(_nested_sin(60))
+            w.run("formulas", _nested_sin(60))
         assert not w.is_alive()
         assert _gone(first)
-        d = w.differentiate(parse("sin(x)"))
-        assert d.df == sp.cos(X)
+        assert w.run("formulas", parse("sin(x)")) == ("cos(x)", "-sin(x)")
         assert w.pid != first
         second = w.pid
     assert second is not None and _gone(second)
 
 
-def test_thirty_factor_product_is_refused() -> None:
-    product = sp.Mul(*[X + i for i in range(1, 31)])
+def test_thirty_factor_product_is_too_complex_to_print() -> None:
+    product = parse("".join(f"(x+{i})" for i in range(1, 31)))
     with SymbolicWorker(timeout=1.0) as w, pytest.raises(ComplexityError):
-        w.differentiate(Expression("(x+1)(x+2)…(x+30)", product, ()))
+        w.run("formulas", product)
 
 
 def test_cancel_aborts_the_request_in_progress() -> None:
@@ -98,10 +96,10 @@ def test_cancel_aborts_the_request_in_progress() -> None:
         timer = threading.Timer(0.3, w.cancel)
         timer.start()
         with pytest.raises(Cancelled):
-            w.differentiate(_nested_sin(60), timeout=30.0)
+            w.run("formulas", _nested_sin(60), timeout=30.0)
         timer.join()
         assert pid is not None and _gone(pid)
-        assert w.differentiate(parse("x^2")).df == 2 * X
+        assert w.run("formulas", parse("x^2"))[0] == "2x"
 
 
 def test_close_leaves_no_process() -> None:
@@ -112,13 +110,16 @@ def test_close_leaves_no_process() -> None:
     w.close()  # idempotent
     assert pid is not None and _gone(pid)
     with pytest.raises(RuntimeError):
-        w.differentiate(parse("x"))
+        w.run("formulas", parse("x"))
 
 
 def test_errors_in_the_worker_are_reported_not_fatal(worker: SymbolicWorker) -> None:
-    with pytest.raises(RuntimeError):
-        worker._request("no such request", None, 5.0, "test")
-    assert worker.differentiate(parse("x")).df == 1
+    with pytest.raises(RuntimeError, match="unknown job"):
+        worker.run("no such job", None, 5.0)
+    # the model's own errors come back as themselves, fields and all
+    with pytest.raises(UnsupportedExpression, match="cannot print 9\\^9\\^9"):
+        worker.run("formulas", parse("9^9^9 x"))
+    assert worker.run("formulas", parse("x"))[0] == "1"
 
 
 def test_no_children_left_behind() -> None:
@@ -126,29 +127,32 @@ def test_no_children_left_behind() -> None:
 
     with SymbolicWorker(timeout=0.5) as w:
         with pytest.raises(ComplexityError):
-            w.differentiate(_nested_sin(60))
-        w.differentiate(parse("x"))
+            w.run("formulas", _nested_sin(60))
+        w.run("formulas", parse("x"))
     alive = [p for p in multiprocessing.active_children() if p.name == "derivview-symbolic"]
     # only the module-scoped fixture's worker may still run
     assert len(alive) <= 1
     assert os.getpid() > 0
 
 
-def test_tiny_expressions_skip_the_round_trip() -> None:
-    from derivview.model.calculus import small_enough_in_process
-
-    for text in ("x^2", "sin(x)", "relu(x)", "|x|", "1/x", "sigmoid(x)", "a x^2 + b"):
-        assert small_enough_in_process(parse(text).expr), text
+def test_tiny_expressions_are_printed_in_process() -> None:
+    for text in ("x^2", "sin(x)", "relu(x)", "|x|", "1/x", "sigmoid(x)", "a x^2 + b", "2^x"):
+        assert small_enough_in_process(parse(text).tree), text
     # size does not bound sympy's time: max/min/floor, long chains, big powers go out
     for text in ("max(x, x^2)", "floor(x)", "x^100", "sin(sin(sin(sin(x))))",
-                 "x^3 sin(x) e^(-x^2/4)", "".join(f"(x+{k})" for k in range(1, 9))):  # fmt: skip
-        assert not small_enough_in_process(parse(text).expr), text
+                 "".join(f"(x+{k})" for k in range(1, 9)), "2^(10^6)"):  # fmt: skip
+        assert not small_enough_in_process(parse(text).tree), text
 
 
-def test_analyze_sends_larger_expressions_to_the_worker() -> None:
+def test_print_formulas_uses_the_worker_for_larger_expressions() -> None:
     with SymbolicWorker() as w:
-        fn = analyze("x^2", w)
-        assert float(fn.df(3.0)) == 6.0
-        fn = analyze("max(x, x^2) + sin(sin(sin(sin(x))))", w)
+        text = "max(x, x^2) + sin(sin(sin(sin(x))))"
+        formulas = print_formulas(parse(text), w, simplify=False)
         assert w.is_alive()  # it did the work
-        assert fn.point(1.0).kind == "corner"
+        assert formulas.f == "max(x, x^2) + sin(sin(sin(sin(x))))"
+        assert formulas.df is not None and "cos(sin(sin(sin(x))))" in formulas.df
+    with SymbolicWorker(timeout=0.5) as w:
+        product = parse("".join(f"(x+{i})" for i in range(1, 31)))
+        formulas = print_formulas(product, w)
+        assert (formulas.df, formulas.d2f, formulas.note) == (None, None, TOO_COMPLEX)
+        assert formulas.f.startswith("(x + 1)(x + 2)")  # f is printed from the tree

@@ -29,7 +29,7 @@ def session(qtbot: Any, shared_worker: Any) -> Session:
     from derivview.model.calculus import analyze
 
     s = Session()
-    s.apply_function(s.text, analyze(s.text, worker=shared_worker))
+    s.apply_function(s.text, analyze(s.text))
     return s
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import subprocess
 import sys
 import time
@@ -240,8 +241,9 @@ def test_theme_menu_switches_palette_and_persists(make_window):
 # -- the symbolic work never freezes the window ---------------------------------------------
 
 
-def test_a_huge_product_never_freezes_the_window(make_window, ui, qtbot):
-    """A hang detector, not a speed test: the event loop keeps ticking while sympy works."""
+def test_a_huge_product_is_plotted_at_once_and_never_freezes_the_window(make_window, ui, qtbot):
+    """A hang detector, not a speed test: numbers come from the tree at once, and the
+    event loop keeps ticking while sympy tries (and fails) to print f′ in its process."""
     win = make_window()
     product = "".join(f"(x+{k})" for k in range(1, 31))
     ticks: list[float] = []
@@ -251,23 +253,29 @@ def test_a_huge_product_never_freezes_the_window(make_window, ui, qtbot):
     timer.start()
     try:
         ui.type(win, product)
-        qtbot.waitUntil(lambda: "too complex" in ui.error(win).lower(), timeout=60_000)
+        # the function and its numbers are there before any formula
+        assert win.session.function.expression.text == product
+        assert "f′(x₀) = " in ui.readout(win) and "computing" in ui.readout(win)
+        qtbot.waitUntil(lambda: "too complex to print" in ui.readout(win), timeout=60_000)
     finally:
         timer.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 10
     assert max(gaps) < 1.0, f"the event loop stalled for {max(gaps):.2f} s"
-    # The last good function stays on screen.
-    assert win.session.function is not None
-    assert win.session.function.expression.text == DEFAULT_EXPRESSION
+    assert ui.error(win) == ""
+    # f′(1.5) = f(1.5)·Σ 1/(1.5 + k) by hand, on screen with 8 digits
+    f = math.prod(1.5 + k for k in range(1, 31))
+    df = f * sum(1 / (1.5 + k) for k in range(1, 31))
+    assert f"f′(x₀) = {df:.8g}" in ui.readout(win)
 
 
-def test_a_tower_of_powers_gets_a_message(make_window, ui, qtbot):
+def test_a_tower_of_powers_is_too_large_to_represent(make_window, ui, qtbot):
     win = make_window()
     ui.type(win, "9^9^9")
-    qtbot.waitUntil(lambda: ui.error(win) != "", timeout=30_000)
-    assert "column" in ui.error(win) or "large" in ui.error(win) or "complex" in ui.error(win)
-    assert win.session.function.expression.text == DEFAULT_EXPRESSION
+    ui.wait_ready(win)
+    assert ui.error(win) == ""  # an answer, not a refusal
+    assert win.session.function.expression.text == "9^9^9"
+    assert "too large to represent" in ui.readout(win)
 
 
 def test_closing_stops_the_worker_process(make_window, ui, qtbot):
@@ -289,7 +297,7 @@ def test_closing_stops_the_worker_process(make_window, ui, qtbot):
 
 
 class GatedWorker:
-    """A real worker, except that one expression blocks until cancel() or release()."""
+    """A real worker, except that printing one expression blocks until cancel()/release()."""
 
     def __init__(self, real, slow_text: str) -> None:
         import threading
@@ -303,15 +311,15 @@ class GatedWorker:
     def start(self) -> None:
         self.real.start()
 
-    def differentiate(self, expression, timeout=None):
-        from derivview.model.symbolic_worker import Cancelled
+    def run(self, job, payload=None, timeout=None):
+        from derivview.model.errors import Cancelled
 
-        if expression.text == self.slow_text:
+        if job == "formulas" and payload.text == self.slow_text:
             self.entered.set()
             self.gate.wait(30)
             if self.cancelled:
                 raise Cancelled("cancelled")
-        return self.real.differentiate(expression, timeout)
+        return self.real.run(job, payload, timeout)
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -330,12 +338,13 @@ def gated_runner(qtbot, shared_worker):
     from derivview.ui.symbolic_runner import SymbolicRunner
 
     session = Session()
-    # max(...) is never differentiated in-process (calculus.small_enough_in_process), so
-    # this request surely reaches the (gated) worker.
     worker = GatedWorker(shared_worker, "max(x, x^7 + 1)")
     runner = SymbolicRunner(session, worker=worker, warm_up=False)
     runner.start()
-    qtbot.waitUntil(lambda: session.function is not None and not session.busy, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: session.formulas is not None and not session.busy and not runner.is_running(),
+        timeout=60_000,
+    )  # (including the simplification of the default text's formulas)
     yield session, runner, worker
     worker.release()
     runner.close()
@@ -344,13 +353,17 @@ def gated_runner(qtbot, shared_worker):
 def test_a_long_request_is_cancelled_by_a_newer_one(gated_runner, qtbot):
     session, _runner, worker = gated_runner
     session.set_text("max(x, x^7 + 1)")
+    # the numbers do not wait for the printing
+    assert session.function.expression.text == "max(x, x^7 + 1)"
+    assert session.point is not None and session.point.df is not None
     assert worker.entered.wait(30)
     qtbot.wait(500)  # running for longer than the runner's cancel_after (0.3 s)
-    assert session.busy
+    assert session.busy and session.formulas is None
     session.set_text("x^2")
-    qtbot.waitUntil(lambda: session.function.expression.text == "x^2", timeout=30_000)
+    assert session.function.expression.text == "x^2"
+    qtbot.waitUntil(lambda: session.formulas is not None and not session.busy, timeout=30_000)
     assert worker.cancelled
-    assert session.error is None and not session.busy
+    assert session.error is None and session.formulas.df == "2x"
 
 
 def test_a_short_request_is_superseded_without_cancelling(gated_runner, qtbot):
@@ -358,10 +371,12 @@ def test_a_short_request_is_superseded_without_cancelling(gated_runner, qtbot):
     session.set_text("max(x, x^7 + 1)")
     assert worker.entered.wait(30)
     session.set_text("x^3")  # at once: not worth killing the process
+    assert session.function.expression.text == "x^3"
     assert not worker.cancelled
     worker.release()
-    qtbot.waitUntil(lambda: session.function.expression.text == "x^3", timeout=30_000)
-    assert not worker.cancelled and session.error is None and not session.busy
+    qtbot.waitUntil(lambda: session.formulas is not None and not session.busy, timeout=30_000)
+    assert not worker.cancelled and session.error is None
+    assert session.formulas.df == "3x^2"
 
 
 def test_cyclic_garbage_is_collected_on_the_gui_thread_only(make_window, qtbot):

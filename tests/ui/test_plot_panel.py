@@ -21,12 +21,10 @@ from derivview.ui.plot_style import plot_style
 
 @cache
 def compiled(text: str) -> Any:
-    """f, f′, f″ of ``text`` compiled in this process (the worker runs the same code)."""
-    from derivview.model.calculus import compile as compile_function
-    from derivview.model.calculus import differentiate
-    from derivview.model.expression import parse
+    """f, f′, f″ of ``text``, compiled from derivview's own tree (as the window does)."""
+    from derivview.model.calculus import analyze
 
-    return compile_function(differentiate(parse(text)))
+    return analyze(text)
 
 
 def set_function(session: Session, text: str) -> None:
@@ -293,9 +291,10 @@ def test_removable_hole_marker_sits_at_the_limit(make_panel) -> None:
     assert panel.point.pos().y() == pytest.approx(1.0, abs=1e-6)
 
 
-def test_markers_for_x3_minus_3x(make_panel) -> None:
+def test_markers_for_x3_minus_3x(make_panel, qtbot) -> None:
     panel = make_panel("x^3 - 3x")
     crit = panel.markers["critical"]
+    qtbot.waitUntil(lambda: len(crit.points()) == 2, timeout=5000)  # just after the curves
     xs = sorted(p.pos().x() for p in crit.points())
     assert xs == pytest.approx([-1.0, 1.0], abs=1e-9)
     ys = sorted(p.pos().y() for p in crit.points())
@@ -310,8 +309,9 @@ def test_markers_for_x3_minus_3x(make_panel) -> None:
     assert not any(item.isVisible() for item in panel.markers.values())
 
 
-def test_nondifferentiable_marker_for_abs(make_panel) -> None:
+def test_nondifferentiable_marker_for_abs(make_panel, qtbot) -> None:
     panel = make_panel("abs(x - 1)", 0.0)
+    qtbot.waitUntil(lambda: len(panel.markers["nondifferentiable"].points()) == 1, timeout=5000)
     xs = [p.pos().x() for p in panel.markers["nondifferentiable"].points()]
     assert xs == pytest.approx([1.0])
 

@@ -25,11 +25,9 @@ from derivview.ui.secant_panel import (
 
 @cache
 def compiled(text: str) -> Any:
-    from derivview.model.calculus import compile as compile_function
-    from derivview.model.calculus import differentiate
-    from derivview.model.expression import parse
+    from derivview.model.calculus import analyze
 
-    return compile_function(differentiate(parse(text)))
+    return analyze(text)
 
 
 def make(qtbot: Any, text: str = "x^3 - 3x", x0: float = 1.5, secant: bool = True) -> SecantPanel:
