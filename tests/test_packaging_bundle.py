@@ -89,16 +89,6 @@ def test_a_dependency_missing_from_the_build_venv_is_named():
 # --- the smoke test's expression and truths ---------------------------------------------
 
 
-def test_smoke_expression_is_differentiated_in_the_worker_process():
-    from derivview.model import calculus
-    from derivview.model.expression import parse
-
-    in_process = getattr(calculus, "small_enough_in_process", None)
-    if in_process is None:  # issue 8: every printed formula comes from the worker
-        pytest.skip("calculus.small_enough_in_process is gone: every formula uses the worker")
-    assert not in_process(parse(smoke.WORKER_EXPR).expr)
-
-
 @pytest.mark.parametrize("x", [-2.0, -0.7, 0.0, 0.3, 1.9])
 def test_smoke_tests_hand_derived_derivative_matches_a_central_difference(x):
     h = 1e-6
