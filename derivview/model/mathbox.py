@@ -186,8 +186,11 @@ def _plain(box: Box) -> str:
         base = base if _is_simple(box.base) else f"({base})"
         sup = _plain(box.sup).strip()
         small = sup.translate(_SUPERSCRIPT)
-        if all(c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿ" for c in small):
+        nested = any(c in "⁰¹²³⁴⁵⁶⁷⁸⁹" for c in sup)  # 2^(3²), never 2³²
+        if not nested and all(c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿ" for c in small):
             return base + small
+        if nested:
+            return f"{base}^({sup})"
         return f"{base}^({sup})" if not _is_simple(box.sup) else f"{base}^{sup}"
     if isinstance(box, Sub):
         base = _plain(box.base).strip()
