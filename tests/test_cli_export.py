@@ -101,7 +101,11 @@ def test_parameters(app: Any, tmp_path: Path) -> None:
         (["x^2", "-o", "p.png", "--size", "10x10"], "size"),
         (["x^2", "-o", "p.png", "--xrange", "3", "1"], "--xrange"),
         (["x^2", "-o", "p.png", "--x0", "nan"], "not a finite number"),
-        (["x^2", "-o", "p.png", "--x0", "1e300"], "x₀"),
+        (["x^2", "-o", "p.png", "--x0", "1e300"], "--x0 must be within ±1e12"),
+        (["x^2", "-o", "p.png", "--lr", "0"], "--lr must be positive"),
+        (["x^2", "-o", "p.png", "--method", "adam"], "--method must be one of gd, momentum"),
+        (["x^2", "-o", "p.png", "--h", "0"], "--h must not be 0"),
+        (["x^2", "-o", "p.png", "--steps", "0"], "--steps must be between 1 and 100000"),
         (["x^2", "-o", "p.png", "--theme", "sepia"], "theme"),
         (["x^2"], "-o FILE"),
     ],
@@ -160,3 +164,28 @@ def test_show_descent_draws_the_default_run(app: Any, tmp_path: Path) -> None:
     colour = plot_style(False).descent[0]
     assert has_color(pixels(without), colour, tolerance=30) == 0
     assert has_color(pixels(with_path), colour, tolerance=30) > 200
+
+
+def test_descent_options_draw_the_run_asked_for(app: Any, tmp_path: Path) -> None:
+    # (x−3)² from 5 with η = 0.75 (1 − 2η = −0.5): the run zigzags 5 → 2 → 3.5 → … on
+    # both sides of 3; from 0 with the defaults it stays left of 3 (its newest iterate's
+    # short tangent reaches a little past 3, not to 4.5).
+    common = ["--size", "800x500", "--xrange", "-1", "6", "--yrange", "-1", "10"]
+    zigzag, plain = tmp_path / "zigzag.png", tmp_path / "plain.png"
+    show = ["--show", "f,descent"]
+    args = ["--start", "5", "--lr", "0.75", "--steps", "20"]
+    assert run_cli("(x-3)^2", "-o", str(zigzag), *show, *args, *common) == 0
+    assert run_cli("(x-3)^2", "-o", str(plain), *show, *common) == 0
+    colour = plot_style(False).descent[0]
+    far_right = slice(round(800 * 5.5 / 7), None)  # x > 4.5 (at least: the axis is left)
+    assert has_color(pixels(zigzag)[:, far_right], colour, tolerance=30) > 50
+    assert has_color(pixels(plain)[:, far_right], colour, tolerance=30) == 0
+
+
+def test_help_lists_the_state_options(capsys) -> None:
+    with pytest.raises(SystemExit):
+        run_cli("--help")
+    out = capsys.readouterr().out
+    for flag in ("--x0", "--xrange", "--yrange", "--param", "--show", "--h", "--start", "--lr"):
+        assert flag in out
+    assert "--expr" not in out  # export's function is its TEXT
