@@ -60,8 +60,8 @@ FIRST_PAINT_FALLBACK_MS = 1000
 ERROR_STATUS = "The expression has an error: the last good plot stays"
 #: The docks' column in the default layout: this share of the window's width, within
 #: these bounds in pixels (the plot keeps the rest).
-DOCK_SHARE = 0.28
-DOCK_WIDTH = (320, 420)
+DOCK_SHARE = 0.3
+DOCK_WIDTH = (320, 440)
 
 
 def app_icon() -> QIcon:

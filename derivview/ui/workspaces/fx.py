@@ -73,10 +73,11 @@ class FxWorkspace(Workspace):
     action_name = "actionWorkspaceFx"
     shortcut = "Ctrl+1"
     docks = (
-        # The readout's height: its six rows and a few lines of words and formulas.
-        DockSpec("readoutDock", "Readout", _readout, raised=True, height=230),
+        # Heights: the readout's six rows and a few lines of words and formulas; the
+        # descent's controls with a three-line stability note and a two-line status.
+        DockSpec("readoutDock", "Readout", _readout, raised=True, height=185),
         DockSpec("secantDock", "Secant", _secant, tab_with="readoutDock"),
-        DockSpec("descentDock", "Gradient descent", _descent, below="readoutDock"),
+        DockSpec("descentDock", "Gradient descent", _descent, below="readoutDock", height=270),
         DockSpec(
             "iteratesDock",
             "Iterates",
