@@ -165,8 +165,10 @@ class MainWindow(QMainWindow):
         self._layouts: dict[str, Any] = {}  # dock layouts of the workspaces not shown
         self._current: str | None = None
         self._window_actions: list[QAction] = []
-        #: The shown layout is the default one, untouched since (re-fit at first show).
+        #: The shown layout is the default one, untouched since (re-fit at first show),
+        #: and the window's size it was made for.
         self._pristine_layout = False
+        self._layout_size = self.size()
 
         self.files = SessionFiles(self, self.session)
         self.exports = ExportActions(self, self.session, self._plot_size, self._plot_dark)
@@ -206,8 +208,13 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self.runner.start)
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and self._pristine_layout and self._current:
-            # The default layout was made at the initial size: make it for the real one.
+        if (
+            event.type() == QEvent.Type.Show
+            and self._pristine_layout
+            and self._current
+            and self.size() != self._layout_size
+        ):
+            # The default layout was made at another size: make it for the real one.
             layout = self.layout()
             if layout is not None:
                 layout.activate()  # the docks' area at this size, before sizing the docks
@@ -359,6 +366,7 @@ class MainWindow(QMainWindow):
                 heights.append(max(left, 120))
                 self.resizeDocks(column, heights, Qt.Orientation.Vertical)
         self._pristine_layout = True
+        self._layout_size = self.size()
 
     def resizeEvent(self, event: Any) -> None:
         """A narrower window narrows a wide dock column too: the plot stays the largest."""
