@@ -167,19 +167,19 @@ def test_show_descent_draws_the_default_run(app: Any, tmp_path: Path) -> None:
 
 
 def test_descent_options_draw_the_run_asked_for(app: Any, tmp_path: Path) -> None:
-    # (x−3)² from 5 with η = 0.75 (1 − 2η = −0.5): the run zigzags 5 → 2 → 3.5 → … on
-    # both sides of 3; from 0 with the defaults it stays left of 3 (its newest iterate's
-    # short tangent reaches a little past 3, not to 4.5).
+    # (x−3)² from 5: with η = 0.75 (1 − 2η = −0.5) the run zigzags 5 → 2 → 3.5 → 2.75 …,
+    # crossing to the left of 3; with η = 0.1 (1 − 2η = 0.8) it stays right of 3
+    # (5 → 4.6 → 4.28 …). Only the first draws in the run's colour left of x = 2.2.
     common = ["--size", "800x500", "--xrange", "-1", "6", "--yrange", "-1", "10"]
-    zigzag, plain = tmp_path / "zigzag.png", tmp_path / "plain.png"
-    show = ["--show", "f,descent"]
-    args = ["--start", "5", "--lr", "0.75", "--steps", "20"]
-    assert run_cli("(x-3)^2", "-o", str(zigzag), *show, *args, *common) == 0
-    assert run_cli("(x-3)^2", "-o", str(plain), *show, *common) == 0
+    show = ["--show", "f,descent", "--start", "5", "--steps", "20"]
+    zigzag, monotone = tmp_path / "zigzag.png", tmp_path / "monotone.png"
+    assert run_cli("(x-3)^2", "-o", str(zigzag), *show, "--lr", "0.75", *common) == 0
+    assert run_cli("(x-3)^2", "-o", str(monotone), *show, "--lr", "0.1", *common) == 0
     colour = plot_style(False).descent[0]
-    far_right = slice(round(800 * 5.5 / 7), None)  # x > 4.5 (at least: the axis is left)
-    assert has_color(pixels(zigzag)[:, far_right], colour, tolerance=30) > 50
-    assert has_color(pixels(plain)[:, far_right], colour, tolerance=30) == 0
+    # x in [1.6, 2.1]: the view is ~760 px wide after a ~40-px axis, over x = −1 … 6.
+    band = slice(40 + round(760 * 2.6 / 7) + 3, 40 + round(760 * 3.1 / 7) - 3)
+    assert has_color(pixels(zigzag)[:, band], colour, tolerance=30) > 20
+    assert has_color(pixels(monotone)[:, band], colour, tolerance=30) == 0
 
 
 def test_help_lists_the_state_options(capsys) -> None:

@@ -258,10 +258,7 @@ class MainWindow(QMainWindow):
         if key == self._current:
             return
         if self._current is not None:
-            old = self._built[self._current]
             self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
-            for dock in old.docks.values():
-                dock.hide()
             for action in self._window_actions:
                 self.removeAction(action)
         built = self._ensure_built(key)
