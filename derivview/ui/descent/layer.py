@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QPainterPath, QTransform
+from PySide6.QtWidgets import QGraphicsItem
 
 import pyqtgraph as pg  # isort: skip
 
@@ -172,6 +173,10 @@ class DescentLayer(PlotLayer):
         self.start_marker = StartMarker(self)
         # Below the plot's own draggable point: where they overlap, the plot's drag wins.
         self.start_marker.setZValue(5)
+        # Painted from a pixmap: the tangent, which spans the view, makes every item under
+        # it repaint on each drag frame (a path and a label, ~0.1 ms, for a marker that
+        # rarely moves).
+        self.start_marker.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.plot_item.addItem(self.start_marker, ignoreBounds=True)
 
         # "Start descent here" in the plot's context menu, at the right-clicked x.
@@ -237,8 +242,20 @@ class DescentLayer(PlotLayer):
                 self.paths[i].setData([], [])
                 self.dots[i].setData([], [])
                 self.currents[i].setData([], [])
+        self._show_run_items()
         self._place_start_marker()
         self._update_geometry_items()
+
+    def _show_run_items(self) -> None:
+        """Only the items of runs that exist are shown: an empty item still costs the
+        scene a bounding-rect query on every drag frame (a run's five, times two)."""
+        shown = self.session.is_visible("descent")
+        n = len(self.session.descent.runs)
+        for group in (self.paths, self.dots, self.arrows, self.currents, self.tangents):
+            for i, item in enumerate(group):
+                on = shown and i < n
+                if item.isVisible() != on:
+                    item.setVisible(on)
 
     def drag_start(self, x: float) -> None:
         """Move the start point to ``x`` (rounded to about a pixel), as a drag does."""
@@ -250,10 +267,8 @@ class DescentLayer(PlotLayer):
         self.redraw()
 
     def _on_visibility_changed(self) -> None:
+        self._show_run_items()
         shown = self.session.is_visible("descent")
-        for group in (self.paths, self.dots, self.arrows, self.currents, self.tangents):
-            for item in group:
-                item.setVisible(shown)
         self.start_marker.setVisible(shown and self.session.descent.function() is not None)
 
     def on_view_moved(self) -> None:
