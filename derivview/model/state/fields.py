@@ -8,7 +8,8 @@ read in messages. The session's setters, the session file, the start-up options 
 
 Every refusal is an :class:`Invalid` (a ``ValueError``) whose message is one sentence
 for people, naming the value the way the caller names it (``x₀``, ``--x0``,
-``"view.x0"``). Qt-free and light (the window imports it before its first paint).
+``"view.x0"``). Qt-free and light (the window imports it before its first paint: plain
+classes, not dataclasses, which cost ~1 ms each to create).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import math
 import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -93,7 +93,6 @@ def _float_word(text: str, what: str) -> float:
     return value
 
 
-@dataclass(frozen=True)
 class Number(Kind):
     """A finite float in ``[lo, hi]`` (``lo_open``/``hi_open``: that end excluded).
 
@@ -101,12 +100,19 @@ class Number(Kind):
     ≤ 0 is told "must be positive".
     """
 
-    lo: float = -math.inf
-    hi: float = math.inf
-    lo_open: bool = False
-    hi_open: bool = False
-    nonzero: bool = False
-    metavar: str | tuple[str, ...] = "X"
+    metavar = "X"
+
+    def __init__(
+        self,
+        lo: float = -math.inf,
+        hi: float = math.inf,
+        *,
+        lo_open: bool = False,
+        hi_open: bool = False,
+        nonzero: bool = False,
+    ) -> None:
+        self.lo, self.hi = lo, hi
+        self.lo_open, self.hi_open, self.nonzero = lo_open, hi_open, nonzero
 
     def describe(self) -> str:
         """The rule in words: "within ±1e12", "in [0, 1)", "between 1e-8 and 1000", …"""
@@ -146,13 +152,13 @@ class Number(Kind):
         return self.check(_float_word(words[0], what), what)
 
 
-@dataclass(frozen=True)
 class Whole(Kind):
     """A whole number in ``[lo, hi]``."""
 
-    lo: int = 0
-    hi: int = 1_000_000
-    metavar: str | tuple[str, ...] = "N"
+    metavar = "N"
+
+    def __init__(self, lo: int = 0, hi: int = 1_000_000) -> None:
+        self.lo, self.hi = lo, hi
 
     def check(self, value: Any, what: str) -> int:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -171,7 +177,6 @@ class Whole(Kind):
         return self.check(int(text), what)
 
 
-@dataclass(frozen=True)
 class Flag(Kind):
     """True or false."""
 
@@ -181,12 +186,13 @@ class Flag(Kind):
         return value
 
 
-@dataclass(frozen=True)
 class Choice(Kind):
     """One of a few names."""
 
-    options: tuple[str, ...] = ()
-    metavar: str | tuple[str, ...] = "NAME"
+    metavar = "NAME"
+
+    def __init__(self, options: tuple[str, ...] = ()) -> None:
+        self.options = options
 
     def check(self, value: Any, what: str) -> str:
         if not isinstance(value, str) or value not in self.options:
@@ -195,12 +201,13 @@ class Choice(Kind):
         return value
 
 
-@dataclass(frozen=True)
 class Text(Kind):
     """Text of at most ``max_chars`` characters (never interpreted here)."""
 
-    max_chars: int = 1000
-    metavar: str | tuple[str, ...] = "TEXT"
+    metavar = "TEXT"
+
+    def __init__(self, max_chars: int = 1000) -> None:
+        self.max_chars = max_chars
 
     def check(self, value: Any, what: str) -> str:
         if not isinstance(value, str):
@@ -212,14 +219,14 @@ class Text(Kind):
         return value
 
 
-@dataclass(frozen=True)
 class Interval(Kind):
     """``(lo, hi)`` with ``lo < hi``, both within ±``limit``, at least ``min_span`` apart."""
 
-    limit: float = 1e12
-    min_span: float = 1e-9
-    nargs: int = 2
-    metavar: str | tuple[str, ...] = ("A", "B")
+    nargs = 2
+    metavar = ("A", "B")
+
+    def __init__(self, limit: float = 1e12, min_span: float = 1e-9) -> None:
+        self.limit, self.min_span = limit, min_span
 
     def check(self, value: Any, what: str) -> tuple[float, float]:
         if not isinstance(value, (list, tuple)) or len(value) != 2:
@@ -243,18 +250,18 @@ class Interval(Kind):
         return self.check([_float_word(w, what) for w in words], what)
 
 
-@dataclass(frozen=True)
 class Optional(Kind):
     """A value of ``kind``, or None (``null`` in JSON)."""
 
-    kind: Kind = field(default_factory=Kind)
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
 
-    @property
-    def nargs(self) -> int:  # type: ignore[override]
+    @property  # type: ignore[override]
+    def nargs(self) -> int:
         return self.kind.nargs
 
-    @property
-    def metavar(self) -> str | tuple[str, ...]:  # type: ignore[override]
+    @property  # type: ignore[override]
+    def metavar(self) -> str | tuple[str, ...]:
         return self.kind.metavar
 
     def check(self, value: Any, what: str) -> Any:
@@ -270,14 +277,16 @@ class Optional(Kind):
         return self.kind.parse_text(words, what)
 
 
-@dataclass(frozen=True)
 class ItemSet(Kind):
-    """A set of names from ``known`` (a JSON list; ``a,b,c`` on a command line)."""
+    """A set of names from ``known`` (a JSON list; ``a,b,c`` on a command line).
 
-    known: tuple[str, ...] = ()
-    #: The names mentioned in messages (``known`` if empty).
-    listed: tuple[str, ...] = ()
-    metavar: str | tuple[str, ...] = "ITEMS"
+    ``listed``: the names mentioned in messages (``known`` if empty).
+    """
+
+    metavar = "ITEMS"
+
+    def __init__(self, known: tuple[str, ...] = (), listed: tuple[str, ...] = ()) -> None:
+        self.known, self.listed = known, listed
 
     def check(self, value: Any, what: str) -> frozenset[str]:
         if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
@@ -308,7 +317,6 @@ class ItemSet(Kind):
         return self.check([n.strip() for n in words[0].split(",") if n.strip()], what)
 
 
-@dataclass(frozen=True)
 class Record(Kind):
     """An object of named fields, built into a value by ``build(**values)``.
 
@@ -316,10 +324,15 @@ class Record(Kind):
     check the fields together (a range holding its value) and raises :class:`Invalid`.
     """
 
-    fields: tuple[Field, ...] = ()
-    build: Callable[..., Any] = dict
-    required: bool = True
-    check_all: Callable[[Any, str], Any] | None = None
+    def __init__(
+        self,
+        fields: tuple[Field, ...] = (),
+        build: Callable[..., Any] = dict,
+        required: bool = True,
+        check_all: Callable[[Any, str], Any] | None = None,
+    ) -> None:
+        self.fields, self.build = fields, build
+        self.required, self.check_all = required, check_all
 
     def _values(self, get: Callable[[Field], Any], what: str, json: bool) -> Any:
         values = {}
@@ -354,12 +367,11 @@ class Record(Kind):
         return {f.name: f.kind.to_json(getattr(value, f.name)) for f in self.fields}
 
 
-@dataclass(frozen=True)
 class ListOf(Kind):
     """Exactly ``length`` values of ``kind`` (a JSON list), as a tuple."""
 
-    kind: Kind = field(default_factory=Kind)
-    length: int = 1
+    def __init__(self, kind: Kind, length: int = 1) -> None:
+        self.kind, self.length = kind, length
 
     def _each(self, value: Any, what: str, json: bool) -> tuple[Any, ...]:
         if not isinstance(value, (list, tuple)) or len(value) != self.length:
@@ -379,13 +391,16 @@ class ListOf(Kind):
         return [self.kind.to_json(v) for v in value]
 
 
-@dataclass(frozen=True)
 class NameMap(Kind):
     """An object from names (``name_rule``) to values of ``kind``, as a dict."""
 
-    kind: Kind = field(default_factory=Kind)
-    name_rule: Callable[[str], bool] = str.isidentifier
-    name_words: str = "a name"
+    def __init__(
+        self,
+        kind: Kind,
+        name_rule: Callable[[str], bool] = str.isidentifier,
+        name_words: str = "a name",
+    ) -> None:
+        self.kind, self.name_rule, self.name_words = kind, name_rule, name_words
 
     def _each(self, value: Any, what: str, json: bool) -> dict[str, Any]:
         if not isinstance(value, Mapping):
@@ -410,38 +425,43 @@ class NameMap(Kind):
         return {name: self.kind.to_json(v) for name, v in sorted(value.items())}
 
 
-@dataclass(frozen=True)
 class Field:
     """One setting of a state part: its name in files, rule, default and words.
 
     ``label`` names it in messages to people (``x₀``, ``the learning rate η``).
     """
 
-    name: str
-    kind: Kind
-    default: Any
-    label: str = ""
-    help: str = ""
+    def __init__(self, name: str, kind: Kind, default: Any, label: str = "", help: str = ""):
+        self.name, self.kind, self.default = name, kind, default
+        self.label, self.help = label, help
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r})"
 
     def check(self, value: Any, what: str | None = None) -> Any:
         """``value`` if it follows the rule (normalized); else :class:`Invalid`."""
         return self.kind.check(value, what or self.label or self.name)
 
 
-@dataclass(frozen=True)
 class Option:
     """A command-line option that sets a field of a state part.
 
     ``dest`` is the key of the value in the part's values (the field's name, unless the
-    part maps it, see :meth:`StatePart.from_options`); ``kind`` reads the words (the
-    field's kind unless given); ``repeat`` collects every use into a list.
+    part maps it, see :meth:`StatePart.from_options`); ``kind`` reads the words;
+    ``repeat`` collects every use into a list; ``export``: offered by ``derivview export``
+    too (the function text is its positional TEXT).
     """
 
-    flag: str
-    dest: str
-    kind: Kind
-    help: str = ""
-    repeat: bool = False
-    #: Offered by ``derivview export`` too (the function text is its positional TEXT).
-    export: bool = True
-    metavar: str | tuple[str, ...] | None = None
+    def __init__(
+        self,
+        flag: str,
+        dest: str,
+        kind: Kind,
+        help: str = "",
+        *,
+        repeat: bool = False,
+        export: bool = True,
+        metavar: str | tuple[str, ...] | None = None,
+    ) -> None:
+        self.flag, self.dest, self.kind, self.help = flag, dest, kind, help
+        self.repeat, self.export, self.metavar = repeat, export, metavar
