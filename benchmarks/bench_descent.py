@@ -79,7 +79,8 @@ def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([])
     from derivview.model import calculus
     from derivview.model.session import Session
-    from derivview.ui.descent_panel import DescentPanel
+    from derivview.ui.descent.controls import DescentControls
+    from derivview.ui.descent.table import IteratesPanel
     from derivview.ui.plot_panel import PlotPanel
 
     session = Session()
@@ -88,11 +89,12 @@ def main(argv: list[str]) -> int:
     session.set_view((-1.5, 1.5), None)
     host = QWidget()
     layout = QHBoxLayout(host)
-    plot = PlotPanel(session)
-    panel = DescentPanel(session)
-    panel.attach(plot.plot_item, plot.plot_widget)
+    plot = PlotPanel(session)  # its descent layer draws the trajectory
+    panel = DescentControls(session)
+    iterates = IteratesPanel(session)
     layout.addWidget(plot, 1)
     layout.addWidget(panel)
+    layout.addWidget(iterates)
     host.resize(1280, 800)
     host.show()
     spin(app, 0.5)
@@ -109,27 +111,35 @@ def main(argv: list[str]) -> int:
         updates += 1
 
     session.descent_changed.connect(count_update)
-    # Time each view update: the panel's, the overlay's and the loss plot's handlers.
-    original = panel._on_descent_changed
+    # Time each view update: every view's handler (controls, table, plot layer, loss plot),
+    # by timing the announcement that calls them all — also when a batch (Play as fast as
+    # possible steps inside one) sends it at its end.
+    sig = session.descent_changed
+    real_emit = sig.emit
 
-    def timed() -> None:
+    def timed(*args: object) -> None:
+        if sig._pause_depth:  # deferred: timed when the batch sends it
+            real_emit(*args)
+            return
         t0 = time.perf_counter()
-        original()
+        real_emit(*args)
         update_ms.append((time.perf_counter() - t0) * 1000)
 
-    session.descent_changed.disconnect(panel._on_descent_changed)
-    session.descent_changed.connect(timed)
+    sig.emit = timed  # what a batch's end calls
+    state.changed.disconnect(real_emit)
+    state.changed.connect(lambda: sig.emit())
     # CPU time of each Play tick (stepping + the view updates it triggers).
     tick_cpu_ms: list[float] = []
-    original_tick = panel._on_tick
+    scheduler = panel.play
+    original_tick = scheduler._on_tick
 
     def timed_tick() -> None:
         t0 = time.thread_time()
         original_tick()
         tick_cpu_ms.append((time.thread_time() - t0) * 1000)
 
-    panel._timer.timeout.disconnect(panel._on_tick)
-    panel._timer.timeout.connect(timed_tick)
+    scheduler._timer.timeout.disconnect(scheduler._on_tick)
+    scheduler._timer.timeout.connect(timed_tick)
 
     counter = TickCounter()
     counter.run()
@@ -155,7 +165,7 @@ def main(argv: list[str]) -> int:
         ticks = counter.stop()
         panel.play_button.click()  # pause
         assert state.runs and state.runs[0].status is None, "the run ended early"
-        assert panel.table_model.rowCount() == k + 1, "the table fell behind"
+        assert iterates.table_model.rowCount() == k + 1, "the table fell behind"
         return k / elapsed, updates / elapsed, ticks / elapsed, k
 
     rate60, upd60, ticks60, k60 = play("60 steps/s")
@@ -204,7 +214,7 @@ def main(argv: list[str]) -> int:
     tick_p95 = p95(fast_tick_ms) if fast_tick_ms else float("nan")
     if fast_update_ms:
         print(
-            f"panel update (status, table rows) while fast: median "
+            f"view updates (controls, table, plot layer) while fast: median "
             f"{statistics.median(fast_update_ms):.2f} ms, p95 {p95(fast_update_ms):.2f} ms"
         )
         print(

@@ -129,6 +129,7 @@ def build_window(options: LaunchOptions, *, worker: object | None = None):  # ->
 
 def _build_window(options: LaunchOptions, worker: object | None):  # -> MainWindow
     from derivview.model.session import Session
+    from derivview.model.state.options import apply_values
     from derivview.ui.main_window import MainWindow, app_icon
 
     session = Session()
@@ -139,22 +140,12 @@ def _build_window(options: LaunchOptions, worker: object | None):  # -> MainWind
 
         session_file.apply(session_file.load(options.session), session)
     try:
-        with session.batch():
-            if options.expr is not None:
-                session.set_text(options.expr)
-            if options.xrange is not None:
-                session.set_view(options.xrange, None)
-            if options.x0 is not None:
-                session.set_x0(options.x0)
-            for name, value in options.params.items():
-                session.set_param(name, value)
-    except ValueError as exc:  # a finite but impossible number (e.g. |x0| > 1e12)
+        apply_values(session, options.values)
+    except ValueError as exc:  # a value the session refuses (checked rules: rare)
         raise UsageError(f"derivview: error: {exc}") from None
     session.mark_saved()
-    window = MainWindow(session, home_x_range=options.xrange, worker=worker)
-    from derivview.ui.file_actions import install_file_actions  # export/sessions helper
-
-    window.file_actions = install_file_actions(window, options)  # File menu, title, last session
+    window = MainWindow(session, home_x_range=options.x_range, worker=worker)
+    window.open_files(options)  # File menu, title, last session
     app = QApplication.instance()
     if isinstance(app, QApplication):
         app.setWindowIcon(app_icon())

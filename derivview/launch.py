@@ -1,32 +1,48 @@
-"""Options of the app launch (``derivview [--expr ...] [SESSION]``), shared by cli and app."""
+"""Options of the app launch (``derivview [OPTIONS] [SESSION]``), shared by cli and app.
+
+The options are the state parts' (:mod:`derivview.model.state.registry`): ``--expr``,
+``--x0``, ``--xrange``, ``--yrange``, ``--param``, ``--show``, ``--h`` and the descent's
+``--start``, ``--lr``, ``--method``, ``--beta``, ``--steps`` — checked by the same rules
+as the window and session files. A part added to the registry brings its options here.
+"""
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
+from typing import Any
 
-from derivview.commands.common import (
-    ArgumentParser,
-    check_range,
-    finite_float,
-    params_dict,
-    parse_param,
-)
+from derivview.commands.common import ArgumentParser, UsageError, attach_negative_values
+from derivview.model.state.fields import Invalid
+from derivview.model.state.options import GivenValues, add_options, given_values, value_flags
 
 
 @dataclass
 class LaunchOptions:
-    """What the window opens with; ``None`` means "the default / the saved session"."""
+    """What the window opens with: the parts' values given, and a session file.
 
-    expr: str | None = None
-    x0: float | None = None
-    xrange: tuple[float, float] | None = None
-    params: dict[str, float] = field(default_factory=dict)
+    ``values`` holds only what was given (by part key, then field); the rest comes from
+    the session file, the last session, or the defaults.
+    """
+
+    values: GivenValues = field(default_factory=dict)
     session: str | None = None
+
+    @property
+    def bare(self) -> bool:
+        """Launched with no options at all (the last session is then reopened)."""
+        return not self.values and self.session is None
+
+    @property
+    def x_range(self) -> tuple[float, float] | None:
+        """The x range given on the command line (Reset View returns to it)."""
+        return self.values.get("view", {}).get("x_range")
 
 
 def build_parser() -> ArgumentParser:
     """The parser of the launch options (also used for ``derivview --help``)."""
+    from derivview.model.state.registry import PARTS
+
     p = ArgumentParser(
         prog="derivview",
         description=(
@@ -44,18 +60,7 @@ def build_parser() -> ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--expr", metavar="TEXT", help="the function f(x) to open with")
-    p.add_argument("--x0", type=finite_float, metavar="X", help="the tangent point")
-    p.add_argument(
-        "--xrange", type=finite_float, nargs=2, metavar=("A", "B"), help="the visible x range"
-    )
-    p.add_argument(
-        "--param",
-        type=parse_param,
-        action="append",
-        metavar="NAME=VALUE",
-        help="a parameter's value, e.g. a=2 (repeatable)",
-    )
+    add_options(p, PARTS)
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("session", nargs="?", metavar="SESSION", help="a .derivview session file")
     return p
@@ -63,9 +68,12 @@ def build_parser() -> ArgumentParser:
 
 def parse_launch_args(argv: list[str]) -> tuple[LaunchOptions, bool]:
     """Parse launch options; returns ``(options, wants_version)``. Raises UsageError."""
-    ns = build_parser().parse_args(argv)
-    xrange = check_range(*ns.xrange, what="--xrange") if ns.xrange else None
-    opts = LaunchOptions(
-        expr=ns.expr, x0=ns.x0, xrange=xrange, params=params_dict(ns.param), session=ns.session
-    )
-    return opts, bool(ns.version)
+    from derivview.model.state.registry import PARTS
+
+    one, two = value_flags(PARTS)
+    ns = build_parser().parse_args(attach_negative_values(list(argv), one, two))
+    try:
+        values: dict[str, Any] = given_values(ns, PARTS)
+    except Invalid as exc:
+        raise UsageError(f"derivview: {exc}") from None
+    return LaunchOptions(values=values, session=ns.session), bool(ns.version)

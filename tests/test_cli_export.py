@@ -101,7 +101,11 @@ def test_parameters(app: Any, tmp_path: Path) -> None:
         (["x^2", "-o", "p.png", "--size", "10x10"], "size"),
         (["x^2", "-o", "p.png", "--xrange", "3", "1"], "--xrange"),
         (["x^2", "-o", "p.png", "--x0", "nan"], "not a finite number"),
-        (["x^2", "-o", "p.png", "--x0", "1e300"], "x₀"),
+        (["x^2", "-o", "p.png", "--x0", "1e300"], "--x0 must be within ±1e12"),
+        (["x^2", "-o", "p.png", "--lr", "0"], "--lr must be positive"),
+        (["x^2", "-o", "p.png", "--method", "adam"], "--method must be one of gd, momentum"),
+        (["x^2", "-o", "p.png", "--h", "0"], "--h must not be 0"),
+        (["x^2", "-o", "p.png", "--steps", "0"], "--steps must be between 1 and 100000"),
         (["x^2", "-o", "p.png", "--theme", "sepia"], "theme"),
         (["x^2"], "-o FILE"),
     ],
@@ -178,3 +182,28 @@ def test_values_beyond_float64_are_gaps_not_failures(
     assert rgba.shape == (400, 640, 4)
     if text == "e^(x^2)":  # finite up to |x| = 26.6: its walls are drawn
         assert has_color(rgba, plot_style(False).f) > 20
+
+
+def test_descent_options_draw_the_run_asked_for(app: Any, tmp_path: Path) -> None:
+    # (x−3)² from 5: with η = 0.75 (1 − 2η = −0.5) the run zigzags 5 → 2 → 3.5 → 2.75 …,
+    # crossing to the left of 3; with η = 0.1 (1 − 2η = 0.8) it stays right of 3
+    # (5 → 4.6 → 4.28 …). Only the first draws in the run's colour left of x = 2.2.
+    common = ["--size", "800x500", "--xrange", "-1", "6", "--yrange", "-1", "10"]
+    show = ["--show", "f,descent", "--start", "5", "--steps", "20"]
+    zigzag, monotone = tmp_path / "zigzag.png", tmp_path / "monotone.png"
+    assert run_cli("(x-3)^2", "-o", str(zigzag), *show, "--lr", "0.75", *common) == 0
+    assert run_cli("(x-3)^2", "-o", str(monotone), *show, "--lr", "0.1", *common) == 0
+    colour = plot_style(False).descent[0]
+    # x in [1.6, 2.1]: the view is ~760 px wide after a ~40-px axis, over x = −1 … 6.
+    band = slice(40 + round(760 * 2.6 / 7) + 3, 40 + round(760 * 3.1 / 7) - 3)
+    assert has_color(pixels(zigzag)[:, band], colour, tolerance=30) > 20
+    assert has_color(pixels(monotone)[:, band], colour, tolerance=30) == 0
+
+
+def test_help_lists_the_state_options(capsys) -> None:
+    with pytest.raises(SystemExit):
+        run_cli("--help")
+    out = capsys.readouterr().out
+    for flag in ("--x0", "--xrange", "--yrange", "--param", "--show", "--h", "--start", "--lr"):
+        assert flag in out
+    assert "--expr" not in out  # export's function is its TEXT

@@ -15,9 +15,6 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
-_PARAM_NAME = re.compile(r"^[A-Za-z]$")
-_RESERVED = {"x", "e"}
-
 
 class UsageError(Exception):
     """Invalid input a user typed (exit status 2)."""
@@ -46,16 +43,19 @@ def finite_float(text: str) -> float:
 
 
 def parse_param(text: str) -> tuple[str, float]:
-    """argparse type for ``--param NAME=VALUE``; NAME is a single letter other than x, e."""
-    name, sep, value = text.partition("=")
-    name = name.strip()
-    if not sep:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    if not _PARAM_NAME.match(name) or name in _RESERVED:
-        raise argparse.ArgumentTypeError(
-            f"parameter name must be a single letter other than x and e, got {name!r}"
-        )
-    return name, finite_float(value.strip())
+    """argparse type for ``--param NAME=VALUE``: the one rule for parameters everywhere.
+
+    NAME is a single letter other than x and e; VALUE a number within ±1e12 — the same
+    rule as the window's sliders and session files (``model.state.core``), so a value
+    accepted here is one the window can show and a session file can hold.
+    """
+    from derivview.model.state.core import PARAM_ASSIGNMENT
+    from derivview.model.state.fields import Invalid
+
+    try:
+        return PARAM_ASSIGNMENT.parse_text([text], "parameter")
+    except Invalid as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parse_size(text: str) -> tuple[int, int]:

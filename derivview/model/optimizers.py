@@ -61,12 +61,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, overload
 
+from derivview.model.descent.config import (
+    MAX_STEPS,
+    MAX_STEPS_LIMIT,
+    METHODS,
+    START,
+    TOL,
+    DescentConfig,
+)
+from derivview.model.descent.stability import stability_bound, suggested_learning_rate
+
 Method = Literal["gd", "momentum", "newton"]
 Status = Literal["converged", "diverged", "max_steps", "stalled"]
 
-METHODS: tuple[str, ...] = ("gd", "momentum", "newton")
 DIVERGENCE_BOUND = 1e12
-MAX_STEPS_LIMIT = 100_000
 
 # Samples per step when scanning a step for a pole or a gap in the domain (cheap: one
 # vectorized call through ``f_many``; pure-Python functions cost ~16 scalar calls).
@@ -158,47 +166,28 @@ def from_compiled(compiled: Any, params: Mapping[str, float] | None = None) -> S
 
 
 @dataclass(frozen=True)
-class DescentSettings:
-    """How to descend: method, η, β (momentum only), start, step limit, tolerance.
+class DescentSettings(DescentConfig):
+    """How to descend: a configuration (method, η, β) with start, step limit, tolerance.
 
-    Raises ``ValueError`` with a message for people on invalid values.
+    Checked on construction by the fields of :mod:`derivview.model.descent.config` (the
+    one rule of the window, session files and the command line); raises ``ValueError``
+    with a message for people on invalid values.
     """
 
-    method: Method = "gd"
-    learning_rate: float = 0.1
-    beta: float = 0.9
-    start: float = 0.0
-    max_steps: int = 100
-    tol: float = 1e-8
+    start: float = START.default
+    max_steps: int = MAX_STEPS.default
+    tol: float = TOL.default
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of gd, momentum, newton, got {self.method!r}")
-        lr = _as_float(self.learning_rate, "learning rate")
-        if not lr > 0:
-            raise ValueError(f"learning rate must be positive, got {lr:g}")
-        beta = _as_float(self.beta, "beta")
-        if not 0 <= beta < 1:
-            raise ValueError(f"beta must be in [0, 1), got {beta:g}")
-        _as_float(self.start, "start")
-        steps = self.max_steps
-        if isinstance(steps, bool) or not isinstance(steps, int):
-            raise ValueError(f"max steps must be a whole number, got {steps!r}")
-        if not 1 <= steps <= MAX_STEPS_LIMIT:
-            raise ValueError(f"max steps must be between 1 and {MAX_STEPS_LIMIT}, got {steps}")
-        tol = _as_float(self.tol, "tolerance")
-        if not tol > 0:
-            raise ValueError(f"tolerance must be positive, got {tol:g}")
+        super().__post_init__()
+        object.__setattr__(self, "start", START.check(self.start))
+        object.__setattr__(self, "max_steps", MAX_STEPS.check(self.max_steps))
+        object.__setattr__(self, "tol", TOL.check(self.tol))
 
-
-def _as_float(value: object, what: str) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{what} must be a finite number, got {value!r}")
-    return number
+    @property
+    def config(self) -> DescentConfig:
+        """The configuration part (method, η, β)."""
+        return DescentConfig(self.method, self.learning_rate, self.beta)
 
 
 @dataclass(frozen=True)
@@ -311,20 +300,6 @@ class DescentRun:
     def steps_taken(self) -> int:
         """How many updates were made (the start is not a step)."""
         return len(self.iterates) - 1
-
-
-def stability_bound(d2f: float | None) -> float | None:
-    """The largest stable gd learning rate 2/f″ where f″ > 0, else ``None``."""
-    if d2f is None or not math.isfinite(d2f) or d2f <= 0:
-        return None
-    return 2.0 / d2f
-
-
-def suggested_learning_rate(d2f: float | None) -> float | None:
-    """1/f″ where f″ > 0 (one step to the minimum of the local quadratic), else ``None``."""
-    if d2f is None or not math.isfinite(d2f) or d2f <= 0:
-        return None
-    return 1.0 / d2f
 
 
 def start(settings: DescentSettings, fn: DifferentiableFunction) -> DescentRun:

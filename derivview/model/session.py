@@ -16,59 +16,46 @@ dropped.
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from derivview.model.descent_state import DescentState
 from derivview.model.signals import Signal, SignalInstance
+from derivview.model.state import core
+from derivview.model.state.core import (  # re-exported: the session's defaults and rules
+    DEFAULT_EXPRESSION,
+    DEFAULT_PARAM_RANGE,
+    DEFAULT_PARAM_VALUE,
+    DEFAULT_SECANT_H,
+    DEFAULT_VISIBLE,
+    DEFAULT_X0,
+    DEFAULT_X_RANGE,
+    EXTRA_ITEMS,
+    ITEMS,
+    MAX_ABS_COORD,
+    MIN_SPAN,
+    ParamSpec,
+)
 
 if TYPE_CHECKING:  # imported lazily by whoever computes
     from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints
+    from derivview.model.descent.state import DescentState
     from derivview.model.formulas import Formulas
 
-DEFAULT_EXPRESSION = "x^3 - 3x"
-DEFAULT_X0 = 1.5
-DEFAULT_X_RANGE = (-4.0, 4.0)
-DEFAULT_PARAM_VALUE = 1.0
-DEFAULT_PARAM_RANGE = (-5.0, 5.0)
-DEFAULT_SECANT_H = 0.5
-
-#: Items a view can show; the names are those of ``derivview export --show``.
-#: ``concavity`` (shading where f is concave up / down) is a window-only extra.
-ITEMS = ("f", "tangent", "df", "d2f", "secant", "markers", "legend", "grid", "descent")
-EXTRA_ITEMS = ("concavity",)
-DEFAULT_VISIBLE = frozenset({"f", "tangent", "df", "d2f", "markers", "legend", "grid", "descent"})
-
-#: Bounds on what the view may be set to; beyond them float64 sampling is meaningless.
-MAX_ABS_COORD = 1e12
-MIN_SPAN = 1e-9
-
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """A parameter's value and the range its slider covers."""
-
-    value: float = DEFAULT_PARAM_VALUE
-    lo: float = DEFAULT_PARAM_RANGE[0]
-    hi: float = DEFAULT_PARAM_RANGE[1]
-
-
-def _finite(value: float, what: str) -> float:
-    v = float(value)
-    if not math.isfinite(v):
-        raise ValueError(f"{what} must be a finite number, got {value!r}")
-    return v
-
-
-def _interval(lo: float, hi: float, what: str) -> tuple[float, float]:
-    lo, hi = _finite(lo, what), _finite(hi, what)
-    if not lo < hi:
-        raise ValueError(f"{what}: the start must be less than the end ({lo} .. {hi})")
-    if max(abs(lo), abs(hi)) > MAX_ABS_COORD or hi - lo < MIN_SPAN:
-        raise ValueError(f"{what}: {lo} .. {hi} is too wide or too narrow")
-    return lo, hi
+__all__ = [
+    "DEFAULT_EXPRESSION",
+    "DEFAULT_PARAM_RANGE",
+    "DEFAULT_PARAM_VALUE",
+    "DEFAULT_SECANT_H",
+    "DEFAULT_VISIBLE",
+    "DEFAULT_X0",
+    "DEFAULT_X_RANGE",
+    "EXTRA_ITEMS",
+    "ITEMS",
+    "MAX_ABS_COORD",
+    "MIN_SPAN",
+    "ParamSpec",
+    "Session",
+]
 
 
 class Session:
@@ -136,12 +123,24 @@ class Session:
         self.secant_h: float = DEFAULT_SECANT_H
         self.modified: bool = False
         self._special_cache: tuple[Any, SpecialPoints] | None = None
-        # Gradient descent: settings (saved in session files) and the runs being stepped.
-        self.descent = DescentState(self._descent_source)
-        self.descent.changed.connect(self.descent_changed.emit)
-        self.descent.settings_changed.connect(self._set_modified)
-        self.function_changed.connect(self.descent.function_maybe_changed)
-        self.params_changed.connect(self.descent.function_maybe_changed)
+        # Each registered part may hold a state object here (the descent's settings and
+        # runs, a lab's settings): session.state(key).
+        from derivview.model.state.registry import PARTS
+
+        self._states: dict[str, Any] = {}
+        for part in PARTS:
+            state = part.create(self)
+            if state is not None:
+                self._states[part.key] = state
+
+    def state(self, key: str) -> Any:
+        """The state object of the registered part ``key`` (KeyError if it has none)."""
+        return self._states[key]
+
+    @property
+    def descent(self) -> DescentState:
+        """Gradient descent: settings (saved in session files) and the runs being stepped."""
+        return self._states["descent"]  # type: ignore[no-any-return]
 
     # -- batching ---------------------------------------------------------------------
 
@@ -164,11 +163,16 @@ class Session:
     # -- the function -----------------------------------------------------------------
 
     def set_text(self, text: str) -> None:
-        """Store the expression text as typed; a runner computes its function."""
+        """Store the expression text as typed; a runner computes its function.
+
+        Any text up to ``MAX_TEXT_CHARS`` is kept as typed (errors are the parser's to
+        report); ValueError beyond that.
+        """
+        text = core.TEXT.check(text)
         if text == self.text:
             return
         self.text = text
-        self._set_modified()
+        self.mark_modified()
         self.text_changed.emit(text)
 
     def set_busy(self, busy: bool) -> None:
@@ -238,13 +242,11 @@ class Session:
 
     def set_x0(self, x0: float) -> None:
         """Move the tangent point. Raises ValueError if not finite."""
-        x0 = _finite(x0, "x₀")
-        if abs(x0) > MAX_ABS_COORD:
-            raise ValueError(f"x₀ must be within ±{MAX_ABS_COORD:g}")
+        x0 = core.X0.check(x0)
         if x0 == self.x0:
             return
         self.x0 = x0
-        self._set_modified()
+        self.mark_modified()
         with self.batch():
             self.x0_changed.emit(x0)
             self._update_point()
@@ -265,26 +267,28 @@ class Session:
         return {name: self.params.get(name, ParamSpec()).value for name in self.active_parameters()}
 
     def set_param(self, name: str, value: float) -> None:
-        """Set a parameter's value (the range grows to include it)."""
-        value = _finite(value, f"parameter {name}")
+        """Set a parameter's value (the range grows to include it). ValueError if invalid."""
+        value = core.PARAM_VALUE.check(value, f"parameter {name}")
         spec = self.params.get(name, ParamSpec())
         if spec.value == value and name in self.params:
             return
         lo, hi = min(spec.lo, value), max(spec.hi, value)
         self.params[name] = ParamSpec(value, lo, hi)
         self._special_cache = None
-        self._set_modified()
+        self.mark_modified()
         with self.batch():
             self.params_changed.emit()
             self._update_point()
 
     def set_param_range(self, name: str, lo: float, hi: float) -> None:
         """Set the slider range of a parameter; its value is clamped into it."""
-        lo, hi = _interval(lo, hi, f"range of {name}")
+        lo, hi = core.PARAM_RANGE.check((lo, hi), f"the range of {name}")
         spec = self.params.get(name, ParamSpec())
+        if name in self.params and (spec.lo, spec.hi) == (lo, hi):
+            return
         value = min(max(spec.value, lo), hi)
         self.params[name] = ParamSpec(value, lo, hi)
-        self._set_modified()
+        self.mark_modified()
         with self.batch():
             self.params_changed.emit()
             if value != spec.value:
@@ -297,12 +301,12 @@ class Session:
         self, x_range: tuple[float, float], y_range: tuple[float, float] | None = None
     ) -> None:
         """Set the visible ranges (``y_range=None``: fit the y-range to f)."""
-        xr = _interval(*x_range, what="x range")
-        yr = None if y_range is None else _interval(*y_range, what="y range")
+        xr = core.X_RANGE.check(tuple(x_range))
+        yr = core.Y_RANGE.check(None if y_range is None else tuple(y_range))
         if (xr, yr) == (self.x_range, self.y_range):
             return
         self.x_range, self.y_range = xr, yr
-        self._set_modified()
+        self.mark_modified()
         self.view_changed.emit()
 
     def set_visible(self, item: str, shown: bool) -> None:
@@ -314,14 +318,11 @@ class Session:
 
     def set_visible_items(self, items: frozenset[str] | set[str]) -> None:
         """Replace the set of shown items."""
-        unknown = set(items) - set(ITEMS) - set(EXTRA_ITEMS)
-        if unknown:
-            raise ValueError(f"unknown items: {', '.join(sorted(unknown))}")
-        items = frozenset(items)
+        items = core.VISIBLE.check(items)
         if items == self.visible:
             return
         self.visible = items
-        self._set_modified()
+        self.mark_modified()
         self.visibility_changed.emit()
 
     def is_visible(self, item: str) -> bool:
@@ -330,13 +331,11 @@ class Session:
 
     def set_secant_h(self, h: float) -> None:
         """Set the secant's step h (non-zero, |h| ≤ 1e6)."""
-        h = _finite(h, "h")
-        if h == 0 or abs(h) > 1e6:
-            raise ValueError("h must be non-zero and at most 1e6 in size")
+        h = core.SECANT_H.check(h)
         if h == self.secant_h:
             return
         self.secant_h = h
-        self._set_modified()
+        self.mark_modified()
         self.secant_changed.emit(h)
 
     # -- derived quantities -----------------------------------------------------------
@@ -351,12 +350,10 @@ class Session:
             self._special_cache = (key, f.special_points(*self.x_range, self.param_values()))
         return self._special_cache[1]
 
-    def _descent_source(self) -> tuple[CompiledFunction, dict[str, float]] | None:
-        return None if self.function is None else (self.function, self.param_values())
-
     # -- saved state ------------------------------------------------------------------
 
-    def _set_modified(self) -> None:
+    def mark_modified(self) -> None:
+        """The session now differs from what is on disk (a setting changed)."""
         if not self.modified:
             self.modified = True
             self.modified_changed.emit(True)
@@ -366,3 +363,25 @@ class Session:
         if self.modified:
             self.modified = False
             self.modified_changed.emit(False)
+
+    # -- a copy that shows the same ---------------------------------------------------
+
+    def mirror(self, source: Session) -> None:
+        """Show what ``source`` shows: its saved values, its function, its results.
+
+        The function (and its special points) is shared, not recomputed; each part copies
+        what it computed beyond the saved values (the descent's runs). The export draws
+        such a copy offscreen.
+        """
+        from derivview.model.state.registry import PARTS
+
+        with self.batch():
+            for part in PARTS:
+                part.write(self, part.read(source))
+            if source.function is not None and self.function is not source.function:
+                # The last good function (the text may be in error; the view shows it).
+                self.apply_function(self.text, source.function)
+        if source.function is not None and source._special_cache is not None:
+            self._special_cache = source._special_cache  # keyed by f, range, parameters
+        for part in PARTS:
+            part.copy_results(source, self)

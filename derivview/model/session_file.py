@@ -1,20 +1,27 @@
 """Session files (``.derivview``): save what a person is looking at, open it again.
 
-A session file is UTF-8 JSON::
+A session file is UTF-8 JSON, one object per state part (:mod:`derivview.model.state`)::
 
-    {"format": "derivview-session", "version": 1,
-     "expression": "x^3 - 3x", "x0": 1.5,
-     "x_range": [-4.0, 4.0], "y_range": null,
-     "parameters": {"a": {"value": 1.0, "lo": -5.0, "hi": 5.0}},
-     "visible": ["df", "f", "tangent"], "secant_h": 0.5,
-     "descent": {"method": "gd", "learning_rate": 0.1, "beta": 0.9,
-                 "start": 0.0, "max_steps": 100}}
+    {"format": "derivview-session", "version": 2, "generator": "derivview 0.1.0",
+     "function": {"expression": "a x^2",
+                  "parameters": {"a": {"value": 1.0, "lo": -5.0, "hi": 5.0}}},
+     "view": {"x0": 1.5, "x_range": [-4.0, 4.0], "y_range": null},
+     "items": {"visible": ["df", "f", "tangent"]},
+     "secant": {"h": 0.5},
+     "descent": {"configs": [{"method": "gd", "learning_rate": 0.1, "beta": 0.9}, ...],
+                 "start": 0.0, "max_steps": 100, "tol": 1e-08, "compare": false}}
+
+The parts' fields say what each object holds, its defaults (a missing field or part
+takes them) and its rules: this module only loops over the registered parts. Version 1
+files (flat keys, written before the parts existed) are migrated on opening.
 
 Files are untrusted input (someone may mail you one): :func:`load` caps the size before
 reading, parses strict JSON (no NaN/Infinity, no duplicate keys, bounded nesting), checks
-the schema with messages that say what is wrong and where, bounds every number, and
-re-parses the expression with the safe parser. Everything is validated before anything is
-applied, so a refused file leaves the session as it was. Qt-free.
+every part with messages that say what is wrong and where, and bounds every number.
+Everything is validated before anything is applied, so a refused file leaves the session
+as it was. The expression is text: it is restored as typed (with its error, if it has
+one) and never executed — the parser, the one validator of expressions, reports on it as
+on anything typed. Qt-free.
 """
 
 from __future__ import annotations
@@ -23,69 +30,27 @@ import contextlib
 import json
 import math
 import os
-import re
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from derivview.model.descent_state import (
-    LEARNING_RATE_RANGE,
-    MAX_ABS_START,
-    MAX_STEPS_LIMIT,
-    METHODS,
-)
-from derivview.model.session import (
-    DEFAULT_PARAM_RANGE,
-    DEFAULT_PARAM_VALUE,
-    EXTRA_ITEMS,
-    ITEMS,
-    MAX_ABS_COORD,
-    MIN_SPAN,
-    ParamSpec,
-    Session,
-)
+from derivview.model.session import Session
+from derivview.model.state import registry
+from derivview.model.state.fields import Invalid, short, type_name
 
 FORMAT = "derivview-session"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".derivview"
 
 #: Refuse bigger files before reading them: a real session is well under 10 kB.
 MAX_FILE_BYTES = 1_000_000
-#: The schema nests 3 levels; anything much deeper is not a session file.
+#: The schema nests 5 levels; anything much deeper is not a session file.
 MAX_DEPTH = 16
-MAX_EXPRESSION_CHARS = 2000
 MAX_NUMBER_CHARS = 64
-MAX_SECANT_H = 1e6
 
-_PARAM_NAME = re.compile(r"^[A-Za-z]$")
-_RESERVED_NAMES = {"x", "e"}
-_TOP_KEYS = {
-    "format",
-    "version",
-    "generator",
-    "expression",
-    "x0",
-    "x_range",
-    "y_range",
-    "parameters",
-    "visible",
-    "secant_h",
-    "descent",
-}
-_REQUIRED_KEYS = ("expression", "x0", "x_range", "y_range", "parameters", "visible", "secant_h")
-_DESCENT_KEYS = (
-    "method",
-    "learning_rate",
-    "beta",
-    "start",
-    "max_steps",
-    "tol",
-    "compare",
-    "compare_with",
-)
-_CONFIG_KEYS = ("method", "learning_rate", "beta")
+_HEADER_KEYS = ("format", "version", "generator")
 
 
 class SessionFileError(Exception):
@@ -100,121 +65,40 @@ class SessionFileError(Exception):
 
 
 @dataclass(frozen=True)
-class DescentConfig:
-    """One descent configuration: method, learning rate η, momentum β."""
+class SessionData:
+    """The validated content of a session file: each part's values, by part key.
 
-    method: str = "gd"
-    learning_rate: float = 0.1
-    beta: float = 0.9
-
-
-@dataclass(frozen=True)
-class DescentData:
-    """Gradient-descent settings as stored in a session file.
-
-    The first configuration's fields are flat (``method``, ``learning_rate``, ``beta``);
-    ``compare_with`` is the second configuration, run side by side when ``compare``.
+    ``data["view"]["x0"]``; every registered part is present (defaults where the file
+    had none). :func:`apply` puts it on a session.
     """
 
-    method: str = "gd"
-    learning_rate: float = 0.1
-    beta: float = 0.9
-    start: float = 0.0
-    max_steps: int = 100
-    tol: float = 1e-8
-    compare: bool = False
-    compare_with: DescentConfig = DescentConfig(method="newton")
+    parts: Mapping[str, Mapping[str, Any]]
 
-
-@dataclass(frozen=True)
-class SessionData:
-    """The validated content of a session file (what :func:`apply` puts on a session)."""
-
-    expression: str
-    x0: float
-    x_range: tuple[float, float]
-    y_range: tuple[float, float] | None
-    parameters: Mapping[str, ParamSpec]
-    visible: frozenset[str]
-    secant_h: float
-    descent: DescentData = field(default_factory=DescentData)
+    def __getitem__(self, key: str) -> Mapping[str, Any]:
+        return self.parts[key]
 
 
 # -- from a session to text -----------------------------------------------------------
 
 
-def _descent_of(session: Session) -> DescentData:
-    """The descent settings the session holds (defaults if it holds none)."""
-    state = getattr(session, "descent", None)
-    if state is None:
-        return DescentData()
-    first, second = state.configs
-    return DescentData(
-        method=first.method,
-        learning_rate=first.learning_rate,
-        beta=first.beta,
-        start=state.start,
-        max_steps=state.max_steps,
-        tol=state.tol,
-        compare=state.compare,
-        compare_with=DescentConfig(second.method, second.learning_rate, second.beta),
-    )
-
-
-def to_data(session: Session) -> SessionData:
-    """Snapshot the saved fields of ``session``."""
-    return SessionData(
-        expression=session.text,
-        x0=session.x0,
-        x_range=session.x_range,
-        y_range=session.y_range,
-        parameters=dict(session.params),
-        visible=session.visible,
-        secant_h=session.secant_h,
-        descent=_descent_of(session),
-    )
-
-
-def to_json(data: SessionData) -> dict[str, Any]:
-    """The JSON object of ``data`` (keys in a stable, readable order)."""
+def to_json(session: Session) -> dict[str, Any]:
+    """The JSON object of ``session``'s saved state (parts in registry order)."""
     from derivview import __version__
 
-    d = data.descent
-    return {
+    obj: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "generator": f"derivview {__version__}",
-        "expression": data.expression,
-        "x0": float(data.x0),
-        "x_range": [float(v) for v in data.x_range],
-        "y_range": None if data.y_range is None else [float(v) for v in data.y_range],
-        "parameters": {
-            name: {"value": float(p.value), "lo": float(p.lo), "hi": float(p.hi)}
-            for name, p in sorted(data.parameters.items())
-        },
-        "visible": sorted(data.visible),
-        "secant_h": float(data.secant_h),
-        "descent": {
-            "method": d.method,
-            "learning_rate": float(d.learning_rate),
-            "beta": float(d.beta),
-            "start": float(d.start),
-            "max_steps": int(d.max_steps),
-            "tol": float(d.tol),
-            "compare": bool(d.compare),
-            "compare_with": {
-                "method": d.compare_with.method,
-                "learning_rate": float(d.compare_with.learning_rate),
-                "beta": float(d.compare_with.beta),
-            },
-        },
     }
+    for part in registry.PARTS:
+        obj[part.key] = part.to_json(session)
+    return obj
 
 
 def dump(session: Session) -> str:
     """The session as the text of a session file. Raises SessionFileError if not finite."""
     try:
-        return json.dumps(to_json(to_data(session)), indent=2, allow_nan=False) + "\n"
+        return json.dumps(to_json(session), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
     except ValueError as exc:  # allow_nan=False: a non-finite number slipped in
         raise SessionFileError(f"cannot save this session: {exc}") from None
 
@@ -407,205 +291,132 @@ def _strict_json(text: str) -> Any:
 # -- the schema -----------------------------------------------------------------------
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _number(value: Any, where: str, limit: float = MAX_ABS_COORD) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SessionFileError(f"{where} must be a number, not {_type_name(value)}")
-    v = float(value)
-    if not math.isfinite(v) or abs(v) > limit:
-        raise SessionFileError(f"{where} must be a finite number within ±{limit:g}, got {v!r}")
-    return v
-
-
-def _interval(value: Any, where: str) -> tuple[float, float]:
-    if not isinstance(value, list) or len(value) != 2:
-        raise SessionFileError(f"{where} must be a list of two numbers [start, end]")
-    lo, hi = _number(value[0], f"{where}[0]"), _number(value[1], f"{where}[1]")
-    if not lo < hi:
-        raise SessionFileError(f"{where}: the start must be less than the end ({lo} .. {hi})")
-    if hi - lo < MIN_SPAN:
-        raise SessionFileError(f"{where}: {lo} .. {hi} is too narrow")
-    return lo, hi
-
-
-def _object(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise SessionFileError(f"{where} must be an object, not {_type_name(value)}")
-    return value
-
-
 def _validate(obj: Any) -> SessionData:
     if not isinstance(obj, dict):
         raise SessionFileError(
-            f"not a derivview session file (a JSON object was expected, not {_type_name(obj)})"
+            f"not a derivview session file (a JSON object was expected, not {type_name(obj)})"
         )
     fmt = obj.get("format")
     if fmt != FORMAT:
         if fmt is None:
             raise SessionFileError(f'not a derivview session file (no "format": "{FORMAT}")')
-        raise SessionFileError(f"not a derivview session file (format {fmt!r})")
+        raise SessionFileError(f"not a derivview session file (format {short(str(fmt))})")
     version = obj.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise SessionFileError(f'"version" must be a whole number, not {_type_name(version)}')
+        raise SessionFileError(f'"version" must be a whole number, not {type_name(version)}')
     if version > VERSION:
         raise SessionFileError(
             f"made by a newer derivview (version {version}); this one reads version {VERSION}"
         )
     if version < 1:
         raise SessionFileError(f"unknown session file version {version}")
-    unknown = sorted(set(obj) - _TOP_KEYS)
-    if unknown:
-        raise SessionFileError(f"unknown key {unknown[0]!r} in the session file")
-    missing = [k for k in _REQUIRED_KEYS if k not in obj]
-    if missing:
-        raise SessionFileError(f"the session file lacks {', '.join(repr(k) for k in missing)}")
     if "generator" in obj and not isinstance(obj["generator"], str):
         raise SessionFileError('"generator" must be text')
-
-    text = obj["expression"]
-    if not isinstance(text, str):
-        raise SessionFileError(f'"expression" must be text, not {_type_name(text)}')
-    if len(text) > MAX_EXPRESSION_CHARS:
-        raise SessionFileError(f'"expression" is too long ({len(text):,} characters)')
-    _check_expression(text)
-
-    x0 = _number(obj["x0"], '"x0"')
-    x_range = _interval(obj["x_range"], '"x_range"')
-    y_range = None if obj["y_range"] is None else _interval(obj["y_range"], '"y_range"')
-    parameters = _parameters(obj["parameters"])
-    visible = _visible(obj["visible"])
-    secant_h = _number(obj["secant_h"], '"secant_h"', MAX_SECANT_H)
-    if secant_h == 0:
-        raise SessionFileError('"secant_h" must not be 0')
-    descent = _descent(obj["descent"]) if "descent" in obj else DescentData()
-    return SessionData(
-        expression=text,
-        x0=x0,
-        x_range=x_range,
-        y_range=y_range,
-        parameters=parameters,
-        visible=visible,
-        secant_h=secant_h,
-        descent=descent,
-    )
+    names: Callable[[str, str], str] = _v2_name
+    if version == 1:
+        obj, names = _migrate_v1(obj)
+    known = {*_HEADER_KEYS, *(part.key for part in registry.PARTS)}
+    unknown = sorted(set(obj) - known)
+    if unknown:
+        raise SessionFileError(f"unknown key {short(unknown[0])} in the session file")
+    parts: dict[str, Mapping[str, Any]] = {}
+    for part in registry.PARTS:
+        if part.key not in obj:
+            parts[part.key] = part.defaults()
+            continue
+        try:
+            parts[part.key] = part.from_json(obj[part.key], lambda f, k=part.key: names(k, f))
+        except Invalid as exc:
+            raise SessionFileError(str(exc)) from None
+    return SessionData(parts)
 
 
-def _check_expression(text: str) -> None:
-    # The safe parser (no eval): a file's text is as untrusted as anything typed.
-    from derivview.model.expression import ExpressionError, parse
-
-    try:
-        parse(text)
-    except ExpressionError as exc:
-        raise SessionFileError(f"the expression {_short(text)} is not valid: {exc}") from None
+def _v2_name(part: str, field: str) -> str:
+    return f"{part}.{field}" if field else part
 
 
-def _short(text: str, limit: int = 40) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+# -- version 1 (flat keys) ------------------------------------------------------------
+
+_V1_KEYS = {
+    "format",
+    "version",
+    "generator",
+    "expression",
+    "x0",
+    "x_range",
+    "y_range",
+    "parameters",
+    "visible",
+    "secant_h",
+    "descent",
+}
+_V1_REQUIRED = ("expression", "x0", "x_range", "y_range", "parameters", "visible", "secant_h")
+_V1_DESCENT_KEYS = (
+    "method",
+    "learning_rate",
+    "beta",
+    "start",
+    "max_steps",
+    "tol",
+    "compare",
+    "compare_with",
+)
+_V1_CONFIG_KEYS = ("method", "learning_rate", "beta")
+#: Where a version-2 field was in a version-1 file (for messages about the file).
+_V1_NAMES = {
+    ("function", "expression"): '"expression"',
+    ("function", "parameters"): '"parameters"',
+    ("view", "x0"): '"x0"',
+    ("view", "x_range"): '"x_range"',
+    ("view", "y_range"): '"y_range"',
+    ("items", "visible"): '"visible"',
+    ("secant", "h"): '"secant_h"',
+    ("descent", ""): '"descent"',
+    ("descent", "configs"): '"descent" (method, learning_rate, beta; compare_with)',
+}
 
 
-def _parameters(value: Any) -> dict[str, ParamSpec]:
-    obj = _object(value, '"parameters"')
-    out: dict[str, ParamSpec] = {}
-    for name, spec in obj.items():
-        if not _PARAM_NAME.match(name) or name in _RESERVED_NAMES:
-            raise SessionFileError(
-                f"parameter name {_short(name)} is not a single letter other than x and e"
-            )
-        where = f'parameter "{name}"'
-        spec = _object(spec, where)
-        extra = sorted(set(spec) - {"value", "lo", "hi"})
+def _v1_name(part: str, field: str) -> str:
+    return _V1_NAMES.get((part, field), f'"{part}" {field}' if field else f'"{part}"')
+
+
+def _migrate_v1(obj: dict[str, Any]) -> tuple[dict[str, Any], Callable[[str, str], str]]:
+    """A version-1 object as version 2 (same values), and how to name its fields."""
+    unknown = sorted(set(obj) - _V1_KEYS)
+    if unknown:
+        raise SessionFileError(f"unknown key {short(unknown[0])} in the session file")
+    missing = [k for k in _V1_REQUIRED if k not in obj]
+    if missing:
+        raise SessionFileError(f"the session file lacks {', '.join(repr(k) for k in missing)}")
+    out: dict[str, Any] = {k: obj[k] for k in _HEADER_KEYS if k in obj}
+    out["function"] = {"expression": obj["expression"], "parameters": obj["parameters"]}
+    out["view"] = {"x0": obj["x0"], "x_range": obj["x_range"], "y_range": obj["y_range"]}
+    out["items"] = {"visible": obj["visible"]}
+    out["secant"] = {"h": obj["secant_h"]}
+    if "descent" in obj:
+        d = obj["descent"]
+        if not isinstance(d, dict):
+            raise SessionFileError(f'"descent" must be an object, not {type_name(d)}')
+        extra = sorted(set(d) - set(_V1_DESCENT_KEYS))
         if extra:
-            raise SessionFileError(f"unknown key {extra[0]!r} in {where}")
-        for key in ("value", "lo", "hi"):
-            if key not in spec:
-                raise SessionFileError(f'{where} lacks "{key}"')
-        v = _number(spec["value"], f"{where} value")
-        lo = _number(spec["lo"], f"{where} lo")
-        hi = _number(spec["hi"], f"{where} hi")
-        if not lo < hi or hi - lo < MIN_SPAN:
-            raise SessionFileError(f"{where}: lo must be less than hi ({lo} .. {hi})")
-        if not lo <= v <= hi:
-            raise SessionFileError(f"{where}: value {v} is outside its range {lo} .. {hi}")
-        out[name] = ParamSpec(v, lo, hi)
-    return out
-
-
-def _visible(value: Any) -> frozenset[str]:
-    if not isinstance(value, list):
-        raise SessionFileError(f'"visible" must be a list of item names, not {_type_name(value)}')
-    known = set(ITEMS) | set(EXTRA_ITEMS)
-    items: set[str] = set()
-    for item in value:
-        if not isinstance(item, str):
-            raise SessionFileError(f'"visible" must hold item names, not {_type_name(item)}')
-        if item not in known:
+            raise SessionFileError(f'unknown key {short(extra[0])} in "descent"')
+        second = d.get("compare_with", {})
+        if not isinstance(second, dict):
             raise SessionFileError(
-                f'unknown item {_short(item)} in "visible" (known: {", ".join(ITEMS)})'
+                f'"descent" compare_with must be an object, not {type_name(second)}'
             )
-        items.add(item)
-    return frozenset(items)
-
-
-def _config(obj: dict[str, Any], where: str, default: DescentConfig) -> DescentConfig:
-    method = obj.get("method", default.method)
-    if not isinstance(method, str) or method not in METHODS:
-        raise SessionFileError(
-            f"{where} method must be one of {', '.join(METHODS)}, not {_short(str(method))}"
-        )
-    lr = _number(obj.get("learning_rate", default.learning_rate), f"{where} learning_rate")
-    lo, hi = LEARNING_RATE_RANGE
-    if not lo <= lr <= hi:
-        raise SessionFileError(f"{where} learning_rate must be {lo:g} .. {hi:g}, got {lr}")
-    beta = _number(obj.get("beta", default.beta), f"{where} beta")
-    if not 0 <= beta < 1:
-        raise SessionFileError(f"{where} beta must be in [0, 1), got {beta}")
-    return DescentConfig(method, lr, beta)
-
-
-def _descent(value: Any) -> DescentData:
-    where = '"descent"'
-    obj = _object(value, where)
-    extra = sorted(set(obj) - set(_DESCENT_KEYS))
-    if extra:
-        raise SessionFileError(f"unknown key {extra[0]!r} in {where}")
-    default = DescentData()
-    first = _config(obj, where, DescentConfig(default.method, default.learning_rate, default.beta))
-    start = _number(obj.get("start", default.start), f"{where} start", MAX_ABS_START)
-    steps = obj.get("max_steps", default.max_steps)
-    if isinstance(steps, bool) or not isinstance(steps, int):
-        raise SessionFileError(f"{where} max_steps must be a whole number, not {_type_name(steps)}")
-    if not 1 <= steps <= MAX_STEPS_LIMIT:
-        raise SessionFileError(f"{where} max_steps must be 1 .. {MAX_STEPS_LIMIT:,}, got {steps:,}")
-    tol = _number(obj.get("tol", default.tol), f"{where} tol")
-    if not 0 < tol < 1:
-        raise SessionFileError(f"{where} tol must be in (0, 1), got {tol}")
-    compare = obj.get("compare", default.compare)
-    if not isinstance(compare, bool):
-        raise SessionFileError(f"{where} compare must be true or false, not {_type_name(compare)}")
-    second_obj = obj.get("compare_with", {})
-    extra_keys = sorted(set(_object(second_obj, f"{where} compare_with")) - set(_CONFIG_KEYS))
-    if extra_keys:
-        raise SessionFileError(f"unknown key {extra_keys[0]!r} in {where} compare_with")
-    second = _config(second_obj, f"{where} compare_with", default.compare_with)
-    return DescentData(
-        first.method, first.learning_rate, first.beta, start, steps, tol, compare, second
-    )
+        extra = sorted(set(second) - set(_V1_CONFIG_KEYS))
+        if extra:
+            raise SessionFileError(f'unknown key {short(extra[0])} in "descent" compare_with')
+        # Version 1's defaults: gradient descent first, Newton's method second.
+        first = {"method": "gd", "learning_rate": 0.1, "beta": 0.9}
+        first.update({k: d[k] for k in _V1_CONFIG_KEYS if k in d})
+        other = {"method": "newton", "learning_rate": 0.1, "beta": 0.9, **second}
+        out["descent"] = {
+            **{k: d[k] for k in ("start", "max_steps", "tol", "compare") if k in d},
+            "configs": [first, other],
+        }
+    return out, _v1_name
 
 
 # -- onto a session -------------------------------------------------------------------
@@ -619,43 +430,5 @@ def apply(data: SessionData, session: Session) -> None:
     open.
     """
     with session.batch():
-        session.set_text(data.expression)
-        for name, spec in data.parameters.items():
-            session.set_param_range(name, spec.lo, spec.hi)
-            session.set_param(name, spec.value)
-        for name in list(session.params):
-            if name not in data.parameters:  # a fresh file means default parameters
-                session.set_param_range(name, *DEFAULT_PARAM_RANGE)
-                session.set_param(name, DEFAULT_PARAM_VALUE)
-        session.set_x0(data.x0)
-        session.set_view(data.x_range, data.y_range)
-        session.set_visible_items(data.visible)
-        session.set_secant_h(data.secant_h)
-        _apply_descent(data.descent, session)
-
-
-def _apply_descent(descent: DescentData, session: Session) -> None:
-    state = getattr(session, "descent", None)
-    if state is None:
-        return
-    second = descent.compare_with
-    state.apply_dict(
-        {
-            "start": descent.start,
-            "max_steps": descent.max_steps,
-            "tol": descent.tol,
-            "compare": descent.compare,
-            "configs": [
-                {
-                    "method": descent.method,
-                    "learning_rate": descent.learning_rate,
-                    "beta": descent.beta,
-                },
-                {
-                    "method": second.method,
-                    "learning_rate": second.learning_rate,
-                    "beta": second.beta,
-                },
-            ],
-        }
-    )
+        for part in registry.PARTS:
+            part.write(session, data[part.key])

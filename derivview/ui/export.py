@@ -192,37 +192,10 @@ def snapshot_session(source: Session, items: frozenset[str] | None = None) -> Se
 
 
 def sync_session(copy: Session, source: Session, items: frozenset[str] | None = None) -> None:
-    """Make ``copy`` show what ``source`` shows (only what differs changes)."""
-    with copy.batch():
-        if copy.text != source.text:
-            copy.set_text(source.text)
-        for name, spec in source.params.items():
-            if copy.params.get(name) != spec:
-                copy.set_param_range(name, spec.lo, spec.hi)
-                copy.set_param(name, spec.value)
-        if source.function is not None and copy.function is not source.function:
-            # The last good function (the text may be in error; the view shows this one).
-            copy.apply_function(copy.text, source.function)
-        copy.set_x0(source.x0)
-        copy.set_view(source.x_range, source.y_range)
-        copy.set_visible_items(source.visible if items is None else items)
-        copy.set_secant_h(source.secant_h)
-    # The special points depend on f, the x range and the parameters, all shared: reuse
-    # the source's cache (keyed by them, so a mismatch just recomputes).
-    cache = getattr(source, "_special_cache", None)
-    if cache is not None and source.function is not None:
-        copy._special_cache = cache
-    src_descent = getattr(source, "descent", None)
-    dst_descent = getattr(copy, "descent", None)
-    if src_descent is not None and dst_descent is not None:
-        settings = src_descent.as_dict()
-        if dst_descent.as_dict() != settings:
-            dst_descent.apply_dict(settings)
-        if dst_descent.runs is not src_descent.runs:
-            # The runs belong to the same function and parameters: show them as they are.
-            dst_descent.runs = src_descent.runs
-            dst_descent.generation += 1
-            dst_descent.changed.emit()
+    """Make ``copy`` show what ``source`` shows, with ``items`` if given (every part)."""
+    copy.mirror(source)
+    if items is not None:
+        copy.set_visible_items(items)
 
 
 class OffscreenPlot:
@@ -237,18 +210,12 @@ class OffscreenPlot:
         self.session = session
         #: What the picture was last brought up to date with (see ``_fingerprint``).
         self.state: tuple[Any, ...] | None = None
-        self.panel: QWidget = PlotPanel(session)
+        # The window's layers, in fixed colours (not the application's theme).
+        self.panel = PlotPanel(session, dark=dark)
         self.panel.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         # Nobody sees it: skip paint events (render() draws the scene itself).
         self.panel.setUpdatesEnabled(False)
-        set_dark = getattr(self.panel, "set_dark", None)
-        if callable(set_dark):
-            set_dark(dark)
-        self.view: pg.PlotWidget = self.panel.plot_widget  # type: ignore[attr-defined]
-        self.overlay: Any = None
-        if getattr(session, "descent", None) is not None:
-            # It shows itself when "descent" is visible (the plot may be reused).
-            self.overlay = _descent_overlay(session, self.panel, dark)
+        self.view: pg.PlotWidget = self.panel.plot_widget
         w, h = max(1, round(size[0])), max(1, round(size[1]))
         self.panel.resize(w, h)
         with _quiet_offscreen():
@@ -263,9 +230,7 @@ class OffscreenPlot:
                 self.panel.width() + w - got.width(), self.panel.height() + h - got.height()
             )
             _settle(self.panel)
-        plot_item = getattr(self.panel, "plot_item", None)
-        if plot_item is not None:
-            plot_item.hideButtons()  # the "A" (auto-range) button is not part of the picture
+        self.panel.plot_item.hideButtons()  # the "A" (auto-range) button is not in a picture
         self.refresh()
 
     def refresh(self) -> None:
@@ -285,13 +250,11 @@ class OffscreenPlot:
             _settle(self.panel)
             if self._axes_geometry() == before:
                 break
-        plot_item = getattr(self.panel, "plot_item", None)
-        legend = getattr(plot_item, "legend", None)
-        if legend is not None:
-            # The window lists hidden curves too (click to show them): not in a picture.
-            for sample, _label in list(legend.items):
-                if not sample.item.isVisible():
-                    legend.removeItem(sample.item)
+        # The window lists hidden curves too (click to show them): not in a picture.
+        legend = self.panel.legend
+        for sample, _label in list(legend.items):
+            if not sample.item.isVisible():
+                legend.removeItem(sample.item)
 
     def _axes_geometry(self) -> tuple[tuple[float, float, float, float], ...]:
         return tuple(
@@ -306,11 +269,7 @@ class OffscreenPlot:
         self.close()
 
     def close(self) -> None:
-        """Destroy the offscreen widgets."""
-        if self.overlay is not None:
-            with contextlib.suppress(Exception):
-                self.session.descent_changed.disconnect(self.overlay._on_descent_changed)
-                self.session.visibility_changed.disconnect(self.overlay._on_visibility_changed)
+        """Destroy the offscreen widgets (their session subscriptions go with them)."""
         self.panel.hide()
         self.panel.deleteLater()
         _settle()
@@ -334,14 +293,6 @@ def _quiet_offscreen() -> Iterator[None]:
         yield
     finally:
         qInstallMessageHandler(previous)
-
-
-def _descent_overlay(session: Session, panel: QWidget, dark: bool) -> Any:
-    try:
-        from derivview.ui.descent_overlay import DescentOverlay
-    except ImportError:
-        return None
-    return DescentOverlay(session, panel.plot_item, panel.plot_widget, dark)  # type: ignore[attr-defined]
 
 
 def _settle(widget: QWidget | None = None, rounds: int = 20) -> None:
@@ -663,17 +614,13 @@ def _offscreen_plot(session: Session, options: ExportOptions) -> Iterator[Offscr
 
 def _fingerprint(session: Session, items: frozenset[str] | None) -> tuple[Any, ...]:
     """Everything the picture depends on (objects by identity): equal means unchanged."""
-    descent = getattr(session, "descent", None)
+    from derivview.model.state.registry import PARTS
+
     return (
-        session.text,
+        repr([part.read(session) for part in PARTS]),
         id(session.function),
-        tuple(sorted(session.params.items())),
-        session.x0,
-        session.x_range,
-        session.y_range,
-        session.visible if items is None else items,
-        session.secant_h,
-        None if descent is None else (repr(descent.as_dict()), id(descent.runs)),
+        id(session.descent.runs),
+        items,
     )
 
 

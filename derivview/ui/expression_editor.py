@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from derivview.model.errors import ComplexityError
 from derivview.model.session import Session
+from derivview.model.state.core import MAX_TEXT_CHARS
 from derivview.ui.settings import KEY_RECENT_EXPRESSIONS, app_settings, read_str_list
+from derivview.ui.theme import ERROR_COLOR, follow_theme
 
 DEBOUNCE_MS = 200
 MAX_RECENT = 15
@@ -112,6 +114,7 @@ class ExpressionEditor(QWidget):
         self.line_edit = QLineEdit(session.text, self)
         self.line_edit.setObjectName("expressionEdit")
         self.line_edit.setPlaceholderText("f(x), e.g. x^3 - 3x")
+        self.line_edit.setMaxLength(MAX_TEXT_CHARS)  # what a session holds (and a file)
         self.line_edit.setClearButtonEnabled(True)
         self.line_edit.setToolTip(LANGUAGE_HELP)
         self.line_edit.setAccessibleName("f(x)")
@@ -146,6 +149,14 @@ class ExpressionEditor(QWidget):
         self.error_label.setToolTip("What is wrong with the expression, and where")
         self.error_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.error_label.hide()
+        # The error's line is kept even while there is no error: the plot below must not
+        # jump up and down as a person types through an error ("sin(" → "sin(x)").
+        self.error_line = QWidget(self)
+        self.error_line.setObjectName("expressionErrorLine")
+        error_layout = QVBoxLayout(self.error_line)
+        error_layout.setContentsMargins(0, 0, 0, 0)
+        error_layout.addWidget(self.error_label)
+        self.error_line.setMinimumHeight(self.error_label.fontMetrics().height() + 2)
 
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -164,7 +175,7 @@ class ExpressionEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(row)
-        layout.addWidget(self.error_label)
+        layout.addWidget(self.error_line)
 
         # -- wiring: widget -> session, session -> widget
         self.line_edit.textEdited.connect(self._on_text_edited)
@@ -173,6 +184,7 @@ class ExpressionEditor(QWidget):
         session.text_changed.connect(self._on_session_text)
         session.error_changed.connect(self._on_error_changed)
         session.function_changed.connect(self._on_function_changed)
+        follow_theme(self, self._on_theme)
 
         if session.error is not None:
             self._on_error_changed(session.error)
@@ -202,6 +214,9 @@ class ExpressionEditor(QWidget):
         """The colour used for the error text, border and underline (per theme)."""
         self._error_color = color
         self._on_error_changed(self.session.error)
+
+    def _on_theme(self, dark: bool) -> None:
+        self.set_error_color(ERROR_COLOR[dark])
 
     # -- session -> widget ----------------------------------------------------------------
 

@@ -1,62 +1,119 @@
-"""The main window: the plot (large) beside a sidebar of controls, menus and a status bar.
+"""The main window: it hosts workspaces (f(x), and the labs' to come) and their docks.
 
-Every piece takes the session in its constructor and talks only to it; the window just
-lays them out, adds the menus, and owns the background symbolic runner and the theme.
+Each workspace (:mod:`derivview.ui.workspaces`) has a central widget — its plot, with the
+inputs that must stay at hand — and docks a person can tab, move, float, close and bring
+back from View › Panels; View › Reset Layout puts them back. Ctrl+1/2/3 switch
+workspaces; each remembers its dock layout between launches. The window adds the menus
+(File: :mod:`derivview.ui.files`), the status bar, the theme (announced by one signal
+that every view follows, :func:`derivview.ui.theme.theme_signals`), and owns the
+background symbolic runner. Every piece takes the session in its constructor and talks
+only to it; the window never pushes anything into a view.
 
-Keys: Ctrl+Q quit · Ctrl+0 reset the view · Alt+Left/Right move x₀ (Alt+Shift for
-finer steps) · Enter in the editor plots at once · Up/Down in the editor: recent expressions.
+Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace · Alt+Left/Right
+move x₀ (Alt+Shift for finer steps) · Enter in the editor plots at once · Up/Down in the
+editor: recent expressions.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
     QFrame,
-    QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
-    QSizePolicy,
-    QSplitter,
+    QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from derivview import __version__
 from derivview.model.session import DEFAULT_X_RANGE, Session
-from derivview.ui.expression_editor import ASSETS, LANGUAGE_HELP, ExpressionEditor
-from derivview.ui.param_panel import ParamPanel
-from derivview.ui.plot_panel import PlotPanel  # imports pyqtgraph (after PySide6, above)
-from derivview.ui.point_controls import PointControls
-from derivview.ui.readout import Readout
-from derivview.ui.secant_panel import SecantPanel
+from derivview.ui.expression_editor import ASSETS, LANGUAGE_HELP
+from derivview.ui.files import window_state
+from derivview.ui.files.export_actions import ExportActions
+from derivview.ui.files.sessions import SessionFiles
 from derivview.ui.symbolic_runner import SymbolicRunner
-from derivview.ui.theme import ERROR_COLOR, THEME_MODES, ThemeController
+from derivview.ui.theme import THEME_MODES, ThemeController
+from derivview.ui.workspaces import WORKSPACES
+from derivview.ui.workspaces.base import SHORT_WINDOW_HEIGHT, Workspace
 
-#: View › items: (session item, menu text, tooltip).
-VIEW_ITEMS = (
-    ("f", "&f(x)", "Show the function"),
-    ("tangent", "&Tangent line", "Show the tangent at x₀"),
-    ("df", "f′(x) (&derivative)", "Show the first derivative"),
-    ("d2f", "f″(x) (&second derivative)", "Show the second derivative"),
-    ("secant", "&Secant", "Show the secant through x₀ and x₀ + h"),
-    ("markers", "&Markers (critical, inflection, kinks)", "Mark special points"),
-    ("concavity", "&Concavity shading", "Shade where f is concave up / down"),
-    ("legend", "&Legend", "Show the legend"),
-    ("grid", "&Grid", "Show the grid"),
-)
+if TYPE_CHECKING:
+    from derivview.launch import LaunchOptions
+    from derivview.ui.expression_editor import ExpressionEditor
+    from derivview.ui.param_panel import ParamPanel
+    from derivview.ui.plot_panel import PlotPanel
+    from derivview.ui.point_controls import PointControls
+    from derivview.ui.workspaces.fx import FxWorkspace
 
 FIRST_PAINT_FALLBACK_MS = 1000
 ERROR_STATUS = "The expression has an error: the last good plot stays"
+#: The docks' column in the default layout: this share of the window's width, within
+#: these bounds in pixels (the plot keeps the rest).
+DOCK_SHARE = 0.3
+DOCK_WIDTH = (320, 440)
 
 
 def app_icon() -> QIcon:
     """The window icon: a curve with its tangent (``derivview/assets/icon.svg``)."""
     return QIcon(str(ASSETS / "icon.svg"))
+
+
+@dataclass
+class _Built:
+    """A workspace the window has built: its central widget, docks and their contents."""
+
+    workspace: Workspace
+    central: QWidget
+    docks: dict[str, QDockWidget]
+    contents: dict[str, QWidget]
+
+
+class _ShortcutGuard(QObject):
+    """Lets the window's menu shortcuts win over a focused text field.
+
+    Text fields claim some keys (QLineEdit: Ctrl+E = end of line on X11). The filter
+    goes on whichever widget takes the focus in this window, not on the whole
+    application (which would run Python for every event of every drag).
+    """
+
+    def __init__(self, window: QMainWindow, actions: Callable[[], list[QAction]]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._actions = actions
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and new.window() is self._window:
+            new.installEventFilter(self)  # once per widget: Qt ignores a repeat
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+            and isinstance(event, QKeyEvent)
+        ):
+            pressed = QKeySequence(event.keyCombination())
+            for action in self._actions():
+                if action.isEnabled() and pressed.matches(action.shortcut()) == (
+                    QKeySequence.SequenceMatch.ExactMatch
+                ):
+                    event.ignore()  # not overridden: the window's shortcut fires
+                    return True
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -81,14 +138,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.session = session if session is not None else Session()
+        #: Where View › Reset View goes (the x range given at launch, else the default).
         self.home_x_range = home_x_range or DEFAULT_X_RANGE
-        #: Called on close; a guard returning False keeps the window open (e.g. unsaved
-        #: changes). The sessions helper appends its own here.
+        #: Called on close; a guard returning False keeps the window open (unsaved changes).
         self.close_guards: list[Callable[[], bool]] = []
         #: Called once the window is closing for good (after the guards agreed).
         self.close_hooks: list[Callable[[], None]] = []
-        #: The File menu's Export/Open/Save (installed by app.build_window).
-        self.file_actions: object | None = None
         self._painted = False
         self._closed = False
 
@@ -97,76 +152,52 @@ class MainWindow(QMainWindow):
         self.theme.apply()
         self.runner = SymbolicRunner(self.session, self, worker=worker)  # type: ignore[arg-type]
 
-        # -- the pieces
-        self.plot_panel = PlotPanel(self.session)
-        self.editor = ExpressionEditor(self.session)
-        self.point_controls = PointControls(self.session)
-        self.readout = Readout(self.session)
-        self.param_panel = ParamPanel(self.session)
-        self.secant_panel = SecantPanel(self.session)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+        )
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("workspaces")
+        self.setCentralWidget(self.stack)
+        self._built: dict[str, _Built] = {}
+        self._layouts: dict[str, Any] = {}  # dock layouts of the workspaces not shown
+        self._current: str | None = None
+        self._window_actions: list[QAction] = []
+        #: The shown layout is the default one, untouched since (re-fit at first show),
+        #: and the window's size it was made for.
+        self._pristine_layout = False
+        self._layout_size = self.size()
 
-        self.sidebar = QWidget()
-        self.sidebar.setObjectName("sidebar")
-        side = QVBoxLayout(self.sidebar)
-        side.setContentsMargins(8, 8, 8, 8)
-        side.setSpacing(8)
-        side.addWidget(self.editor)
-        side.addWidget(_section("Tangent point"))
-        side.addWidget(self.point_controls)
-        side.addWidget(self.readout)
-        side.addWidget(self.param_panel)
-        side.addWidget(_section("Secant"))
-        side.addWidget(self.secant_panel)
-        self.sidebar_layout = side  # the descent panel is added here (or as a dock)
-        # -- descent panel (descent helper): controls + table + loss plot in the sidebar,
-        # the trajectory drawn on the main plot.
-        from derivview.ui.descent_panel import DescentPanel
+        self.files = SessionFiles(self, self.session)
+        self.exports = ExportActions(self, self.session, self._plot_size, self._plot_dark)
+        self._guard = _ShortcutGuard(self, self._guarded_actions)
+        self.close_guards.append(self.files.confirm_discard)
+        self.close_hooks.append(self._remember)
 
-        self.descent_panel = DescentPanel(self.session)
-        side.addWidget(_section("Gradient descent"))
-        side.addWidget(self.descent_panel, 1)
-        self.descent_panel.attach(self.plot_panel.plot_item, self.plot_panel.plot_widget)
-        # -- end descent panel
-        side.addStretch(1)
-
-        scroll = QScrollArea()
-        scroll.setObjectName("sidebarScroll")
-        scroll.setWidget(self.sidebar)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(340)
-        self.sidebar_scroll = scroll
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.plot_panel)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
-        self.splitter.setCollapsible(0, False)
-        self.plot_panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setCentralWidget(self.splitter)
         self.resize(1280, 800)
-        self.splitter.setSizes([880, 400])
-
+        window_state.restore_geometry(self)
         self.setWindowIcon(app_icon())
         self._build_menus()
-        self._build_shortcuts()
+        saved = window_state.saved_workspace()
+        keys = [w.key for w in WORKSPACES]
+        self.show_workspace(saved if saved in keys else keys[0])
 
         # -- wiring
         s = self.session
-        s.text_changed.connect(self._on_text_changed)
         s.busy_changed.connect(self._on_busy_changed)
         s.error_changed.connect(self._on_error_changed)
-        s.visibility_changed.connect(self._on_visibility_changed)
-        self.theme.themeChanged.connect(self._on_theme_changed)
-
-        self._on_theme_changed(self.theme.dark)
-        self._on_text_changed(s.text)
-        self._on_visibility_changed()
 
     # -- start-up -----------------------------------------------------------------------
+
+    def open_files(self, options: LaunchOptions) -> None:
+        """The session file of the launch; with no launch options, the last session's."""
+        if options.session:
+            self.files.set_path(options.session)  # already opened, under the options given
+        elif options.bare:
+            # Options such as --x0 would be overwritten by it: only for a bare launch.
+            self.files.reopen(window_state.last_session())
 
     def start_background(self) -> None:
         """Start symbolic work once the window has painted (never before first paint)."""
@@ -177,6 +208,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self.runner.start)
 
     def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and self._pristine_layout
+            and self._current
+            and self.size() != self._layout_size
+        ):
+            # The default layout was made at another size: make it for the real one.
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()  # the docks' area at this size, before sizing the docks
+            self._default_layout(self._built[self._current])
+            self._pristine_layout = False
         result = super().event(event)
         if not self._painted and event.type() == QEvent.Type.Paint:
             self._painted = True
@@ -184,13 +227,216 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.firstPainted.emit)
         return result
 
+    # -- workspaces and docks -----------------------------------------------------------
+
+    @property
+    def workspace_key(self) -> str:
+        """The key of the workspace shown ("fx", …)."""
+        assert self._current is not None
+        return self._current
+
+    def workspace(self, key: str) -> Workspace:
+        """The workspace ``key`` (built if it was not yet)."""
+        return self._ensure_built(key).workspace
+
+    def dock(self, name: str) -> QDockWidget:
+        """The dock with objectName ``name`` (of a built workspace; KeyError if none)."""
+        for built in self._built.values():
+            if name in built.docks:
+                return built.docks[name]
+        raise KeyError(name)
+
+    def dock_content(self, name: str) -> QWidget:
+        """The panel inside dock ``name`` (not its scroll area)."""
+        for built in self._built.values():
+            if name in built.contents:
+                return built.contents[name]
+        raise KeyError(name)
+
+    def show_workspace(self, key: str) -> None:
+        """Show workspace ``key``: its central widget and its docks, as last arranged."""
+        if key == self._current:
+            return
+        if self._current is not None:
+            self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
+            for action in self._window_actions:
+                self.removeAction(action)
+        built = self._ensure_built(key)
+        self.stack.setCurrentWidget(built.central)
+        self._current = key
+        layout = self._layouts.pop(key, None) or window_state.saved_layout(key)
+        self._pristine_layout = False
+        if layout is None or not self.restoreState(layout, window_state.LAYOUT_VERSION):
+            self._default_layout(built)
+        for other, done in self._built.items():  # a saved layout may show others' docks
+            if other != key:
+                for dock in done.docks.values():
+                    dock.hide()
+        self._window_actions = built.workspace.window_actions()
+        self.addActions(self._window_actions)
+        self._fill_view_menu()
+        for w_key, action in self.workspace_actions.items():
+            action.setChecked(w_key == key)
+
+    def reset_layout(self) -> None:
+        """View › Reset Layout: the shown workspace's docks where they started."""
+        if self._current is not None:
+            window_state.forget_layout(self._current)
+            self._default_layout(self._built[self._current])
+
+    def _ensure_built(self, key: str) -> _Built:
+        if key in self._built:
+            return self._built[key]
+        cls = next(w for w in WORKSPACES if w.key == key)
+        workspace = cls(self.session, self)
+        central = workspace.build()
+        self.stack.addWidget(central)
+        docks: dict[str, QDockWidget] = {}
+        contents: dict[str, QWidget] = {}
+        for spec in workspace.docks:
+            content = spec.build(self.session)
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(spec.name)
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetMovable
+                | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            )
+            dock.setWidget(_scrolling(content) if spec.scroll else content)
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(f"actionPanel_{spec.name}")
+            toggle.setToolTip(f"Show or hide the {spec.title} panel")
+            dock.hide()
+            docks[spec.name] = dock
+            contents[spec.name] = content
+        built = _Built(workspace, central, docks, contents)
+        self._built[key] = built
+        return built
+
+    def _default_layout(self, built: _Built) -> None:
+        """The workspace's docks as its ``DockSpec``\\ s arrange them for this height."""
+        specs = built.workspace.docks
+        docks = built.docks
+        short = self.height() < SHORT_WINDOW_HEIGHT
+        tab_with = {
+            s.name: s.short_tab_with if short and s.short_tab_with else s.tab_with for s in specs
+        }
+        for dock in docks.values():
+            dock.setFloating(False)
+            self.removeDockWidget(dock)
+        # Splits first: a dock split off a tabbed one would land in its tabs.
+        column: list[QDockWidget] = []
+        for spec in specs:
+            if tab_with[spec.name] is not None:
+                continue
+            dock = docks[spec.name]
+            if spec.below is not None and docks[spec.below] in column:
+                self.splitDockWidget(docks[spec.below], dock, Qt.Orientation.Vertical)
+            else:
+                self.addDockWidget(spec.area, dock)
+            column.append(dock)
+            dock.show()
+        for spec in specs:
+            other = tab_with[spec.name]
+            if other is not None:
+                dock = docks[spec.name]
+                self.tabifyDockWidget(docks[other], dock)
+                dock.show()
+        for spec in specs:
+            if spec.raised:
+                docks[spec.name].raise_()
+        if column:
+            lo, hi = DOCK_WIDTH
+            width = round(min(max(self.width() * DOCK_SHARE, lo), hi))
+            self.resizeDocks(column[:1], [width], Qt.Orientation.Horizontal)
+            # Each dock as tall as it asks (title bar included); the last takes the rest.
+            spec_of = {s.name: s for s in specs}
+            heights = [
+                (spec_of[_name(d)].height or built.contents[_name(d)].sizeHint().height()) + 28
+                for d in column[:-1]
+            ]
+            if heights:
+                # resizeDocks shares the column in proportion to the sizes given: the
+                # last dock's is what the column has left.
+                bars = self.menuBar().sizeHint().height() + self.statusBar().sizeHint().height()
+                left = self.height() - bars - sum(heights) - 6 * len(column)
+                heights.append(max(left, 120))
+                self.resizeDocks(column, heights, Qt.Orientation.Vertical)
+        self._pristine_layout = True
+        self._layout_size = self.size()
+
+    def resizeEvent(self, event: Any) -> None:
+        """A narrower window narrows a wide dock column too: the plot stays the largest."""
+        super().resizeEvent(event)
+        if self._current is None or event.oldSize().width() <= event.size().width():
+            return
+        right = [
+            d
+            for d in self._built[self._current].docks.values()
+            if d.isVisible()
+            and not d.isFloating()
+            and self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
+        ]
+        if not right:
+            return
+        limit = max(round(self.width() * DOCK_SHARE), DOCK_WIDTH[0])
+        if max(d.width() for d in right) > limit:
+            self.resizeDocks(right[:1], [limit], Qt.Orientation.Horizontal)
+
+    # -- the f(x) workspace's pieces (for scripts and tests) -------------------------------
+
+    @property
+    def fx(self) -> FxWorkspace:
+        """The f(x) workspace."""
+        return self.workspace("fx")  # type: ignore[return-value]
+
+    @property
+    def plot_panel(self) -> PlotPanel:
+        """The f(x) plot."""
+        return self.fx.plot_panel
+
+    @property
+    def editor(self) -> ExpressionEditor:
+        """The expression editor."""
+        return self.fx.editor
+
+    @property
+    def point_controls(self) -> PointControls:
+        """The x₀ slider and spin box."""
+        return self.fx.point_controls
+
+    @property
+    def param_panel(self) -> ParamPanel:
+        """The parameter rows."""
+        return self.fx.param_panel
+
+    @property
+    def readout(self) -> Any:
+        """The readout panel (in its dock)."""
+        return self.dock_content("readoutDock")
+
+    def _plot_size(self) -> tuple[int, int]:
+        size = self.plot_panel.plot_widget.size()
+        return size.width(), size.height()
+
+    def _plot_dark(self) -> bool:
+        return self.plot_panel.dark
+
     # -- menus ----------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&File")
         self.file_menu.setObjectName("fileMenu")
-        # (export/sessions helper: Export…, Open…, Save… are inserted before Quit)
+        f = self.files
+        self.file_menu.addAction(f.open_action)
+        self.file_menu.addMenu(f.recent_menu)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(f.save_action)
+        self.file_menu.addAction(f.save_as_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.exports.export_action)
+        self.file_menu.addAction(self.exports.copy_action)
         self.file_menu.addSeparator()
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setObjectName("actionQuit")
@@ -201,34 +447,36 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.quit_action)
 
-        bar.addMenu(self.editor.presets_menu)
+        # The f(x) workspace's Functions menu (its editor's presets).
+        self.functions_menu = bar.addMenu(self.fx_presets_menu())
 
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("viewMenu")
         self.view_menu.setToolTipsVisible(True)
-        self.item_actions: dict[str, QAction] = {}
-        for item, text, tip in VIEW_ITEMS:
-            action = QAction(text, self)
-            action.setObjectName(f"actionShow_{item}")
-            action.setCheckable(True)
-            action.setChecked(self.session.is_visible(item))
-            action.setToolTip(tip)
-            action.toggled.connect(lambda on, it=item: self.session.set_visible(it, on))
-            self.view_menu.addAction(action)
-            self.item_actions[item] = action
-        self.view_menu.addSeparator()
-        self.reset_view_action = QAction("&Reset View", self)
-        self.reset_view_action.setObjectName("actionResetView")
-        # Ctrl+0 only: a window-wide Home would steal Home from sliders and spin boxes.
-        self.reset_view_action.setShortcut(QKeySequence("Ctrl+0"))
-        self.reset_view_action.setToolTip("Back to the starting x range, y fitted to f")
-        self.reset_view_action.triggered.connect(self.reset_view)
-        self.view_menu.addAction(self.reset_view_action)
-        self.view_menu.addSeparator()
-        self.theme_menu = self.view_menu.addMenu("T&heme")
-        self.theme_menu.setObjectName("themeMenu")
         group = QActionGroup(self)
         group.setExclusive(True)
+        self.workspace_actions: dict[str, QAction] = {}
+        for ws in WORKSPACES:
+            action = QAction(f"{ws.title} workspace", self)
+            action.setObjectName(ws.action_name)
+            action.setShortcut(QKeySequence(ws.shortcut))
+            action.setCheckable(True)
+            action.setToolTip(f"Show the {ws.title} workspace ({ws.shortcut})")
+            action.triggered.connect(lambda _c=False, k=ws.key: self.show_workspace(k))
+            group.addAction(action)
+            self.workspace_actions[ws.key] = action
+        self.panels_menu = QMenu("&Panels", self)
+        self.panels_menu.setObjectName("panelsMenu")
+        self.panels_menu.setToolTipsVisible(True)
+        self.reset_layout_action = QAction("Reset &Layout", self)
+        self.reset_layout_action.setObjectName("actionResetLayout")
+        self.reset_layout_action.setToolTip("Put this workspace's panels back where they started")
+        self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.theme_menu = QMenu("T&heme", self)
+        self.theme_menu.setObjectName("themeMenu")
+        self.theme_menu.setToolTipsVisible(True)
+        theme_group = QActionGroup(self)
+        theme_group.setExclusive(True)
         self.theme_actions: dict[str, QAction] = {}
         for mode in THEME_MODES:
             action = QAction(mode.capitalize(), self)
@@ -238,8 +486,8 @@ class MainWindow(QMainWindow):
             action.setToolTip(
                 "Follow the system's light/dark setting" if mode == "system" else f"{mode} theme"
             )
-            action.triggered.connect(lambda _c=False, m=mode: self.theme.set_mode(m))
-            group.addAction(action)
+            action.triggered.connect(lambda _c=False, m=mode: self._set_theme(m))
+            theme_group.addAction(action)
             self.theme_menu.addAction(action)
             self.theme_actions[mode] = action
 
@@ -255,29 +503,42 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         self.help_menu.addAction(about)
 
-    def _build_shortcuts(self) -> None:
-        moves = (
-            ("Alt+Left", -1, False),
-            ("Alt+Right", +1, False),
-            ("Alt+Shift+Left", -1, True),
-            ("Alt+Shift+Right", +1, True),
-        )
-        self.nudge_actions: list[QAction] = []
-        for keys, direction, fine in moves:
-            action = QAction(f"Move x₀ {'left' if direction < 0 else 'right'}", self)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(
-                lambda _c=False, d=direction, f=fine: self.point_controls.nudge(d, f)
-            )
-            self.addAction(action)
-            self.nudge_actions.append(action)
+    def fx_presets_menu(self) -> QMenu:
+        """The Functions menu (the f(x) editor's presets and recent expressions)."""
+        return self.fx.editor.presets_menu
+
+    def _fill_view_menu(self) -> None:
+        """The View menu for the workspace shown: its items, panels, layout, theme."""
+        menu = self.view_menu
+        menu.clear()
+        for action in self.workspace_actions.values():
+            menu.addAction(action)
+        menu.addSeparator()
+        assert self._current is not None
+        built = self._built[self._current]
+        for action in built.workspace.view_actions():
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.addSeparator()
+        self.panels_menu.clear()
+        for spec in built.workspace.docks:
+            self.panels_menu.addAction(built.docks[spec.name].toggleViewAction())
+        menu.addMenu(self.panels_menu)
+        menu.addAction(self.reset_layout_action)
+        menu.addSeparator()
+        menu.addMenu(self.theme_menu)
+
+    def _guarded_actions(self) -> list[QAction]:
+        return [*self.files.actions(), *self.exports.actions()]
+
+    def _set_theme(self, mode: str) -> None:
+        self.theme.set_mode(mode)  # type: ignore[arg-type]
+        for m, action in self.theme_actions.items():
+            action.setChecked(m == self.theme.mode)
 
     # -- actions --------------------------------------------------------------------------
-
-    def reset_view(self) -> None:
-        """Back to the starting x range with y fitted to f."""
-        self.session.set_view(self.home_x_range, None)
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -298,10 +559,6 @@ class MainWindow(QMainWindow):
 
     # -- session -> window ----------------------------------------------------------------
 
-    def _on_text_changed(self, text: str) -> None:
-        shown = text if len(text) <= 60 else text[:59] + "…"
-        self.setWindowTitle(f"derivview — f(x) = {shown}")
-
     def _on_busy_changed(self, busy: bool) -> None:
         if busy:
             self.statusBar().showMessage("Computing…")
@@ -315,20 +572,6 @@ class MainWindow(QMainWindow):
         elif bar.currentMessage() == ERROR_STATUS:
             bar.clearMessage()
 
-    def _on_visibility_changed(self) -> None:
-        for item, action in self.item_actions.items():
-            if action.isChecked() != self.session.is_visible(item):
-                action.blockSignals(True)
-                action.setChecked(self.session.is_visible(item))
-                action.blockSignals(False)
-
-    def _on_theme_changed(self, dark: bool) -> None:
-        self.editor.set_error_color(ERROR_COLOR[dark])
-        self.plot_panel.set_dark(dark)
-        self.descent_panel.set_dark(dark)  # descent helper
-        for mode, action in getattr(self, "theme_actions", {}).items():
-            action.setChecked(mode == self.theme.mode)
-
     # -- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -339,6 +582,16 @@ class MainWindow(QMainWindow):
                 return
         self.shutdown()
         event.accept()
+
+    def _remember(self) -> None:
+        """On close: the geometry, each workspace's layout, the workspace, the file."""
+        window_state.save_geometry(self)
+        if self._current is not None:
+            self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
+        for key, state in self._layouts.items():
+            window_state.save_layout(key, state)
+        path = self.files.path
+        window_state.remember(self._current or "", str(path) if path else "")
 
     def shutdown(self) -> None:
         """Stop the worker process and thread; safe to call twice."""
@@ -352,13 +605,34 @@ class MainWindow(QMainWindow):
         self.runner.close()
 
 
+def _name(dock: QDockWidget) -> str:
+    return dock.objectName()
+
+
+def _scrolling(content: QWidget) -> QScrollArea:
+    """``content`` in a vertical scroll area that is never narrower than it (no clipping).
+
+    The scroll area also keeps a panel's relayouts (a label's new text on every drag
+    frame) from reaching the window's layout.
+    """
+    scroll = QScrollArea()
+    scroll.setObjectName(f"{content.objectName() or 'panel'}Scroll")
+    page = QWidget()  # the panel at the top, its natural height; the rest left empty
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(content)
+    column.addStretch(1)
+    scroll.setWidget(page)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(page.minimumSizeHint().width() + bar)
+    return scroll
+
+
 _KEYS_HELP = (
     "<b>Keys</b>: Enter plots at once · Up/Down in f(x): recent expressions · "
     "Alt+Left/Right: move x₀ (Alt+Shift: finer) · Left/Right on the x₀ slider · "
-    "Ctrl+0: reset the view · Ctrl+Q: quit"
+    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+Q: quit"
 )
-
-
-def _section(title: str) -> QLabel:
-    label = QLabel(f"<b>{title}</b>")
-    return label

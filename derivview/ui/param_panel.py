@@ -1,10 +1,10 @@
 """Parameter sliders: one row per parameter letter of f (``a``, ``b``, ``k``, …).
 
-Each row has a fine slider over the parameter's range, a spin box with the exact value and
-two small spin boxes for the range. Moving them calls ``session.set_param`` /
-``session.set_param_range``; f, f′, f″ and the tangent redraw from the compiled function
-with new parameter values, without differentiating again. Rows appear and disappear as
-the function's parameters change.
+Each row (one line, above the plot) has a fine slider over the parameter's range, a spin
+box with the exact value and two small spin boxes for the range. Moving them calls
+``session.set_param`` / ``session.set_param_range``; f, f′, f″ and the tangent redraw from
+the compiled function with new parameter values, without differentiating again. Rows
+appear and disappear as the function's parameters change.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QSlider,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,7 +37,7 @@ class ParamRow:
     def __init__(self, panel: ParamPanel, name: str) -> None:
         self.name = name
         self.session = panel.session
-        self.label = QLabel(f"<b>{name}</b>", panel)
+        self.label = QLabel(f"<b>{name}</b> =", panel)
         self.label.setToolTip(f"Parameter {name} of f")
         self.slider = QSlider(Qt.Orientation.Horizontal, panel)
         self.slider.setObjectName(f"param_{name}_slider")
@@ -114,19 +113,14 @@ class ParamPanel(QWidget):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("paramPanel")
         self.session = session
         self.rows: dict[str, ParamRow] = {}
-        self.title = QLabel("<b>Parameters</b>", self)
-        self.title.setToolTip("Letters other than x in f are parameters")
-        self.grid_host = QWidget(self)
-        self.grid = QGridLayout(self.grid_host)
+        self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(6)
         self.grid.setVerticalSpacing(2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.grid_host)
+        self.setToolTip("Letters other than x in f are parameters")
 
         session.params_changed.connect(self._on_params_changed)
         session.function_changed.connect(self._on_params_changed)
@@ -150,14 +144,13 @@ class ParamPanel(QWidget):
                 self.grid.removeWidget(w)
                 w.deleteLater()
         self.rows = {}
-        for i, name in enumerate(names):
+        for r, name in enumerate(names):
             row = ParamRow(self, name)
-            r = 2 * i
             self.grid.addWidget(row.label, r, 0)
-            self.grid.addWidget(row.slider, r, 1, 1, 3)
-            self.grid.addWidget(row.spin, r, 4)
-            self.grid.addWidget(row.range_label, r + 1, 1, Qt.AlignmentFlag.AlignRight)
-            self.grid.addWidget(row.lo, r + 1, 2)
-            self.grid.addWidget(row.hi, r + 1, 3)
+            self.grid.addWidget(row.slider, r, 1)
+            self.grid.addWidget(row.spin, r, 2)
+            self.grid.addWidget(row.range_label, r, 3, Qt.AlignmentFlag.AlignRight)
+            self.grid.addWidget(row.lo, r, 4)
+            self.grid.addWidget(row.hi, r, 5)
             self.rows[name] = row
         self.grid.setColumnStretch(1, 1)

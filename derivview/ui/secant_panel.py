@@ -125,6 +125,8 @@ class SecantPanel(QWidget):
         self.readout.setObjectName("secantReadout")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
+        # Wrapped, so that the panel fits a narrow dock (a long quotient is not cut).
+        self.readout.setWordWrap(True)
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)

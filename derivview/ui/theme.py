@@ -1,15 +1,18 @@
 """Light and dark themes: the Fusion style with a palette, following the system or not.
 
 The theme is one of ``"system"``, ``"light"``, ``"dark"`` (persisted in settings).
-:class:`ThemeController` applies it to the application and announces whether the result
-is dark, so that views with their own colours (the plot) can follow.
+:class:`ThemeController` applies it to the application; whether the result is dark is
+announced by one signal, :func:`theme_signals` ``.darkChanged``, that every view with
+colours of its own (plots, swatches, the editor's error mark) follows with
+:func:`follow_theme`. No view is told by name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -85,21 +88,74 @@ def normalize_mode(value: object) -> ThemeMode:
     return value if value in THEME_MODES else "system"  # type: ignore[return-value]
 
 
-class ThemeController(QObject):
-    """Applies the theme to the application and announces when dark/light flips.
+class ThemeSignals(QObject):
+    """Whether the application's theme is dark, and when that changes (one per process).
 
     Signals
     -------
-    themeChanged(bool)
-        Emitted after the palette changed; True when the result is dark.
+    darkChanged(bool)
+        The theme flipped between light (False) and dark (True).
     """
 
-    themeChanged = Signal(bool)
+    darkChanged = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        app = QApplication.instance()
+        self._dark = isinstance(app, QApplication) and palette_is_dark(app.palette())
+
+    @property
+    def dark(self) -> bool:
+        """Whether the theme is dark now."""
+        return self._dark
+
+    def set_dark(self, dark: bool) -> None:
+        """Announce the theme (by the theme controller; views only listen)."""
+        if dark != self._dark:
+            self._dark = dark
+            self.darkChanged.emit(dark)
+
+
+_signals: ThemeSignals | None = None
+
+
+def theme_signals() -> ThemeSignals:
+    """The one theme signal of the application."""
+    global _signals
+    if _signals is None:
+        _signals = ThemeSignals()
+    return _signals
+
+
+class _Relay(QObject):
+    """Calls a handler on theme changes; a child of its owner, so it goes with it."""
+
+    def __init__(self, owner: QObject, handler: Callable[[bool], None]) -> None:
+        super().__init__(owner)
+        self._handler = handler
+
+    @Slot(bool)
+    def relay(self, dark: bool) -> None:
+        self._handler(dark)
+
+
+def follow_theme(owner: QObject, handler: Callable[[bool], None]) -> None:
+    """Call ``handler(dark)`` now and whenever the theme flips, while ``owner`` lives."""
+    signals = theme_signals()
+    relay = _Relay(owner, handler)
+    signals.darkChanged.connect(relay.relay)
+    handler(signals.dark)
+
+
+class ThemeController(QObject):
+    """Applies the chosen theme (system, light, dark) to the application.
+
+    Whether the result is dark is announced by :func:`theme_signals`.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._mode: ThemeMode = normalize_mode(app_settings().value(KEY_THEME, "system"))
-        self._dark = False
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
 
     @property
@@ -110,7 +166,7 @@ class ThemeController(QObject):
     @property
     def dark(self) -> bool:
         """Whether the applied theme is dark."""
-        return self._dark
+        return theme_signals().dark
 
     def set_mode(self, mode: ThemeMode) -> None:
         """Choose a mode, persist it, and apply it."""
@@ -127,8 +183,7 @@ class ThemeController(QObject):
             app.setStyle("Fusion")
         dark = self._mode == "dark" or (self._mode == "system" and system_is_dark())
         app.setPalette(dark_palette() if dark else light_palette())
-        self._dark = dark
-        self.themeChanged.emit(dark)
+        theme_signals().set_dark(dark)
 
     def _on_system_scheme(self, _scheme: Qt.ColorScheme) -> None:
         if self._mode == "system":

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st_
 
-from derivview.model.descent_state import Config, DescentState
+from derivview.model.descent.config import DescentConfig
+from derivview.model.descent.state import DescentState
 from derivview.model.session import Session
 
 
@@ -134,7 +135,8 @@ def test_setting_the_same_value_changes_nothing():
     "bad",
     [
         lambda st: st.set_config(0, learning_rate=0.0),
-        lambda st: st.set_config(0, learning_rate=11.0),
+        lambda st: st.set_config(0, learning_rate=1001.0),
+        lambda st: st.set_config(0, learning_rate=1e-9),
         lambda st: st.set_config(0, learning_rate=float("nan")),
         lambda st: st.set_config(0, beta=1.0),
         lambda st: st.set_config(0, method="adam"),
@@ -145,14 +147,22 @@ def test_setting_the_same_value_changes_nothing():
         lambda st: st.set_max_steps(2.5),
         lambda st: st.set_max_steps(True),
         lambda st: st.set_tol(0.0),
+        lambda st: st.set_tol(1.0),
+        lambda st: st.update(configs=(DescentConfig(),)),
+        lambda st: st.update(configs="no"),
+        lambda st: st.update(start="x"),
+        lambda st: st.update(compare=1),
+        lambda st: st.update(max_steps=0),
+        lambda st: st.update(speed=3),
+        lambda st: st.update(start=1.0, max_steps=0),  # one bad value: nothing changes
     ],
 )
 def test_invalid_settings_are_refused_and_nothing_changes(bad):
     st = make_state()
-    before = st.as_dict()
+    before = st.values()
     with pytest.raises(ValueError):
         bad(st)
-    assert st.as_dict() == before
+    assert st.values() == before
 
 
 def test_no_function_means_no_run():
@@ -160,29 +170,44 @@ def test_no_function_means_no_run():
     assert st.step() == 0 and st.runs == ()
 
 
-def test_dict_round_trip_and_malformed_data():
+def test_update_sets_several_settings_and_announces_once():
     st = make_state()
-    st.set_config(1, method="momentum", learning_rate=0.05, beta=0.5)
-    st.set_start(-2.0)
-    st.set_compare(True)
-    data = st.as_dict()
-    other = make_state()
+    st.step(2)
     log: list[str] = []
-    other.changed.connect(lambda: log.append("c"))
-    other.apply_dict(data)
-    assert other.as_dict() == data and log == ["c"]
-    assert other.configs[1] == Config("momentum", 0.05, 0.5)
-    for bad in (
-        {"configs": [{"method": "gd"}]},
-        {"configs": "no"},
-        {"start": "x"},
-        {"compare": 1},
-        {"max_steps": 0},
-        {"configs": [{"method": "sgd", "learning_rate": 0.1, "beta": 0.9}] * 2},
-    ):
-        with pytest.raises(ValueError):
-            other.apply_dict(bad)
-        assert other.as_dict() == data
+    st.changed.connect(lambda: log.append("c"))
+    st.settings_changed.connect(lambda: log.append("s"))
+    configs = (DescentConfig("momentum", 0.05, 0.5), DescentConfig("newton", 0.1, 0.9))
+    st.update(configs=configs, start=-2.0, max_steps=250, tol=1e-6, compare=True)
+    assert st.values() == {
+        "configs": configs,
+        "start": -2.0,
+        "max_steps": 250,
+        "tol": 1e-6,
+        "compare": True,
+    }
+    assert log == ["s", "c"] and st.runs == ()
+    other = make_state()
+    other.update(**st.values())
+    assert other.values() == st.values()
+
+
+def test_one_configuration_type_one_rule():
+    # The descent state, session files and the optimizer's settings share DescentConfig
+    # and its fields: the same values are refused everywhere, with the same words.
+    from derivview.model.optimizers import DescentSettings
+
+    for bad in ({"learning_rate": 0.0}, {"learning_rate": 1e4}, {"beta": 1.0}, {"method": "sgd"}):
+        messages = []
+        for make in (
+            lambda b: DescentConfig(**b),
+            lambda b: DescentSettings(**b),
+            lambda b: make_state().set_config(0, **b),
+        ):
+            with pytest.raises(ValueError) as info:
+                make(bad)
+            messages.append(str(info.value))
+        assert len(set(messages)) == 1, messages
+    assert DescentSettings(learning_rate=0.5).config == DescentConfig("gd", 0.5, 0.9)
 
 
 # -- the session owns the state and drops runs when f or a parameter changes -----------

@@ -1,8 +1,10 @@
-"""The descent panel, driven the way a person does: type η, click Step/Play, read the table.
+"""The descent's docks and plot layer, driven the way a person does: type η, click
+Step/Play, read the table, Ctrl+click the plot.
 
-The panel runs on a real session over closed-form functions (f, f′, f″ written out by
-hand), so every number shown is checked against an independent closed form, e.g.
-gradient descent on (x − 3)² from 0 with η = 0.1 gives x_k = 3 − 3·0.8^k.
+The controls, the iterates and the main plot run on a real session over closed-form
+functions (f, f′, f″ written out by hand), so every number shown is checked against an
+independent closed form, e.g. gradient descent on (x − 3)² from 0 with η = 0.1 gives
+x_k = 3 − 3·0.8^k.
 """
 
 from __future__ import annotations
@@ -32,20 +34,39 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableView,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from derivview.model.descent.config import DescentConfig
 from derivview.model.session import Session
-from derivview.ui.descent_panel import DescentPanel
+from derivview.ui.descent.controls import DescentControls
+from derivview.ui.descent.table import IteratesPanel
+from derivview.ui.plot_panel import PlotPanel
 
 # -- closed-form functions standing in for compiled ones -------------------------------
 
 
 @dataclass(frozen=True)
 class Point:
+    """What the plot draws at x₀ (a smooth function's point, from the closed form)."""
+
     x: float
+    f: float | None
+    df: float | None
+    d2f: float | None
     differentiable: bool = True
     kind: str = "smooth"
+    left_df: float | None = None
+    right_df: float | None = None
+    subgradient: tuple[float, float] | None = None
+    reason: str = ""
+
+    @property
+    def tangent(self) -> tuple[float, float] | None:
+        if self.f is None or self.df is None:
+            return None
+        return self.df, self.f - self.df * self.x
 
 
 class ClosedForm:
@@ -70,7 +91,12 @@ class ClosedForm:
         return self._eval(self._d2f, x)
 
     def point(self, x0, params=None):
-        return Point(x0)
+        def value(g: Callable) -> float | None:
+            v = float(self._eval(g, x0))
+            return v if math.isfinite(v) else None
+
+        f, df = value(self._f), value(self._df)
+        return Point(x0, f, df, value(self._d2f), differentiable=f is not None and df is not None)
 
 
 SHIFTED = ClosedForm(lambda x: (x - 3) ** 2, lambda x: 2 * (x - 3), lambda x: 2.0 + 0 * x)
@@ -82,11 +108,24 @@ QUARTIC = ClosedForm(lambda x: x**4, lambda x: 4 * x**3, lambda x: 12 * x**2)
 
 
 class Harness:
-    def __init__(self, qtbot: Any, session: Session, panel: DescentPanel, plot: pg.PlotWidget):
-        self.qtbot, self.session, self.panel, self.plot = qtbot, session, panel, plot
+    """The descent's two docks beside the main plot, over one session."""
+
+    def __init__(
+        self,
+        qtbot: Any,
+        session: Session,
+        host: QWidget,
+        plot: PlotPanel,
+        controls: DescentControls,
+        iterates: IteratesPanel,
+    ):
+        self.qtbot, self.session, self.host = qtbot, session, host
+        self.plot_panel, self.controls, self.iterates = plot, controls, iterates
+        self.plot = plot.plot_widget
+        self.layer: Any = plot.layer("descent")
 
     def w(self, cls: type, name: str) -> Any:
-        widget = self.panel.findChild(cls, name)
+        widget = self.host.findChild(cls, name)
         assert widget is not None, name
         return widget
 
@@ -147,24 +186,22 @@ def make_panel(qtbot: Any) -> Callable[..., Harness]:
         session = Session()
         session.set_text(text)
         session.apply_function(text, fn)
+        session.set_view((-4.0, 6.0), (-2.0, 30.0))
         host = QWidget()
         layout = QHBoxLayout(host)
-        plot = pg.PlotWidget()
-        xs = np.linspace(-4, 6, 401)
-        plot.plot(xs, fn.f(xs))
-        plot.setXRange(-4, 6, padding=0)
-        plot.setYRange(-2, 30, padding=0)
-        panel = DescentPanel(session)
-        panel.attach(plot.getPlotItem(), plot)
+        plot = PlotPanel(session)
+        controls = DescentControls(session)
+        iterates = IteratesPanel(session)
+        side = QVBoxLayout()
+        side.addWidget(controls)
+        side.addWidget(iterates, 1)
         layout.addWidget(plot, 1)
-        layout.addWidget(panel)
+        layout.addLayout(side)
         host.resize(1200, 760)
         qtbot.addWidget(host)
         host.show()
         qtbot.waitExposed(host)
-        harness = Harness(qtbot, session, panel, plot)
-        harness.host = host  # keep the window alive for the test
-        return harness
+        return Harness(qtbot, session, host, plot, controls, iterates)
 
     return factory
 
@@ -230,18 +267,18 @@ def test_step_fills_the_table_with_the_closed_form_iterates(make_panel):
 def test_trajectory_on_the_plot_holds_the_iterates(make_panel):
     h = make_panel()
     h.click("gdStep", 4)
-    xs, ys = h.panel.overlay.paths[0].getData()
+    xs, ys = h.layer.paths[0].getData()
     expected = [3 - 3 * 0.8**k for k in range(5)]
     assert list(xs) == pytest.approx(expected, rel=1e-12)
     assert list(ys) == pytest.approx([(3 - x) ** 2 for x in expected], rel=1e-12)
-    cx, cy = h.panel.overlay.currents[0].getData()
+    cx, cy = h.layer.currents[0].getData()
     assert list(cx) == pytest.approx([expected[-1]]) and list(cy) == pytest.approx([ys[-1]])
     # The tangent at the current iterate has the slope f′(x_4) = −6·0.8⁴.
-    tx, ty = h.panel.overlay.tangents[0].getData()
+    tx, ty = h.layer.tangents[0].getData()
     assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(-6 * 0.8**4, rel=1e-9)
     assert tx[0] < expected[-1] < tx[1]
     # Arrowheads on the segments long enough to see, at their midpoints.
-    ax, _ = h.panel.overlay.arrows[0].getData()
+    ax, _ = h.layer.arrows[0].getData()
     assert len(ax) >= 1
     assert all(
         any(abs(a - (p + q) / 2) < 1e-9 for p, q in itertools.pairwise(expected)) for a in ax
@@ -254,7 +291,7 @@ def test_reset_empties_the_table_and_the_plot(make_panel):
     h.click("gdReset")
     assert h.rows() == 0
     assert "ready" in h.status()
-    xs, _ = h.panel.overlay.paths[0].getData()
+    xs, _ = h.layer.paths[0].getData()
     assert xs is None or len(xs) == 0
     h.click("gdStep")
     assert h.rows() == 2  # starts over: x₀ and x₁
@@ -305,7 +342,7 @@ def test_pause_stops_and_play_continues(make_panel):
     h.click("gdPlay")
     h.qtbot.waitUntil(lambda: h.rows() >= 4, timeout=10_000)
     h.click("gdPlay")  # pause
-    assert not h.panel.playing
+    assert not h.controls.playing
     rows = h.rows()
     h.qtbot.wait(100)
     assert h.rows() == rows
@@ -341,9 +378,9 @@ def test_changing_a_setting_while_playing_stops_play(make_panel):
     h = make_panel()
     h.choose("gdSpeed", "5 steps/s")
     h.click("gdPlay")
-    assert h.panel.playing and h.rows() == 2
+    assert h.controls.playing and h.rows() == 2
     h.type_into("gdStart", "1")
-    assert not h.panel.playing and h.rows() == 0
+    assert not h.controls.playing and h.rows() == 0
 
 
 def test_slider_sets_eta_on_a_log_scale(make_panel):
@@ -431,14 +468,14 @@ def test_compare_shows_two_runs_side_by_side(make_panel):
     for k in range(4):
         assert float(h.cell(k, 1)) == pytest.approx(3 - 3 * 0.8**k)
         assert float(h.cell(k, 5)) == pytest.approx(3 - 3 * 0.2**k)  # 1 − 0.4·2 = 0.2
-    xa, _ = h.panel.overlay.paths[0].getData()
-    xb, _ = h.panel.overlay.paths[1].getData()
+    xa, _ = h.layer.paths[0].getData()
+    xb, _ = h.layer.paths[1].getData()
     assert list(xb) == pytest.approx([3 - 3 * 0.2**k for k in range(4)])
     assert len(xa) == len(xb) == 4
-    pen_a = h.panel.overlay.paths[0].opts["pen"].color().name()
-    pen_b = h.panel.overlay.paths[1].opts["pen"].color().name()
+    pen_a = h.layer.paths[0].opts["pen"].color().name()
+    pen_b = h.layer.paths[1].opts["pen"].color().name()
     assert pen_a != pen_b
-    _, loss_b = h.panel.loss.curves[1].getData()
+    _, loss_b = h.iterates.loss.curves[1].getData()
     assert list(loss_b) == pytest.approx([(3 * 0.2**k) ** 2 for k in range(4)])
     status = h.status()
     assert "A (gradient descent, η = 0.1): running" in status
@@ -467,16 +504,16 @@ def test_loss_plot_and_its_log_scale(make_panel):
     h = make_panel(shifted_up, "(x-3)^2 - 5")
     h.click("gdStep", 6)
     h.show_tab("Loss per step")
-    ks, fs = h.panel.loss.curves[0].getData()
+    ks, fs = h.iterates.loss.curves[0].getData()
     assert list(ks) == list(range(7))
     assert list(fs) == pytest.approx([9 * 0.64**k - 5 for k in range(7)])
     h.check("gdLossLog")
-    assert h.panel.loss.plot_item.ctrl.logYCheck.isChecked()
-    _, gap = h.panel.loss.curves[0].getOriginalDataset()
+    assert h.iterates.loss.plot_item.ctrl.logYCheck.isChecked()
+    _, gap = h.iterates.loss.curves[0].getOriginalDataset()
     # The local parabola's minimum is the true minimum −5 here: the gap is 9·0.64^k exactly
     # (a straight line on the log scale).
     assert list(gap) == pytest.approx([9 * 0.64**k for k in range(7)], rel=1e-9)
-    assert "f* ≈ -5" in h.panel.loss.note.text()
+    assert "f* ≈ -5" in h.iterates.loss.note.text()
 
 
 def test_the_loss_plot_is_built_when_its_tab_is_first_shown(make_panel):
@@ -485,17 +522,17 @@ def test_the_loss_plot_is_built_when_its_tab_is_first_shown(make_panel):
     h = make_panel()
     views = h.w(QTabWidget, "gdViews")
     hints = (views.sizeHint(), views.minimumSizeHint())
-    assert h.panel.findChild(pg.PlotWidget, "gdLossPlot") is None
+    assert h.host.findChild(pg.PlotWidget, "gdLossPlot") is None
     h.click("gdStep", 2)  # x: 0, 0.6, 1.08 on (x-3)^2 with η = 0.1
     h.show_tab("Loss per step")
-    plot = h.panel.findChild(pg.PlotWidget, "gdLossPlot")
+    plot = h.host.findChild(pg.PlotWidget, "gdLossPlot")
     assert plot is not None and plot.isVisible()
     assert (views.sizeHint(), views.minimumSizeHint()) == hints
-    ks, fs = h.panel.loss.curves[0].getData()  # the steps taken before it existed
+    ks, fs = h.iterates.loss.curves[0].getData()  # the steps taken before it existed
     assert list(ks) == [0, 1, 2]
     assert list(fs) == pytest.approx([9.0, 9 * 0.64, 9 * 0.64**2])
     h.click("gdStep")
-    _, fs = h.panel.loss.curves[0].getData()
+    _, fs = h.iterates.loss.curves[0].getData()
     assert list(fs) == pytest.approx([9 * 0.64**k for k in range(4)])
 
 
@@ -508,7 +545,7 @@ def test_log_scale_without_curvature_uses_the_lowest_f(make_panel):
     h.click("gdStep", 3)  # x: 1, 0.7, 0.4, 0.1
     h.show_tab("Loss per step")
     h.check("gdLossLog")
-    _, gap = h.panel.loss.curves[0].getOriginalDataset()
+    _, gap = h.iterates.loss.curves[0].getOriginalDataset()
     assert list(gap[:3]) == pytest.approx([0.9, 0.6, 0.3])
     assert math.isnan(gap[3])  # the lowest point itself: gap 0, no logarithm
 
@@ -533,27 +570,28 @@ def test_ctrl_click_on_the_plot_starts_there(make_panel):
     assert h.rows() == 0
     assert h.w(QDoubleSpinBox, "gdStart").value() == h.session.descent.start
     # The marker sits on the curve at the new start.
-    mx, my = h.panel.overlay.start_marker.pos()
+    mx, my = h.layer.start_marker.pos()
     assert mx == h.session.descent.start and my == pytest.approx((mx - 3) ** 2)
 
 
 def test_start_here_in_the_plot_menu(make_panel):
     h = make_panel()
     pos = _viewport_pos(h, -2.0, 5.0)
-    h.qtbot.mousePress(h.plot.viewport(), Qt.MouseButton.RightButton, pos=pos)
-    action = h.panel.overlay.start_here_action
-    assert action in h.plot.getPlotItem().getViewBox().menu.actions()
+    h.qtbot.mouseClick(h.plot.viewport(), Qt.MouseButton.RightButton, pos=pos)
+    menu = h.plot_panel.menu  # the plot's menu: its layers' actions, then its own
+    assert menu is not None
+    h.qtbot.waitUntil(menu.isVisible)
+    action = h.layer.start_here_action
+    assert action in menu.actions()
     action.trigger()
-    for menu in h.plot.findChildren(QWidget):
-        if menu.isWindow() and menu.isVisible():
-            menu.close()
+    menu.close()
     assert h.session.descent.start == pytest.approx(-2.0, abs=0.05)
 
 
 def test_drag_the_start_marker_along_the_curve(make_panel):
     h = make_panel()
-    marker = h.panel.overlay.start_marker
-    h.panel.overlay.drag_start(2.123456789)  # what a drag to that x does
+    marker = h.layer.start_marker
+    h.layer.drag_start(2.123456789)  # what a drag to that x does
     assert h.session.descent.start == pytest.approx(2.12, abs=0.02)  # about a pixel
     assert marker.pos().y() == pytest.approx((h.session.descent.start - 3) ** 2)
 
@@ -596,8 +634,7 @@ def test_export_failure_says_why_and_keeps_nothing_half_written(make_panel, tmp_
     target = blocker / "run.csv"  # a path under a regular file cannot be written
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     h.click("gdExportCsv")
-    assert h.panel.last_export_error and "run.csv" in h.panel.last_export_error
-    box = h.panel.findChild(QMessageBox, "gdExportError")
+    box = h.host.findChild(QMessageBox, "gdExportError")
     assert box is not None and "run.csv" in box.text()
     box.close()
     assert not target.exists()
@@ -613,10 +650,9 @@ def test_export_is_off_without_a_run(make_panel):
 
 def test_in_the_window_typed_f_steps_and_a_new_f_resets(make_window, ui, qtbot):
     win = make_window("--expr", "(x-3)^2")
-    panel = win.findChild(DescentPanel)
-    assert panel is not None and panel.overlay is not None
+    assert win.findChild(DescentControls) is not None
     plot_item = win.plot_panel.plot_item
-    assert panel.overlay.paths[0] in plot_item.items  # drawn on the main plot
+    assert win.plot_panel.layer("descent").paths[0] in plot_item.items  # on the main plot
     step = win.findChild(QPushButton, "gdStep")
     for _ in range(5):
         qtbot.mouseClick(step, Qt.MouseButton.LeftButton)
@@ -644,7 +680,7 @@ def test_in_the_window_typed_f_steps_and_a_new_f_resets(make_window, ui, qtbot):
 
 def test_in_the_window_ctrl_click_starts_there_and_leaves_x0(make_window, qtbot):
     win = make_window("--expr", "(x-3)^2", "--x0", "1.5")
-    panel = win.findChild(DescentPanel)
+    panel = win.findChild(DescentControls)
     view = win.plot_panel.plot_widget
     vb = win.plot_panel.plot_item.getViewBox()
     # On the curve at x = 2: a plain click there would move x₀; Ctrl+click starts there.
@@ -663,11 +699,12 @@ def test_in_the_window_right_click_offers_start_descent_here(make_window, qtbot)
     vb = win.plot_panel.plot_item.getViewBox()
     pos = view.mapFromScene(vb.mapViewToScene(pg.Point(-1.0, 5.0)))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=pos)
-    menu = view.findChild(QWidget, "gdPlotMenu")
+    menu = view.findChild(QWidget, "plotMenu")
     assert menu is not None
     qtbot.waitUntil(menu.isVisible)
-    (action,) = menu.actions()
+    action = menu.actions()[0]
     assert action.text() == "Start descent here"
+    assert "Fit the y range to f" in [a.text() for a in menu.actions()]  # the plot's own
     action.trigger()
     menu.close()
     assert win.session.descent.start == pytest.approx(-1.0, abs=0.05)
@@ -683,9 +720,9 @@ def test_a_start_outside_the_domain_is_said_in_words(make_panel):
     assert "outside the domain" in h.status()
     assert not h.w(QPushButton, "gdStep").isEnabled()
     assert h.rows() == 1 and h.cell(0, 2) == "—"  # f(−1) is undefined
-    xs, _ = h.panel.overlay.paths[0].getData()
+    xs, _ = h.layer.paths[0].getData()
     assert xs is None or len(xs) == 0
-    ks, _ = h.panel.loss.curves[0].getData()
+    ks, _ = h.iterates.loss.curves[0].getData()
     assert ks is None or len(ks) == 0
 
 
@@ -724,7 +761,7 @@ def test_drag_the_start_marker_with_the_mouse(make_panel, qtbot):
     send(QEvent.Type.MouseButtonRelease, 1.0, left, none)
     assert h.session.descent.start == pytest.approx(1.0, abs=0.05)
     assert h.rows() == 0  # a new start resets the run
-    mx, my = h.panel.overlay.start_marker.pos()
+    mx, my = h.layer.start_marker.pos()
     assert my == pytest.approx((mx - 3) ** 2)  # the marker stays on the curve
 
 
@@ -748,36 +785,30 @@ def test_copy_rows_from_the_table(make_panel, qtbot):
     assert len(lines) == 2
 
 
-def test_a_deleted_panel_stops_listening(qtbot):
+def test_deleted_docks_and_plot_stop_listening(qtbot):
     from PySide6.QtWidgets import QApplication
 
     session = Session()
     session.set_text("(x-3)^2")
     session.apply_function("(x-3)^2", SHIFTED)
-    plot = pg.PlotWidget()
-    panel = DescentPanel(session)
-    panel.attach(plot.getPlotItem(), plot)
-    panel.deleteLater()
-    plot.deleteLater()
+    widgets = [PlotPanel(session), DescentControls(session), IteratesPanel(session)]
+    for w in widgets:
+        w.deleteLater()
     QApplication.processEvents()
     session.descent.step(3)  # no callback into the deleted widgets
-    assert session.descent.k == 3
+    session.descent.set_start(1.0)
+    assert session.descent.runs == ()
 
 
 def test_opening_saved_settings_updates_the_controls(make_panel):
     h = make_panel()
     h.click("gdStep", 2)
-    h.session.descent.apply_dict(
-        {
-            "start": -1.5,
-            "max_steps": 250,
-            "tol": 1e-6,
-            "compare": True,
-            "configs": [
-                {"method": "momentum", "learning_rate": 0.05, "beta": 0.5},
-                {"method": "newton", "learning_rate": 0.1, "beta": 0.9},
-            ],
-        }
+    h.session.descent.update(
+        start=-1.5,
+        max_steps=250,
+        tol=1e-6,
+        compare=True,
+        configs=(DescentConfig("momentum", 0.05, 0.5), DescentConfig("newton", 0.1, 0.9)),
     )
     assert h.rows() == 0
     assert h.w(QComboBox, "gdMethod").currentText() == "momentum"
@@ -793,15 +824,17 @@ def test_opening_saved_settings_updates_the_controls(make_panel):
 
 def test_dark_theme_recolours_the_runs(make_panel):
     from derivview.ui.plot_style import plot_style
+    from derivview.ui.theme import theme_signals
 
     h = make_panel()
     h.click("gdStep", 2)
+    _ = h.iterates.loss  # built now: it follows the theme too
     for dark in (True, False):
-        h.panel.set_dark(dark)
+        theme_signals().set_dark(dark)  # the one theme signal every view follows
         a, b = (c.lower() for c in plot_style(dark).descent)
-        assert h.panel.overlay.paths[0].opts["pen"].color().name() == a
-        assert h.panel.overlay.paths[1].opts["pen"].color().name() == b
-        assert h.panel.loss.curves[0].opts["pen"].color().name() == a
+        assert h.layer.paths[0].opts["pen"].color().name() == a
+        assert h.layer.paths[1].opts["pen"].color().name() == b
+        assert h.iterates.loss.curves[0].opts["pen"].color().name() == a
 
 
 def test_typing_into_eta_while_playing_is_not_overwritten(make_panel, qtbot):
@@ -820,7 +853,7 @@ def test_typing_into_eta_while_playing_is_not_overwritten(make_panel, qtbot):
     qtbot.keyClicks(spin.lineEdit(), "5")
     qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
     assert h.session.descent.configs[0].learning_rate == 0.05
-    assert not h.panel.playing and h.rows() == 0  # a new η resets the run and stops Play
+    assert not h.controls.playing and h.rows() == 0  # a new η resets the run and stops Play
 
 
 def test_big_and_tiny_numbers_are_shown_whole(make_panel):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from derivview.cli import main as cli_main
 from derivview.model import session_file
-from derivview.ui.file_actions import CANCEL, DISCARD, KEY_RECENT, SAVE
+from derivview.ui.files.sessions import CANCEL, DISCARD, KEY_RECENT, SAVE
 from derivview.ui.settings import app_settings, read_str_list
 
 
@@ -25,11 +25,27 @@ def pixels(path: Path) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint8).reshape(shape).copy()
 
 
+#: Where a field is in a session file (version 2: one object per state part).
+_PARTS = {
+    "expression": "function",
+    "parameters": "function",
+    "x0": "view",
+    "x_range": "view",
+    "y_range": "view",
+    "visible": "items",
+}
+
+
 def write_session(path: Path, **changes: Any) -> Path:
+    """A default session file with fields (or top-level keys such as version) changed."""
     from derivview.model.session import Session
 
     obj = json.loads(session_file.dump(Session()))
-    obj.update(changes)
+    for name, value in changes.items():
+        if name in _PARTS:
+            obj[_PARTS[name]][name] = value
+        else:
+            obj[name] = value
     path.write_text(json.dumps(obj), encoding="utf-8")
     return path
 
@@ -54,7 +70,7 @@ def test_actions_with_objectnames_and_shortcuts(make_window: Any) -> None:
 
 def test_save_then_title_and_modified_mark(make_window: Any, tmp_path: Path) -> None:
     win = make_window("--expr", "x^2", ready=False)
-    fa = win.file_actions
+    fa = win.files
     assert not win.isWindowModified()
     win.session.set_x0(0.5)
     assert win.isWindowModified()
@@ -62,9 +78,9 @@ def test_save_then_title_and_modified_mark(make_window: Any, tmp_path: Path) -> 
     assert fa.save_to(path)
     assert "mine.derivview" in win.windowTitle()
     assert not win.isWindowModified() and not win.session.modified
-    assert session_file.load(path).x0 == 0.5
+    assert session_file.load(path)["view"]["x0"] == 0.5
     win.session.set_text("x^3")
-    assert "mine.derivview" in win.windowTitle() and "x^3" in win.windowTitle()
+    assert "mine.derivview" in win.windowTitle()
     assert win.isWindowModified()
 
 
@@ -78,7 +94,7 @@ def test_open_restores_the_session(make_window: Any, qtbot: Any, ui: Any, tmp_pa
         visible=["f", "df"],
     )
     win = make_window("--expr", "x^2")
-    assert win.file_actions.open_path(path)
+    assert win.files.open_path(path)
     s = win.session
     assert (s.text, s.x0, s.x_range, s.y_range, s.visible) == (
         "sin(x^2)",
@@ -93,16 +109,16 @@ def test_open_restores_the_session(make_window: Any, qtbot: Any, ui: Any, tmp_pa
     qtbot.wait(100)
     assert not s.modified and not win.isWindowModified()
     assert "s.derivview" in win.windowTitle()
-    assert win.file_actions.recent_files()[0] == str(path.resolve())
+    assert win.files.recent_files()[0] == str(path.resolve())
 
 
 def test_refused_file_shows_why_and_changes_nothing(make_window: Any, tmp_path: Path) -> None:
-    path = write_session(tmp_path / "bad.derivview", expression="__import__('os')")
+    path = write_session(tmp_path / "bad.derivview", x0="one")
     win = make_window("--expr", "x^2", "--x0", "1", ready=False)
     before = (win.session.text, win.session.x0, win.session.x_range)
-    assert not win.file_actions.open_path(path)
-    box = win.file_actions.message_box
-    assert box is not None and "not valid" in box.informativeText()
+    assert not win.files.open_path(path)
+    box = win.files.message_box
+    assert box is not None and "view.x0 must be a number" in box.informativeText()
     assert (win.session.text, win.session.x0, win.session.x_range) == before
     box.close()
 
@@ -110,9 +126,9 @@ def test_refused_file_shows_why_and_changes_nothing(make_window: Any, tmp_path: 
 def test_future_version_message(make_window: Any, tmp_path: Path) -> None:
     path = write_session(tmp_path / "new.derivview", version=7)
     win = make_window(ready=False)
-    assert not win.file_actions.open_path(path)
-    assert "newer derivview (version 7)" in win.file_actions.message_box.informativeText()
-    win.file_actions.message_box.close()
+    assert not win.files.open_path(path)
+    assert "newer derivview (version 7)" in win.files.message_box.informativeText()
+    win.files.message_box.close()
 
 
 @pytest.mark.parametrize(
@@ -123,7 +139,7 @@ def test_closing_with_unsaved_changes_asks(
     make_window: Any, tmp_path: Path, answer: str, closes: bool, saved: bool
 ) -> None:
     win = make_window("--expr", "x^2", ready=False)
-    fa = win.file_actions
+    fa = win.files
     path = tmp_path / "c.derivview"
     assert fa.save_to(path)
     win.session.set_x0(0.25)
@@ -131,7 +147,7 @@ def test_closing_with_unsaved_changes_asks(
     fa.ask_unsaved = lambda: asked.append(True) or answer
     assert win.close() is closes
     assert asked == [True]
-    assert (session_file.load(path).x0 == 0.25) is saved
+    assert (session_file.load(path)["view"]["x0"] == 0.25) is saved
     if not closes:
         assert win.isVisible()
 
@@ -140,22 +156,22 @@ def test_open_over_unsaved_changes_can_be_cancelled(make_window: Any, tmp_path: 
     path = write_session(tmp_path / "s.derivview", expression="x^3")
     win = make_window("--expr", "x^2", ready=False)
     win.session.set_x0(0.25)
-    win.file_actions.ask_unsaved = lambda: CANCEL
-    assert not win.file_actions.open_path(path)
+    win.files.ask_unsaved = lambda: CANCEL
+    assert not win.files.open_path(path)
     assert win.session.text == "x^2"
 
 
 def test_save_as_adds_extension_and_recent_persists(make_window: Any, tmp_path: Path) -> None:
     win = make_window("--expr", "x^2", ready=False)
-    win.file_actions.choose_save_path = lambda: str(tmp_path / "plain")
-    assert win.file_actions.save_as()
+    win.files.choose_save_path = lambda: str(tmp_path / "plain")
+    assert win.files.save_as()
     assert (tmp_path / "plain.derivview").is_file()
     assert read_str_list(app_settings(), KEY_RECENT)[0] == str(
         (tmp_path / "plain.derivview").resolve()
     )
     other = make_window(ready=False)
-    other.file_actions._fill_recent_menu()
-    labels = [a.text() for a in other.file_actions.recent_menu.actions()]
+    other.files.recent_menu.aboutToShow.emit()  # as when File › Open Recent opens
+    labels = [a.text() for a in other.files.recent_menu.actions()]
     assert labels[0] == "&1 plain.derivview"
 
 
@@ -166,8 +182,8 @@ def test_session_file_on_the_command_line(make_window: Any, tmp_path: Path) -> N
     assert "cmd.derivview" in win.windowTitle()
     assert not win.session.modified
     win.session.set_x0(0.5)
-    assert win.file_actions.save()  # saves to the file it was opened from
-    assert session_file.load(path).x0 == 0.5
+    assert win.files.save()  # saves to the file it was opened from
+    assert session_file.load(path)["view"]["x0"] == 0.5
 
 
 def test_unreadable_session_on_the_command_line_exits_1(tmp_path: Path, capsys) -> None:
@@ -182,20 +198,20 @@ def test_geometry_and_last_session_remembered(make_window: Any, tmp_path: Path) 
     first = make_window("--expr", "x^2", ready=False)
     first.resize(701, 555)  # within the offscreen screen (800 × 800)
     path = tmp_path / "last.derivview"
-    assert first.file_actions.save_to(path)
+    assert first.files.save_to(path)
     first.close()  # close hooks remember geometry and the file
     again = make_window(ready=False)
     assert again.session.text == "x^2"
-    assert again.file_actions.path == path.resolve()
+    assert again.files.path == path.resolve()
     assert (again.width(), again.height()) == (701, 555)
     # Launch options win over the remembered session.
     explicit = make_window("--expr", "x^3", ready=False)
-    assert explicit.session.text == "x^3" and explicit.file_actions.path is None
+    assert explicit.session.text == "x^3" and explicit.files.path is None
 
 
 def test_copy_plot_puts_the_view_on_the_clipboard(make_window: Any, qtbot: Any) -> None:
     win = make_window("--expr", "x^2")
-    win.file_actions.copy_plot()
+    win.exports.copy_plot()
     image = QGuiApplication.clipboard().image()
     view = win.plot_panel.plot_widget
     ratio = win.devicePixelRatioF()
@@ -208,8 +224,8 @@ def test_copy_plot_puts_the_view_on_the_clipboard(make_window: Any, qtbot: Any) 
 def test_cli_and_dialog_give_the_same_picture(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
     """Same expression, x₀, ranges, items, size and theme: identical pixels."""
     win = make_window("--expr", "sin(x) + x/2", "--x0", "0.75", "--xrange", "-5", "5")
-    win.file_actions.export_plot()  # Ctrl+E: the dialog, non-blocking
-    dialog = win.file_actions.dialog
+    win.exports.export_plot()  # Ctrl+E: the dialog, non-blocking
+    dialog = win.exports.dialog
     qtbot.waitExposed(dialog)
     dialog.width_spin.setValue(700)
     dialog.height_spin.setValue(450)
@@ -255,9 +271,51 @@ def test_ctrl_e_opens_the_export_dialog(make_window: Any, qtbot: Any) -> None:
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus)
     qtbot.keyClick(edit, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    dialog = win.file_actions.dialog
+    dialog = win.exports.dialog
     qtbot.waitExposed(dialog)
     assert dialog.objectName() == "exportDialog"
     view = win.plot_panel.plot_widget
     assert (dialog.width_spin.value(), dialog.height_spin.value()) == (view.width(), view.height())
     dialog.reject()
+
+
+# -- a saved session always reopens as it was saved (issue 14, item 2) ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sin(", "foo(x)", "x" * 1001, "__import__('os').system('touch owned')"],
+    ids=["incomplete", "unknown function", "over-long", "hostile"],
+)
+def test_a_session_with_an_expression_in_error_reopens_with_its_error(
+    make_window: Any, ui: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any, text: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # "touch owned" would land here if anything ran it
+    win = make_window("--expr", "x^2", "--x0", "0.5")
+    win.session.set_visible("secant", True)
+    ui.type(win, text)
+    qtbot.waitUntil(lambda: ui.error(win) != "", timeout=30_000)
+    error = ui.error(win)
+    path = tmp_path / "broken.derivview"
+    assert win.files.save_to(path)
+    again = make_window(str(path), ready=False)
+    qtbot.waitUntil(lambda: ui.error(again) != "", timeout=30_000)
+    assert again.findChild(QLineEdit, "expressionEdit").text() == text
+    assert ui.error(again) == error
+    assert again.session.x0 == 0.5 and again.session.is_visible("secant")
+    assert not again.session.modified
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.derivview"]
+
+
+def test_the_last_session_reopens_at_start_up_even_with_an_error(
+    make_window: Any, ui: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    first = make_window("--expr", "x^2", "--x0", "2", ready=False)
+    first.session.set_text("sin(")
+    assert first.files.save_to(tmp_path / "last.derivview")
+    first.close()
+    again = make_window(ready=False)  # a bare launch reopens the last session
+    assert again.files.path == (tmp_path / "last.derivview").resolve()
+    assert again.findChild(QLineEdit, "expressionEdit").text() == "sin("
+    assert again.session.x0 == 2.0
+    qtbot.waitUntil(lambda: ui.error(again) != "", timeout=30_000)

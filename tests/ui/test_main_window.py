@@ -37,7 +37,7 @@ def test_default_launch_shows_the_default_function(make_window, ui):
     win = make_window()
     assert isinstance(win, QMainWindow)
     assert win.findChild(QLineEdit, "expressionEdit").text() == DEFAULT_EXPRESSION
-    assert shown_title(win) == f"derivview — f(x) = {DEFAULT_EXPRESSION}"
+    assert shown_title(win) == "untitled — derivview"
     assert win.findChild(QDoubleSpinBox, "x0Spin").value() == 1.5
     # f = x³ − 3x at 1.5 by hand: f = 3.375 − 4.5, f′ = 3·2.25 − 3, f″ = 6·1.5,
     # tangent intercept f − f′·x₀ = −1.125 − 5.625.
@@ -101,7 +101,7 @@ def test_create_window_imports_no_sympy_before_the_event_loop_runs():
 def test_run_shows_the_window_and_returns_the_exit_status(qtbot, monkeypatch, shared_worker):
     """The real entry point, with the event loop replaced by processEvents (magicgui)."""
     from derivview import app as app_module
-    from derivview.launch import LaunchOptions
+    from derivview.launch import parse_launch_args
 
     seen = {}
     made = []
@@ -122,9 +122,11 @@ def test_run_shows_the_window_and_returns_the_exit_status(qtbot, monkeypatch, sh
 
     monkeypatch.setattr(QApplication, "exec", fake_exec)
     monkeypatch.setattr(app_module, "build_window", build_window)
-    status = app_module.run(LaunchOptions(expr="x^2", x0=1.0))
+    options, _ = parse_launch_args(["--expr", "x^2", "--x0", "1"])
+    status = app_module.run(options)
     assert status == 0
-    assert seen == {"visible": True, "title": "derivview — f(x) = x^2"}
+    assert seen == {"visible": True, "title": "untitled — derivview"}
+    assert made[0].session.text == "x^2" and made[0].session.x0 == 1.0
     assert QApplication.applicationName() == "derivview"
     assert not QApplication.windowIcon().pixmap(64).isNull()  # the SVG renders
 
@@ -209,12 +211,18 @@ def test_status_bar_says_computing_while_busy(make_window, ui, qtbot):
     assert win.statusBar().currentMessage() == ""
 
 
-def test_title_follows_the_expression(make_window, ui):
+def test_title_names_the_app_once_the_file_and_the_unsaved_mark(make_window, ui, tmp_path):
     win = make_window()
     ui.type(win, "cos(x)")
     ui.wait_ready(win)
-    # (an unsaved-changes mark may follow: the session differs from what was opened)
-    assert shown_title(win).rstrip("*") == "derivview — f(x) = cos(x)"
+    # One name, the file (or "untitled") and the unsaved mark, as desktop apps do; ending
+    # with the app's name also keeps Qt from appending it a second time.
+    assert shown_title(win) == "untitled* — derivview"
+    assert win.files.save_to(tmp_path / "waves.derivview")
+    assert shown_title(win) == "waves.derivview — derivview"
+    win.session.set_x0(0.25)
+    assert shown_title(win) == "waves.derivview* — derivview"
+    assert shown_title(win).count("derivview") == 2  # the file's suffix and the app
 
 
 # -- theme ----------------------------------------------------------------------------------

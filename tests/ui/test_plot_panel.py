@@ -10,12 +10,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from derivview.model.session import Session
-from derivview.ui.plot_panel import KEY_STEP, PlotPanel
+from derivview.ui.layers.tangent import KEY_STEP
+from derivview.ui.plot_panel import PlotPanel
 from derivview.ui.plot_style import plot_style
 
 
@@ -106,14 +107,14 @@ def gaps_straddle(x: np.ndarray, y: np.ndarray, p: float) -> bool:
 
 def test_tangent_of_x3_minus_3x_at_1_5(make_panel) -> None:
     panel = make_panel("x^3 - 3x", 1.5)
-    x, y = data(panel.tangent)
+    x, y = data(panel.layer("tangent").tangent)
     assert x.size == 2
-    assert slope_of(panel.tangent) == pytest.approx(3.75, rel=1e-12)
+    assert slope_of(panel.layer("tangent").tangent) == pytest.approx(3.75, rel=1e-12)
     # through (1.5, −1.125): y = 3.75 x − 6.75
     np.testing.assert_allclose(y, 3.75 * x - 6.75, rtol=1e-12, atol=1e-12)
-    pos = panel.point.pos()
+    pos = panel.layer("tangent").point.pos()
     assert (pos.x(), pos.y()) == pytest.approx((1.5, -1.125))
-    assert not panel.point.hollow
+    assert not panel.layer("tangent").point.hollow
     # across the whole view (or to where it leaves the top/bottom)
     (x0, x1), (y0, y1) = panel.plot_item.getViewBox().viewRange()
     assert x[0] <= x0 + 1e-9 or y[0] <= y0
@@ -182,13 +183,13 @@ def test_curves_are_f_and_its_derivatives(make_panel) -> None:
         "df": lambda x: 3 * x**2 - 3,
         "d2f": lambda x: 6 * x,
     }.items():
-        x, y = data(panel.curves[name])
+        x, y = data(panel.layer("curves").curves[name])
         assert 500 < x.size < 5000  # a few points per pixel, not millions
         assert x[0] == pytest.approx(-4.0) and x[-1] == pytest.approx(4.0)
         inside = (truth(x) > y0) & (truth(x) < y1)
         assert inside.sum() > 100
         np.testing.assert_allclose(y[inside], truth(x[inside]), rtol=1e-12, atol=1e-12)
-        assert panel.curves[name].opts["connect"] == "finite"
+        assert panel.layer("curves").curves[name].opts["connect"] == "finite"
 
 
 def test_axes_show_plain_numbers(make_panel) -> None:
@@ -208,7 +209,7 @@ def test_initial_y_range_is_robust_for_tan(make_panel) -> None:
 @pytest.mark.parametrize("name", ["f", "df", "d2f"])
 def test_tan_curves_break_at_every_pole(make_panel, name: str) -> None:
     panel = make_panel("tan(x)", 1.0, (-10.0, 10.0))
-    x, y = data(panel.curves[name])
+    x, y = data(panel.layer("curves").curves[name])
     for k in (-5, -3, -1, 1, 3, 5):
         p = k * math.pi / 2
         fin = np.isfinite(y)
@@ -222,11 +223,11 @@ def test_tan_curves_break_at_every_pole(make_panel, name: str) -> None:
 
 def test_reciprocal_and_floor_break(make_panel) -> None:
     panel = make_panel("1/x", 1.0, (-4.0, 4.0), (-5.0, 5.0))
-    x, y = data(panel.curves["f"])
+    x, y = data(panel.layer("curves").curves["f"])
     assert gaps_straddle(x, y, 0.0)
     panel.session.set_text("floor(x)")
     panel.session.apply_function("floor(x)", compiled("floor(x)"))
-    x, y = data(panel.curves["f"])
+    x, y = data(panel.layer("curves").curves["f"])
     for k in range(-3, 4):
         assert gaps_straddle(x, y, float(k))
     fin = np.isfinite(y)
@@ -235,96 +236,108 @@ def test_reciprocal_and_floor_break(make_panel) -> None:
 
 def test_relu_corner_shows_one_sided_tangents(make_panel) -> None:
     panel = make_panel("relu(x)", 0.0)
-    assert data(panel.tangent)[0].size == 0  # no tangent where no derivative exists
-    xl, _ = data(panel.left_tangent)
-    xr, _ = data(panel.right_tangent)
-    assert slope_of(panel.left_tangent) == 0.0
-    assert slope_of(panel.right_tangent) == pytest.approx(1.0)
+    assert (
+        data(panel.layer("tangent").tangent)[0].size == 0
+    )  # no tangent where no derivative exists
+    xl, _ = data(panel.layer("tangent").left_tangent)
+    xr, _ = data(panel.layer("tangent").right_tangent)
+    assert slope_of(panel.layer("tangent").left_tangent) == 0.0
+    assert slope_of(panel.layer("tangent").right_tangent) == pytest.approx(1.0)
     assert xl.max() == pytest.approx(0.0) and xl.min() < -3  # drawn to the left of 0
     assert xr.min() == pytest.approx(0.0) and xr.max() > 3  # and to the right
-    style = panel.left_tangent.opts["pen"].style()
+    style = panel.layer("tangent").left_tangent.opts["pen"].style()
     assert style == Qt.PenStyle.DashLine
     # convex corner: the subgradient fan spans slopes [0, 1]
-    slopes = sorted(slope_of(item) for item in panel.fan)
+    slopes = sorted(slope_of(item) for item in panel.layer("tangent").fan)
     assert slopes[0] == pytest.approx(0.0) and slopes[-1] == pytest.approx(1.0)
-    assert len(set(np.round(slopes, 9))) == len(panel.fan)
+    assert len(set(np.round(slopes, 9))) == len(panel.layer("tangent").fan)
 
 
 def test_abs_fan_spans_minus_one_to_one_and_moving_away_restores_tangent(make_panel) -> None:
     panel = make_panel("abs(x)", 0.0)
-    slopes = sorted(slope_of(item) for item in panel.fan)
+    slopes = sorted(slope_of(item) for item in panel.layer("tangent").fan)
     assert slopes[0] == pytest.approx(-1.0) and slopes[-1] == pytest.approx(1.0)
     panel.session.set_x0(0.5)
-    assert slope_of(panel.tangent) == pytest.approx(1.0)
-    assert all(data(item)[0].size == 0 for item in (*panel.fan, panel.left_tangent))
+    assert slope_of(panel.layer("tangent").tangent) == pytest.approx(1.0)
+    assert all(
+        data(item)[0].size == 0
+        for item in (*panel.layer("tangent").fan, panel.layer("tangent").left_tangent)
+    )
 
 
 def test_concave_corner_has_no_fan(make_panel) -> None:
     panel = make_panel("-abs(x)", 0.0)
-    assert slope_of(panel.left_tangent) == pytest.approx(1.0)
-    assert slope_of(panel.right_tangent) == pytest.approx(-1.0)
-    assert all(data(item)[0].size == 0 for item in panel.fan)
+    assert slope_of(panel.layer("tangent").left_tangent) == pytest.approx(1.0)
+    assert slope_of(panel.layer("tangent").right_tangent) == pytest.approx(-1.0)
+    assert all(data(item)[0].size == 0 for item in panel.layer("tangent").fan)
 
 
 def test_vertical_tangent_of_cbrt(make_panel) -> None:
     panel = make_panel("cbrt(x)", 0.0)
     assert panel.session.point.kind == "vertical tangent"
-    assert panel.vertical_tangent.isVisible()
-    assert panel.vertical_tangent.value() == 0.0
-    assert data(panel.tangent)[0].size == 0
+    assert panel.layer("tangent").vertical_tangent.isVisible()
+    assert panel.layer("tangent").vertical_tangent.value() == 0.0
+    assert data(panel.layer("tangent").tangent)[0].size == 0
     panel.session.set_x0(1.0)
-    assert not panel.vertical_tangent.isVisible()
-    assert slope_of(panel.tangent) == pytest.approx(1 / 3)
+    assert not panel.layer("tangent").vertical_tangent.isVisible()
+    assert slope_of(panel.layer("tangent").tangent) == pytest.approx(1 / 3)
 
 
 def test_pole_shows_only_a_hollow_marker(make_panel) -> None:
     panel = make_panel("1/x", 0.0, (-4.0, 4.0), (-5.0, 5.0))
-    assert panel.point.isVisible() and panel.point.hollow
-    for item in (panel.tangent, panel.left_tangent, panel.right_tangent, *panel.fan):
+    assert panel.layer("tangent").point.isVisible() and panel.layer("tangent").point.hollow
+    for item in (
+        panel.layer("tangent").tangent,
+        panel.layer("tangent").left_tangent,
+        panel.layer("tangent").right_tangent,
+        *panel.layer("tangent").fan,
+    ):
         assert data(item)[0].size == 0
-    assert not panel.vertical_tangent.isVisible()
+    assert not panel.layer("tangent").vertical_tangent.isVisible()
 
 
 def test_removable_hole_marker_sits_at_the_limit(make_panel) -> None:
     panel = make_panel("sin(x)/x", 0.0)
-    assert panel.point.hollow
-    assert panel.point.pos().y() == pytest.approx(1.0, abs=1e-6)
+    assert panel.layer("tangent").point.hollow
+    assert panel.layer("tangent").point.pos().y() == pytest.approx(1.0, abs=1e-6)
 
 
 def test_markers_for_x3_minus_3x(make_panel, qtbot) -> None:
     panel = make_panel("x^3 - 3x")
-    crit = panel.markers["critical"]
+    crit = panel.layer("markers").markers["critical"]
     qtbot.waitUntil(lambda: len(crit.points()) == 2, timeout=5000)  # just after the curves
     xs = sorted(p.pos().x() for p in crit.points())
     assert xs == pytest.approx([-1.0, 1.0], abs=1e-9)
     ys = sorted(p.pos().y() for p in crit.points())
     assert ys == pytest.approx([-2.0, 2.0], abs=1e-9)
-    infl = [p.pos().x() for p in panel.markers["inflection"].points()]
+    infl = [p.pos().x() for p in panel.layer("markers").markers["inflection"].points()]
     assert infl == pytest.approx([0.0], abs=1e-9)
-    symbols = {name: item.opts["symbol"] for name, item in panel.markers.items()}
+    symbols = {name: item.opts["symbol"] for name, item in panel.layer("markers").markers.items()}
     assert len(set(symbols.values())) == 3
-    colors = {item.opts["brush"].color().name() for item in panel.markers.values()}
+    colors = {item.opts["brush"].color().name() for item in panel.layer("markers").markers.values()}
     assert len(colors) == 3
     panel.session.set_visible("markers", False)
-    assert not any(item.isVisible() for item in panel.markers.values())
+    assert not any(item.isVisible() for item in panel.layer("markers").markers.values())
 
 
 def test_nondifferentiable_marker_for_abs(make_panel, qtbot) -> None:
     panel = make_panel("abs(x - 1)", 0.0)
-    qtbot.waitUntil(lambda: len(panel.markers["nondifferentiable"].points()) == 1, timeout=5000)
-    xs = [p.pos().x() for p in panel.markers["nondifferentiable"].points()]
+    qtbot.waitUntil(
+        lambda: len(panel.layer("markers").markers["nondifferentiable"].points()) == 1, timeout=5000
+    )
+    xs = [p.pos().x() for p in panel.layer("markers").markers["nondifferentiable"].points()]
     assert xs == pytest.approx([1.0])
 
 
 def test_concavity_shading_of_x3_minus_3x(make_panel) -> None:
     panel = make_panel("x^3 - 3x", show=("concavity",))
-    signs = [s for *_, s in panel.concavity]
+    signs = [s for *_, s in panel.layer("concavity").intervals]
     assert signs == [-1, 1]
-    assert panel.concavity[0][1] == pytest.approx(0.0, abs=1e-9)
-    shown = [b for b in panel._bands if b.isVisible()]
+    assert panel.layer("concavity").intervals[0][1] == pytest.approx(0.0, abs=1e-9)
+    shown = [b for b in panel.layer("concavity").bands if b.isVisible()]
     assert len(shown) == 2
     panel.session.set_visible("concavity", False)
-    assert not any(b.isVisible() for b in panel._bands)
+    assert not any(b.isVisible() for b in panel.layer("concavity").bands)
 
 
 def test_secant_slope_is_the_difference_quotient(make_panel) -> None:
@@ -334,13 +347,16 @@ def test_secant_slope_is_the_difference_quotient(make_panel) -> None:
         session.set_secant_h(h)
         x0 = 1.5
         q = ((x0 + h) ** 3 - 3 * (x0 + h) - (x0**3 - 3 * x0)) / h
-        assert slope_of(panel.secant) == pytest.approx(q, rel=1e-9)
-        x, y = data(panel.secant)
+        assert slope_of(panel.layer("secant").secant) == pytest.approx(q, rel=1e-9)
+        x, y = data(panel.layer("secant").secant)
         np.testing.assert_allclose(y, -1.125 + q * (x - x0), rtol=1e-9, atol=1e-9)
-        p = panel.secant_point.pos()
+        p = panel.layer("secant").secant_point.pos()
         assert (p.x(), p.y()) == pytest.approx((x0 + h, (x0 + h) ** 3 - 3 * (x0 + h)))
     session.set_visible("secant", False)
-    assert data(panel.secant)[0].size == 0 and not panel.secant_point.isVisible()
+    assert (
+        data(panel.layer("secant").secant)[0].size == 0
+        and not panel.layer("secant").secant_point.isVisible()
+    )
 
 
 def test_visibility_toggles_and_legend(make_panel) -> None:
@@ -349,14 +365,20 @@ def test_visibility_toggles_and_legend(make_panel) -> None:
     assert labels[:4] == ["f(x)", "f′(x)", "f″(x)", "tangent"]
     s = panel.session
     s.set_visible("df", False)
-    assert not panel.curves["df"].isVisible() and panel.curves["f"].isVisible()
+    assert (
+        not panel.layer("curves").curves["df"].isVisible()
+        and panel.layer("curves").curves["f"].isVisible()
+    )
     s.set_visible("tangent", False)
-    assert not panel.tangent.isVisible()
+    assert not panel.layer("tangent").tangent.isVisible()
     s.set_visible("legend", False)
     assert not panel.legend.isVisible()
     s.set_visible("d2f", False)
     s.set_visible("df", True)
-    assert panel.curves["df"].isVisible() and not panel.curves["d2f"].isVisible()
+    assert (
+        panel.layer("curves").curves["df"].isVisible()
+        and not panel.layer("curves").curves["d2f"].isVisible()
+    )
     s.set_visible("secant", True)
     assert "secant" in panel.legend_labels()
 
@@ -372,15 +394,15 @@ def test_clicking_a_legend_entry_toggles_it_through_the_session(make_panel, qtbo
 
     click_sample()
     assert not panel.session.is_visible("df")
-    assert not panel.curves["df"].isVisible()
+    assert not panel.layer("curves").curves["df"].isVisible()
     sample = next(smp for smp, label in panel.legend.items if label.text == "f′(x)")
     click_sample()
-    assert panel.session.is_visible("df") and panel.curves["df"].isVisible()
+    assert panel.session.is_visible("df") and panel.layer("curves").curves["df"].isVisible()
 
 
 def test_grid_lines_sit_at_the_axis_ticks_and_toggle(make_panel) -> None:
     panel = make_panel("x^3 - 3x", x_range=(-4.0, 4.0), y_range=(-10.0, 10.0))
-    major = panel.grid_lines[0]
+    major = panel.layer("grid").grid_lines[0]
     assert major.isVisible()
     x, y = (np.asarray(a) for a in major.getData())
     vertical = x[0::2] == x[1::2]  # segment endpoints come in pairs
@@ -390,7 +412,7 @@ def test_grid_lines_sit_at_the_axis_ticks_and_toggle(make_panel) -> None:
     assert xs == pytest.approx(sorted(ticks))
     assert (y[0::2][vertical], y[1::2][vertical]) == (pytest.approx(-10.0), pytest.approx(10.0))
     panel.session.set_visible("grid", False)
-    assert not any(line.isVisible() for line in panel.grid_lines)
+    assert not any(line.isVisible() for line in panel.layer("grid").grid_lines)
     assert panel.plot_item.getAxis("bottom").grid is False  # pyqtgraph's slow grid is off
 
 
@@ -399,7 +421,7 @@ def test_grid_lines_sit_at_the_axis_ticks_and_toggle(make_panel) -> None:
 
 def test_drag_the_point_along_the_curve(make_panel, qtbot) -> None:
     panel = make_panel("x^3 - 3x", 1.5)
-    start = panel.plot_widget.mapFromScene(panel.point_scene_pos())
+    start = panel.plot_widget.mapFromScene(panel.layer("tangent").point_scene_pos())
     end = viewport_pos(panel, -1.0, 5.0)  # y is ignored: the point follows f
     xr_before = panel.session.x_range
     drag(qtbot, panel, start, end)
@@ -407,14 +429,16 @@ def test_drag_the_point_along_the_curve(make_panel, qtbot) -> None:
     assert panel.session.x0 == pytest.approx(-1.0, abs=2 * px)
     assert panel.session.x_range == xr_before  # the view did not pan
     x0 = panel.session.x0
-    pos = panel.point.pos()
+    pos = panel.layer("tangent").point.pos()
     assert (pos.x(), pos.y()) == pytest.approx((x0, x0**3 - 3 * x0))
-    assert slope_of(panel.tangent) == pytest.approx(3 * x0**2 - 3, abs=1e-9)
+    assert slope_of(panel.layer("tangent").tangent) == pytest.approx(3 * x0**2 - 3, abs=1e-9)
 
 
 def test_drag_the_secant_point_sets_h(make_panel, qtbot) -> None:
     panel = make_panel("x^3 - 3x", 1.5, show=("secant",))
-    start = panel.plot_widget.mapFromScene(panel.secant_point_scene_pos())  # at x₀ + 0.5
+    start = panel.plot_widget.mapFromScene(
+        panel.layer("secant").secant_point_scene_pos()
+    )  # at x₀ + 0.5
     end = viewport_pos(panel, 1.0, 0.0)
     drag(qtbot, panel, start, end)
     px = panel.plot_item.getViewBox().viewPixelSize()[0]
@@ -422,7 +446,7 @@ def test_drag_the_secant_point_sets_h(make_panel, qtbot) -> None:
     assert h == pytest.approx(-0.5, abs=2 * px)
     assert panel.session.x0 == 1.5  # the tangent point stayed
     q = ((1.5 + h) ** 3 - 3 * (1.5 + h) + 1.125) / h
-    assert slope_of(panel.secant) == pytest.approx(q, rel=1e-9)
+    assert slope_of(panel.layer("secant").secant) == pytest.approx(q, rel=1e-9)
 
 
 def test_drag_elsewhere_pans_the_view_and_writes_the_session(make_panel, qtbot) -> None:
@@ -437,7 +461,7 @@ def test_drag_elsewhere_pans_the_view_and_writes_the_session(make_panel, qtbot) 
     )
     assert panel.session.x0 == 1.5
     # and the curves were resampled over the new view
-    qtbot.waitUntil(lambda: data(panel.curves["f"])[0][0] < -4.5, timeout=2000)
+    qtbot.waitUntil(lambda: data(panel.layer("curves").curves["f"])[0][0] < -4.5, timeout=2000)
 
 
 def test_session_view_moves_the_viewbox_and_resamples(make_panel, qtbot) -> None:
@@ -446,8 +470,10 @@ def test_session_view_moves_the_viewbox_and_resamples(make_panel, qtbot) -> None
     (x0, x1), (y0, y1) = panel.plot_item.getViewBox().viewRange()
     assert (x0, x1, y0, y1) == pytest.approx((0.0, 2.0, -3.0, 3.0))
     # resampled within a frame (throttled to the frame rate)
-    qtbot.waitUntil(lambda: data(panel.curves["f"])[0][0] == pytest.approx(0.0), timeout=2000)
-    x, _ = data(panel.curves["f"])
+    qtbot.waitUntil(
+        lambda: data(panel.layer("curves").curves["f"])[0][0] == pytest.approx(0.0), timeout=2000
+    )
+    x, _ = data(panel.layer("curves").curves["f"])
     assert x[-1] == pytest.approx(2.0)
     assert panel.session.x_range == (0.0, 2.0)  # no echo rewrote it
 
@@ -488,13 +514,13 @@ def test_arrow_keys_move_x0(make_panel, qtbot) -> None:
     assert panel.session.x0 == pytest.approx(1.5 - step)
     qtbot.keyClick(panel.plot_widget, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert panel.session.x0 == pytest.approx(1.5 - step + step / 10)
-    assert slope_of(panel.tangent) == pytest.approx(3 * panel.session.x0**2 - 3)
+    assert slope_of(panel.layer("tangent").tangent) == pytest.approx(3 * panel.session.x0**2 - 3)
 
 
 def test_cursor_is_a_hand_over_the_point(make_panel, qtbot) -> None:
     panel = make_panel("x^3 - 3x", 1.5)
     vp = panel.plot_widget.viewport()
-    QTest.mouseMove(vp, panel.plot_widget.mapFromScene(panel.point_scene_pos()))
+    QTest.mouseMove(vp, panel.plot_widget.mapFromScene(panel.layer("tangent").point_scene_pos()))
     qtbot.waitUntil(lambda: vp.cursor().shape() == Qt.CursorShape.OpenHandCursor, timeout=2000)
     qtbot.wait(30)  # pyqtgraph rate-limits mouse moves
     QTest.mouseMove(vp, viewport_pos(panel, -3.0, 10.0))
@@ -514,10 +540,10 @@ def test_cursor_coordinates_are_shown(make_panel, qtbot) -> None:
 
 def test_x0_moves_do_not_resample_the_curves(make_panel) -> None:
     panel = make_panel()
-    before = data(panel.curves["f"])[0]
+    before = data(panel.layer("curves").curves["f"])[0]
     panel.session.set_x0(0.3)
-    assert data(panel.curves["f"])[0] is not None
-    np.testing.assert_array_equal(data(panel.curves["f"])[0], before)
+    assert data(panel.layer("curves").curves["f"])[0] is not None
+    np.testing.assert_array_equal(data(panel.layer("curves").curves["f"])[0], before)
 
 
 def test_changing_the_function_refits_and_redraws(make_panel) -> None:
@@ -525,26 +551,26 @@ def test_changing_the_function_refits_and_redraws(make_panel) -> None:
     set_function(panel.session, "sin(x)")
     y0, y1 = panel.plot_item.getViewBox().viewRange()[1]
     assert -1.5 < y0 < -1 and 1 < y1 < 1.5
-    assert slope_of(panel.tangent) == pytest.approx(math.cos(1.0))
+    assert slope_of(panel.layer("tangent").tangent) == pytest.approx(math.cos(1.0))
 
 
 def test_parameters_redraw_the_curves_and_the_tangent(make_panel) -> None:
     panel = make_panel("a sin(x)", 1.0, y_range=(-3.0, 3.0))
     panel.session.set_param("a", 2.0)
-    x, y = data(panel.curves["f"])
+    x, y = data(panel.layer("curves").curves["f"])
     np.testing.assert_allclose(y, 2 * np.sin(x), rtol=1e-12, atol=1e-12)
-    x, y = data(panel.curves["df"])
+    x, y = data(panel.layer("curves").curves["df"])
     np.testing.assert_allclose(y, 2 * np.cos(x), rtol=1e-12, atol=1e-12)
-    assert slope_of(panel.tangent) == pytest.approx(2 * math.cos(1.0))
-    assert panel.point.pos().y() == pytest.approx(2 * math.sin(1.0))
+    assert slope_of(panel.layer("tangent").tangent) == pytest.approx(2 * math.cos(1.0))
+    assert panel.layer("tangent").point.pos().y() == pytest.approx(2 * math.sin(1.0))
 
 
 def test_no_function_draws_nothing(qtbot) -> None:
     panel = PlotPanel(Session())
     qtbot.addWidget(panel)
     panel.show()
-    assert data(panel.curves["f"])[0].size == 0
-    assert not panel.point.isVisible()
+    assert data(panel.layer("curves").curves["f"])[0].size == 0
+    assert not panel.layer("tangent").point.isVisible()
 
 
 # -- theme ----------------------------------------------------------------------------------
@@ -556,34 +582,44 @@ def test_set_dark_applies_the_dark_style(make_panel) -> None:
     dark = plot_style(True)
     assert panel.dark
     assert panel.plot_widget.backgroundBrush().color().name() == QColor(dark.background).name()
-    assert panel.curves["f"].opts["pen"].color().name() == QColor(dark.f).name()
+    assert panel.layer("curves").curves["f"].opts["pen"].color().name() == QColor(dark.f).name()
     panel.set_dark(False)
     light = plot_style(False)
-    assert panel.curves["f"].opts["pen"].color().name() == QColor(light.f).name()
+    assert panel.layer("curves").curves["f"].opts["pen"].color().name() == QColor(light.f).name()
 
 
-def test_follows_a_dark_palette(make_panel, qtbot) -> None:
+def test_follows_the_one_theme_signal(make_panel) -> None:
+    from derivview.ui.theme import theme_signals
+
     panel = make_panel()
-    pal = QPalette(panel.palette())
-    pal.setColor(QPalette.ColorRole.Window, QColor("#202020"))
-    panel.setPalette(pal)
-    qtbot.waitUntil(lambda: panel.dark, timeout=1000)
-    pal.setColor(QPalette.ColorRole.Window, QColor("#f0f0f0"))
-    panel.setPalette(pal)
-    qtbot.waitUntil(lambda: not panel.dark, timeout=1000)
-    assert QEvent.Type.PaletteChange  # the event the panel listens to
+    fixed = PlotPanel(panel.session, dark=False)  # an export's: fixed colours
+    signals = theme_signals()
+    was = signals.dark
+    try:
+        signals.set_dark(True)
+        assert panel.dark and not fixed.dark
+        dark = QColor(plot_style(True).f).name()
+        assert panel.layer("curves").curves["f"].opts["pen"].color().name() == dark
+        signals.set_dark(False)
+        assert not panel.dark
+    finally:
+        signals.set_dark(was)
+        fixed.deleteLater()
 
 
-def test_built_inside_a_dark_parent_starts_dark(qtbot) -> None:
-    from PySide6.QtWidgets import QWidget
+def test_built_while_the_theme_is_dark_starts_dark(qtbot) -> None:
+    from derivview.ui.theme import theme_signals
 
-    parent = QWidget()
-    qtbot.addWidget(parent)
-    pal = QPalette(parent.palette())
-    pal.setColor(QPalette.ColorRole.Window, QColor("#202020"))
-    parent.setPalette(pal)
-    panel = PlotPanel(Session(), parent)
-    assert panel.dark
+    signals = theme_signals()
+    was = signals.dark
+    try:
+        signals.set_dark(True)
+        panel = PlotPanel(Session())
+        qtbot.addWidget(panel)
+        assert panel.dark
+    finally:
+        signals.set_dark(was)
+    assert not panel.dark
 
 
 def test_styles_are_distinct_and_colour_blind_safe() -> None:

@@ -176,5 +176,5 @@ def test_plot_panel_draws_the_secant_of_the_panel(qtbot) -> None:
     session.apply_function(session.text, compiled(session.text))
     click_check(qtbot, sec.check)
     sec.spin.setValue(0.25)
-    x, y = plot.secant.getData()
+    x, y = plot.layer("secant").secant.getData()
     assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(quotient(1.5, 0.25))

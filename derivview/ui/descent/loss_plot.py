@@ -32,8 +32,9 @@ from derivview.model.session import Session
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
-from derivview.ui.descent_overlay import RunArrays, trajectory_colors
+from derivview.ui.descent.layer import RunArrays, trajectory_colors
 from derivview.ui.plot_style import plot_style
+from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 
 _DOTS_MAX = 300
@@ -81,7 +82,7 @@ class LossPlotStandIn(QWidget):
 class LossPlot(QWidget):
     """f(x_k) vs k for the session's descent runs; ``gdLossLog`` switches to the log gap."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None, dark: bool = False):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
 
@@ -118,13 +119,13 @@ class LossPlot(QWidget):
 
         _layout(self, (self.log_box, self.note), self.plot_widget)
 
-        self.set_dark(dark)
         self.log_box.toggled.connect(self._on_log_toggled)
         connect_while_alive(self, [(session.descent_changed, self._on_descent_changed)])
+        follow_theme(self, self.set_dark)
         self.redraw()
 
     def set_dark(self, dark: bool) -> None:
-        """Follow the theme."""
+        """Take the light or dark theme's colours."""
         style = plot_style(dark)
         self.plot_widget.setBackground(style.background)
         fg = style.foreground

@@ -5,57 +5,38 @@ point on the same f with the same step limit. The optimizer itself is the pure s
 function of :mod:`derivview.model.optimizers`; this class only holds the current runs and
 says when they are no longer valid: a change of f, of a parameter's value or of any setting
 drops them (the view shows an empty table and "ready"), so what is shown always belongs to
-what the person has chosen.
+what the person has chosen. Settings are checked by the fields of
+:mod:`derivview.model.descent.config`, the one rule for every caller.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from derivview.model.descent.config import (
+    BETA,
+    COMPARE,
+    CONFIGS,
+    DEFAULT_CONFIGS,
+    LEARNING_RATE,
+    MAX_STEPS,
+    METHOD,
+    START,
+    TOL,
+    DescentConfig,
+)
 from derivview.model.signals import Signal
 
 if TYPE_CHECKING:  # the optimizers are imported lazily: the session is imported early
     from derivview.model.optimizers import DescentRun, DescentSettings, ScalarFunction
 
-METHODS: tuple[str, ...] = ("gd", "momentum", "newton")
-METHOD_LABELS: dict[str, str] = {
-    "gd": "gradient descent",
-    "momentum": "momentum",
-    "newton": "Newton's method",
-}
-LEARNING_RATE_RANGE = (1e-4, 10.0)
-MAX_STEPS_LIMIT = 100_000
-MAX_ABS_START = 1e12
-
 #: Returns the compiled function and the parameter values to run on, or None if there is
 #: no function yet.
 FunctionSource = Callable[[], "tuple[Any, Mapping[str, float]] | None"]
-
-
-@dataclass(frozen=True)
-class Config:
-    """One configuration's own choices (start point, step limit and tol are shared)."""
-
-    method: str = "gd"
-    learning_rate: float = 0.1
-    beta: float = 0.9
-
-
-def _check_config(config: Config) -> Config:
-    if config.method not in METHODS:
-        raise ValueError(f"unknown method {config.method!r}; use one of {', '.join(METHODS)}")
-    lr = float(config.learning_rate)
-    lo, hi = LEARNING_RATE_RANGE
-    if not (math.isfinite(lr) and lo <= lr <= hi):
-        raise ValueError(f"the learning rate η must be between {lo:g} and {hi:g}, got {lr!r}")
-    beta = float(config.beta)
-    if not (math.isfinite(beta) and 0.0 <= beta < 1.0):
-        raise ValueError(f"momentum β must be in [0, 1), got {beta!r}")
-    return Config(config.method, lr, beta)
 
 
 class DescentState:
@@ -74,11 +55,11 @@ class DescentState:
 
     def __init__(self, source: FunctionSource) -> None:
         self._source = source
-        self.configs: tuple[Config, Config] = (Config(), Config(method="newton"))
-        self.start: float = 0.0
-        self.max_steps: int = 100
-        self.tol: float = 1e-8
-        self.compare: bool = False
+        self.configs: tuple[DescentConfig, DescentConfig] = DEFAULT_CONFIGS
+        self.start: float = START.default
+        self.max_steps: int = MAX_STEPS.default
+        self.tol: float = TOL.default
+        self.compare: bool = COMPARE.default
         #: The current runs: empty (reset), or one per configuration shown.
         self.runs: tuple[DescentRun, ...] = ()
         #: Bumped whenever the runs are replaced rather than extended (views re-read all).
@@ -87,6 +68,40 @@ class DescentState:
         self._fn_key: tuple[Any, tuple[tuple[str, float], ...]] | None = None
 
     # -- settings ---------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """Every saved setting: ``configs``, ``start``, ``max_steps``, ``tol``, ``compare``."""
+        return {
+            "configs": self.configs,
+            "start": self.start,
+            "max_steps": self.max_steps,
+            "tol": self.tol,
+            "compare": self.compare,
+        }
+
+    def update(self, **values: Any) -> None:
+        """Change several settings at once (names as in :meth:`values`), announced once.
+
+        Everything is checked before anything changes; raises ``Invalid`` (ValueError).
+        """
+        checks = {
+            "configs": CONFIGS,
+            "start": START,
+            "max_steps": MAX_STEPS,
+            "tol": TOL,
+            "compare": COMPARE,
+        }
+        checked = {}
+        for name, value in values.items():
+            if name not in checks:
+                raise ValueError(f"unknown descent setting {name!r}")
+            checked[name] = checks[name].check(value)
+        changed = {k: v for k, v in checked.items() if getattr(self, k) != v}
+        if not changed:
+            return
+        for name, value in changed.items():
+            setattr(self, name, value)
+        self._settings_changed()
 
     def set_config(
         self,
@@ -100,52 +115,30 @@ class DescentState:
         if which not in (0, 1):
             raise ValueError(f"configuration must be 0 or 1, got {which!r}")
         old = self.configs[which]
-        new = _check_config(
-            replace(
-                old,
-                method=old.method if method is None else method,
-                learning_rate=old.learning_rate if learning_rate is None else learning_rate,
-                beta=old.beta if beta is None else beta,
-            )
+        new = DescentConfig(
+            METHOD.check(old.method if method is None else method),
+            LEARNING_RATE.check(old.learning_rate if learning_rate is None else learning_rate),
+            BETA.check(old.beta if beta is None else beta),
         )
-        if new == old:
-            return
         configs = list(self.configs)
         configs[which] = new
-        self.configs = (configs[0], configs[1])
-        self._settings_changed()
+        self.update(configs=tuple(configs))
 
     def set_start(self, x: float) -> None:
         """Move the start point (shared by both configurations)."""
-        x = float(x)
-        if not (math.isfinite(x) and abs(x) <= MAX_ABS_START):
-            raise ValueError(f"the start point must be a finite number within ±{MAX_ABS_START:g}")
-        if x != self.start:
-            self.start = x
-            self._settings_changed()
+        self.update(start=x)
 
     def set_max_steps(self, n: int) -> None:
         """Set the step limit (1 … 100000)."""
-        if isinstance(n, bool) or int(n) != n or not 1 <= n <= MAX_STEPS_LIMIT:
-            raise ValueError(f"the number of steps must be a whole number in 1 … {MAX_STEPS_LIMIT}")
-        if int(n) != self.max_steps:
-            self.max_steps = int(n)
-            self._settings_changed()
+        self.update(max_steps=n)
 
     def set_tol(self, tol: float) -> None:
         """Set the convergence tolerance on |f′(x)|."""
-        tol = float(tol)
-        if not (math.isfinite(tol) and 0.0 < tol < 1.0):
-            raise ValueError(f"the tolerance must be in (0, 1), got {tol!r}")
-        if tol != self.tol:
-            self.tol = tol
-            self._settings_changed()
+        self.update(tol=tol)
 
     def set_compare(self, on: bool) -> None:
         """Run a second configuration side by side (or stop doing so)."""
-        if bool(on) != self.compare:
-            self.compare = bool(on)
-            self._settings_changed()
+        self.update(compare=bool(on))
 
     def settings(self, which: int = 0) -> DescentSettings:
         """The optimizer's settings for configuration ``which``."""
@@ -153,7 +146,7 @@ class DescentState:
 
         c = self.configs[which]
         return DescentSettings(
-            method=c.method,  # type: ignore[arg-type]  # checked against METHODS
+            method=c.method,
             learning_rate=c.learning_rate,
             beta=c.beta,
             start=self.start,
@@ -273,48 +266,35 @@ class DescentState:
             self.runs = ()
             self.generation += 1
 
-    # -- saved state ------------------------------------------------------------------
+    def show_runs_of(self, other: DescentState) -> None:
+        """Show ``other``'s runs as they are (a copy of a session for the export).
 
-    def as_dict(self) -> dict[str, Any]:
-        """The settings as plain JSON-able data (for session files)."""
-        return {
-            "start": self.start,
-            "max_steps": self.max_steps,
-            "tol": self.tol,
-            "compare": self.compare,
-            "configs": [
-                {"method": c.method, "learning_rate": c.learning_rate, "beta": c.beta}
-                for c in self.configs
-            ],
-        }
-
-    def apply_dict(self, data: Mapping[str, Any]) -> None:
-        """Restore settings from :meth:`as_dict` data; ValueError if anything is invalid.
-
-        Everything is validated before anything changes, and the change is announced once.
+        The runs must belong to the same function and parameters as this state's source.
         """
-        try:
-            configs = data.get("configs", [c.__dict__ for c in self.configs])
-            if not isinstance(configs, list) or len(configs) != 2:
-                raise ValueError("descent: 'configs' must be a list of two configurations")
-            new_configs = tuple(
-                _check_config(Config(str(c["method"]), float(c["learning_rate"]), float(c["beta"])))
-                for c in configs
-            )
-            start = float(data.get("start", self.start))
-            max_steps = data.get("max_steps", self.max_steps)
-            tol = float(data.get("tol", self.tol))
-            compare = data.get("compare", self.compare)
-        except (KeyError, TypeError, AttributeError) as err:
-            raise ValueError(f"descent settings are malformed ({err})") from err
-        if not isinstance(compare, bool):
-            raise ValueError("descent: 'compare' must be true or false")
-        probe = DescentState(self._source)
-        probe.set_start(start)
-        probe.set_max_steps(max_steps)
-        probe.set_tol(tol)
-        with self.changed.paused(lambda a, b: b), self.settings_changed.paused(lambda a, b: b):
-            self.configs = (new_configs[0], new_configs[1])
-            self.start, self.max_steps, self.tol = probe.start, probe.max_steps, probe.tol
-            self.compare = compare
-            self._settings_changed()
+        if self.runs is not other.runs:
+            self.runs = other.runs
+            self.generation += 1
+            self.changed.emit()
+
+    # -- where the run is -------------------------------------------------------------
+
+    def current_point(self) -> tuple[float, float | None, bool] | None:
+        """(x, f″(x), f defined at x) at run A's newest iterate, or at the start before a run.
+
+        None when there is no function. Where the stability note is computed.
+        """
+        if self.runs:
+            last = self.runs[0].iterates[-1]
+            return last.x, last.d2f, last.f is not None
+        fn = self.function()
+        if fn is None:
+            return None
+
+        def value(func: Callable[[float], float | None]) -> float | None:
+            try:
+                v = func(self.start)
+            except (ArithmeticError, ValueError):
+                return None
+            return v if v is not None and math.isfinite(v) else None
+
+        return self.start, value(fn.d2f), value(fn.f) is not None

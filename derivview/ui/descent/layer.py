@@ -1,4 +1,4 @@
-"""The descent trajectory drawn on the main plot.
+"""The descent trajectory: a layer of the main plot.
 
 For each run: the iterates (x_k, f(x_k)) as dots joined by segments with an arrowhead at
 each segment's middle (pointing the way the run went), the current iterate highlighted,
@@ -7,7 +7,7 @@ sits on the curve at the start point; drag it along the curve to move the start.
 Ctrl+click on the plot, or right-click → "Start descent here", starts there. A plain drag
 is left to the plot (it moves the tangent point).
 
-The overlay only reads the session and writes the start point; items are created once
+The layer only reads the session and writes the start point; items are created once
 and updated with ``setData``.
 """
 
@@ -18,17 +18,19 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QPainterPath, QTransform
-from PySide6.QtWidgets import QGraphicsView, QMenu
+from PySide6.QtWidgets import QGraphicsItem
 
-from derivview.model.session import Session
+import pyqtgraph as pg  # isort: skip
+
+from derivview.ui.layers.base import PlotLayer
 from derivview.ui.plot_style import plot_style
-from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
+    from derivview.ui.plot_panel import PlotPanel
+    from derivview.ui.plot_style import PlotStyle
 
 _ARROW_MIN_PX = 18.0  # segments shorter than this on screen get no arrowhead
 _ARROW_MAX = 300  # arrowheads on the newest segments only: older ones are history
@@ -110,11 +112,11 @@ class RunArrays:
 class StartMarker(pg.TargetItem):
     """The start point on the curve; dragging moves it along x only (y follows f)."""
 
-    def __init__(self, overlay: DescentOverlay) -> None:
+    def __init__(self, layer: DescentLayer) -> None:
         # The "start" label is set by DescentOverlay.set_dark, in the run's colour: a label
         # here would be built only to be replaced at once (a TextItem costs ~2 ms).
         super().__init__(pos=(0.0, 0.0), size=15, symbol="o", movable=True)
-        self._overlay = overlay
+        self._layer = layer
 
     def mouseDragEvent(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
@@ -126,42 +128,26 @@ class StartMarker(pg.TargetItem):
         if not self.moving:
             return
         x = self.mapToView(ev.pos()).x()
-        self._overlay.drag_start(x)
+        self._layer.drag_start(x)
         if ev.isFinish():
             self.moving = False
 
 
-class DescentOverlay(QObject):
-    """Draws the session's descent runs on ``plot_item`` and lets a person pick the start.
+class DescentLayer(PlotLayer):
+    """Draws the session's descent runs on the plot and lets a person pick the start.
 
-    Parameters
-    ----------
-    session
-        The session whose ``descent`` state is drawn.
-    plot_item
-        The main plot's PlotItem (``PlotPanel.plot_item``).
-    view
-        The QGraphicsView showing ``plot_item``, for Ctrl+click and the context menu
-        (default: the first view of its scene).
+    ``paths``, ``dots``, ``arrows``, ``currents``, ``tangents``: the items of runs A and B;
+    ``start_marker``; ``start_here_action`` (in the plot's right-click menu).
     """
 
-    def __init__(
-        self,
-        session: Session,
-        plot_item: pg.PlotItem,
-        view: QGraphicsView | None = None,
-        dark: bool = False,
-    ) -> None:
-        super().__init__(plot_item)
-        self.setObjectName("gdOverlay")
-        self._session = session
-        self._plot = plot_item
-        self._vb: pg.ViewBox = plot_item.getViewBox()
-        self._dark = dark
-        self._menu_pos: QPointF | None = None
+    name = "descent"
+
+    def __init__(self, plot: PlotPanel) -> None:
+        super().__init__(plot)
+        self._vb: pg.ViewBox = plot.view_box
+        self._dark = plot.dark
         self._geometry_drawn = False  # arrowheads or tangents hold data
-        self._ctrl_press = False
-        self._right_press: QPointF | None = None
+        self._menu_x: float | None = None
 
         # Items for runs A and B, created once.
         self.paths: list[pg.PlotDataItem] = []
@@ -170,61 +156,50 @@ class DescentOverlay(QObject):
         self.arrows: list[pg.ScatterPlotItem] = []
         self.currents: list[pg.ScatterPlotItem] = []
         self.tangents: list[pg.PlotDataItem] = []
-        for i in range(2):
+        for _ in range(2):
             path = pg.PlotDataItem(connect="finite")
-            path.setObjectName(f"gdTrajectory{i}")
             dots = pg.ScatterPlotItem(pxMode=True, size=6, symbol="o")
-            dots.setObjectName(f"gdDots{i}")
             arrow = pg.ScatterPlotItem(pxMode=True, size=11)
-            arrow.setObjectName(f"gdArrows{i}")
             current = pg.ScatterPlotItem(pxMode=True, size=13, symbol="o")
-            current.setObjectName(f"gdCurrent{i}")
             tangent = pg.PlotDataItem()
-            tangent.setObjectName(f"gdTangent{i}")
             for z, item in enumerate((tangent, path, dots, arrow, current)):
                 item.setZValue(_Z + z)
-                plot_item.addItem(item, ignoreBounds=True)
+                plot.plot_item.addItem(item, ignoreBounds=True)
             self.paths.append(path)
             self.dots.append(dots)
             self.arrows.append(arrow)
             self.currents.append(current)
             self.tangents.append(tangent)
         self.start_marker = StartMarker(self)
-        self.start_marker.setObjectName("gdStartMarker")
         # Below the plot's own draggable point: where they overlap, the plot's drag wins.
         self.start_marker.setZValue(5)
-        plot_item.addItem(self.start_marker, ignoreBounds=True)
-        self.set_dark(dark)
+        # Painted from a pixmap: the tangent, which spans the view, makes every item under
+        # it repaint on each drag frame (a path and a label, ~0.1 ms, for a marker that
+        # rarely moves).
+        self.start_marker.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        plot.plot_item.addItem(self.start_marker, ignoreBounds=True)
 
         # "Start descent here" in the plot's context menu, at the right-clicked x.
-        self.start_here_action = QAction("Start descent here", self)
+        self.start_here_action = QAction("Start descent here", plot)
         self.start_here_action.setObjectName("actionStartDescentHere")
+        self.start_here_action.setToolTip("Start gradient descent at the x you right-clicked")
         self.start_here_action.triggered.connect(self._on_start_here)
-        self._install_menu_action()
 
-        self._view = view
-        if self._view is None and plot_item.scene() is not None:
-            views = plot_item.scene().views()
-            self._view = views[0] if views else None
-        if self._view is not None:
-            self._view.viewport().installEventFilter(self)
-
-        connect_while_alive(
-            self,
+        s = self.session
+        plot.listen(
             [
-                (session.descent_changed, self._on_descent_changed),
-                (session.visibility_changed, self._on_visibility_changed),
-            ],
+                (s.descent_changed, self._on_descent_changed),
+                (s.visibility_changed, self._on_visibility_changed),
+            ]
         )
-        self._vb.sigRangeChanged.connect(self._on_view_geometry)
-        self._vb.sigResized.connect(self._on_view_geometry)
         self.redraw()
         self._on_visibility_changed()
 
     # -- public -----------------------------------------------------------------------
 
-    def set_dark(self, dark: bool) -> None:
+    def set_style(self, style: PlotStyle) -> None:
         """Follow the theme."""
+        dark = style.dark
         self._dark = dark
         for i, color in enumerate(trajectory_colors(dark)):
             c = QColor(color)
@@ -233,7 +208,7 @@ class DescentOverlay(QObject):
             self.dots[i].setBrush(pg.mkBrush(c))
             self.arrows[i].setPen(pg.mkPen(None))
             self.arrows[i].setBrush(pg.mkBrush(c))
-            halo = QColor(plot_style(dark).background)  # a ring that separates dot and curve
+            halo = QColor(style.background)  # a ring that separates dot and curve
             self.currents[i].setPen(pg.mkPen(halo, width=2))
             self.currents[i].setBrush(pg.mkBrush(c))
             self.tangents[i].setPen(pg.mkPen(c, width=1.5, style=Qt.PenStyle.DashLine))
@@ -246,7 +221,7 @@ class DescentOverlay(QObject):
 
     def redraw(self) -> None:
         """Redraw everything from the session."""
-        state = self._session.descent
+        state = self.session.descent
         runs = state.runs
         for i in range(2):
             if i < len(runs):
@@ -267,8 +242,20 @@ class DescentOverlay(QObject):
                 self.paths[i].setData([], [])
                 self.dots[i].setData([], [])
                 self.currents[i].setData([], [])
+        self._show_run_items()
         self._place_start_marker()
         self._update_geometry_items()
+
+    def _show_run_items(self) -> None:
+        """Only the items of runs that exist are shown: an empty item still costs the
+        scene a bounding-rect query on every drag frame (a run's five, times two)."""
+        shown = self.session.is_visible("descent")
+        n = len(self.session.descent.runs)
+        for group in (self.paths, self.dots, self.arrows, self.currents, self.tangents):
+            for i, item in enumerate(group):
+                on = shown and i < n
+                if item.isVisible() != on:
+                    item.setVisible(on)
 
     def drag_start(self, x: float) -> None:
         """Move the start point to ``x`` (rounded to about a pixel), as a drag does."""
@@ -280,18 +267,27 @@ class DescentOverlay(QObject):
         self.redraw()
 
     def _on_visibility_changed(self) -> None:
-        shown = self._session.is_visible("descent")
-        for group in (self.paths, self.dots, self.arrows, self.currents, self.tangents):
-            for item in group:
-                item.setVisible(shown)
-        self.start_marker.setVisible(shown and self._session.descent.function() is not None)
+        self._show_run_items()
+        shown = self.session.is_visible("descent")
+        self.start_marker.setVisible(shown and self.session.descent.function() is not None)
 
-    def _on_view_geometry(self, *_: object) -> None:
+    def on_view_moved(self) -> None:
         self._update_geometry_items()
 
+    def press(self, view_pos: QPointF, modifiers: Qt.KeyboardModifier) -> bool:
+        """Ctrl+click starts the descent there (and the plot does not pan or move x₀)."""
+        if not modifiers & Qt.KeyboardModifier.ControlModifier:
+            return False
+        self._set_start(self._round_to_pixel(view_pos.x()))
+        return True
+
+    def context_actions(self, view_pos: QPointF) -> list[QAction]:
+        self._menu_x = view_pos.x()
+        return [self.start_here_action]
+
     def _on_start_here(self) -> None:
-        if self._menu_pos is not None:
-            self._set_start(self._round_to_pixel(self._menu_pos.x()))
+        if self._menu_x is not None:
+            self._set_start(self._round_to_pixel(self._menu_x))
 
     # -- drawing helpers --------------------------------------------------------------
 
@@ -305,7 +301,7 @@ class DescentOverlay(QObject):
         return float(px), float(py)
 
     def _place_start_marker(self) -> None:
-        state = self._session.descent
+        state = self.session.descent
         fn = state.function()
         y = None
         if fn is not None:
@@ -313,13 +309,13 @@ class DescentOverlay(QObject):
                 y = fn.f(state.start)
             except (ArithmeticError, ValueError):
                 y = None
-        self.start_marker.setVisible(fn is not None and self._session.is_visible("descent"))
+        self.start_marker.setVisible(fn is not None and self.session.is_visible("descent"))
         # Where f is undefined the marker sits on the x axis, so it can still be dragged.
         self.start_marker.setPos(state.start, y if y is not None and math.isfinite(y) else 0.0)
 
     def _update_geometry_items(self) -> None:
         """Arrowheads and tangents: their shape depends on the view's pixel size."""
-        runs = self._session.descent.runs
+        runs = self.session.descent.runs
         if not runs:
             # Nothing to shape (at start-up, and on every pan or zoom until a run starts):
             # no pixel-size computation, and the items are cleared once only.
@@ -372,65 +368,4 @@ class DescentOverlay(QObject):
     def _set_start(self, x: float) -> None:
         # Beyond ±1e12 the view cannot even show that: the gesture is ignored.
         with contextlib.suppress(ValueError):
-            self._session.descent.set_start(x)
-
-    # -- Ctrl+click and the context menu ----------------------------------------------
-
-    def _install_menu_action(self) -> None:
-        menu = self._vb.menu
-        if isinstance(menu, QMenu):
-            actions = menu.actions()
-            if actions:
-                menu.insertAction(actions[0], self.start_here_action)
-                menu.insertSeparator(actions[0])
-            else:
-                menu.addAction(self.start_here_action)
-
-    def _view_pos(self, event_pos: QPointF) -> QPointF | None:
-        """The data coordinates under a viewport position, or None outside the plot area."""
-        if self._view is None:
-            return None
-        scene_pos = self._view.mapToScene(event_pos.toPoint())
-        if not self._vb.sceneBoundingRect().contains(scene_pos):
-            return None
-        return self._vb.mapSceneToView(scene_pos)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+click starts the descent there; right-click remembers where, for the menu."""
-        etype = event.type()
-        if etype == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.RightButton:
-            # A right *click* (not a right-drag, which zooms) opens the menu. When the
-            # plot has turned pyqtgraph's menu off, the overlay shows its own.
-            press = self._right_press
-            self._right_press = None
-            moved = press is None or (event.position() - press).manhattanLength() > 4
-            if not moved and not self._vb.menuEnabled() and self._menu_pos is not None:
-                self._popup_own_menu(event.globalPosition().toPoint())
-            return False
-        if etype == QEvent.Type.MouseButtonPress:
-            pos = self._view_pos(event.position())
-            if pos is None:
-                return False
-            if event.button() == Qt.MouseButton.RightButton:
-                self._menu_pos = pos
-                self._right_press = QPointF(event.position())
-                return False
-            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            if event.button() == Qt.MouseButton.LeftButton and ctrl:
-                self._ctrl_press = True
-                self._set_start(self._round_to_pixel(pos.x()))
-                return True  # the plot must not also move the tangent point
-        elif etype in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease) and (
-            self._ctrl_press
-        ):
-            if etype == QEvent.Type.MouseButtonRelease:
-                self._ctrl_press = False
-            return True
-        return False
-
-    def _popup_own_menu(self, global_pos: QPoint) -> None:
-        menu = QMenu(self._view)
-        menu.setObjectName("gdPlotMenu")
-        menu.addAction(self.start_here_action)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(global_pos)
+            self.session.descent.set_start(x)

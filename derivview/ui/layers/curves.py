@@ -1,0 +1,87 @@
+"""f, f′ and f″ on the main plot, sampled over the view with gaps at poles and jumps.
+
+f′ and f″ share f's axes (not a linked plot below): one view keeps the relations a
+person is meant to see — f′ crosses zero under f's extrema, f″ under its inflections — at
+the same height and place, and one view costs one paint per frame. Curves are sampled by
+:mod:`derivview.model.sampling` at a few points per pixel with NaN gaps, drawn with
+``connect="finite"``, and resampled only when the view, f or a parameter changes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
+
+from derivview.model import sampling
+from derivview.ui.layers.base import LegendEntry, PlotLayer
+
+if TYPE_CHECKING:
+    from derivview.ui.plot_panel import PlotPanel
+    from derivview.ui.plot_style import PlotStyle
+
+#: y values further than this many view heights beyond the view are clamped for drawing:
+#: the visible part of the stroke is unchanged, and the raster engine never sees 1e16.
+CLAMP_HEIGHTS = 50.0
+
+LEGEND_NAMES = {"f": "f(x)", "df": "f′(x)", "d2f": "f″(x)"}
+
+
+def _with_params(g: Callable[..., Any], params: dict[str, float], x: Any) -> Any:
+    return g(x, params)
+
+
+class CurvesLayer(PlotLayer):
+    """The curves of f, f′ and f″ (``curves["f"]``, ``["df"]``, ``["d2f"]``)."""
+
+    name = "curves"
+
+    def __init__(self, plot: PlotPanel) -> None:
+        super().__init__(plot)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for z, name in ((-3, "d2f"), (-2, "df"), (0, "f")):
+            # Antialiased: an aliased 1-px stroke of sub-pixel segments drops pixels (Qt's
+            # cosmetic stroker); measured, a 1-px antialiased curve costs no more here.
+            curve = pg.PlotDataItem(connect="finite", antialias=True, skipFiniteCheck=False)
+            curve.setZValue(z)
+            plot.plot_item.addItem(curve)
+            curve.setClipToView(True)  # after adding: as a constructor option it raises
+            self.curves[name] = curve
+        plot.listen([(self.session.visibility_changed, self._on_visibility_changed)])
+        self._on_visibility_changed()
+
+    def set_style(self, style: PlotStyle) -> None:
+        for name in ("f", "df", "d2f"):
+            self.curves[name].setPen(pg.mkPen(getattr(style, name), width=style.curve_width))
+
+    def legend_entries(self) -> list[LegendEntry]:
+        return [(self.curves[name], LEGEND_NAMES[name], name) for name in ("f", "df", "d2f")]
+
+    def on_resample(self) -> None:
+        fn = self.session.function
+        if fn is None:
+            for curve in self.curves.values():
+                curve.setData([], [])
+            return
+        shown = self.session.visible
+        xr, yr = self.plot.view_x(), self.plot.view_y()
+        width = max(self.plot.view_width(), 200.0)
+        params = self.session.param_values()
+        funcs = {"f": fn.f, "df": fn.df, "d2f": fn.d2f}
+        for name, curve in self.curves.items():
+            if name not in shown:
+                continue
+            s = sampling.sample(functools.partial(_with_params, funcs[name], params), xr, width, yr)
+            curve.setData(s.x, sampling.clamp_for_drawing(s.y, yr, CLAMP_HEIGHTS))
+
+    def _on_visibility_changed(self) -> None:
+        shown = self.session.visible
+        newly = False
+        for name, curve in self.curves.items():
+            was = curve.isVisible()
+            curve.setVisible(name in shown)
+            newly = newly or (name in shown and not was)
+        if newly:
+            self.on_resample()

@@ -1,0 +1,15 @@
+"""The window's workspaces (see :mod:`derivview.ui.workspaces.base`). Register them here.
+
+:data:`WORKSPACES` lists them in menu order; the first is shown at start. Each has its
+View › Workspace action (``actionWorkspaceFx`` Ctrl+1, then Ctrl+2, Ctrl+3 for the
+workspaces to come: ``actionWorkspaceFxy``, ``actionWorkspaceRegression``).
+"""
+
+from __future__ import annotations
+
+from derivview.ui.workspaces.base import DockSpec, Workspace
+from derivview.ui.workspaces.fx import FxWorkspace
+
+WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace,)
+
+__all__ = ["WORKSPACES", "DockSpec", "Workspace"]
