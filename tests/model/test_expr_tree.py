@@ -175,7 +175,13 @@ def test_the_issue_examples_on_the_command_line(capsys: pytest.CaptureFixture[st
 
 
 def test_derivatives_are_undefined_wherever_f_is() -> None:
-    for text, params in (("sqrt(a) + x", {"a": -1.0}), ("max(sqrt(x), 0) + x", {})):
+    cases = (
+        ("sqrt(a) + x", {"a": -1.0}),
+        ("max(sqrt(x), 0) + x", {}),
+        ("max(sqrt(x), 2)", {}),
+        ("min((x^(a))^2, 2)", {"a": 1.5}),  # x^1.5 is undefined for x < 0
+    )
+    for text, params in cases:
         f, df, d2f = analyze(text).evaluate(np.linspace(-2, 2, 9), params)
         assert np.isnan(f).any()
         assert np.all(~np.isnan(f) | np.isnan(df)), text  # f undefined => f′ undefined

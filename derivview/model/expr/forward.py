@@ -312,13 +312,16 @@ def _extreme_rule(args: list[Triple], order: int, largest: bool) -> Triple:
         tie = av == bv
         any_tie = bool(np.any(tie))
         d = _select(gt, tie, any_tie, acc[1], b[1])
-        if d is not None:
-            d = np.where(np.isnan(v), NAN, d)  # undefined where either argument is
         d2 = None
         if order > 1:
             d2 = _select(gt, tie, any_tie, acc[2], b[2])
             if d is not None and any_tie:
                 d2 = np.where(np.isnan(d), NAN, 0.0 if d2 is None else d2)
+        undefined = np.isnan(v)
+        if np.any(undefined):  # undefined where either argument is (both derivatives)
+            d = np.where(undefined, NAN, 0.0 if d is None else d)
+            if order > 1:
+                d2 = np.where(undefined, NAN, 0.0 if d2 is None else d2)
         acc = (v, d, d2)
     return acc
 
