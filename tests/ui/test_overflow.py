@@ -29,7 +29,7 @@ def test_the_finite_part_is_drawn(make_window, ui):
     win = make_window("--xrange", "-30", "30", "--x0", "1")
     ui.type(win, "e^(x^2)")
     ui.wait_ready(win)
-    x, y = win.plot_panel.curves["f"].getData()
+    x, y = win.plot_panel.layer("curves").curves["f"].getData()
     finite = x[~(y != y)]  # where a value is drawn
     assert finite.size > 100 and finite.min() > -27 and finite.max() < 27  # gaps beyond
     assert "f(x₀) = 2.7182818" in ui.readout(win)
