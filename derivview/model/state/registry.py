@@ -14,6 +14,7 @@ first paint.
 from __future__ import annotations
 
 from derivview.model.descent.part import DescentPart
+from derivview.model.labs.steps_part import StepsPart
 from derivview.model.state.core import FunctionPart, ItemsPart, SecantPart, ViewPart
 from derivview.model.state.part import StatePart
 
@@ -23,6 +24,7 @@ PARTS: tuple[StatePart, ...] = (
     ItemsPart(),
     SecantPart(),
     DescentPart(),
+    StepsPart(),
 )
 
 
