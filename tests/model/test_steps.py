@@ -11,10 +11,11 @@ import itertools
 
 import mpmath as mp
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from mp_eval import Undefined, derivative, evaluate
 
+from derivview.model.errors import ExpressionError
 from derivview.model.expr import FUNCTIONS, parse
 from derivview.model.labs.readable import readable
 from derivview.model.labs.steps import RULES, derive
@@ -328,8 +329,12 @@ def _exprs(depth: int):  # type: ignore[no-untyped-def]
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_exprs(3))
 def test_results_print_as_text_that_reads_back_with_the_same_value(text):
-    tree = parse(text).tree
-    for step in derive(parse(text)).steps:
+    try:
+        expression = parse(text)
+    except ExpressionError:  # ln(-2): a constant that is not a real number
+        assume(False)
+        return
+    for step in derive(expression).steps:
         for node in (step.expression, step.result):
             back = parse(readable(node)).tree
             params = {"a": 1.3, "u": 0.7, "v": 0.7}
@@ -343,4 +348,3 @@ def test_results_print_as_text_that_reads_back_with_the_same_value(text):
                     text,
                     readable(node),
                 )
-    assert tree is not None

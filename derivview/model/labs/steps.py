@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from derivview.model.expr import functions as fns
-from derivview.model.expr.forward import compile_program, forward
+from derivview.model.expr.forward import compile_program, constant_value, forward
 from derivview.model.expr.nodes import (
     BinOp,
     Call,
@@ -234,8 +234,29 @@ def _substitute(tree: Node, value: Node) -> Node:
 def _outer_derivative(node: Call, u: Node) -> Node:
     """g′(u) for the function of ``node`` (one argument, or log with a constant base)."""
     if node.name == "log" and len(node.args) == 2:
-        return ta.div(ta.number(1), ta.mul(u, ta.call("ln", node.args[1])))
+        return ta.div(ta.number(1), ta.mul(u, _ln_of_constant(node.args[1])))
     return _substitute(_template(node.name), u)
+
+
+def _number_value(c: Node) -> float | None:
+    """The value of ``c`` when it is a number (no parameters), else None."""
+    if any(isinstance(n, (Param, Var)) for n in walk(c)):
+        return None
+    return constant_value(c)
+
+
+def _negative_number(c: Node) -> bool:
+    """Whether ``c`` is a negative number."""
+    value = _number_value(c)
+    return value is not None and value < 0
+
+
+def _ln_of_constant(c: Node) -> Node:
+    """ln(c) for a constant c; ln(|c|) when c is a negative number, whose logarithm the
+    language refuses (the function it belongs to, (−2)^x, has no derivative anyway)."""
+    if _negative_number(c):
+        return ta.call("ln", ta.call("abs", c))
+    return ta.call("ln", c)
 
 
 def _chain(outer_prime: Node, inner_prime: Node) -> Node:
@@ -342,8 +363,10 @@ class _Deriver:
 
     @staticmethod
     def _exponential_rule(a: Node, u: Node) -> Node:
-        """a^u·ln(a) (e^u for a = e)."""
-        return ta.mul(ta.power(a, u), ta.call("ln", a))
+        """a^u·ln(a) (e^u for a = e; 0 for a = 0: 0^u is 0 wherever u > 0)."""
+        if _number_value(a) == 0:
+            return ta.number(0)
+        return ta.mul(ta.power(a, u), _ln_of_constant(a))
 
     # -- steps, top-down -------------------------------------------------------------------
 
@@ -464,11 +487,14 @@ class _Deriver:
                 node, depth, outer, self._power_rule(letter, b), a, "power", note
             )
         if not dep(a):
+            note = ""
+            if _negative_number(a):
+                note = "no derivative anywhere: a negative number to a real power is not real"
             if isinstance(b, Var):
-                return [self._step(node, depth, "exponential")], []
+                return [self._step(node, depth, "exponential", note)], []
             outer = BinOp("pow", a, letter)
             return self._chain_steps(
-                node, depth, outer, self._exponential_rule(a, letter), b, "exponential", ""
+                node, depth, outer, self._exponential_rule(a, letter), b, "exponential", note
             )
         note = "u^v = e^(v ln(u)), so (u^v)′ = u^v (v′ ln(u) + v u′/u)"
         return [self._step(node, depth, "exponential", note)], [a, b]

@@ -192,8 +192,12 @@ def mul(a: Node, b: Node) -> Node:
             inner = _folded(b.left)
             if inner is not None:
                 return mul(number(ra * inner), b.right)
-    elif leads_with_number(b) and not leads_with_number(a):
-        a, b = b, a
+    elif (
+        not (isinstance(a, BinOp) and a.op == "mul")
+        and leads_with_number(b)
+        and not leads_with_number(a)
+    ):
+        a, b = b, a  # one factor, then a simple one: cos(x)·x as x cos(x)
     if isinstance(b, BinOp) and b.op == "mul":
         return mul(mul(a, b.left), b.right)
     return BinOp("mul", a, b)
