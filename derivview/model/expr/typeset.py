@@ -9,15 +9,37 @@ where the tree needs them and nowhere else.
 
 :func:`typeset` gives a box for a tree (``highlight`` styles one sub-tree, e.g. the part
 a derivation step is about); :func:`typeset_text` parses text in the language first (the
-printed f′ from the worker). Qt-free, sympy-free.
+printed f′ from the worker). :func:`typeset_function` is "f(x) = …" as one box — the
+readout's formulas and an exported picture's title; :func:`typeset_derivative` is
+"d/dx (…)" for a derivation step; :func:`typeset_cases` reads a result piecewise.
+Qt-free, sympy-free.
 """
 
 from __future__ import annotations
 
 from derivview.model.expr.nodes import BinOp, Call, Const, Neg, Node, Num, Param, Var
-from derivview.model.mathbox import Box, Fence, Frac, Root, Row, Space, Styled, Sub, Sup, Sym
+from derivview.model.mathbox import (
+    Box,
+    Cases,
+    Fence,
+    Frac,
+    Root,
+    Row,
+    Space,
+    Styled,
+    Sub,
+    Sup,
+    Sym,
+)
 
-__all__ = ["typeset", "typeset_text"]
+__all__ = [
+    "function_name",
+    "typeset",
+    "typeset_cases",
+    "typeset_derivative",
+    "typeset_function",
+    "typeset_text",
+]
 
 _THIN = Space(0.17)
 
@@ -48,6 +70,52 @@ def typeset_text(text: str, variables: tuple[str, ...] = ("x",)) -> Box:
     from derivview.model.expr.parser import parse
 
     return typeset(parse(text, variables=variables).tree)
+
+
+def function_name(primes: int = 0, variable: str = "x", name: str = "f") -> Box:
+    """``f(x)``, ``f′(x)``, ``f″(x)``: the left side of a formula."""
+    marks = {0: "", 1: "′", 2: "″", 3: "‴"}.get(primes, "′" * primes)
+    return Row((Sym(name + marks, "var"), Fence(Sym(variable, "var"))))
+
+
+def typeset_function(
+    formula: Node | str,
+    primes: int = 0,
+    variables: tuple[str, ...] = ("x",),
+) -> Box:
+    """"f(x) = …" (``primes`` = 1: "f′(x) = …") as one box, from a tree or from text in
+    the language (ExpressionError if the text is invalid). The one function to call for
+    f as typeset mathematics: the readout and the export's title use it."""
+    tree = formula if not isinstance(formula, str) else None
+    if tree is None:
+        from derivview.model.expr.parser import parse
+
+        tree = parse(str(formula), max_length=100_000, variables=variables).tree
+    return Row((function_name(primes, variables[0]), Sym("=", "rel"), typeset(tree)))
+
+
+def typeset_derivative(node: Node, variable: str = "x", highlight: Node | None = None) -> Box:
+    """d/dx applied to ``node``: the fraction d/dx, then the expression (in parentheses
+    unless it is a name, a number, a call or a root)."""
+    op = Frac(Sym("d", "fn"), Row((Sym("d", "fn"), Sym(variable, "var"))))
+    body = typeset(node, highlight)
+    bare = isinstance(node, (Num, Const, Var, Param)) or (
+        isinstance(node, Call) and node.name not in ("log", "log2", "log10")
+    )
+    return Row((op, _THIN, body if bare else Fence(body)))
+
+
+def typeset_cases(rows: list[tuple[Node, Node, str, Node]]) -> Box:
+    """A brace of rows ``value  if lhs rel rhs`` (ReLU′ = 1 if u > 0, 0 if u < 0)."""
+    return Cases(
+        tuple(
+            (
+                typeset(value),
+                Row((Sym("if", "text"), _THIN, typeset(lhs), Sym(rel, "rel"), typeset(rhs))),
+            )
+            for value, lhs, rel, rhs in rows
+        )
+    )
 
 
 class _Typesetter:

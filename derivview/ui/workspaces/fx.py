@@ -73,9 +73,10 @@ class FxWorkspace(Workspace):
     action_name = "actionWorkspaceFx"
     shortcut = "Ctrl+1"
     docks = (
-        # Heights: the readout's six rows and a few lines of words and formulas; the
-        # descent's controls with a three-line stability note and a two-line status.
-        DockSpec("readoutDock", "Readout", _readout, raised=True, height=185),
+        # Heights: the readout's six rows, a few lines of words and three typeset
+        # formulas; the descent's controls with a three-line stability note and a
+        # two-line status.
+        DockSpec("readoutDock", "Readout", _readout, raised=True, height=250),
         DockSpec("secantDock", "Secant", _secant, tab_with="readoutDock"),
         DockSpec("descentDock", "Gradient descent", _descent, below="readoutDock", height=270),
         DockSpec(
