@@ -37,26 +37,43 @@ def users_of(g: Graph) -> dict[int, list[tuple[int, int]]]:
     return users
 
 
-def backward_order(g: Graph) -> tuple[int, ...]:
-    """The order of the backward pass: the output first, every node after all its users
-    (ties broken by id, i.e. as typed from left to right)."""
-    users = users_of(g)
-    waiting = {n.id: len({u for u, _ in users[n.id]}) for n in g.nodes}
-    ready = [g.output]
+def _topological(g: Graph) -> list[int]:
+    """Node ids with every node after its inputs."""
     order: list[int] = []
-    done: set[int] = set()
-    while ready:
-        ready.sort()
-        node = ready.pop(0)
-        if node in done:
+    seen: set[int] = set()
+    stack: list[tuple[int, bool]] = [(g.output, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
             continue
-        done.add(node)
-        order.append(node)
-        for i in dict.fromkeys(g.nodes[node].inputs):  # each input once
-            waiting[i] -= 1
-            if waiting[i] == 0:
-                ready.append(i)
-    return tuple(order)
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((i, False) for i in reversed(g.nodes[node].inputs) if i not in seen)
+    return order
+
+
+def _columns(g: Graph) -> list[int]:
+    """Each node's column in a drawing from the inputs (0) to the output: one more than
+    its inputs' furthest; a constant or parameter just left of its first user."""
+    column = [0] * len(g.nodes)
+    for node in _topological(g):
+        column[node] = 1 + max((column[i] for i in g.nodes[node].inputs), default=-1)
+    users = users_of(g)
+    for n in g.nodes:
+        if not n.inputs and n.op not in ("x", "y") and users[n.id]:
+            column[n.id] = min(column[u] for u, _ in users[n.id]) - 1
+    return column
+
+
+def backward_order(g: Graph) -> tuple[int, ...]:
+    """The order of the backward pass: from the output leftwards, column by column of the
+    drawing (every user is in a column right of what it uses, so each node comes after
+    all its users); within a column as typed."""
+    column = _columns(g)
+    return tuple(sorted(range(len(g.nodes)), key=lambda n: (-column[n], n)))
 
 
 @dataclass(frozen=True)
@@ -147,14 +164,8 @@ def layers(g: Graph) -> dict[int, tuple[int, int]]:
     sweeps), which untangles most crossings.
     """
     n = len(g.nodes)
-    column = [0] * n
-    for node in reversed(backward_order(g)):  # inputs before their users
-        ins = g.nodes[node].inputs
-        column[node] = 1 + max((column[i] for i in ins), default=-1)
+    column = _columns(g)
     users = users_of(g)
-    for node in g.nodes:
-        if not node.inputs and node.op not in ("x", "y") and users[node.id]:
-            column[node.id] = min(column[u] for u, _ in users[node.id]) - 1
     width = max(column) + 1
     columns: list[list[int]] = [[] for _ in range(width)]
     for node in range(n):  # by id: pre-order from the output, as typed

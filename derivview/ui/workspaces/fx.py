@@ -2,7 +2,7 @@
 
 Central: the expression editor, the x₀ slider and spin box and the parameter rows above
 the plot (always in view), the plot taking the rest. Docks: the readout, the secant,
-gradient descent and its iterates.
+gradient descent and its iterates, the derivation of f′, the computational graph.
 """
 
 from __future__ import annotations
@@ -62,6 +62,18 @@ def _iterates(session: Session) -> QWidget:
     return IteratesPanel(session)
 
 
+def _steps(session: Session) -> QWidget:
+    from derivview.ui.steps.panel import StepsPanel
+
+    return StepsPanel(session)
+
+
+def _graph(session: Session) -> QWidget:
+    from derivview.ui.graph.panel import GraphPanel
+
+    return GraphPanel(session)
+
+
 class FxWorkspace(Workspace):
     """f(x): everything of contracts.md §3.
 
@@ -87,6 +99,8 @@ class FxWorkspace(Workspace):
             short_tab_with="readoutDock",
             scroll=False,
         ),
+        DockSpec("stepsDock", "Derivation", _steps, tab_with="iteratesDock", scroll=False),
+        DockSpec("graphDock", "Graph", _graph, tab_with="iteratesDock", scroll=False),
     )
 
     def build(self) -> QWidget:
@@ -101,6 +115,9 @@ class FxWorkspace(Workspace):
         self.param_panel: ParamPanel = ParamPanel(s)
         self.plot_panel: PlotPanel = PlotPanel(s)
         self.plot_panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        from derivview.ui.steps.editor_link import link_editor
+
+        link_editor(self.editor, s)  # the derivation's step pointed at, selected as typed
 
         top = QFrame()
         top.setObjectName("fxInputs")
