@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from derivview.ui.graph.scene import GraphColors, GraphView, node_name, number
+from derivview.ui.shown import ShownWatcher
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 
@@ -132,6 +133,8 @@ class GraphPanel(QWidget):
             ],
         )
         follow_theme(self, self._on_theme)
+        self.watcher = ShownWatcher(self)
+        self.watcher.changed.connect(self._on_shown)
         self._show_nothing()
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
@@ -202,11 +205,12 @@ class GraphPanel(QWidget):
         doc.setHtml(self.result.text())
         return doc.toPlainText()
 
-    # -- Qt -------------------------------------------------------------------------------
+    def is_shown(self) -> bool:
+        """Whether a person can see the dock (not closed, not behind another tab)."""
+        return self.watcher.shown
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._dirty:
+    def _on_shown(self, shown: bool) -> None:
+        if shown and self._dirty:
             self.refresh()
 
     # -- session → view ----------------------------------------------------------------
@@ -218,12 +222,12 @@ class GraphPanel(QWidget):
             return
         if f.expression.text != self._built_for:
             self._dirty = True
-            if self.isVisible():
+            if self.is_shown():
                 self.refresh()
 
     def _on_point_changed(self) -> None:
         # x₀ or a parameter moved: new numbers, same picture (only while shown)
-        if not self.isVisible():
+        if not self.is_shown():
             self._dirty = True
             return
         f = self.session.function

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from derivview.ui.formula_label import FormulaLabel
+from derivview.ui.shown import ShownWatcher
 from derivview.ui.steps.delegate import LINE_ROLE, StepDelegate
 from derivview.ui.wiring import connect_while_alive
 
@@ -178,6 +179,8 @@ class StepsPanel(QWidget):
             ],
         )
         self.destroyed.connect(self._close_simplifier)
+        self.watcher = ShownWatcher(self)
+        self.watcher.changed.connect(self._on_shown)
         self._show_nothing()
 
     # -- public -------------------------------------------------------------------------
@@ -228,17 +231,17 @@ class StepsPanel(QWidget):
         """The tree's index of step ``k`` (pre-order)."""
         return self._indexes[k] if 0 <= k < len(self._indexes) else QModelIndex()
 
-    # -- Qt -------------------------------------------------------------------------------
+    def is_shown(self) -> bool:
+        """Whether a person can see the dock (not closed, not behind another tab)."""
+        return self.watcher.shown
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        self.refresh()
-        self._point_at_current()
-
-    def hideEvent(self, event: Any) -> None:
-        super().hideEvent(event)
-        # The plot's faint curves belong to this dock: hidden, it points at nothing.
-        if self.state.step is not None:
+    def _on_shown(self, shown: bool) -> None:
+        if shown:
+            self.refresh()
+            self._request_simplification()
+            self._point_at_current()
+        elif self.state.step is not None:
+            # The plot's faint curves belong to this dock: out of view, it points at nothing.
             self._pointing = True
             try:
                 self.state.clear()
@@ -338,7 +341,7 @@ class StepsPanel(QWidget):
 
     def _request_simplification(self) -> None:
         d = self.derivation
-        if d is None or not self.isVisible():
+        if d is None or not self.is_shown():
             return
         if self._simplifier is None:
             from derivview.ui.steps.simplifier import Simplifier
@@ -388,7 +391,7 @@ class StepsPanel(QWidget):
     def _on_function_changed(self, *_: object) -> None:
         if self._simplifier is not None:
             self._simplifier.cancel()
-        if self.isVisible():
+        if self.is_shown():
             self.refresh()
         else:
             self._built_for = None  # built again when shown
@@ -396,12 +399,12 @@ class StepsPanel(QWidget):
             self._show_nothing()
 
     def _on_formulas_changed(self) -> None:
-        if self.derivation is not None and self.isVisible():
+        if self.derivation is not None and self.is_shown():
             self._update_derivative()
 
     def _on_params_changed(self) -> None:
         f = self.session.function
-        if f is not None and f.parameters and self.isVisible():
+        if f is not None and f.parameters and self.is_shown():
             self._params_timer.start()
 
     def _on_setting_changed(self) -> None:
