@@ -93,10 +93,13 @@ class Contribution:
         return self.user_adjoint * self.local
 
 
-def contributions(g: Graph, node: int) -> list[Contribution]:
-    """The terms whose sum is the adjoint of ``node`` (none for the output)."""
+def contributions(
+    g: Graph, node: int, users: dict[int, list[tuple[int, int]]] | None = None
+) -> list[Contribution]:
+    """The terms whose sum is the adjoint of ``node`` (none for the output); ``users``:
+    :func:`users_of` ``g`` (or a graph of the same structure), if already known."""
     out = []
-    for user, index in users_of(g)[node]:
+    for user, index in (users if users is not None else users_of(g))[node]:
         u = g.nodes[user]
         out.append(Contribution(user, index, u.adjoint, u.local[index]))
     return out

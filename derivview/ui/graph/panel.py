@@ -16,7 +16,6 @@ millisecond for typical f) and a repaint of the numbers.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -24,7 +23,6 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -49,13 +47,12 @@ MAX_DRAWN_NODES = 150
 
 def _name(g: Graph, node: int) -> str:
     n = g.nodes[node]
-    return html.escape(node_name(n.op, n.text, n.id))
+    return node_name(n.op, n.text, n.id)
 
 
 def _typed(g: Graph, node: int) -> str:
     text = g.nodes[node].text
-    text = text if len(text) <= 40 else text[:39] + "…"
-    return html.escape(text)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 class GraphPanel(QWidget):
@@ -74,6 +71,8 @@ class GraphPanel(QWidget):
         self._built_for: str | None = None
         self._dirty = True
         self._focus_node: int | None = None
+        self._builder: Any = None  # the graph's structure for the function shown
+        self._users: dict[int, list[tuple[int, int]]] = {}
 
         self.view = GraphView(self)
         self.view.setToolTip(
@@ -93,11 +92,9 @@ class GraphPanel(QWidget):
             "graphFit", "Fit", "Show the whole graph, however small (Ctrl+wheel zooms)"
         )
         self.fit_button.setCheckable(True)
-        self._explain_box = _StillLabel("graphExplain", 4, self)
-        self.explain = self._explain_box.label
+        self.explain = _Words("graphExplain", 4, self)
         self.explain.setToolTip("What the last step of the backward pass computed")
-        self._result_box = _StillLabel("graphResult", 2, self)
-        self.result = self._result_box.label
+        self.result = _Words("graphResult", 2, self)
         self.result.setToolTip("The adjoint of x is f′(x₀): the number in the readout")
 
         buttons = QHBoxLayout()
@@ -111,8 +108,8 @@ class GraphPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self._explain_box)
-        layout.addWidget(self._result_box)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.result)
 
         self.back_button.clicked.connect(lambda: self.act("back"))
         self.step_button.clicked.connect(lambda: self.act("step"))
@@ -166,12 +163,14 @@ class GraphPanel(QWidget):
         if f is None:
             self._show_nothing()
             return
-        from derivview.model.expr.graph import graph
-        from derivview.model.labs.backprop import BackwardWalk, backward_order, layers
+        from derivview.model.expr.graph import GraphBuilder
+        from derivview.model.labs.backprop import BackwardWalk, backward_order, layers, users_of
 
         params = self.session.param_values()
         if self._built_for != f.expression.text:
-            g = graph(f.expression, self.session.x0, params)
+            self._builder = GraphBuilder(f.expression)
+            g = self._builder.at(self.session.x0, params)
+            self._users = users_of(g)
             self.graph = g
             self.walk = BackwardWalk(backward_order(g))
             self._built_for = f.expression.text
@@ -185,25 +184,17 @@ class GraphPanel(QWidget):
             else:
                 self.view.set_structure(g, layers(g))
         else:
-            self.graph = graph(f.expression, self.session.x0, params)
+            self.graph = self._builder.at(self.session.x0, params)
         self._dirty = False
         self._show_numbers()
 
     def explanation(self) -> str:
         """What the explanation says, as plain text."""
-        from PySide6.QtGui import QTextDocument
-
-        doc = QTextDocument()
-        doc.setHtml(self.explain.text())
-        return doc.toPlainText()
+        return self.explain.text()
 
     def result_text(self) -> str:
         """What the result line says, as plain text."""
-        from PySide6.QtGui import QTextDocument
-
-        doc = QTextDocument()
-        doc.setHtml(self.result.text())
-        return doc.toPlainText()
+        return self.result.text()
 
     def is_shown(self) -> bool:
         """Whether a person can see the dock (not closed, not behind another tab)."""
@@ -231,12 +222,10 @@ class GraphPanel(QWidget):
             self._dirty = True
             return
         f = self.session.function
-        if f is None or self._built_for != f.expression.text:
+        if f is None or self._built_for != f.expression.text or self._builder is None:
             self.refresh()
             return
-        from derivview.model.expr.graph import graph
-
-        self.graph = graph(f.expression, self.session.x0, self.session.param_values())
+        self.graph = self._builder.at(self.session.x0, self.session.param_values())
         self._show_numbers()
 
     def _on_theme(self, dark: bool) -> None:
@@ -259,7 +248,8 @@ class GraphPanel(QWidget):
                 value=QColor(style.f),
                 adjoint=QColor(style.df),
                 current=QColor(style.tangent),
-            )
+            ),
+            base.darker(104) if not dark else base.lighter(115),
         )
 
     def _on_node_clicked(self, node: int) -> None:
@@ -272,6 +262,7 @@ class GraphPanel(QWidget):
         self.graph = None
         self.walk = None
         self._built_for = None
+        self._builder = None
         self.view.clear_graph()
         words = (
             "No function yet: correct the expression above."
@@ -303,12 +294,12 @@ class GraphPanel(QWidget):
         node = self._focus_node if self._focus_node is not None else walk.current()
         if node is None:
             text = (
-                f"<b>Forward pass</b>: every node's value at x₀ = {x0}. Press <b>Step</b> "
-                "(→) to start the backward pass at the output, whose adjoint ∂f/∂f is 1."
+                f"**Forward pass**: every node's value at x₀ = {x0}. Press Step (→) to start "
+                "the backward pass at the output, whose adjoint ∂f/∂f is 1."
             )
         elif not walk.shown(node):
             text = (
-                f"<b>{_name(g, node)}</b> = {_typed(g, node)} = {number(g.nodes[node].value)}; "
+                f"**{_name(g, node)}** = {_typed(g, node)} = {number(g.nodes[node].value)}; "
                 "its adjoint comes later in the backward pass."
             )
         else:
@@ -320,10 +311,7 @@ class GraphPanel(QWidget):
             agrees = ""
             if readout is not None and readout.df is not None and df is not None:
                 agrees = f" = f′(x₀) = {number(readout.df)} in the readout ✓"
-            self._set(
-                self.result,
-                f"<b>∂f/∂x = {number(df)}</b>{agrees}" + self._param_words(g),
-            )
+            self._set(self.result, f"**∂f/∂x = {number(df)}**{agrees}" + self._param_words(g))
         else:
             left = len(walk.order) - walk.position
             self._set(self.result, f"{left} adjoint{'s' if left != 1 else ''} to go")
@@ -333,8 +321,8 @@ class GraphPanel(QWidget):
         params = [n for n in g.nodes if n.op == "param"]
         if not params:
             return ""
-        parts = ", ".join(f"∂f/∂{html.escape(n.text)} = {number(n.adjoint)}" for n in params)
-        return f"<br>and for the parameters: {parts}"
+        parts = ", ".join(f"∂f/∂{n.text} = {number(n.adjoint)}" for n in params)
+        return f"\nand for the parameters: {parts}"
 
     def _sum_words(self, g: Graph, node: int) -> str:
         from derivview.model.labs.backprop import contributions
@@ -344,8 +332,8 @@ class GraphPanel(QWidget):
             f" ({name} = {_typed(g, node)})"
         )
         if node == g.output:
-            return f"<b>∂f/∂{name} = 1</b>: {name} = {_typed(g, node)} is the output, f itself."
-        terms = contributions(g, node)
+            return f"**∂f/∂{name} = 1**: {name} = {_typed(g, node)} is the output, f itself."
+        terms = contributions(g, node, self._users)
         parts = []
         for t in terms:
             user = _name(g, t.user)
@@ -354,41 +342,87 @@ class GraphPanel(QWidget):
             f"{number(t.user_adjoint)} × {_paren(number(t.local))}" for t in terms
         )
         text = (
-            f"<b>∂f/∂{name}</b> = {' + '.join(parts)} = {numbers} = "
-            f"<b>{number(g.nodes[node].adjoint)}</b>{typed}"
+            f"**∂f/∂{name}** = {' + '.join(parts)} = {numbers} = "
+            f"{number(g.nodes[node].adjoint)}{typed}"
         )
         if len(terms) > 1:
             text += (
-                f"<br>{name} is used {len(terms)} times: the paths add up "
+                f"\n{name} is used {len(terms)} times: the paths add up "
                 "(the multivariable chain rule)."
             )
         return text
 
     @staticmethod
-    def _set(label: QLabel, text: str) -> None:
-        if label.text() != text:  # an unchanged label costs no layout
-            label.setText(text)
+    def _set(words: _Words, text: str) -> None:
+        words.setText(text)
 
 
-class _StillLabel(QWidget):
-    """A rich-text label ``lines`` lines tall that re-lays out nothing when its text
-    changes (it is outside any layout): the numbers change on every drag frame, and a
-    label in a layout would re-lay out the window each time (pitfalls.md)."""
+class _Words(QWidget):
+    """A few lines of words, painted directly, ``lines`` lines tall.
+
+    The numbers in them change on every drag frame: a QLabel would lay out rich text and
+    re-lay out its parents each time (twice a frame, measured); this draws the lines with
+    one ``drawText`` each and asks for nothing but a repaint. ``**…**`` marks a line's
+    bold head (only at its start).
+    """
 
     def __init__(self, name: str, lines: int, parent: QWidget) -> None:
         super().__init__(parent)
-        self.label = QLabel(self)
-        self.label.setObjectName(name)
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.setFixedHeight(lines * self.label.fontMetrics().lineSpacing() + 4)
+        self.setObjectName(name)
+        self._text = ""
+        self._lines = lines
+        self.setFixedHeight(lines * self.fontMetrics().lineSpacing() + 4)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
-    def resizeEvent(self, event: Any) -> None:
-        self.label.setGeometry(self.rect())
-        super().resizeEvent(event)
+    def text(self) -> str:
+        """What it says (``**`` marks removed)."""
+        return self._text.replace("**", "")
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.setAccessibleName(self.text())
+            self.update()
+
+    def paintEvent(self, event: Any) -> None:
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QFont, QPainter, QTextLayout
+
+        p = QPainter(self)
+        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        width = self.width() - 4
+        bold = QFont(self.font())
+        bold.setBold(True)
+        y = 2.0
+        for text in self._text.split("\n"):
+            head, rest = "", text
+            if text.startswith("**") and "**" in text[2:]:
+                head, rest = text[2:].split("**", 1)
+            indent = 0.0
+            if head:
+                p.setFont(bold)
+                p.drawText(QPointF(2, y + p.fontMetrics().ascent()), head)
+                indent = p.fontMetrics().horizontalAdvance(head)
+                p.setFont(self.font())
+            # the rest wraps at the full width, its first line after the bold head
+            layout = QTextLayout(rest, self.font())
+            layout.beginLayout()
+            line_y = 0.0
+            first = True
+            while True:
+                line = layout.createLine()
+                if not line.isValid():
+                    break
+                line.setLineWidth(max(10.0, width - (indent if first else 0.0)))
+                line.setPosition(QPointF(indent if first else 0.0, line_y))
+                line_y += line.height()
+                first = False
+            layout.endLayout()
+            layout.draw(p, QPointF(2, y))
+            y += max(line_y, self.fontMetrics().lineSpacing())
+            if y > self.height():
+                break
+        p.end()
 
 
 def _paren(text: str) -> str:
