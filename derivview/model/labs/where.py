@@ -120,6 +120,8 @@ def _search(prog: object, params: Mapping[str, float]) -> ZeroSet:
     change = finite[:-1] & finite[1:] & (s[:-1] * s[1:] < 0)
     a, b = x[:-1][change], x[1:][change]
     fa = v[:-1][change]
+    if not a.size:
+        return _found(found)
     for _ in range(60):  # bisect every bracket at once
         m = 0.5 * (a + b)
         fm, _ = _values(prog, m, params, 0)
@@ -132,6 +134,10 @@ def _search(prog: object, params: Mapping[str, float]) -> ZeroSet:
     scale = max(1.0, float(np.nanmax(np.abs(v[finite]))) if finite.any() else 1.0)
     # A sign change across a pole (1/x, tan) is not a zero: |u| stays large there.
     found.extend(float(r) for r, f in zip(m, fm, strict=True) if abs(f) <= 1e-6 * scale)
+    return _found(found)
+
+
+def _found(found: list[float]) -> ZeroSet:
     found = sorted({round(r, 12) + 0.0 for r in found if math.isfinite(r)})
     found = [float(round(r)) if _is_round(r) else r for r in found]
     more = len(found) > MAX_LISTED
