@@ -54,6 +54,12 @@ MAX_SHOWN_CHARS = 600
 class _Tree(QTreeView):
     """The derivation's lines; Esc points at nothing."""
 
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        # lines as wide as their formulas (scrolling sideways), and at least the view's
+        # width: a selected line is highlighted across the whole view
+        self.header().setMinimumSectionSize(max(50, self.viewport().width()))
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.currentIndex().isValid():
             self.clearSelection()
