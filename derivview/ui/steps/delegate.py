@@ -9,18 +9,27 @@ text colour, a note muted — or, where it says a derivative is missing, in verm
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from derivview.ui.mathview import MathLayout, layout_math, paint_math
-from derivview.ui.steps.lines import StepLine
+
+if TYPE_CHECKING:  # (the derivation's modules load when it is first shown, not at start)
+    from derivview.ui.steps.lines import StepLine
 
 __all__ = ["LINE_ROLE", "StepDelegate"]
 
 LINE_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 WARNING = "#D55E00"  # Okabe–Ito vermillion: reads on light and dark
 _PAD = 4.0
+
+
+def _is_line(value: object) -> bool:
+    """Whether ``value`` is a StepLine (by its fields: the class loads later)."""
+    return hasattr(value, "formula") and hasattr(value, "title")
 
 
 class StepDelegate(QStyledItemDelegate):
@@ -53,7 +62,7 @@ class StepDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         line = index.data(LINE_ROLE)
-        if not isinstance(line, StepLine):
+        if not _is_line(line):
             return super().sizeHint(option, index)
         title, small, formula, chain = self._parts(line, option)
         tm, sm = QFontMetricsF(title), QFontMetricsF(small)
@@ -76,7 +85,7 @@ class StepDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         line = index.data(LINE_ROLE)
-        if not isinstance(line, StepLine):
+        if not _is_line(line):
             super().paint(painter, option, index)
             return
         opt = QStyleOptionViewItem(option)
