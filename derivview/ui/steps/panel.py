@@ -15,6 +15,7 @@ sympy simplifies each result afterwards in the worker process (:mod:`.simplifier
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -49,6 +50,7 @@ STEP_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 #: Parameters may be dragged: the notes (where a derivative is missing) follow shortly.
 PARAMS_DELAY_MS = 150
 MAX_SHOWN_CHARS = 600
+KNOWN_SIMPLIFIED = 512
 
 
 class _Tree(QTreeView):
@@ -94,6 +96,9 @@ class StepsPanel(QWidget):
         self.derivative_text: str | None = None
         self._built_for: tuple[str, tuple[tuple[str, float], ...]] | None = None
         self._simplified: dict[int, str] = {}
+        #: results sympy was asked about: their simplified text, or "" (none shorter)
+        self._known: OrderedDict[str, str] = OrderedDict()
+        self._requested_for: str | None = None
         self._pointing = False  # echo guard: our own point_at
         self._worker = worker
 
@@ -356,28 +361,50 @@ class StepsPanel(QWidget):
             self._simplifier = Simplifier(self, (lambda: worker) if worker is not None else None)
             self._simplifier.simplified.connect(self._on_simplified)
         key = self._key()
-        texts = [(k, s.result_text) for k, s in enumerate(d.steps) if s.result_text is not None]
-        self._simplifier.request(key, texts)  # type: ignore[arg-type]
+        if key == self._requested_for:
+            return
+        self._requested_for = key
+        wanted: list[tuple[int, str]] = []
+        for k, step in enumerate(d.steps):
+            text = step.result_text
+            if text is None:
+                continue
+            if text in self._known:  # simplified before (or found not to simplify)
+                if self._known[text]:
+                    self._show_simplified(k, self._known[text])
+            else:
+                wanted.append((k, text))
+        self._simplifier.request(key, wanted)
 
     def _key(self) -> str:
         return repr(self._built_for)
 
-    def _on_simplified(self, key: str, index: int, text: str) -> None:
+    def _on_simplified(self, key: str, index: int, text: str, better: str) -> None:
         from derivview.model.errors import ExpressionError
         from derivview.model.expr.parser import parse
         from derivview.model.labs.readable import readable
+
+        shown = ""
+        if better:
+            try:
+                shown = readable(parse(better, max_length=100_000).tree)
+            except ExpressionError:
+                shown = ""
+            if shown == text:
+                shown = ""
+        self._known[text] = shown
+        while len(self._known) > KNOWN_SIMPLIFIED:
+            self._known.popitem(last=False)
+        d = self.derivation
+        if shown and d is not None and key == self._key() and 0 <= index < len(d.steps):
+            self._show_simplified(index, shown)
+
+    def _show_simplified(self, index: int, shown: str) -> None:
         from derivview.ui.steps.lines import step_line
 
         d = self.derivation
-        if d is None or key != self._key() or not 0 <= index < len(d.steps):
-            return
-        try:
-            shown = readable(parse(text, max_length=100_000).tree)
-        except ExpressionError:
-            return
+        assert d is not None
         step = d.steps[index]
-        if shown == step.result_text:
-            return
         self._simplified[index] = shown
         line = step_line(step, shown)
         self.lines[index] = line
@@ -395,8 +422,11 @@ class StepsPanel(QWidget):
     # -- session → view ----------------------------------------------------------------
 
     def _on_function_changed(self, *_: object) -> None:
-        if self._simplifier is not None:
+        f = self.session.function
+        built = self._built_for[0] if self._built_for is not None else None
+        if self._simplifier is not None and (f is None or f.expression.text != built):
             self._simplifier.cancel()
+            self._requested_for = None
         if self.is_shown():
             self.refresh()
         else:

@@ -40,13 +40,13 @@ class Simplifier(QObject):
 
     Signals
     -------
-    simplified(str, int, str)
-        (key, index, simplified text) — only for a result sympy made shorter; emitted
-        from the background thread, delivered queued on the GUI thread.
+    simplified(str, int, str, str)
+        (key, index, text, simplified text) — the simplified text is empty where sympy
+        found nothing shorter (or ran out of time); delivered on the GUI thread.
     """
 
-    simplified = Signal(str, int, str)
-    _delivered = Signal(str, int, str)
+    simplified = Signal(str, int, str, str)
+    _delivered = Signal(str, int, str, str)
 
     def __init__(
         self,
@@ -116,11 +116,12 @@ class Simplifier(QObject):
                 try:
                     (better,) = worker.run("simplify", (("x",), text), STEP_BUDGET_S)
                 except Exception:  # over budget, cancelled, or sympy cannot take it
-                    continue
-                if better and better != text:
-                    with contextlib.suppress(RuntimeError):  # the panel is gone
-                        self._delivered.emit(key, index, better)
+                    better = None
+                if not better or better == text:
+                    better = ""
+                with contextlib.suppress(RuntimeError):  # the panel is gone
+                    self._delivered.emit(key, index, text, better)
 
-    def _on_delivered(self, key: str, index: int, text: str) -> None:
+    def _on_delivered(self, key: str, index: int, text: str, better: str) -> None:
         if self._key == key:
-            self.simplified.emit(key, index, text)
+            self.simplified.emit(key, index, text, better)
