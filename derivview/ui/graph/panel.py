@@ -92,7 +92,7 @@ class GraphPanel(QWidget):
             "graphFit", "Fit", "Show the whole graph, however small (Ctrl+wheel zooms)"
         )
         self.fit_button.setCheckable(True)
-        self.explain = _Words("graphExplain", 4, self)
+        self.explain = _Words("graphExplain", 3, self)
         self.explain.setToolTip("What the last step of the backward pass computed")
         self.result = _Words("graphResult", 2, self)
         self.result.setToolTip("The adjoint of x is f′(x₀): the number in the readout")
