@@ -294,13 +294,14 @@ class GraphPanel(QWidget):
         node = self._focus_node if self._focus_node is not None else walk.current()
         if node is None:
             text = (
-                f"**Forward pass**: every node's value at x₀ = {x0}. Press Step (→) to start "
-                "the backward pass at the output, whose adjoint ∂f/∂f is 1."
+                f"**Forward pass**: every node's value at x₀ = {x0}.\n"
+                "Step (→): the backward pass, from the output (∂f/∂f = 1)\n"
+                "to the inputs, one adjoint ∂f/∂node at a time."
             )
         elif not walk.shown(node):
             text = (
-                f"**{_name(g, node)}** = {_typed(g, node)} = {number(g.nodes[node].value)}; "
-                "its adjoint comes later in the backward pass."
+                f"**{_name(g, node)}** = {_typed(g, node)} = {number(g.nodes[node].value)}\n"
+                "its adjoint comes later in the backward pass"
             )
         else:
             text = self._sum_words(g, node)
@@ -322,17 +323,17 @@ class GraphPanel(QWidget):
         if not params:
             return ""
         parts = ", ".join(f"∂f/∂{n.text} = {number(n.adjoint)}" for n in params)
-        return f"\nand for the parameters: {parts}"
+        return f"\nparameters: {parts}"
 
     def _sum_words(self, g: Graph, node: int) -> str:
         from derivview.model.labs.backprop import contributions
 
         name = _name(g, node)
         typed = "" if g.nodes[node].op in ("x", "y", "param", "const") else (
-            f" ({name} = {_typed(g, node)})"
+            f"   ({name} = {_typed(g, node)})"
         )
         if node == g.output:
-            return f"**∂f/∂{name} = 1**: {name} = {_typed(g, node)} is the output, f itself."
+            return f"**∂f/∂{name} = 1**: the output\n{name} = {_typed(g, node)} is f itself."
         terms = contributions(g, node, self._users)
         parts = []
         for t in terms:
@@ -342,8 +343,8 @@ class GraphPanel(QWidget):
             f"{number(t.user_adjoint)} × {_paren(number(t.local))}" for t in terms
         )
         text = (
-            f"**∂f/∂{name}** = {' + '.join(parts)} = {numbers} = "
-            f"{number(g.nodes[node].adjoint)}{typed}"
+            f"**∂f/∂{name}** = {' + '.join(parts)}{typed}\n"
+            f"= {numbers} = {number(g.nodes[node].adjoint)}"
         )
         if len(terms) > 1:
             text += (
@@ -358,12 +359,13 @@ class GraphPanel(QWidget):
 
 
 class _Words(QWidget):
-    """A few lines of words, painted directly, ``lines`` lines tall.
+    """A few lines of words, painted directly, ``lines`` lines tall, one line each (a line
+    too long for the dock is cut with "…": the whole text is its accessible name).
 
     The numbers in them change on every drag frame: a QLabel would lay out rich text and
-    re-lay out its parents each time (twice a frame, measured); this draws the lines with
-    one ``drawText`` each and asks for nothing but a repaint. ``**…**`` marks a line's
-    bold head (only at its start).
+    re-lay out its parents each time (twice a frame, measured), and wrapping costs a text
+    layout per frame; this draws each line with one ``drawText`` and asks for nothing but
+    a repaint. ``**…**`` marks a line's bold head (only at its start).
     """
 
     def __init__(self, name: str, lines: int, parent: QWidget) -> None:
@@ -386,42 +388,27 @@ class _Words(QWidget):
 
     def paintEvent(self, event: Any) -> None:
         from PySide6.QtCore import QPointF
-        from PySide6.QtGui import QFont, QPainter, QTextLayout
+        from PySide6.QtGui import QFont, QPainter
 
         p = QPainter(self)
         p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
-        width = self.width() - 4
+        fm = self.fontMetrics()
         bold = QFont(self.font())
         bold.setBold(True)
-        y = 2.0
-        for text in self._text.split("\n"):
-            head, rest = "", text
+        right = self.width() - 2
+        y = 2 + fm.ascent()
+        for text in self._text.split("\n")[: self._lines]:
+            x = 2
             if text.startswith("**") and "**" in text[2:]:
-                head, rest = text[2:].split("**", 1)
-            indent = 0.0
-            if head:
+                head, text = text[2:].split("**", 1)
                 p.setFont(bold)
-                p.drawText(QPointF(2, y + p.fontMetrics().ascent()), head)
-                indent = p.fontMetrics().horizontalAdvance(head)
+                p.drawText(QPointF(x, y), head)
+                x += p.fontMetrics().horizontalAdvance(head)
                 p.setFont(self.font())
-            # the rest wraps at the full width, its first line after the bold head
-            layout = QTextLayout(rest, self.font())
-            layout.beginLayout()
-            line_y = 0.0
-            first = True
-            while True:
-                line = layout.createLine()
-                if not line.isValid():
-                    break
-                line.setLineWidth(max(10.0, width - (indent if first else 0.0)))
-                line.setPosition(QPointF(indent if first else 0.0, line_y))
-                line_y += line.height()
-                first = False
-            layout.endLayout()
-            layout.draw(p, QPointF(2, y))
-            y += max(line_y, self.fontMetrics().lineSpacing())
-            if y > self.height():
-                break
+            if fm.horizontalAdvance(text) > right - x:  # one line each: cut, never wrapped
+                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, right - x)
+            p.drawText(QPointF(x, y), text)
+            y += fm.lineSpacing()
         p.end()
 
 
