@@ -123,6 +123,7 @@ def test_step_trains_epochs_of_the_seeds_loop(make_window, qtbot):
     click(qtbot, win, "regressStep", 3)
     X, y = default_data()
     m, b = seed_loop(X, y, 3, 0.01)
+    qtbot.waitUntil(lambda: "epoch 3 of" in readout(win))  # numbers follow at ~12/s
     text = readout(win)
     assert "epoch 3 of 1,000" in text
     assert f"m = {fmt(m)}" in text and f"b = {fmt(b)}" in text
@@ -131,15 +132,16 @@ def test_step_trains_epochs_of_the_seeds_loop(make_window, qtbot):
     data_plot = find(win, QWidget, "regressPlot")
     xs, ys = data_plot.line.getData()
     assert ys == pytest.approx(m * xs + b, rel=1e-12)
-    rx, ry = data_plot.residuals.getData()  # (x, y), (x, ŷ), gap, … for each point
-    assert len(rx) == 3 * 50 - 1 and list(rx[0::3]) == list(rx[1::3])
-    assert sorted(rx[0::3]) == pytest.approx(sorted(X)) and sorted(ry[0::3]) == pytest.approx(
-        sorted(y)
-    )
-    assert ry[1::3] == pytest.approx(m * rx[1::3] + b, rel=1e-12)
-    # The path on the contours holds every (m, b) so far.
-    path_m, path_b = find(win, QWidget, "regressLossPlot").path.getData()
+    rx, ry = data_plot.residuals.getData()  # (x, y), (x, ŷ) for each point
+    assert len(rx) == 2 * 50 and list(rx[0::2]) == list(rx[1::2])
+    assert sorted(rx[0::2]) == pytest.approx(sorted(X))
+    assert sorted(ry[0::2]) == pytest.approx(sorted(y))
+    assert ry[1::2] == pytest.approx(m * rx[1::2] + b, rel=1e-12)
+    # The path on the contours holds every (m, b) so far; the dot is at the newest.
+    loss = find(win, QWidget, "regressLossPlot")
+    path_m, path_b = loss.tail.getData()
     assert len(path_m) == 4 and (path_m[-1], path_b[-1]) == pytest.approx((m, b), rel=1e-12)
+    assert (loss.current_dot.pos().x(), loss.current_dot.pos().y()) == pytest.approx((m, b))
     assert len(find(win, QWidget, "regressEpochPlot").curve.getData()[0]) == 4
 
 
@@ -150,7 +152,8 @@ def test_reset_goes_back_to_the_start(make_window, qtbot):
     click(qtbot, win, "regressStep", 2)
     assert reset.isEnabled()
     click(qtbot, win, "regressReset")
-    assert "epoch 0 of 1,000" in readout(win) and "m = 0    b = 0" in readout(win)
+    qtbot.waitUntil(lambda: "epoch 0 of 1,000" in readout(win))
+    assert "m = 0    b = 0" in readout(win)
     assert not reset.isEnabled()
 
 
@@ -167,6 +170,7 @@ def test_play_trains_on_and_pause_stops_it(make_window, qtbot):
     stopped = state.epoch
     qtbot.wait(200)
     assert state.epoch == stopped and f"epoch {stopped:,} of" in readout(win)
+    assert status(win).startswith(f"Epoch {stopped:,} of")
 
 
 def test_play_stops_by_itself_when_the_run_converges(make_window, qtbot):
@@ -180,6 +184,7 @@ def test_play_stops_by_itself_when_the_run_converges(make_window, qtbot):
     qtbot.waitUntil(lambda: not play.isChecked(), timeout=20_000)
     assert status(win).startswith("Converged at epoch ")
     # (m, b) is then the least-squares answer: the distance says so.
+    qtbot.waitUntil(lambda: f"epoch {win.session.state('regression').epoch:,} of" in readout(win))
     words = find(win, QLabel, "regressAnswer").text().split("The run is ")[1].split(" ")[0]
     distance = float(words.replace("−", "-"))
     assert distance < 1e-7
@@ -218,10 +223,11 @@ def test_standardizing_x_makes_the_bowl_round_and_says_why(make_window, qtbot):
     assert loss.plot_item.getAxis("bottom").labelText.startswith("m ")
     find(win, QCheckBox, "regressStandardize").click()
     assert loss.plot_item.getAxis("bottom").labelText.startswith("m′")
-    assert "m′ = 0    b′ = 0" in readout(win) and "in x: m = 0" in readout(win)
+    qtbot.waitUntil(lambda: "m′ = 0    b′ = 0" in readout(win))
+    assert "in x: m = 0" in readout(win)
     # A round bowl: the innermost contour is a circle (every point equally far from the
     # centre) in m′, b′.
-    ms, bs = [c for c in loss.contours if c.isVisible()][-1].getData()
+    ms, bs = loss.contours.lines[-1]
     st = win.session.state("regression")
     cm, cb = st.bowl.center
     radii = np.hypot(ms - cm, bs - cb)
@@ -240,7 +246,8 @@ def test_the_formulas_are_rendered_and_the_gradient_check_agrees(make_window, qt
     result = find(win, QLabel, "regressGradientCheckResult").text()
     assert result.startswith("Epoch 2:") and "they agree" in result
     click(qtbot, win, "regressStep")
-    assert find(win, QLabel, "regressGradientCheckResult").text() == ""  # another epoch now
+    result = find(win, QLabel, "regressGradientCheckResult")
+    qtbot.waitUntil(lambda: result.text() == "")  # another epoch now
 
 
 def test_ctrl_click_on_the_loss_plot_starts_the_run_there(make_window, qtbot):
@@ -350,6 +357,7 @@ def test_a_saved_session_reopens_the_lab_at_the_same_epoch(make_window, qtbot, t
     win = lab(make_window, qtbot)
     type_into(qtbot, find(win, QWidget, "regressLearningRate"), "0.02")
     click(qtbot, win, "regressStep", 7)
+    qtbot.waitUntil(lambda: "epoch 7 of" in readout(win))
     shown = readout(win)
     path = tmp_path / "lab.derivview"
     assert win.files.save_to(path)
@@ -395,6 +403,7 @@ def test_reopening_after_the_csv_moved_keeps_the_data(make_window, qtbot, tmp_pa
     win = lab(make_window, qtbot)
     click(qtbot, win, "regressOpenCsv")
     click(qtbot, win, "regressStep", 4)
+    qtbot.waitUntil(lambda: "epoch 4 of" in readout(win))
     session = tmp_path / "s.derivview"
     assert win.files.save_to(session)
     csv.unlink()
@@ -405,3 +414,17 @@ def test_reopening_after_the_csv_moved_keeps_the_data(make_window, qtbot, tmp_pa
 
 def _unused(_: Path, __: QPoint) -> None:  # keep imports honest for type checkers
     return None
+
+
+def test_a_long_path_is_drawn_whole(make_window, qtbot):
+    win = lab(make_window, qtbot)
+    state = win.session.state("regression")
+    state.step(150)
+    loss = find(win, QWidget, "regressLossPlot")
+    settled_m, _ = loss.path.getData()
+    tail_m, tail_b = loss.tail.getData()
+    history = state.run.history
+    # The settled part and the newest epochs meet at one point and make the whole path.
+    assert settled_m[-1] == tail_m[0]
+    joined = np.concatenate([settled_m[:-1], tail_m])
+    assert list(joined) == list(history.m) and list(tail_b) == list(history.b[-len(tail_b) :])

@@ -91,16 +91,14 @@ def clip_segments(x0: ArrayLike, y0: ArrayLike, x1: ArrayLike, y1: ArrayLike, re
     keep, t0, t1 = _clip(*a, rect)
     dx, dy = a[2] - a[0], a[3] - a[1]
     n = int(keep.sum())
-    out_x = np.empty((n, 3))
-    out_y = np.empty((n, 3))
+    out_x = np.empty((n, 2))
+    out_y = np.empty((n, 2))
     with np.errstate(all="ignore"):
         out_x[:, 0] = (a[0] + t0 * dx)[keep]
         out_y[:, 0] = (a[1] + t0 * dy)[keep]
         out_x[:, 1] = (a[0] + t1 * dx)[keep]
         out_y[:, 1] = (a[1] + t1 * dy)[keep]
-    out_x[:, 2] = np.nan
-    out_y[:, 2] = np.nan
-    return out_x.ravel()[:-1] if n else np.zeros(0), out_y.ravel()[:-1] if n else np.zeros(0)
+    return out_x.ravel(), out_y.ravel()
 
 
 def inside(x: ArrayLike, y: ArrayLike, rect: Rect) -> NDArray[np.bool_]:

@@ -2,7 +2,8 @@
 
 The formulas are the seed's gradient, typeset (m′, b′ and x′ when x is standardized);
 below them the numbers at the current epoch (``regressReadout``: epoch, m, b, L,
-∂L/∂m, ∂L/∂b, |∇L|), the least-squares answer with the run's distance to it, the
+∂L/∂m, ∂L/∂b, |∇L|; about 12 times a second while Play runs, and always the last
+epoch's when it stops), the least-squares answer with the run's distance to it, the
 seed's gradient check (central differences of L in m and in b, §9.2), and why
 standardizing x helps, in words, with this data's numbers.
 """
@@ -26,6 +27,7 @@ from derivview.model.labs.regression_text import (
     update_formula,
 )
 from derivview.ui.mathview import MathLabel
+from derivview.ui.regression.pace import Paced
 from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
@@ -100,13 +102,14 @@ class RegressionReadout(QWidget):
         layout.addStretch(1)
 
         self._note_key: tuple[object, ...] = ()
+        self._paced = Paced(self, self._show_run)
         self.check_button.clicked.connect(self._on_check_clicked)
         st = self._state
         connect_while_alive(
             self,
             [
                 (st.data_changed, self._on_data_changed),
-                (st.changed, self._on_run_changed),
+                (st.changed, self._paced),
                 (st.settings_changed, self._on_settings_changed),
             ],
         )
@@ -148,9 +151,9 @@ class RegressionReadout(QWidget):
         self.formula_dm.setMath(dm)
         self.formula_db.setMath(db)
         self.formula_update.setMath(update_formula(prime))
-        self._on_run_changed()
+        self._show_run()
 
-    def _on_run_changed(self) -> None:
+    def _show_run(self) -> None:
         st = self._state
         for label, text in ((self.numbers, readout_text(st)), (self.answer, answer_text(st))):
             if label.text() != text:

@@ -37,6 +37,7 @@ from derivview.model.labs.regression_config import (
 from derivview.model.labs.regression_text import stability_text, status_text
 from derivview.ui.descent.controls import FloatSpinBox
 from derivview.ui.descent.play import SPEEDS, PlayScheduler
+from derivview.ui.regression.pace import Paced
 from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class TrainPanel(QWidget):
         self.play.set_speed(DEFAULT_SPEED)
         self._notes_key: tuple[object, ...] = ()
         self._build()
+        self._paced = Paced(self, self._show_status)
         self._lay_out()
 
         # -- wiring: every subscription in one place ------------------------------------
@@ -312,9 +314,16 @@ class TrainPanel(QWidget):
 
     def _on_run_changed(self) -> None:
         st = self._state
-        _set_text(self.status, status_text(st))
         self.step_button.setEnabled(not st.run.finished)
         self.reset_button.setEnabled(st.epoch > 0)
+        if st.run.finished or st.epoch == 0 or not self.play.playing:
+            self._paced.flush()
+            self._show_status()  # at once: an end, a reset or a single step
+        else:
+            self._paced()
+
+    def _show_status(self) -> None:
+        _set_text(self.status, status_text(self._state))
 
 
 def _set_value(spin: FloatSpinBox, value: float) -> None:
