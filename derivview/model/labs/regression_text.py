@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: Significant digits of the numbers a person reads (the contract asks for at least 6).
 DIGITS = 7
+#: |∇L| that a wrapped line never breaks inside (word joiners around the bars).
+GRAD = "|\u2060∇L\u2060|"
 
 
 def number(value: float) -> str:
@@ -104,9 +106,10 @@ def update_formula(prime: bool = False) -> Box:
     def rule(name: str) -> tuple[Box, ...]:
         v = _var(name, prime)
         grad = Frac(Sym("∂L", "var"), Row((Sym("∂", "var"), v)))
-        return (v, Sym("←", "rel"), v, Sym("−", "op"), Sym("η", "var"), Space(0.1), grad)
+        return (v, Sym("←", "rel"), v, Sym("−", "op"), Sym("η", "var"), Space(0.17), grad)
 
-    return Row((*rule("m"), Sym(",", "punct"), Space(0.6), *rule("b")))
+    # The comma's own space, and a little more (under 0.15 em: no double space in text).
+    return Row((*rule("m"), Sym(",", "punct"), Space(0.14), *rule("b")))
 
 
 # -- numbers ----------------------------------------------------------------------------
@@ -131,7 +134,7 @@ def readout_text(state: RegressionState) -> str:
     lines.append(f"L = {number(last.loss)}")
     lines.append(f"∂L/∂m{prime} = {number(last.dm)}")
     lines.append(f"∂L/∂b{prime} = {number(last.db)}")
-    lines.append(f"|∇L| = {number(math.hypot(last.dm, last.db))}")
+    lines.append(f"{GRAD} = {number(math.hypot(last.dm, last.db))}")
     return "\n".join(lines)
 
 
@@ -175,7 +178,7 @@ def status_text(state: RegressionState) -> str:
     epoch = state.epoch
     lr = state.get("learning_rate")
     if run.finished:
-        return run.message[0].upper() + run.message[1:]
+        return (run.message[0].upper() + run.message[1:]).replace("|∇L|", GRAD)
     last = run.last
     grad = math.hypot(last.dm, last.db)
     if epoch == 0:
@@ -187,13 +190,18 @@ def status_text(state: RegressionState) -> str:
         return "Ready: Step trains one epoch, Play trains on at the chosen speed."
     if run.converged_at is not None:
         return (
-            f"Converged at epoch {run.converged_at:,}: |∇L| = {short(grad)} < "
+            f"Converged at epoch {run.converged_at:,}: {GRAD} = {short(grad)} < "
             f"{short(run.tol)}. Step goes on to epoch {run.epochs:,}, as the seed's loop."
+        )
+    if lr >= state.bound:
+        return (
+            f"Epoch {epoch:,}: L = {short(last.loss)} and growing — η = {short(lr)} is above "
+            f"2/λ_max = {short(state.bound)}, so each epoch overshoots further: it diverges."
         )
     gap = last.loss - state.bowl.floor
     return (
         f"Epoch {epoch:,} of {run.epochs:,}: L = {short(last.loss)} "
-        f"({short(gap)} above its minimum), |∇L| = {short(grad)}."
+        f"({short(gap)} above its minimum), {GRAD} = {short(grad)}."
     )
 
 

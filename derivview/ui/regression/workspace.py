@@ -53,7 +53,7 @@ class RegressionWorkspace(Workspace):
     action_name = "actionWorkspaceRegression"
     shortcut = "Ctrl+3"
     docks = (
-        DockSpec("regressTrainDock", "Training", _train, raised=True, height=250),
+        DockSpec("regressTrainDock", "Training", _train, raised=True, height=275),
         DockSpec(
             "regressReadoutDock",
             "Readout",
