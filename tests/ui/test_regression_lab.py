@@ -386,6 +386,10 @@ def test_export_writes_the_labs_plots(make_window, qtbot, tmp_path, monkeypatch)
     image = QImage(str(tmp_path / "lab.png"))
     plots = find(win, QWidget, "regressPlots")
     assert (image.width(), image.height()) == (2 * plots.width(), 2 * plots.height())
+    # Copy Plot copies the lab's plots, not the f(x) plot.
+    win.findChild(QAction, "actionCopyPlot").trigger()
+    copied = QApplication.clipboard().image()
+    assert (copied.width(), copied.height()) == (plots.width(), plots.height())
     # A bad target is a message, not a crash.
     monkeypatch.setattr(picture, "choose_picture_path", lambda parent: str(tmp_path / "x.gif"))
     win.findChild(QAction, "actionExportPlot").trigger()

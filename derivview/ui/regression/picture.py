@@ -40,6 +40,21 @@ class PictureError(Exception):
     """The picture could not be made or written; ``str(err)`` says why, for people."""
 
 
+def picture_image(widget: QWidget, scale: float = PNG_SCALE) -> QImage:
+    """``widget``'s plots as an image of ``scale`` times its size in pixels."""
+    w, h = max(widget.width(), 1), max(widget.height(), 1)
+    image = QImage(round(w * scale), round(h * scale), QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise PictureError(f"not enough memory for a {image.width()} × {image.height()} image")
+    image.fill(widget.palette().window().color())
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    painter.scale(scale, scale)
+    _render(widget, painter)
+    return image
+
+
 def picture_bytes(widget: QWidget, fmt: str) -> bytes:
     """``widget`` drawn as ``fmt`` ("png", "svg" or "pdf")."""
     w, h = max(widget.width(), 1), max(widget.height(), 1)
@@ -47,15 +62,7 @@ def picture_bytes(widget: QWidget, fmt: str) -> bytes:
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if fmt == "png":
-        image = QImage(w * PNG_SCALE, h * PNG_SCALE, QImage.Format.Format_ARGB32_Premultiplied)
-        if image.isNull():
-            raise PictureError(f"not enough memory for a {w * PNG_SCALE} × {h * PNG_SCALE} image")
-        image.fill(widget.palette().window().color())
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        painter.scale(PNG_SCALE, PNG_SCALE)
-        _render(widget, painter)
+        image = picture_image(widget)
         if not image.save(buffer, "PNG"):
             raise PictureError("could not encode the PNG image")
     elif fmt == "svg":

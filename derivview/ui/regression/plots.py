@@ -596,7 +596,7 @@ class EpochPlot(pg.PlotWidget):
         self.curve.setData(*peaks(self._epochs[:n], losses))
         self.floor.setPos(math.log10(floor) if log and floor > 0 else floor)
         self.floor.setVisible(not log or floor > 0)
-        x_hi = _nice_above(max(n - 1, 1))
+        x_hi = _nice_above(max(n - 1, 10))  # whole epochs on the axis, never 0.5
         if log:
             y_lo = math.floor(math.log10(low))
             y_hi = math.ceil(math.log10(high)) if high > low else y_lo + 1

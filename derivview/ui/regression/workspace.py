@@ -53,7 +53,7 @@ class RegressionWorkspace(Workspace):
     action_name = "actionWorkspaceRegression"
     shortcut = "Ctrl+3"
     docks = (
-        DockSpec("regressTrainDock", "Training", _train, raised=True, height=275),
+        DockSpec("regressTrainDock", "Training", _train, raised=True, height=290),
         DockSpec(
             "regressReadoutDock",
             "Readout",
@@ -121,6 +121,16 @@ class RegressionWorkspace(Workspace):
 
         if export_interactively(self.plots):
             self.window.statusBar().showMessage("Exported the regression plots", 5000)
+        return True
+
+    def copy_plot(self) -> bool:
+        from PySide6.QtGui import QGuiApplication
+
+        from derivview.ui.regression.picture import picture_image
+
+        ratio = min(max(self.window.devicePixelRatioF(), 1.0), 3.0)
+        QGuiApplication.clipboard().setImage(picture_image(self.plots, ratio))
+        self.window.statusBar().showMessage("Copied the regression plots to the clipboard", 5000)
         return True
 
     # -- actions ------------------------------------------------------------------------
