@@ -101,6 +101,12 @@ def test_the_scaling_sentence_has_this_datas_numbers():
     assert "the same η shrinks ×0 per epoch" in scaling_text(st)  # 1 − 2·0.5: one epoch
 
 
+def test_a_rate_close_to_1_keeps_the_digits_that_tell_it_from_1():
+    st = lab([0, 2], [1, 0], learning_rate=1e-5)
+    raw_rate = 1 - 1e-5 * LO
+    assert f"shrinks ×{number(raw_rate)} per epoch" in scaling_text(st)
+
+
 def test_every_x_the_same_is_a_valley():
     st = lab([2, 2, 2], [1, 2, 6])
     assert "valley" in scaling_text(st)

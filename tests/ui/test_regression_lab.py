@@ -223,6 +223,7 @@ def test_standardizing_x_makes_the_bowl_round_and_says_why(make_window, qtbot):
     assert loss.plot_item.getAxis("bottom").labelText.startswith("m ")
     find(win, QCheckBox, "regressStandardize").click()
     assert loss.plot_item.getAxis("bottom").labelText.startswith("m′")
+    assert "path of (m′, b′)" in [label.text for _, label in loss.legend.items]
     qtbot.waitUntil(lambda: "m′ = 0    b′ = 0" in readout(win))
     assert "in x: m = 0" in readout(win)
     # A round bowl: the innermost contour is a circle (every point equally far from the

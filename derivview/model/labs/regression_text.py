@@ -223,9 +223,9 @@ def scaling_text(state: RegressionState) -> str:
     def fate(rate: float) -> str:
         if rate >= 1:
             return "diverges"
-        return (
-            f"shrinks ×{short(rate)} per epoch — {_epochs(epochs_to_shrink(rate))} epochs to 10⁻⁶"
-        )
+        # As many digits as it takes to tell the rate from 1 (0.9957, 0.9999876).
+        shown = number(rate) if rate > 0.999 else short(rate)
+        return f"shrinks ×{shown} per epoch — {_epochs(epochs_to_shrink(rate))} epochs to 10⁻⁶"
 
     raw = (
         f"Raw x: the bowl is {short(stretch)} times longer than wide (λ = {short(lo)}, "

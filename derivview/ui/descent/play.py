@@ -57,9 +57,7 @@ class PlayScheduler(QObject):
         changed = session.descent_changed if stepper is None else stepper.changed
         # Views redraw once per "as fast as possible" tick: the session's signals, or
         # the stepper's own, are held back until the tick ends.
-        self._batch = (
-            session.batch if stepper is None else (lambda: changed.paused(lambda a, b: b))
-        )
+        self._batch = session.batch if stepper is None else (lambda: changed.paused(lambda a, b: b))
         self._speed = SPEEDS[DEFAULT_SPEED_INDEX][1]
         self._playing = False
         self._in_tick = False

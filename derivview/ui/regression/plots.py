@@ -435,6 +435,9 @@ class LossPlot(pg.PlotWidget):
         prime = "′" if st.scaling is not None else ""
         self.plot_item.setLabel("bottom", f"m{prime}  (slope)")
         self.plot_item.setLabel("left", f"b{prime}  (intercept)")
+        for sample, label in self.legend.items:
+            if sample.item is self.path:
+                label.setText(f"path of (m{prime}, b{prime})")
         self.fit()
         self._draw_levels()
         self._on_run()
