@@ -433,3 +433,15 @@ def test_a_long_path_is_drawn_whole(make_window, qtbot):
     assert settled_m[-1] == tail_m[0]
     joined = np.concatenate([settled_m[:-1], tail_m])
     assert list(joined) == list(history.m) and list(tail_b) == list(history.b[-len(tail_b) :])
+
+
+def test_ctrl0_fits_the_lab_plots_again(make_window, qtbot):
+    win = lab(make_window, qtbot)
+    plot = find(win, QWidget, "regressPlot")
+    fitted = [v for pair in plot.plot_item.getViewBox().viewRange() for v in pair]
+    plot.plot_item.getViewBox().setRange(xRange=(100, 200), yRange=(100, 200), padding=0)
+    x_before = win.session.x_range
+    qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    now = [v for pair in plot.plot_item.getViewBox().viewRange() for v in pair]
+    assert now == pytest.approx(fitted)
+    assert win.session.x_range == x_before  # the f(x) view is not this workspace's
