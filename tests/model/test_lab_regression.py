@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from derivview.model.labs.regression import (
     DataError,
@@ -297,3 +299,51 @@ def test_what_is_not_a_file_is_unreadable_and_bad_data_is_not(tmp_path):
     with pytest.raises(DataError) as info:
         read_csv(str(bad))
     assert not info.value.unreadable
+
+
+# -- the fast reader reads what the careful one reads -----------------------------------------
+
+_number = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+    st.integers(-1000, 1000).map(str),
+)
+_odd = st.sampled_from(["", " ", "x", "nan", "inf", "1e999", "1_0", " 2.5 ", '"3"', "-.5", "#1"])
+# Mostly numbers: a file is read fast only when every cell is clean.
+_cells = st.one_of(_number, _number, _number, _number, _odd)
+_pair = st.tuples(_cells, _cells).map(lambda c: f"{c[0]}{{d}}{c[1]}")
+_rows = st.lists(
+    st.one_of(
+        _pair,
+        _pair,
+        _pair,
+        _pair,
+        st.just(""),
+        st.just("   "),
+        st.tuples(_cells, _cells, _cells).map(lambda c: f"{c[0]}{{d}}{c[1]}{{d}}{c[2]}"),
+        st.just("x{d}y"),
+        st.just("x{d}1"),
+    ),
+    min_size=0,
+    max_size=8,
+)
+
+
+@example(["1{d}2", "3{d}nan"], ",", "\n")
+@example(["x{d}1", "2{d}3", "4{d}5"], ";", "\n")
+@example(["x{d}y", "1{d}2", "", "3{d}4"], "\t", "\r\n")
+@settings(max_examples=400, deadline=None)
+@given(_rows, st.sampled_from([",", ";", "\t"]), st.sampled_from(["\n", "\r\n"]))
+def test_the_fast_reader_gives_the_careful_readers_data_or_leaves_it_the_message(
+    rows, delimiter, newline
+):
+    text = newline.join(r.format(d=delimiter) for r in rows) + newline
+    try:
+        careful = parse_csv(text, fast=False)
+    except DataError as exc:
+        with pytest.raises(DataError) as fast_exc:
+            parse_csv(text)
+        assert str(fast_exc.value) == str(exc)
+        return
+    quick = parse_csv(text)
+    np.testing.assert_array_equal(quick.x, careful.x)
+    np.testing.assert_array_equal(quick.y, careful.y)
