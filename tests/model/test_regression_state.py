@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from derivview.model import session_file as sf
-from derivview.model.labs.regression import DataError, synthetic
+from derivview.model.labs.regression import DataError, Dataset, synthetic
 from derivview.model.labs.regression_config import MAX_KEPT_POINTS
 from derivview.model.session import Session
 from derivview.model.state.fields import Invalid
@@ -287,3 +287,18 @@ def test_synthetic_defaults_match_the_command():
     st = regression(Session())
     data = synthetic(50, seed=0)
     np.testing.assert_array_equal(st.data.x, data.x)
+
+
+def test_the_most_data_a_session_keeps_fits_in_a_session_file(tmp_path: Path):
+    # 10,000 points whose numbers take the most characters JSON can need for a float.
+    n = MAX_KEPT_POINTS
+    x = -1.2345678901234567e-100 * (1 + np.arange(n) / n)
+    y = -9.876543210987654e200 * (1 + np.arange(n) / n)
+    s = Session()
+    regression(s).update(source="csv", data=Dataset(x, y))
+    path = tmp_path / "big.derivview"
+    sf.save(s, path)
+    assert path.stat().st_size < sf.MAX_FILE_BYTES
+    fresh = Session()
+    sf.apply(sf.load(path), fresh)
+    np.testing.assert_array_equal(regression(fresh).data.y, y)
