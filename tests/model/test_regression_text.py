@@ -98,7 +98,7 @@ def test_the_scaling_sentence_has_this_datas_numbers():
     assert "Standardized x: the bowl is round (λ = 2, 2)" in text and "×0.8 per epoch" in text
     st.update(learning_rate=0.5)
     assert "the distance to the answer diverges" in scaling_text(st)
-    assert "the same η shrinks ×0 per epoch" in scaling_text(st)  # 1 − 2·0.5: one epoch
+    assert "the same η lands on the answer in one epoch" in scaling_text(st)  # 1 − 2·0.5 = 0
 
 
 def test_a_rate_close_to_1_keeps_the_digits_that_tell_it_from_1():

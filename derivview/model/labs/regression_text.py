@@ -40,9 +40,9 @@ def short(value: float) -> str:
 
 
 def _epochs(value: float) -> str:
-    if not math.isfinite(value):
-        return "never"
-    return f"{max(1, math.ceil(value)):,}"
+    """``value`` epochs in words: "3,197 epochs", "1 epoch"."""
+    count = max(1, math.ceil(value))
+    return f"{count:,} epoch{'s' if count != 1 else ''}"
 
 
 # -- formulas ---------------------------------------------------------------------------
@@ -223,9 +223,11 @@ def scaling_text(state: RegressionState) -> str:
     def fate(rate: float) -> str:
         if rate >= 1:
             return "diverges"
+        if rate < 1e-12:  # η = 1/λ on a round bowl: the answer in one step
+            return "lands on the answer in one epoch"
         # As many digits as it takes to tell the rate from 1 (0.9957, 0.9999876).
         shown = number(rate) if rate > 0.999 else short(rate)
-        return f"shrinks ×{shown} per epoch — {_epochs(epochs_to_shrink(rate))} epochs to 10⁻⁶"
+        return f"shrinks ×{shown} per epoch — {_epochs(epochs_to_shrink(rate))} to 10⁻⁶"
 
     raw = (
         f"Raw x: the bowl is {short(stretch)} times longer than wide (λ = {short(lo)}, "
