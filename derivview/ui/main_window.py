@@ -9,7 +9,8 @@ that every view follows, :func:`derivview.ui.theme.theme_signals`), and owns the
 background symbolic runner. Every piece takes the session in its constructor and talks
 only to it; the window never pushes anything into a view.
 
-Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace · Alt+Left/Right
+Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace · Ctrl+3 the
+regression lab · Alt+Left/Right
 move x₀ (Alt+Shift for finer steps) · Enter in the editor plots at once · Up/Down in the
 editor: recent expressions.
 """
@@ -180,6 +181,8 @@ class MainWindow(QMainWindow):
         window_state.restore_geometry(self)
         self.setWindowIcon(app_icon())
         self._build_menus()
+        # The workspace a session file opened before the window names (see open_files).
+        self._file_workspace: str = self.session.state("workspace").get("shown")
         saved = window_state.saved_workspace()
         keys = [w.key for w in WORKSPACES]
         self.show_workspace(saved if saved in keys else keys[0])
@@ -188,6 +191,8 @@ class MainWindow(QMainWindow):
         s = self.session
         s.busy_changed.connect(self._on_busy_changed)
         s.error_changed.connect(self._on_error_changed)
+        # A session file opened later shows the workspace it was saved in.
+        s.state("workspace").changed.connect(self._on_workspace_state)
 
     # -- start-up -----------------------------------------------------------------------
 
@@ -195,6 +200,8 @@ class MainWindow(QMainWindow):
         """The session file of the launch; with no launch options, the last session's."""
         if options.session:
             self.files.set_path(options.session)  # already opened, under the options given
+            if self._file_workspace in (w.key for w in WORKSPACES):
+                self.show_workspace(self._file_workspace)
         elif options.bare:
             # Options such as --x0 would be overwritten by it: only for a bare launch.
             self.files.reopen(window_state.last_session())
@@ -235,6 +242,11 @@ class MainWindow(QMainWindow):
         assert self._current is not None
         return self._current
 
+    @property
+    def current_workspace(self) -> Workspace:
+        """The workspace shown."""
+        return self._built[self.workspace_key].workspace
+
     def workspace(self, key: str) -> Workspace:
         """The workspace ``key`` (built if it was not yet)."""
         return self._ensure_built(key).workspace
@@ -261,6 +273,8 @@ class MainWindow(QMainWindow):
             self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
             for action in self._window_actions:
                 self.removeAction(action)
+            for action in self._built[self._current].workspace.file_actions():
+                self.file_menu.removeAction(action)
         built = self._ensure_built(key)
         self.stack.setCurrentWidget(built.central)
         self._current = key
@@ -274,7 +288,10 @@ class MainWindow(QMainWindow):
                     dock.hide()
         self._window_actions = built.workspace.window_actions()
         self.addActions(self._window_actions)
+        self.file_menu.insertActions(self._file_actions_end, built.workspace.file_actions())
         self._fill_view_menu()
+        with contextlib.suppress(ValueError):  # a key session files cannot name (a test's)
+            self.session.state("workspace").set(shown=key)
         for w_key, action in self.workspace_actions.items():
             action.setChecked(w_key == key)
 
@@ -431,7 +448,8 @@ class MainWindow(QMainWindow):
         f = self.files
         self.file_menu.addAction(f.open_action)
         self.file_menu.addMenu(f.recent_menu)
-        self.file_menu.addSeparator()
+        # The workspace's own file actions (Open Data…) go here, above this separator.
+        self._file_actions_end = self.file_menu.addSeparator()
         self.file_menu.addAction(f.save_action)
         self.file_menu.addAction(f.save_as_action)
         self.file_menu.addSeparator()
@@ -531,7 +549,14 @@ class MainWindow(QMainWindow):
         menu.addMenu(self.theme_menu)
 
     def _guarded_actions(self) -> list[QAction]:
-        return [*self.files.actions(), *self.exports.actions()]
+        workspace = self._built[self._current].workspace if self._current else None
+        own = workspace.file_actions() if workspace is not None else []
+        return [*self.files.actions(), *self.exports.actions(), *own]
+
+    def _on_workspace_state(self) -> None:
+        key = self.session.state("workspace").get("shown")
+        if key != self._current and key in (w.key for w in WORKSPACES):
+            self.show_workspace(key)
 
     def _set_theme(self, mode: str) -> None:
         self.theme.set_mode(mode)  # type: ignore[arg-type]
@@ -634,5 +659,6 @@ def _scrolling(content: QWidget) -> QScrollArea:
 _KEYS_HELP = (
     "<b>Keys</b>: Enter plots at once · Up/Down in f(x): recent expressions · "
     "Alt+Left/Right: move x₀ (Alt+Shift: finer) · Left/Right on the x₀ slider · "
-    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+Q: quit"
+    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+3: the regression lab · "
+    "Ctrl+Q: quit"
 )

@@ -7,9 +7,10 @@ workspaces to come: ``actionWorkspaceFxy``, ``actionWorkspaceRegression``).
 
 from __future__ import annotations
 
+from derivview.ui.regression.workspace import RegressionWorkspace
 from derivview.ui.workspaces.base import DockSpec, Workspace
 from derivview.ui.workspaces.fx import FxWorkspace
 
-WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace,)
+WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace, RegressionWorkspace)
 
 __all__ = ["WORKSPACES", "DockSpec", "Workspace"]

@@ -98,3 +98,15 @@ class Workspace:
     def window_actions(self) -> list[QAction]:
         """Shortcut-only actions that act while this workspace is shown."""
         return []
+
+    def file_actions(self) -> list[QAction]:
+        """Actions of this workspace for the File menu (after Open Recent)."""
+        return []
+
+    def export_plot(self) -> bool:
+        """File › Export Plot… for this workspace; False: the window exports the f(x) plot."""
+        return False
+
+    def copy_plot(self) -> bool:
+        """File › Copy Plot for this workspace; False: the window copies the f(x) plot."""
+        return False
