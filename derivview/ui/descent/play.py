@@ -2,7 +2,8 @@
 
 It only steps (``session.descent.step``); the views redraw from what the session
 announces. It stops when the runs end, and when they are dropped (a new f, a new setting,
-Reset) while it plays.
+Reset) while it plays. Another lab's runs (the f(x, y) workspace's) play the same way:
+pass their state, its change signal and its batch.
 
 Signals
 -------
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -22,6 +25,7 @@ from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
     from derivview.model.session import Session
+    from derivview.model.signals import SignalInstance
 
 #: Play speeds offered, in steps per second (inf: as fast as the window keeps up).
 SPEEDS: tuple[tuple[str, float], ...] = (
@@ -40,14 +44,29 @@ FAST_BUDGET_S = 0.008
 
 
 class PlayScheduler(QObject):
-    """Steps ``session.descent`` on a timer while playing (see the module docstring)."""
+    """Steps ``session.descent`` on a timer while playing (see the module docstring).
+
+    ``state`` (default ``session.descent``) is what it steps: ``step(n)``, ``reset()``,
+    ``runs`` and ``finished``; ``changed`` (default ``session.descent_changed``) says the
+    runs changed; ``batch`` (default ``session.batch``) makes the views redraw once per
+    frame in the fastest mode.
+    """
 
     playingChanged = Signal(bool)
 
-    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        parent: QObject | None = None,
+        *,
+        state: Any = None,
+        changed: SignalInstance | None = None,
+        batch: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session = session
-        self._state = session.descent
+        self._state = session.descent if state is None else state
+        self._batch = session.batch if batch is None else batch
         self._speed = SPEEDS[DEFAULT_SPEED_INDEX][1]
         self._playing = False
         self._in_tick = False
@@ -56,7 +75,8 @@ class PlayScheduler(QObject):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_tick)
-        connect_while_alive(self, [(session.descent_changed, self._on_descent_changed)])
+        changed = session.descent_changed if changed is None else changed
+        connect_while_alive(self, [(changed, self._on_descent_changed)])
 
     @property
     def playing(self) -> bool:
@@ -103,7 +123,7 @@ class PlayScheduler(QObject):
         try:
             if math.isinf(speed):
                 deadline = time.monotonic() + FAST_BUDGET_S
-                with self._session.batch():  # views redraw once per tick
+                with self._batch():  # views redraw once per tick
                     while not self._state.finished and time.monotonic() < deadline:
                         if self._state.step(8) == 0:
                             break
