@@ -45,6 +45,7 @@ from derivview.ui.files.export_actions import ExportActions
 from derivview.ui.files.sessions import SessionFiles
 from derivview.ui.symbolic_runner import SymbolicRunner
 from derivview.ui.theme import THEME_MODES, ThemeController
+from derivview.ui.wiring import connect_while_alive
 from derivview.ui.workspaces import WORKSPACES
 from derivview.ui.workspaces.base import SHORT_WINDOW_HEIGHT, Workspace
 
@@ -180,9 +181,12 @@ class MainWindow(QMainWindow):
         window_state.restore_geometry(self)
         self.setWindowIcon(app_icon())
         self._build_menus()
-        saved = window_state.saved_workspace()
+        # The workspace a session file names (state part "workspace"), else the last one.
+        shown = self.session.state("workspace")
+        saved = shown.key or window_state.saved_workspace()
         keys = [w.key for w in WORKSPACES]
         self.show_workspace(saved if saved in keys else keys[0])
+        connect_while_alive(self, [(shown.changed, self._on_workspace_chosen)])
 
         # -- wiring
         s = self.session
@@ -264,19 +268,29 @@ class MainWindow(QMainWindow):
         built = self._ensure_built(key)
         self.stack.setCurrentWidget(built.central)
         self._current = key
+        self._hide_docks_of_others(key)  # before laying out: they would crowd its column
         layout = self._layouts.pop(key, None) or window_state.saved_layout(key)
         self._pristine_layout = False
         if layout is None or not self.restoreState(layout, window_state.LAYOUT_VERSION):
             self._default_layout(built)
-        for other, done in self._built.items():  # a saved layout may show others' docks
-            if other != key:
-                for dock in done.docks.values():
-                    dock.hide()
+        self._hide_docks_of_others(key)  # a saved layout may show others' docks
         self._window_actions = built.workspace.window_actions()
         self.addActions(self._window_actions)
         self._fill_view_menu()
         for w_key, action in self.workspace_actions.items():
             action.setChecked(w_key == key)
+        self.session.state("workspace").set(key)  # saved in session files
+
+    def _on_workspace_chosen(self, key: str) -> None:
+        """A session file names a workspace: show it (if this window has it)."""
+        if key in self.workspace_actions:
+            self.show_workspace(key)
+
+    def _hide_docks_of_others(self, key: str) -> None:
+        for other, done in self._built.items():
+            if other != key:
+                for dock in done.docks.values():
+                    dock.hide()
 
     def reset_layout(self) -> None:
         """View › Reset Layout: the shown workspace's docks where they started."""

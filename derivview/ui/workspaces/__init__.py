@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from derivview.ui.workspaces.base import DockSpec, Workspace
 from derivview.ui.workspaces.fx import FxWorkspace
+from derivview.ui.workspaces.fxy import FxyWorkspace
 
-WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace,)
+WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace, FxyWorkspace)
 
 __all__ = ["WORKSPACES", "DockSpec", "Workspace"]
