@@ -27,19 +27,27 @@ __all__ = ["ContourGrid", "color_positions", "quantile_levels"]
 
 # Edges of a cell, by index: 0 bottom (corners 00–01), 1 right (01–11), 2 top (11–10),
 # 3 left (10–00); corner bits: 1 = 00, 2 = 01, 4 = 11, 8 = 10 (above the level).
-_EDGE_PAIRS: dict[int, tuple[tuple[int, int], ...]] = {}
+# For each case and whether the centre is above the level (index case + 16·above): the
+# edges joined by the first segment and by the second (−1: none). Only the two saddle
+# cases (diagonal corners above) have two segments; which edges they join depends on the
+# centre (above: the "above" corners connect through it).
+_FIRST = np.full((32, 2), -1, dtype=np.intp)
+_SECOND = np.full((32, 2), -1, dtype=np.intp)
 for _case in range(16):
     _bits = [(_case >> b) & 1 for b in range(4)]  # 00, 01, 11, 10 counter-clockwise
     _crossed = [e for e in range(4) if _bits[e] != _bits[(e + 1) % 4]]
     if len(_crossed) == 2:
-        _EDGE_PAIRS[_case] = ((_crossed[0], _crossed[1]),)
-# The two saddle cases, by the value at the centre (above: the "above" corners connect).
+        _FIRST[_case] = _FIRST[_case + 16] = _crossed
 _SADDLE = {
     # 00 and 11 above
     5: {True: ((0, 1), (2, 3)), False: ((3, 0), (1, 2))},
     # 01 and 10 above
     10: {True: ((3, 0), (1, 2)), False: ((0, 1), (2, 3))},
 }
+for _case, _by_centre in _SADDLE.items():
+    for _above, (_a, _b) in _by_centre.items():
+        _FIRST[_case + 16 * _above] = _a
+        _SECOND[_case + 16 * _above] = _b
 
 
 class ContourGrid:
@@ -75,48 +83,34 @@ class ContourGrid:
             return np.empty(0), np.empty(0)
         z = self.z
         corners = (z[i, j], z[i, j + 1], z[i + 1, j + 1], z[i + 1, j])  # 00, 01, 11, 10
-        case = np.zeros(i.size, dtype=np.int64)
-        for bit, c in enumerate(corners):
-            case |= (c > level).astype(np.int64) << bit
+        case = (corners[0] > level).astype(np.intp)
+        for bit in (1, 2, 3):
+            case |= (corners[bit] > level).astype(np.intp) << bit
+        centre = (corners[0] + corners[1] + corners[2] + corners[3]) / 4.0
+        key = case + 16 * (centre > level)
         x0, x1 = self.xs[j], self.xs[j + 1]
         y0, y1 = self.ys[i], self.ys[i + 1]
-        # Where each edge is crossed (NaN-free: only edges whose ends differ are used).
+        # Where each edge is crossed (only edges whose ends differ are used).
         px = np.empty((4, i.size))
         py = np.empty((4, i.size))
         with np.errstate(divide="ignore", invalid="ignore"):
-            for e in range(4):
-                a, b = corners[e], corners[(e + 1) % 4]
-                t = (level - a) / (b - a)
-                if e == 0:  # 00 -> 01 along x at y0
-                    px[e], py[e] = x0 + t * (x1 - x0), y0
-                elif e == 1:  # 01 -> 11 along y at x1
-                    px[e], py[e] = x1, y0 + t * (y1 - y0)
-                elif e == 2:  # 11 -> 10 along -x at y1
-                    px[e], py[e] = x1 - t * (x1 - x0), y1
-                else:  # 10 -> 00 along -y at x0
-                    px[e], py[e] = x0, y1 - t * (y1 - y0)
-        xs_out: list[np.ndarray] = []
-        ys_out: list[np.ndarray] = []
+            t = [(level - corners[e]) / (corners[(e + 1) % 4] - corners[e]) for e in range(4)]
+        px[0], py[0] = x0 + t[0] * (x1 - x0), y0  # 00 -> 01 along x at y0
+        px[1], py[1] = x1, y0 + t[1] * (y1 - y0)  # 01 -> 11 along y at x1
+        px[2], py[2] = x1 - t[2] * (x1 - x0), y1  # 11 -> 10 along -x at y1
+        px[3], py[3] = x0, y1 - t[3] * (y1 - y0)  # 10 -> 00 along -y at x0
         n = np.arange(i.size)
-        for c, pairs in _EDGE_PAIRS.items():
-            sel = n[case == c]
-            if sel.size:
-                for ea, eb in pairs:
-                    xs_out.append(np.stack([px[ea, sel], px[eb, sel]], axis=1).reshape(-1))
-                    ys_out.append(np.stack([py[ea, sel], py[eb, sel]], axis=1).reshape(-1))
-        for c, by_centre in _SADDLE.items():
-            sel = n[case == c]
-            if not sel.size:
-                continue
-            centre = sum(corners[k][sel] for k in range(4)) / 4.0
-            above = centre > level
-            for flag in (True, False):
-                part = sel[above == flag]
-                if part.size:
-                    for ea, eb in by_centre[flag]:
-                        xs_out.append(np.stack([px[ea, part], px[eb, part]], axis=1).reshape(-1))
-                        ys_out.append(np.stack([py[ea, part], py[eb, part]], axis=1).reshape(-1))
-        return np.concatenate(xs_out), np.concatenate(ys_out)
+        first = _FIRST[key]
+        second = _SECOND[key]
+        two = n[second[:, 0] >= 0]
+        ea = np.concatenate([first[:, 0], second[two, 0]])
+        eb = np.concatenate([first[:, 1], second[two, 1]])
+        cell = np.concatenate([n, two])
+        xs_out = np.empty(2 * cell.size)
+        ys_out = np.empty(2 * cell.size)
+        xs_out[0::2], xs_out[1::2] = px[ea, cell], px[eb, cell]
+        ys_out[0::2], ys_out[1::2] = py[ea, cell], py[eb, cell]
+        return xs_out, ys_out
 
 
 def _round_sig(v: float, digits: int = 3) -> float:

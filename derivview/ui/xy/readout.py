@@ -127,8 +127,12 @@ class XyReadout(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         self._frame = LabelFrame(self.label, self)
+        # The words change on drag frames too (the η bound follows the curvature): outside
+        # any layout as well, re-laid out only when their height changes.
+        self.words.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self._words_frame = LabelFrame(self.words, self)
         layout.addWidget(self._frame)
-        layout.addWidget(self.words)
+        layout.addWidget(self._words_frame)
         connect_while_alive(
             self,
             [
@@ -164,5 +168,4 @@ class XyReadout(QWidget):
         self._set_words("<br>".join(point_words(p, lr)))
 
     def _set_words(self, text: str) -> None:
-        if self.words.text() != text:
-            self.words.setText(text)
+        self._words_frame.set_text(text)

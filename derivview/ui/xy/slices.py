@@ -16,9 +16,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.formatting import format_number as fmt
+from derivview.ui.readout import LabelFrame
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 from derivview.ui.xy.style import XyStyle, xy_style
@@ -27,18 +28,23 @@ if TYPE_CHECKING:
     from derivview.model.labs.xy_state import XyState
 
 SAMPLES = 300
+#: The coarse grid over the region that sets the slices' y range.
+REGION_GRID = 64
 #: The tangent spans this share of the slice's range on each side of the point.
 TANGENT_SHARE = 0.22
 
 
-def fit_range(values: np.ndarray, include: float | None) -> tuple[float, float] | None:
-    """A y range for a curve: its 2nd–98th percentiles (and ``include``), padded 10%."""
+def fit_range(
+    values: np.ndarray, include: float | None, *, full: bool = False
+) -> tuple[float, float] | None:
+    """A y range for values: their 2nd–98th percentiles (all of them if ``full``) and
+    ``include``, padded 10%."""
     v = values[np.isfinite(values)]
     if include is not None and math.isfinite(include):
         v = np.append(v, include)
     if v.size == 0:
         return None
-    lo, hi = (float(q) for q in np.percentile(v, [2.0, 98.0]))
+    lo, hi = (float(q) for q in np.percentile(v, [0.0, 100.0] if full else [2.0, 98.0]))
     if include is not None and math.isfinite(include):
         lo, hi = min(lo, include), max(hi, include)
     span = hi - lo
@@ -76,7 +82,11 @@ class SlicePlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.title)
+        # The title changes on every drag frame: outside any layout, so that its new text
+        # re-lays out nothing (a relayout repainted the whole window on each frame).
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._title_frame = LabelFrame(self.title, self)
+        layout.addWidget(self._title_frame)
         layout.addWidget(self.view, 1)
         self._yrange: tuple[float, float] | None = None
 
@@ -90,7 +100,7 @@ class SlicePlot(QWidget):
             ax = self.item.getAxis(a)
             ax.setPen(pg.mkPen(style.foreground))
             ax.setTextPen(pg.mkPen(style.foreground))
-        self.curve.setPen(pg.mkPen(style.slice, width=1.5))
+        self.curve.setPen(pg.mkPen(style.slice, width=1))  # wider pens cost 4–18× per frame
         self.tangent.setPen(pg.mkPen(style.tangent, width=2))
         self.dot.setPen(pg.mkPen(style.point_edge, width=1))
         self.dot.setBrush(pg.mkBrush(style.point))
@@ -105,8 +115,7 @@ class SlicePlot(QWidget):
         title: str,
     ) -> None:
         """The curve over ``ts``, the point (at, f) and the tangent of slope ``slope``."""
-        if self.title.text() != title:
-            self.title.setText(title)
+        self._title_frame.set_text(title)
         lo, hi = float(ts[0]), float(ts[-1])
         self.item.setXRange(lo, hi, padding=0.0)
         if np.isfinite(values).any():
@@ -124,13 +133,18 @@ class SlicePlot(QWidget):
                 h = TANGENT_SHARE * (hi - lo)
                 self.tangent.setData([at - h, at + h], [f - slope * h, f + slope * h])
         fitted = fit_range(values, f)
-        if fitted is not None:
-            cur = self._yrange
-            inside = cur is not None and cur[0] <= fitted[0] and fitted[1] <= cur[1]
-            roomy = cur is not None and (cur[1] - cur[0]) > 4 * (fitted[1] - fitted[0])
-            if cur is None or not inside or roomy:
-                self._yrange = fitted
-                self.item.setYRange(*fitted, padding=0.0)
+        cur = self._yrange
+        if fitted is not None and (cur is None or fitted[0] < cur[0] or fitted[1] > cur[1]):
+            # grow only: a y range that moves on every drag frame repaints the axes
+            lo = fitted[0] if cur is None else min(fitted[0], cur[0])
+            hi = fitted[1] if cur is None else max(fitted[1], cur[1])
+            self.set_y_range((lo, hi))
+
+    def set_y_range(self, yrange: tuple[float, float] | None) -> None:
+        """The y range shown (None: fit the next slice)."""
+        self._yrange = yrange
+        if yrange is not None:
+            self.item.setYRange(*yrange, padding=0.0)
 
 
 class SlicesPanel(QWidget):
@@ -151,6 +165,7 @@ class SlicesPanel(QWidget):
         self._layout.setContentsMargins(4, 4, 4, 4)
         self._layout.setSpacing(6)
         self.setMinimumHeight(2 * 55 + 40)
+        self._range_key: tuple[object, ...] | None = None
         connect_while_alive(
             self,
             [
@@ -210,6 +225,7 @@ class SlicesPanel(QWidget):
                 s.dot.setData([], [])
             return
         params = st.param_values()
+        self._fit_to_region(fn, params)
         g = p.gradient
         xs = np.linspace(*st.x_range, SAMPLES)
         ys = np.linspace(*st.y_range, SAMPLES)
@@ -223,3 +239,19 @@ class SlicesPanel(QWidget):
             ys, fn.values(p.x, ys, params), p.y, p.f, gy,
             f"f(x₀, y) at x₀ = {fmt(p.x, 6)} — slope ∂f/∂y = {fmt(gy, 6)}",
         )  # fmt: skip
+
+    def _fit_to_region(self, fn: object, params: dict[str, float]) -> None:
+        """A new f, parameter or region: both slices' y range is f's over the region (a
+        coarse grid), so that it stays put while the point is dragged."""
+        st = self.state
+        key = (fn, tuple(sorted(params.items())), st.x_range, st.y_range)
+        if key == self._range_key:
+            return
+        self._range_key = key
+        xs = np.linspace(*st.x_range, REGION_GRID)
+        ys = np.linspace(*st.y_range, REGION_GRID)
+        z = st.function.grid(xs, ys, params)  # type: ignore[union-attr]
+        fitted = fit_range(z.reshape(-1), None, full=True)
+        for s in (self.along_x, self.along_y):
+            if s is not None:
+                s.set_y_range(fitted)
