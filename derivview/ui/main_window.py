@@ -172,7 +172,9 @@ class MainWindow(QMainWindow):
         self._layout_size = self.size()
 
         self.files = SessionFiles(self, self.session)
-        self.exports = ExportActions(self, self.session, self._plot_size, self._plot_dark)
+        self.exports = ExportActions(
+            self, self.session, self._plot_size, self._plot_dark, self._export_target
+        )
         self._guard = _ShortcutGuard(self, self._guarded_actions)
         self.close_guards.append(self.files.confirm_discard)
         self.close_hooks.append(self._remember)
@@ -435,6 +437,11 @@ class MainWindow(QMainWindow):
 
     def _plot_dark(self) -> bool:
         return self.plot_panel.dark
+
+    def _export_target(self) -> Any:
+        """The shown workspace's own export, or None (the f(x) plot)."""
+        built = self._built.get(self._current or "")
+        return None if built is None else built.workspace.export_target()
 
     # -- menus ----------------------------------------------------------------------------
 

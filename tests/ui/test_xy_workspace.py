@@ -439,3 +439,47 @@ def test_the_iterates_tabs_have_their_own_names(make_window, qtbot) -> None:
     assert views is not None and views.count() == 2
     views.setCurrentIndex(1)
     assert win.findChild(pg.PlotWidget, "xyLossPlot") is not None
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def test_export_in_this_workspace_draws_the_f_x_y_plot(make_window, qtbot, tmp_path) -> None:
+    from PySide6.QtGui import QImage
+
+    win = open_xy(make_window, qtbot)
+    win.findChild(QAction, "actionExportPlot").trigger()
+    dialog = win.exports.dialog
+    assert dialog is not None
+    boxes = sorted(name for name in dialog.item_boxes)
+    assert boxes == sorted(["heatmap", "contours", "gradient", "level", "field", "descent"])
+    assert dialog.item_boxes["heatmap"].isChecked() and not dialog.item_boxes["field"].isChecked()
+    dialog.width_spin.setValue(640)
+    dialog.height_spin.setValue(480)
+    for ext in ("png", "svg", "pdf"):
+        target = tmp_path / f"xy.{ext}"
+        dialog.path_edit.setText(str(target))
+        dialog.accept()
+        assert target.exists() and target.stat().st_size > 1000, ext
+        win.findChild(QAction, "actionExportPlot").trigger()
+        dialog = win.exports.dialog
+        dialog.width_spin.setValue(640)
+        dialog.height_spin.setValue(480)
+    image = QImage(str(tmp_path / "xy.png"))
+    assert (image.width(), image.height()) == (640, 480)
+    # viridis, not the f(x) plot's white: the heat map fills the middle of the picture
+    c = image.pixelColor(320, 240)
+    assert not (c.red() > 240 and c.green() > 240 and c.blue() > 240)
+    assert (tmp_path / "xy.svg").read_text("utf-8").startswith("<?xml")
+    assert (tmp_path / "xy.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_copy_plot_in_this_workspace_copies_the_f_x_y_plot(make_window, qtbot) -> None:
+    win = open_xy(make_window, qtbot)
+    QApplication.clipboard().clear()
+    win.findChild(QAction, "actionCopyPlot").trigger()
+    image = QApplication.clipboard().image()
+    w, h = plot(win).widget.width(), plot(win).widget.height()
+    ratio = win.devicePixelRatioF()
+    assert (image.width(), image.height()) == (round(w * ratio), round(h * ratio))
+    assert "heatmap" in state(win).visible  # nothing changed on the live state

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -98,3 +98,9 @@ class Workspace:
     def window_actions(self) -> list[QAction]:
         """Shortcut-only actions that act while this workspace is shown."""
         return []
+
+    def export_target(self) -> Any:
+        """What File › Export Plot and Copy Plot draw while this workspace is shown: an
+        object with ``view_size()``, ``dark()``, ``item_labels``, ``is_visible(name)``,
+        ``export(path, options)`` and ``image(options)``; None: the f(x) plot."""
+        return None

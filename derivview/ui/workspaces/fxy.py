@@ -22,6 +22,7 @@ from derivview.ui.workspaces.base import DockSpec, Workspace
 if TYPE_CHECKING:
     from derivview.model.labs.xy_state import XyState
     from derivview.model.session import Session
+    from derivview.ui.xy.export import XyExport
     from derivview.ui.xy.inputs import XyInputs
     from derivview.ui.xy.plot import XyPlot
 
@@ -141,6 +142,12 @@ class FxyWorkspace(Workspace):
 
     def view_actions(self) -> list[QAction | None]:
         return [*self.item_actions.values(), None, self.reset_view_action]
+
+    def export_target(self) -> XyExport:
+        """File › Export Plot and Copy Plot draw the f(x, y) plot here."""
+        from derivview.ui.xy.export import XyExport
+
+        return XyExport(_state(self.session), self.plot)
 
     def window_actions(self) -> list[QAction]:
         return list(self.nudge_actions)

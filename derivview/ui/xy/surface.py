@@ -81,7 +81,8 @@ class SurfaceLayer(XyLayer):
     def set_style(self, style: XyStyle) -> None:
         self._table = lut(style.colormap, style.heat_alpha)
         self.contours.setPen(pg.mkPen(style.contour, width=1))
-        self.plot.colorbar.set_colors(lut(style.colormap))
+        # the bar as the heat map is seen: the same translucency over the same background
+        self.plot.colorbar.set_colors(self._table)
         self.on_sample(self._sample)
 
     def on_sample(self, sample: Sample | None) -> None:
