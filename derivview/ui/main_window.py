@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         self._window_actions = built.workspace.window_actions()
         self.addActions(self._window_actions)
         self._fill_view_menu()
+        self._show_presets_menu(built.workspace.presets_menu())
         for w_key, action in self.workspace_actions.items():
             action.setChecked(w_key == key)
         self.session.state("workspace").set(key)  # saved in session files
@@ -287,6 +288,17 @@ class MainWindow(QMainWindow):
         """A session file names a workspace: show it (if this window has it)."""
         if key in self.workspace_actions:
             self.show_workspace(key)
+
+    def _show_presets_menu(self, menu: QMenu | None) -> None:
+        """The menu bar's Functions menu is the shown workspace's (f(x) presets, or
+        f(x, y) presets)."""
+        if menu is None or not hasattr(self, "functions_menu"):
+            return
+        if self.functions_menu is not menu.menuAction():
+            bar = self.menuBar()
+            action = bar.insertMenu(self.functions_menu, menu)
+            bar.removeAction(self.functions_menu)
+            self.functions_menu = action
 
     def _hide_docks_of_others(self, key: str) -> None:
         for other, done in self._built.items():

@@ -483,3 +483,22 @@ def test_copy_plot_in_this_workspace_copies_the_f_x_y_plot(make_window, qtbot) -
     ratio = win.devicePixelRatioF()
     assert (image.width(), image.height()) == (round(w * ratio), round(h * ratio))
     assert "heatmap" in state(win).visible  # nothing changed on the live state
+
+
+def test_the_functions_menu_follows_the_workspace(make_window, qtbot) -> None:
+    win = make_window()
+
+    def functions_menu() -> QMenu:
+        (action,) = [a for a in win.menuBar().actions() if a.text() == "&Functions"]
+        return action.menu()
+
+    assert functions_menu().objectName() == "presetsMenu"
+    win.findChild(QAction, "actionWorkspaceFxy").trigger()
+    menu = functions_menu()
+    assert menu.objectName() == "xyPresetsMenu"
+    labels = [a.text() for a in menu.actions() if a.text()]
+    for preset in ("Bowl", "Elongated bowl", "Saddle x² − y²", "Rosenbrock", "Himmelblau",
+                   "ReLU ridge"):  # fmt: skip
+        assert preset in labels
+    win.findChild(QAction, "actionWorkspaceFx").trigger()
+    assert functions_menu().objectName() == "presetsMenu"

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QMenu, QWidget
 
     from derivview.model.session import Session
     from derivview.ui.main_window import MainWindow
@@ -98,6 +98,10 @@ class Workspace:
     def window_actions(self) -> list[QAction]:
         """Shortcut-only actions that act while this workspace is shown."""
         return []
+
+    def presets_menu(self) -> QMenu | None:
+        """The menu bar's Functions menu while this workspace is shown (None: keep it)."""
+        return None
 
     def export_target(self) -> Any:
         """What File › Export Plot and Copy Plot draw while this workspace is shown: an

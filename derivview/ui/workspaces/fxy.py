@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.labs.xy_fields import ITEM_LABELS, ITEMS
 from derivview.ui.wiring import connect_while_alive
@@ -142,6 +142,9 @@ class FxyWorkspace(Workspace):
 
     def view_actions(self) -> list[QAction | None]:
         return [*self.item_actions.values(), None, self.reset_view_action]
+
+    def presets_menu(self) -> QMenu:
+        return self.inputs.editor.presets_menu
 
     def export_target(self) -> XyExport:
         """File › Export Plot and Copy Plot draw the f(x, y) plot here."""
