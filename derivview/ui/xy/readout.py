@@ -111,7 +111,9 @@ class XyReadout(QWidget):
         self.label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.label.setTextInteractionFlags(selectable)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.label.setWordWrap(True)
+        # Short lines, never wrapped: the label's height is its number of lines, whatever
+        # the dock's width (a wrapped height measured before layout left a gap below).
+        self.label.setWordWrap(False)
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.label.setToolTip(
             "f, its gradient and its Hessian H at (x₀, y₀), with H's eigenvalues "
@@ -127,12 +129,9 @@ class XyReadout(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         self._frame = LabelFrame(self.label, self)
-        # The words change on drag frames too (the η bound follows the curvature): outside
-        # any layout as well, re-laid out only when their height changes.
-        self.words.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
-        self._words_frame = LabelFrame(self.words, self)
         layout.addWidget(self._frame)
-        layout.addWidget(self._words_frame)
+        # The words change less often; their relayouts stay inside the dock's scroll area.
+        layout.addWidget(self.words)
         connect_while_alive(
             self,
             [
@@ -168,4 +167,5 @@ class XyReadout(QWidget):
         self._set_words("<br>".join(point_words(p, lr)))
 
     def _set_words(self, text: str) -> None:
-        self._words_frame.set_text(text)
+        if self.words.text() != text:
+            self.words.setText(text)

@@ -4,7 +4,8 @@ of the second ∂f/∂y: a partial derivative is the ordinary derivative of a sl
 
 Each slice is sampled across the region shown (300 points, one forward pass) whenever
 the point, f, a parameter or the region changes; the y range follows the curve with
-some slack, so that it does not jump on every drag frame.
+some slack (it moves when the curve leaves it or becomes lost in it), so that the axes
+do not repaint on every drag frame.
 """
 
 from __future__ import annotations
@@ -28,23 +29,18 @@ if TYPE_CHECKING:
     from derivview.model.labs.xy_state import XyState
 
 SAMPLES = 300
-#: The coarse grid over the region that sets the slices' y range.
-REGION_GRID = 64
 #: The tangent spans this share of the slice's range on each side of the point.
 TANGENT_SHARE = 0.22
 
 
-def fit_range(
-    values: np.ndarray, include: float | None, *, full: bool = False
-) -> tuple[float, float] | None:
-    """A y range for values: their 2nd–98th percentiles (all of them if ``full``) and
-    ``include``, padded 10%."""
+def fit_range(values: np.ndarray, include: float | None) -> tuple[float, float] | None:
+    """A y range for a curve: its 2nd–98th percentiles (and ``include``), padded 10%."""
     v = values[np.isfinite(values)]
     if include is not None and math.isfinite(include):
         v = np.append(v, include)
     if v.size == 0:
         return None
-    lo, hi = (float(q) for q in np.percentile(v, [0.0, 100.0] if full else [2.0, 98.0]))
+    lo, hi = (float(q) for q in np.percentile(v, [2.0, 98.0]))
     if include is not None and math.isfinite(include):
         lo, hi = min(lo, include), max(hi, include)
     span = hi - lo
@@ -134,11 +130,14 @@ class SlicePlot(QWidget):
                 self.tangent.setData([at - h, at + h], [f - slope * h, f + slope * h])
         fitted = fit_range(values, f)
         cur = self._yrange
-        if fitted is not None and (cur is None or fitted[0] < cur[0] or fitted[1] > cur[1]):
-            # grow only: a y range that moves on every drag frame repaints the axes
-            lo = fitted[0] if cur is None else min(fitted[0], cur[0])
-            hi = fitted[1] if cur is None else max(fitted[1], cur[1])
-            self.set_y_range((lo, hi))
+        if fitted is not None:
+            # With slack: a y range that moved on every drag frame would repaint the axes
+            # each frame; it moves when the curve leaves it or is lost in it (4× smaller).
+            outside = cur is None or fitted[0] < cur[0] or fitted[1] > cur[1]
+            lost = cur is not None and (cur[1] - cur[0]) > 4 * (fitted[1] - fitted[0])
+            if outside or lost:
+                span = fitted[1] - fitted[0]
+                self.set_y_range((fitted[0] - 0.25 * span, fitted[1] + 0.25 * span))
 
     def set_y_range(self, yrange: tuple[float, float] | None) -> None:
         """The y range shown (None: fit the next slice)."""
@@ -165,7 +164,6 @@ class SlicesPanel(QWidget):
         self._layout.setContentsMargins(4, 4, 4, 4)
         self._layout.setSpacing(6)
         self.setMinimumHeight(2 * 55 + 40)
-        self._range_key: tuple[object, ...] | None = None
         connect_while_alive(
             self,
             [
@@ -225,7 +223,6 @@ class SlicesPanel(QWidget):
                 s.dot.setData([], [])
             return
         params = st.param_values()
-        self._fit_to_region(fn, params)
         g = p.gradient
         xs = np.linspace(*st.x_range, SAMPLES)
         ys = np.linspace(*st.y_range, SAMPLES)
@@ -239,19 +236,3 @@ class SlicesPanel(QWidget):
             ys, fn.values(p.x, ys, params), p.y, p.f, gy,
             f"f(x₀, y) at x₀ = {fmt(p.x, 6)} — slope ∂f/∂y = {fmt(gy, 6)}",
         )  # fmt: skip
-
-    def _fit_to_region(self, fn: object, params: dict[str, float]) -> None:
-        """A new f, parameter or region: both slices' y range is f's over the region (a
-        coarse grid), so that it stays put while the point is dragged."""
-        st = self.state
-        key = (fn, tuple(sorted(params.items())), st.x_range, st.y_range)
-        if key == self._range_key:
-            return
-        self._range_key = key
-        xs = np.linspace(*st.x_range, REGION_GRID)
-        ys = np.linspace(*st.y_range, REGION_GRID)
-        z = st.function.grid(xs, ys, params)  # type: ignore[union-attr]
-        fitted = fit_range(z.reshape(-1), None, full=True)
-        for s in (self.along_x, self.along_y):
-            if s is not None:
-                s.set_y_range(fitted)
