@@ -9,9 +9,9 @@ that every view follows, :func:`derivview.ui.theme.theme_signals`), and owns the
 background symbolic runner. Every piece takes the session in its constructor and talks
 only to it; the window never pushes anything into a view.
 
-Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace · Alt+Left/Right
-move x₀ (Alt+Shift for finer steps) · Enter in the editor plots at once · Up/Down in the
-editor: recent expressions.
+Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace, Ctrl+2 the
+f(x, y) workspace · Alt+Left/Right move x₀ (Alt+Up/Down y₀ in f(x, y); Alt+Shift for finer
+steps) · Enter in the editor plots at once · Up/Down in the editor: recent expressions.
 """
 
 from __future__ import annotations
@@ -667,5 +667,6 @@ def _scrolling(content: QWidget) -> QScrollArea:
 _KEYS_HELP = (
     "<b>Keys</b>: Enter plots at once · Up/Down in f(x): recent expressions · "
     "Alt+Left/Right: move x₀ (Alt+Shift: finer) · Left/Right on the x₀ slider · "
-    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+Q: quit"
+    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+2: the f(x, y) workspace "
+    "(Alt+arrows move its point) · Ctrl+Q: quit"
 )
