@@ -203,7 +203,11 @@ class MainWindow(QMainWindow):
             self.files.set_path(options.session)  # already opened, under the options given
         elif options.bare:
             # Options such as --x0 would be overwritten by it: only for a bare launch.
+            shown = self.workspace_key
             self.files.reopen(window_state.last_session())
+            # Reopening where the person left off: the workspace last shown, not the one
+            # the file was saved in (showing another workspace does not modify a file).
+            self.show_workspace(shown)
 
     def start_background(self) -> None:
         """Start symbolic work once the window has painted (never before first paint)."""

@@ -502,3 +502,20 @@ def test_the_functions_menu_follows_the_workspace(make_window, qtbot) -> None:
         assert preset in labels
     win.findChild(QAction, "actionWorkspaceFx").trigger()
     assert functions_menu().objectName() == "presetsMenu"
+
+
+def test_a_bare_launch_reopens_the_last_session_in_the_last_workspace(
+    make_window, qtbot, tmp_path
+) -> None:
+    first = make_window()
+    path = tmp_path / "last.derivview"
+    assert first.files.save_to(path)  # saved in the f(x) workspace
+    first.findChild(QAction, "actionWorkspaceFxy").trigger()
+    assert not first.session.modified  # looking at another workspace is not an edit
+    first.close_guards.clear()
+    first.close()
+    again = make_window()
+    assert again.files.path == path.resolve()
+    assert again.workspace_key == "fxy"
+    opened = make_window(str(path))  # a file opened by name shows its own workspace
+    assert opened.workspace_key == "fx"
