@@ -519,3 +519,23 @@ def test_a_bare_launch_reopens_the_last_session_in_the_last_workspace(
     assert again.workspace_key == "fxy"
     opened = make_window(str(path))  # a file opened by name shows its own workspace
     assert opened.workspace_key == "fx"
+
+
+def test_the_loss_per_step_and_its_log_gap_to_the_quadratic_models_minimum(
+    make_window, qtbot
+) -> None:
+    win = open_xy(make_window, qtbot)
+    click(qtbot, win, "xyStep", 5)
+    views = win.findChild(QTabWidget, "xyViews")
+    views.setCurrentIndex(1)
+    panel = win.dock_content("xyIteratesDock")
+    ks, fs = panel.loss.curves[0].getData()
+    k = np.arange(6)
+    x, y = 2.5 * 0.8**k, (-0.6) ** k
+    assert list(ks) == list(k) and fs == pytest.approx(x**2 + 8 * y**2)
+    win.findChild(QCheckBox, "xyLossLog").setChecked(True)
+    # f = x² + 8y² is its own quadratic model: f* = f − ½∇fᵀH⁻¹∇f = 0 exactly
+    _, gap = panel.loss.curves[0].getOriginalDataset()
+    assert gap == pytest.approx(x**2 + 8 * y**2)
+    note = panel.loss.note.text()
+    assert note.startswith("f* ≈ ") and abs(float(note[len("f* ≈ ") :])) < 1e-12
