@@ -45,7 +45,6 @@ from derivview.ui.files.export_actions import ExportActions
 from derivview.ui.files.sessions import SessionFiles
 from derivview.ui.symbolic_runner import SymbolicRunner
 from derivview.ui.theme import THEME_MODES, ThemeController
-from derivview.ui.wiring import connect_while_alive
 from derivview.ui.workspaces import WORKSPACES
 from derivview.ui.workspaces.base import SHORT_WINDOW_HEIGHT, Workspace
 
@@ -172,9 +171,7 @@ class MainWindow(QMainWindow):
         self._layout_size = self.size()
 
         self.files = SessionFiles(self, self.session)
-        self.exports = ExportActions(
-            self, self.session, self._plot_size, self._plot_dark, self._export_target
-        )
+        self.exports = ExportActions(self, self.session, self._plot_size, self._plot_dark)
         self._guard = _ShortcutGuard(self, self._guarded_actions)
         self.close_guards.append(self.files.confirm_discard)
         self.close_hooks.append(self._remember)
@@ -183,17 +180,18 @@ class MainWindow(QMainWindow):
         window_state.restore_geometry(self)
         self.setWindowIcon(app_icon())
         self._build_menus()
-        # The workspace a session file names (state part "workspace"), else the last one.
-        shown = self.session.state("workspace")
-        saved = shown.key or window_state.saved_workspace()
+        # The workspace a session file opened before the window names (see open_files).
+        self._file_workspace: str = self.session.state("workspace").get("shown")
+        saved = window_state.saved_workspace()
         keys = [w.key for w in WORKSPACES]
         self.show_workspace(saved if saved in keys else keys[0])
-        connect_while_alive(self, [(shown.changed, self._on_workspace_chosen)])
 
         # -- wiring
         s = self.session
         s.busy_changed.connect(self._on_busy_changed)
         s.error_changed.connect(self._on_error_changed)
+        # A session file opened later shows the workspace it was saved in.
+        s.state("workspace").changed.connect(self._on_workspace_state)
 
     # -- start-up -----------------------------------------------------------------------
 
@@ -201,6 +199,8 @@ class MainWindow(QMainWindow):
         """The session file of the launch; with no launch options, the last session's."""
         if options.session:
             self.files.set_path(options.session)  # already opened, under the options given
+            if self._file_workspace in (w.key for w in WORKSPACES):
+                self.show_workspace(self._file_workspace)
         elif options.bare:
             # Options such as --x0 would be overwritten by it: only for a bare launch.
             shown = self.workspace_key
@@ -245,6 +245,11 @@ class MainWindow(QMainWindow):
         assert self._current is not None
         return self._current
 
+    @property
+    def current_workspace(self) -> Workspace:
+        """The workspace shown."""
+        return self._built[self.workspace_key].workspace
+
     def workspace(self, key: str) -> Workspace:
         """The workspace ``key`` (built if it was not yet)."""
         return self._ensure_built(key).workspace
@@ -284,14 +289,10 @@ class MainWindow(QMainWindow):
         self.addActions(self._window_actions)
         self._fill_view_menu()
         self._show_presets_menu(built.workspace.presets_menu())
+        with contextlib.suppress(ValueError):  # a key session files cannot name (a test's)
+            self.session.state("workspace").set(shown=key)
         for w_key, action in self.workspace_actions.items():
             action.setChecked(w_key == key)
-        self.session.state("workspace").set(key)  # saved in session files
-
-    def _on_workspace_chosen(self, key: str) -> None:
-        """A session file names a workspace: show it (if this window has it)."""
-        if key in self.workspace_actions:
-            self.show_workspace(key)
 
     def _show_presets_menu(self, menu: QMenu | None) -> None:
         """The menu bar's Functions menu is the shown workspace's (f(x) presets, or
@@ -454,11 +455,6 @@ class MainWindow(QMainWindow):
     def _plot_dark(self) -> bool:
         return self.plot_panel.dark
 
-    def _export_target(self) -> Any:
-        """The shown workspace's own export, or None (the f(x) plot)."""
-        built = self._built.get(self._current or "")
-        return None if built is None else built.workspace.export_target()
-
     # -- menus ----------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
@@ -569,6 +565,11 @@ class MainWindow(QMainWindow):
 
     def _guarded_actions(self) -> list[QAction]:
         return [*self.files.actions(), *self.exports.actions()]
+
+    def _on_workspace_state(self) -> None:
+        key = self.session.state("workspace").get("shown")
+        if key != self._current and key in (w.key for w in WORKSPACES):
+            self.show_workspace(key)
 
     def _set_theme(self, mode: str) -> None:
         self.theme.set_mode(mode)  # type: ignore[arg-type]

@@ -114,7 +114,7 @@ def test_a_preset_sets_function_point_and_region_at_once() -> None:
 def test_a_change_marks_the_session_modified_but_showing_a_workspace_does_not() -> None:
     s = Session()
     s.mark_saved()
-    s.state("workspace").set("fxy")
+    s.state("workspace").set(shown="fxy")
     assert not s.modified
     _xy(s).set_point(0.25, 0.5)
     assert s.modified
@@ -138,7 +138,7 @@ def _custom() -> Session:
         compare=True,
     )
     st.descent.step(7)
-    s.state("workspace").set("fxy")
+    s.state("workspace").set(shown="fxy")
     return s
 
 
@@ -154,7 +154,7 @@ def test_a_saved_session_reopens_the_same_workspace_function_point_and_run(
     fresh = Session()
     sf.apply(sf.load(path), fresh)
     a, b = _xy(before), _xy(fresh)
-    assert fresh.state("workspace").key == "fxy"
+    assert fresh.state("workspace").get("shown") == "fxy"
     assert b.values() == a.values()
     assert b.point == a.point
     assert len(b.descent.runs) == 2
@@ -168,7 +168,7 @@ def test_a_file_without_the_xy_part_opens_its_defaults_and_the_f_x_workspace() -
     fresh = _custom()
     sf.apply(sf.loads(json.dumps(obj)), fresh)
     assert _xy(fresh).values() == _xy(Session()).values()
-    assert fresh.state("workspace").key == "fx"
+    assert fresh.state("workspace").get("shown") == "fx"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from derivview.model.descent.part import DescentPart
 from derivview.model.labs.xy_part import XyPart
 from derivview.model.state.core import FunctionPart, ItemsPart, SecantPart, ViewPart
 from derivview.model.state.part import StatePart
-from derivview.model.state.workspace_part import WorkspacePart
+from derivview.model.state.workspace import WorkspacePart
 
 PARTS: tuple[StatePart, ...] = (
     FunctionPart(),

@@ -2,8 +2,11 @@
 
 It only steps (``session.descent.step``); the views redraw from what the session
 announces. It stops when the runs end, and when they are dropped (a new f, a new setting,
-Reset) while it plays. Another lab's runs (the f(x, y) workspace's) play the same way:
-pass their state, its change signal and its batch.
+Reset) while it plays.
+
+Another lab's run can be played too: pass it as ``stepper`` — an object with ``step(n)``,
+``reset()``, ``finished``, ``runs`` (empty once dropped or reset) and a ``changed``
+signal (the regression lab's state is one).
 
 Signals
 -------
@@ -15,8 +18,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -25,7 +26,6 @@ from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
     from derivview.model.session import Session
-    from derivview.model.signals import SignalInstance
 
 #: Play speeds offered, in steps per second (inf: as fast as the window keeps up).
 SPEEDS: tuple[tuple[str, float], ...] = (
@@ -44,29 +44,20 @@ FAST_BUDGET_S = 0.008
 
 
 class PlayScheduler(QObject):
-    """Steps ``session.descent`` on a timer while playing (see the module docstring).
-
-    ``state`` (default ``session.descent``) is what it steps: ``step(n)``, ``reset()``,
-    ``runs`` and ``finished``; ``changed`` (default ``session.descent_changed``) says the
-    runs changed; ``batch`` (default ``session.batch``) makes the views redraw once per
-    frame in the fastest mode.
-    """
+    """Steps ``session.descent`` on a timer while playing (see the module docstring)."""
 
     playingChanged = Signal(bool)
 
     def __init__(
-        self,
-        session: Session,
-        parent: QObject | None = None,
-        *,
-        state: Any = None,
-        changed: SignalInstance | None = None,
-        batch: Callable[[], AbstractContextManager[Any]] | None = None,
+        self, session: Session, parent: QObject | None = None, *, stepper: Any = None
     ) -> None:
         super().__init__(parent)
         self._session = session
-        self._state = session.descent if state is None else state
-        self._batch = session.batch if batch is None else batch
+        self._state = session.descent if stepper is None else stepper
+        changed = session.descent_changed if stepper is None else stepper.changed
+        # Views redraw once per "as fast as possible" tick: the session's signals, or
+        # the stepper's own, are held back until the tick ends.
+        self._batch = session.batch if stepper is None else (lambda: changed.paused(lambda a, b: b))
         self._speed = SPEEDS[DEFAULT_SPEED_INDEX][1]
         self._playing = False
         self._in_tick = False
@@ -75,7 +66,6 @@ class PlayScheduler(QObject):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_tick)
-        changed = session.descent_changed if changed is None else changed
         connect_while_alive(self, [(changed, self._on_descent_changed)])
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -22,9 +22,7 @@ class ExportActions(QObject):
     """Export and copy what ``plot`` shows of ``session``.
 
     ``view_size`` and ``dark`` say the size and colours of the plot to export: the
-    window passes its current plot's (the workspace shown). ``target``, if given, returns
-    the shown workspace's own export (``Workspace.export_target``) or None for the f(x)
-    plot.
+    window passes its current plot's (the workspace shown).
     """
 
     def __init__(
@@ -33,7 +31,6 @@ class ExportActions(QObject):
         session: Session,
         view_size: Callable[[], tuple[int, int]],
         dark: Callable[[], bool],
-        target: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__(window)
         self.setObjectName("exportActions")
@@ -41,7 +38,6 @@ class ExportActions(QObject):
         self.session = session
         self._view_size = view_size
         self._dark = dark
-        self._target = target or (lambda: None)
         #: The dialog last opened, and the last error box (for tests and tools).
         self.dialog: ExportDialog | None = None
         self.message_box: QMessageBox | None = None
@@ -62,28 +58,19 @@ class ExportActions(QObject):
 
     def view_size(self) -> tuple[int, int]:
         """The plot's size on screen (the dialog's default), or a fallback before layout."""
-        target = self._target()
-        w, h = target.view_size() if target is not None else self._view_size()
+        w, h = self._view_size()
         return (w, h) if w >= 100 and h >= 100 else FALLBACK_SIZE
 
     def export_dialog(self) -> ExportDialog:
         """A new Export dialog for the current view (not shown)."""
         from derivview.ui.export import ExportDialog
 
-        target = self._target()
-        if target is not None:
-            return ExportDialog(
-                self.session,
-                self.view_size(),
-                target.dark(),
-                self.window,
-                export=target.export,
-                items=(target.item_labels, target.is_visible),
-            )
         return ExportDialog(self.session, self.view_size(), self._dark(), self.window)
 
     def export_plot(self) -> None:
-        """File › Export Plot…: the Export dialog (non-blocking)."""
+        """File › Export Plot…: the Export dialog (non-blocking), or the workspace's own."""
+        if self.window.current_workspace.export_plot():
+            return
         dialog = self.export_dialog()
         dialog.accepted.connect(
             lambda: (
@@ -97,12 +84,13 @@ class ExportActions(QObject):
 
     def copy_plot(self) -> None:
         """File › Copy Plot: the view as an image on the clipboard (at the screen's density)."""
+        if self.window.current_workspace.copy_plot():
+            return
         from derivview.ui.export import ExportError, ExportOptions, render_session_image
 
         w, h = self.view_size()
         ratio = self.window.devicePixelRatioF()
-        target = self._target()
-        dark = target.dark() if target is not None else self._dark()
+        dark = self._dark()
         options = ExportOptions(
             width=w,
             height=h,
@@ -111,10 +99,7 @@ class ExportActions(QObject):
             dark=dark,
         )
         try:
-            if target is not None:
-                image = target.image(options)
-            else:
-                image = render_session_image(self.session, options)
+            image = render_session_image(self.session, options)
         except ExportError as exc:
             box = QMessageBox(self.window)
             box.setObjectName("fileError")

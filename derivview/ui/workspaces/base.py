@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -99,12 +99,14 @@ class Workspace:
         """Shortcut-only actions that act while this workspace is shown."""
         return []
 
+    def export_plot(self) -> bool:
+        """File › Export Plot… for this workspace; False: the window exports the f(x) plot."""
+        return False
+
+    def copy_plot(self) -> bool:
+        """File › Copy Plot for this workspace; False: the window copies the f(x) plot."""
+        return False
+
     def presets_menu(self) -> QMenu | None:
         """The menu bar's Functions menu while this workspace is shown (None: keep it)."""
-        return None
-
-    def export_target(self) -> Any:
-        """What File › Export Plot and Copy Plot draw while this workspace is shown: an
-        object with ``view_size()``, ``dark()``, ``item_labels``, ``is_visible(name)``,
-        ``export(path, options)`` and ``image(options)``; None: the f(x) plot."""
         return None

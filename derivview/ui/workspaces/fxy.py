@@ -146,14 +146,64 @@ class FxyWorkspace(Workspace):
     def presets_menu(self) -> QMenu:
         return self.inputs.editor.presets_menu
 
-    def export_target(self) -> XyExport:
-        """File › Export Plot and Copy Plot draw the f(x, y) plot here."""
+    def export_plot(self) -> bool:
+        """File › Export Plot…: the f(x) dialog, drawing the f(x, y) plot."""
+        from derivview.ui.export import ExportDialog
+
+        target = self._export()
+        w, h = target.view_size()
+        dialog = ExportDialog(
+            self.session,
+            (w, h) if w >= 100 and h >= 100 else (1000, 625),
+            target.dark(),
+            self.window,
+            export=target.export,
+            items=(target.item_labels, target.is_visible),
+        )
+        dialog.accepted.connect(
+            lambda: self.window.statusBar().showMessage(f"Exported {dialog.exported_path}", 5000)
+        )
+        self.window.exports.dialog = dialog  # where tests and tools find the dialog
+        dialog.open()
+        return True
+
+    def copy_plot(self) -> bool:
+        """File › Copy Plot: the f(x, y) plot as an image on the clipboard."""
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QMessageBox
+
+        from derivview.ui.export import ExportError, ExportOptions
+
+        target = self._export()
+        w, h = target.view_size()
+        dark = target.dark()
+        options = ExportOptions(
+            width=max(w, 100),
+            height=max(h, 100),
+            scale=min(max(self.window.devicePixelRatioF(), 1.0), 3.0),
+            background="dark" if dark else "light",
+            dark=dark,
+        )
+        try:
+            image = target.image(options)
+        except ExportError as exc:
+            box = QMessageBox(self.window)
+            box.setObjectName("fileError")
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("derivview")
+            box.setText("The plot could not be copied.")
+            box.setInformativeText(str(exc))
+            self.window.exports.message_box = box
+            box.open()
+            return True
+        QGuiApplication.clipboard().setImage(image)
+        self.window.statusBar().showMessage("Copied the plot to the clipboard", 5000)
+        return True
+
+    def _export(self) -> XyExport:
         from derivview.ui.xy.export import XyExport
 
         return XyExport(_state(self.session), self.plot)
-
-    def window_actions(self) -> list[QAction]:
-        return list(self.nudge_actions)
 
     def reset_view(self) -> None:
         """The region of the preset whose function is shown, else the default region."""

@@ -123,7 +123,7 @@ class XyDescentControls(QWidget):
         self.setObjectName("xyDescentPanel")
         self.state = state
         self.descent = d = state.descent
-        self.play = PlayScheduler(session, self, state=d, changed=d.changed, batch=d.batch)
+        self.play = PlayScheduler(session, self, stepper=d)
         self._build()
         self._lay_out()
 

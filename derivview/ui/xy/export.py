@@ -101,7 +101,8 @@ def render_xy(state: XyState, options: ExportOptions, fmt: str = "png") -> bytes
 
 
 class XyExport:
-    """File › Export Plot and Copy Plot for the f(x, y) workspace (its ``export_target``)."""
+    """What File › Export Plot and Copy Plot draw in the f(x, y) workspace (its
+    ``export_plot`` and ``copy_plot``)."""
 
     def __init__(self, state: XyState, plot: XyPlot) -> None:
         self.state = state
