@@ -58,6 +58,9 @@ def _parser() -> ArgumentParser:
         metavar="NAME=VALUE",
         help="a parameter's value (default 1); repeatable",
     )
+    parser.add_argument(
+        "--vars", metavar="x,y", help="x,y: f(x, y), with --start X,Y (see --vars x,y --help)"
+    )  # taken off before parsing (split_vars); listed here for --help
     parser.add_argument("--json", action="store_true", help="print JSON (contracts.md §2)")
     return parser
 

@@ -65,6 +65,9 @@ def _parser() -> ArgumentParser:
         "--param", type=parse_param, action="append", default=[], metavar="NAME=VALUE",
         help="a parameter's value (default 1); repeatable",
     )  # fmt: skip
+    parser.add_argument(
+        "--vars", metavar="x,y", help="x,y: f(x, y), with --at X,Y (see --vars x,y --help)"
+    )  # taken off before parsing (split_vars); listed here for --help
     parser.add_argument("--json", action="store_true", help="print JSON (contracts.md §2)")
     return parser
 
