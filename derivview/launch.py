@@ -56,8 +56,8 @@ def build_parser() -> ArgumentParser:
             "[--size WxH] [--show ITEMS] [--theme light|dark]\n"
             "  derivview descend TEXT --start X [--lr R] [--method gd|momentum|newton] "
             "[--beta B] [--steps N] [--tol T] [--json]\n"
-            "  derivview info|descend TEXT --vars x,y [--at X,Y]... | --start X,Y ...  "
-            "(f(x, y))\n"
+            "  derivview info TEXT --vars x,y [--at X,Y]... [--param N=V]... [--json]\n"
+            "  derivview descend TEXT --vars x,y --start X,Y [--lr R] [--method M] ... [--json]\n"
             "run 'derivview SUBCOMMAND --help' for details."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
