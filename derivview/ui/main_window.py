@@ -9,10 +9,10 @@ that every view follows, :func:`derivview.ui.theme.theme_signals`), and owns the
 background symbolic runner. Every piece takes the session in its constructor and talks
 only to it; the window never pushes anything into a view.
 
-Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace · Ctrl+3 the
-regression lab · Alt+Left/Right
-move x₀ (Alt+Shift for finer steps) · Enter in the editor plots at once · Up/Down in the
-editor: recent expressions.
+Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace, Ctrl+2 the
+f(x, y) workspace, Ctrl+3 the regression lab · Alt+Left/Right move x₀ (Alt+Up/Down
+y₀ in f(x, y); Alt+Shift for finer steps) · Enter in the editor plots at once · Up/Down
+in the editor: recent expressions.
 """
 
 from __future__ import annotations
@@ -204,7 +204,11 @@ class MainWindow(QMainWindow):
                 self.show_workspace(self._file_workspace)
         elif options.bare:
             # Options such as --x0 would be overwritten by it: only for a bare launch.
+            shown = self.workspace_key
             self.files.reopen(window_state.last_session())
+            # Reopening where the person left off: the workspace last shown, not the one
+            # the file was saved in (showing another workspace does not modify a file).
+            self.show_workspace(shown)
 
     def start_background(self) -> None:
         """Start symbolic work once the window has painted (never before first paint)."""
@@ -278,22 +282,38 @@ class MainWindow(QMainWindow):
         built = self._ensure_built(key)
         self.stack.setCurrentWidget(built.central)
         self._current = key
+        self._hide_docks_of_others(key)  # before laying out: they would crowd its column
         layout = self._layouts.pop(key, None) or window_state.saved_layout(key)
         self._pristine_layout = False
         if layout is None or not self.restoreState(layout, window_state.LAYOUT_VERSION):
             self._default_layout(built)
-        for other, done in self._built.items():  # a saved layout may show others' docks
-            if other != key:
-                for dock in done.docks.values():
-                    dock.hide()
+        self._hide_docks_of_others(key)  # a saved layout may show others' docks
         self._window_actions = built.workspace.window_actions()
         self.addActions(self._window_actions)
         self.file_menu.insertActions(self._file_actions_end, built.workspace.file_actions())
         self._fill_view_menu()
+        self._show_presets_menu(built.workspace.presets_menu())
         with contextlib.suppress(ValueError):  # a key session files cannot name (a test's)
             self.session.state("workspace").set(shown=key)
         for w_key, action in self.workspace_actions.items():
             action.setChecked(w_key == key)
+
+    def _show_presets_menu(self, menu: QMenu | None) -> None:
+        """The menu bar's Functions menu is the shown workspace's (f(x) presets, or
+        f(x, y) presets)."""
+        if menu is None or not hasattr(self, "functions_menu"):
+            return
+        if self.functions_menu is not menu.menuAction():
+            bar = self.menuBar()
+            action = bar.insertMenu(self.functions_menu, menu)
+            bar.removeAction(self.functions_menu)
+            self.functions_menu = action
+
+    def _hide_docks_of_others(self, key: str) -> None:
+        for other, done in self._built.items():
+            if other != key:
+                for dock in done.docks.values():
+                    dock.hide()
 
     def reset_layout(self) -> None:
         """View › Reset Layout: the shown workspace's docks where they started."""
@@ -558,6 +578,11 @@ class MainWindow(QMainWindow):
         if key != self._current and key in (w.key for w in WORKSPACES):
             self.show_workspace(key)
 
+    def _on_workspace_state(self) -> None:
+        key = self.session.state("workspace").get("shown")
+        if key != self._current and key in (w.key for w in WORKSPACES):
+            self.show_workspace(key)
+
     def _set_theme(self, mode: str) -> None:
         self.theme.set_mode(mode)  # type: ignore[arg-type]
         for m, action in self.theme_actions.items():
@@ -659,6 +684,6 @@ def _scrolling(content: QWidget) -> QScrollArea:
 _KEYS_HELP = (
     "<b>Keys</b>: Enter plots at once · Up/Down in f(x): recent expressions · "
     "Alt+Left/Right: move x₀ (Alt+Shift: finer) · Left/Right on the x₀ slider · "
-    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+3: the regression lab · "
-    "Ctrl+Q: quit"
+    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+2: the f(x, y) workspace "
+    "(Alt+arrows move its point) · Ctrl+3: the regression lab · Ctrl+Q: quit"
 )

@@ -10,7 +10,8 @@ from __future__ import annotations
 from derivview.ui.regression.workspace import RegressionWorkspace
 from derivview.ui.workspaces.base import DockSpec, Workspace
 from derivview.ui.workspaces.fx import FxWorkspace
+from derivview.ui.workspaces.fxy import FxyWorkspace
 
-WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace, RegressionWorkspace)
+WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace, FxyWorkspace, RegressionWorkspace)
 
 __all__ = ["WORKSPACES", "DockSpec", "Workspace"]
