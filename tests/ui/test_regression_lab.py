@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-
-from tests.ui.test_docks import fully_visible
+from visibility import fully_visible
 
 
 def seed_loop(X, y, epochs, lr, m=0.0, b=0.0):

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
-
-from tests.ui.test_docks import fully_visible
+from visibility import fully_visible
 
 
 def open_xy(make_window: Any, qtbot: Any, *argv: str) -> Any:
