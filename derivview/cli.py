@@ -1,5 +1,5 @@
 """The ``derivview`` command: the app, or a subcommand (``info``, ``descend``, ``export``,
-``steps``, ``graph``).
+``regress``, ``steps``, ``graph``).
 
 Everything a user can type gets a one-line message and an exit status (0 ok, 2 invalid
 input, 1 other failure); never a traceback.
@@ -14,7 +14,7 @@ import sys
 from derivview import __version__
 from derivview.commands.common import EXIT_FAILURE, EXIT_USAGE, UsageError, fail
 
-SUBCOMMANDS = ("info", "descend", "export", "steps", "graph")
+SUBCOMMANDS = ("info", "descend", "export", "regress", "steps", "graph")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +64,7 @@ def _no_display() -> str | None:
         return None
     return (
         "derivview: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
-        "the subcommands info, descend, export, steps and graph work without one"
+        "the subcommands info, descend, export, regress, steps and graph work without one"
     )
 
 
