@@ -46,7 +46,9 @@ _THIN = Space(0.17)
 # How tightly a node binds, for deciding parentheses (higher binds tighter).
 _SUM, _PRODUCT, _PREFIX, _POWER, _ATOM = 1, 2, 3, 4, 5
 
-_FN_NAMES = {"sigmoid": "σ", "relu": "ReLU"}
+# log is natural in the language (contracts §1): ln says so to a reader who might take log
+# for base 10.
+_FN_NAMES = {"sigmoid": "σ", "relu": "ReLU", "log": "ln"}
 _FENCES = {"abs": ("|", "|"), "floor": ("⌊", "⌋"), "ceil": ("⌈", "⌉")}
 
 
@@ -57,7 +59,18 @@ def _precedence(node: Node) -> int:
         return _PREFIX
     if isinstance(node, Num) and "e" in node.text.lower():
         return _PRODUCT  # 1.5 × 10³ reads as a product
+    if _exp_as_power(node):
+        return _POWER
     return _ATOM
+
+
+def _exp_as_power(node: Node) -> bool:
+    """Whether ``exp(u)`` is set as eᵘ: always, but for a fraction u (a fraction in an
+    exponent is too small to read; exp(a/b) stays)."""
+    if not (isinstance(node, Call) and node.name == "exp" and len(node.args) == 1):
+        return False
+    arg = node.args[0]
+    return not (isinstance(arg, BinOp) and arg.op == "div")
 
 
 def typeset(node: Node, highlight: Node | None = None) -> Box:
@@ -183,6 +196,8 @@ class _Typesetter:
         if name == "log" and len(args) == 2:
             head: Box = Sub(Sym("log", "fn"), self.box(args[1]))
             return Row((head, Fence(self.box(args[0]))))
+        if _exp_as_power(node):  # sympy prints e^u as exp(u): set it as people write it
+            return Sup(Sym("e", "var"), self.box(args[0]))
         if name in ("log2", "log10"):
             head = Sub(Sym("log", "fn"), Sym(name[3:], "num"))
             return Row((head, Fence(self.box(args[0]))))
@@ -229,7 +244,7 @@ def _ends_with_call(node: Node) -> bool:
     space, sin(x)(x + 1) does not."""
     while isinstance(node, BinOp) and node.op == "mul":
         node = node.right
-    return isinstance(node, Call)
+    return isinstance(node, Call) and not _exp_as_power(node)
 
 
 def _starts_with_digit(node: Node, box: Box) -> bool:
@@ -244,4 +259,8 @@ def _starts_with_digit(node: Node, box: Box) -> bool:
 def _starts_with_word(node: Node) -> bool:
     """Whether the typeset ``node`` begins with a function name (x sin(x) needs a space)."""
     first = _leftmost(node)
-    return isinstance(first, Call) and first.name not in ("sqrt", "cbrt", *_FENCES)
+    return (
+        isinstance(first, Call)
+        and first.name not in ("sqrt", "cbrt", *_FENCES)
+        and not _exp_as_power(first)
+    )
