@@ -38,6 +38,9 @@ class ShownWatcher(QObject):
         if watched is self._panel and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
             if event.type() == QEvent.Type.Show:
                 self._attach()
+                # once the window has laid the dock out (also after floating or docking it
+                # again: the dock is the same, its place is not)
+                QTimer.singleShot(0, self._recheck)
             self._update()
         return False
 
@@ -49,11 +52,16 @@ class ShownWatcher(QObject):
             return
         if self._dock is not None:
             self._dock.visibilityChanged.disconnect(self._on_dock)
+            self._dock.topLevelChanged.disconnect(self._on_float)
         self._dock = dock
         if dock is not None:
             dock.visibilityChanged.connect(self._on_dock)
+            # floated out of a tab group (or docked again): visibilityChanged may not follow
+            dock.topLevelChanged.connect(self._on_float)
             self._dock_shows = self._dock_in_view()
-            QTimer.singleShot(0, self._recheck)  # once the window has laid the dock out
+
+    def _on_float(self, _floating: bool) -> None:
+        QTimer.singleShot(0, self._recheck)
 
     def _dock_in_view(self) -> bool:
         # a dock behind another tab is moved out of the window, still "visible"

@@ -211,3 +211,18 @@ def test_the_dock_paints_in_both_themes(make_window, qtbot, theme):
     colors = {tree.pixel(x, y) for x in range(0, tree.width(), 3) for y in range(0, 60, 2)}
     assert len(colors) > 8
     assert math.isfinite(panel.tree.sizeHintForRow(0))
+
+
+def test_a_dock_floated_out_from_behind_a_tab_derives(make_window, qtbot):
+    win = make_window("--expr", "x^2 + 1")
+    dock = win.findChild(QDockWidget, "stepsDock")
+    dock.show()
+    win.findChild(QDockWidget, "iteratesDock").raise_()  # the derivation behind a tab
+    panel = win.findChild(QWidget, "stepsView")
+    qtbot.waitUntil(lambda: not panel.is_shown(), timeout=5000)
+    dock.setFloating(True)  # torn out of its tab group: a window of its own, in view
+    qtbot.waitUntil(lambda: panel.is_shown() and panel.derivation is not None, timeout=WAIT_MS)
+    ui_type(qtbot, win, "x^3")
+    qtbot.waitUntil(lambda: panel.derivation.expression.text == "x^3", timeout=WAIT_MS)
+    first = panel.step_lines()[0]
+    assert first.startswith("power rule") and first.endswith("x³) = 3x²")
