@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPaintEvent,
+    QPalette,
     QPen,
     QPixmap,
     QResizeEvent,
@@ -447,6 +448,14 @@ class GraphView(QScrollArea):
         """The theme's colours."""
         self.colors = colors
         self.background = background
+        # the margin around a graph smaller than the view: the picture's own background,
+        # so that no second rectangle shows behind the graph
+        viewport = self.viewport()
+        pal = viewport.palette()
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+            pal.setColor(role, background)
+        viewport.setPalette(pal)
+        viewport.setAutoFillBackground(True)
         self.canvas.invalidate()
 
     # -- zoom and scrolling ----------------------------------------------------------------
