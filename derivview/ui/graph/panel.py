@@ -375,6 +375,9 @@ class _Words(QWidget):
         self._lines = lines
         self.setFixedHeight(lines * self.fontMetrics().lineSpacing() + 4)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # it fills itself: nothing behind it is painted first on every drag frame
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._bold: Any = None  # the bold font of the heads, made once per font
 
     def text(self) -> str:
         """What it says (``**`` marks removed)."""
@@ -391,10 +394,15 @@ class _Words(QWidget):
         from PySide6.QtGui import QFont, QPainter
 
         p = QPainter(self)
-        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        pal = self.palette()
+        p.fillRect(event.rect(), pal.color(QPalette.ColorRole.Window))
+        p.setPen(pal.color(QPalette.ColorRole.WindowText))
         fm = self.fontMetrics()
-        bold = QFont(self.font())
-        bold.setBold(True)
+        if self._bold is None or self._bold[0] != self.font():
+            bold = QFont(self.font())
+            bold.setBold(True)
+            self._bold = (QFont(self.font()), bold)
+        bold = self._bold[1]
         right = self.width() - 2
         y = 2 + fm.ascent()
         for text in self._text.split("\n")[: self._lines]:
