@@ -400,11 +400,11 @@ class GraphView(QScrollArea):
         dx = b.x() - a.x()
         path = QPainterPath(a)
         if span > 1:
-            # An edge past a column arcs over the nodes between (they may be in its row).
-            lift = -(max(s.height(), t.height()) * 0.75 + 8) * (1 if k % 2 == 0 else -1)
-            path.cubicTo(
-                QPointF(a.x() + dx * 0.3, a.y() + lift), QPointF(b.x() - dx * 0.3, b.y() + lift), b
-            )
+            # An edge past a column arcs over (or under) the nodes between, its label
+            # clear of them: its middle, where the label sits, is at ``peak``.
+            peak = self._clearance(a, b, up=k % 2 == 0, lift=max(s.height(), t.height()) * 0.56)
+            c = (8 * peak - a.y() - b.y()) / 6  # both control points at c: B(½).y = peak
+            path.cubicTo(QPointF(a.x() + dx * 0.3, c), QPointF(b.x() - dx * 0.3, c), b)
         else:
             mid = (a.x() + b.x()) / 2
             path.cubicTo(QPointF(mid, a.y()), QPointF(mid, b.y()), b)
@@ -413,6 +413,24 @@ class GraphView(QScrollArea):
         w = fm.horizontalAdvance("−0.000000e−00") + 6
         label_rect = QRectF(at.x() - w / 2, at.y() - fm.height() / 2, w, fm.height())
         return EdgeLine(source.id, target.id, k, path, b, at, label_rect=label_rect)
+
+    def _clearance(self, a: QPointF, b: QPointF, up: bool, lift: float) -> float:
+        """The height of an arc's middle from ``a`` to ``b``: ``lift`` past the chord, and
+        further while a node between the two (in x) is in the way of its label."""
+        half = self.metrics["edge"].height() / 2 + 8
+        between = [
+            n.rect for n in self.nodes.values() if a.x() < n.rect.center().x() < b.x()
+        ]
+        peak = min(a.y(), b.y()) - lift if up else max(a.y(), b.y()) + lift
+        moved = True
+        while moved:  # climb over stacked nodes one by one (each step moves past one)
+            moved = False
+            for r in between:
+                if up and r.top() - half < peak < r.bottom() + half:
+                    peak, moved = r.top() - half, True
+                elif not up and r.top() - half < peak < r.bottom() + half:
+                    peak, moved = r.bottom() + half, True
+        return peak
 
     def clear_graph(self) -> None:
         """Show nothing."""
