@@ -119,3 +119,41 @@ def test_clipping_caps_exploding_and_leaves_vanishing():
 def test_bad_input_is_refused_with_a_message(args, match):
     with pytest.raises(ValueError, match=match):
         chain(*args)
+
+
+def test_a_chain_beyond_float64_keeps_its_size_in_the_logarithm():
+    # Linear, W = 100, 200 layers: ∂a/∂x = 100²⁰⁰ = 1e400, a overflows too; the
+    # derivative still exists (linear′ = 1 whatever z is).
+    c = chain("linear", 200, 1.0, weight=100.0)
+    last = c.layers[-1]
+    assert last.log10_grad == pytest.approx(400.0, abs=1e-9)
+    assert last.grad == math.inf and last.z == math.inf and last.local == 100.0
+    assert c.layers[153].grad == pytest.approx(100.0**154, rel=1e-12)  # still finite
+    assert c.regime == "exploding"
+    assert "1e400" in c.summary() and "~100×" in c.summary()
+    # relu passes W where z > 0, also at z = +inf.
+    r = chain("relu", 200, 1.0, weight=100.0)
+    assert r.layers[-1].log10_grad == pytest.approx(400.0, abs=1e-9)
+
+
+def test_clipping_beyond_float64_and_on_the_log_scale():
+    from derivview.model.labs.depth import clip_log10
+
+    assert clip(math.inf, 5.0) == 5.0 and clip(-math.inf, 5.0) == -5.0
+    assert clip(math.nan, 5.0) is None
+    assert clip_log10(400.0, 10.0) == 1.0
+    assert clip_log10(-12.0, 10.0) == -12.0
+    assert clip_log10(None, 10.0) is None
+    with pytest.raises(ValueError):
+        clip_log10(1.0, -1.0)
+
+
+def test_clipping_in_words():
+    exploding = chain("linear", 10, 1.0, weight=2.0)  # |∂aₖ/∂x| = 2ᵏ
+    words = exploding.clip_summary(10.0)
+    assert "from layer 4 on" in words  # 2⁴ = 16 is the first above 10
+    assert "1020 → 10" in words.replace("1.02e3", "1020")  # 2¹⁰ = 1024 → 10
+    vanishing = chain("sigmoid", 20, 0.0)
+    assert "cannot bring back a vanishing one" in vanishing.clip_summary(1.0)
+    stable = chain("tanh", 3, 0.0)
+    assert "never exceeds 5" in stable.clip_summary(5.0)

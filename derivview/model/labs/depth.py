@@ -25,6 +25,7 @@ __all__ = [
     "activation_value",
     "chain",
     "clip",
+    "clip_log10",
 ]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
@@ -76,8 +77,9 @@ class Layer:
     """Layer k: its pre-activation, output, local derivative W·act′(z) and ∂aₖ/∂x.
 
     ``log10_grad`` is log₁₀|∂aₖ/∂x| computed as a sum of logs, so it stays finite where
-    the product itself underflows to 0 in float64 (−inf where a local derivative is 0,
-    None where undefined).
+    the product itself underflows to 0 or overflows to ±inf in float64 (−inf where a
+    local derivative is 0, None where undefined). ``z`` and ``a`` are ±inf where they
+    overflow (a linear chain with a large W), None where undefined.
     """
 
     k: int
@@ -155,15 +157,45 @@ class Chain:
         g = _num_log(self.layers[-1].log10_grad)
         if regime == "vanishing":
             return (
-                f"vanishing: the gradient shrinks ~{_num(1 / factor, 2)}× per layer "
+                f"vanishing: the gradient shrinks ~{_factor(1 / factor)}× per layer "
                 f"(|∂a{_sub(n)}/∂x| = {g} after {n} layers)."
             )
         if regime == "exploding":
             return (
-                f"exploding: the gradient grows ~{_num(factor, 2)}× per layer "
+                f"exploding: the gradient grows ~{_factor(factor)}× per layer "
                 f"(|∂a{_sub(n)}/∂x| = {g} after {n} layers)."
             )
         return f"stable: |∂a{_sub(n)}/∂x| = {g} after {n} layers (within a factor of 10 of 1)."
+
+    def clip_summary(self, max_norm: float) -> str:
+        """What clipping the gradient at ``max_norm`` does to this chain, in words."""
+        cap = math.log10(max_norm) if max_norm > 0 else math.nan
+        c = _num(max_norm, 3)
+        first = next(
+            (
+                layer.k
+                for layer in self.layers
+                if layer.log10_grad is not None and layer.log10_grad > cap
+            ),
+            None,
+        )
+        if not self.layers:
+            return "no layers"
+        n = len(self.layers)
+        last = self.layers[-1].log10_grad
+        if first is None:
+            if self.regime in ("vanishing", "dead"):
+                return (
+                    f"clipping at {c} changes nothing: it caps large gradients and cannot "
+                    f"bring back a vanishing one (|∂a{_sub(n)}/∂x| stays {_num_log(last)})."
+                )
+            return f"clipping at {c} changes nothing here: |∂aₖ/∂x| never exceeds {c}."
+        clipped = clip_log10(last, max_norm)
+        return (
+            f"clipping at {c} caps |∂aₖ/∂x| at {c} from layer {first} on: the update keeps "
+            f"its direction, not its size (|∂a{_sub(n)}/∂x| {_num_log(last)} → "
+            f"{_num_log(clipped)})."
+        )
 
 
 def chain(activation: str, depth: int, x: float, weight: float = 1.0, bias: float = 0.0) -> Chain:
@@ -180,18 +212,23 @@ def chain(activation: str, depth: int, x: float, weight: float = 1.0, bias: floa
     log_grad: float | None = 0.0
     layers: list[Layer] = []
     for k in range(1, depth + 1):
-        z = _finite(weight * a + bias) if a is not None else None
-        a = _finite(activation_value(activation, z)) if z is not None else None
+        # z and a may overflow to ±inf (a linear chain with W = 100): the derivative
+        # still exists (it depends on z's sign only, where the activation is unbounded),
+        # so only NaN is undefined.
+        z = _defined(weight * a + bias) if a is not None else None
+        a = _defined(activation_value(activation, z)) if z is not None else None
         d = activation_derivative(activation, z) if z is not None else None
         local = _finite(weight * d) if d is not None else None
         if grad == 0:
             pass  # upstream is locally constant: 0 whatever this layer's derivative is
         elif local is None or grad is None:
             grad, log_grad = None, None
+        elif local == 0:
+            grad, log_grad = 0.0, -math.inf  # exactly 0, even after an overflow (inf·0)
         else:
-            grad = grad * local
+            grad = grad * local  # may overflow to ±inf: log_grad keeps the size
             if log_grad is not None:
-                log_grad = log_grad + math.log10(abs(local)) if local != 0 else -math.inf
+                log_grad = log_grad + math.log10(abs(local))
         layers.append(Layer(k, z, a, local, grad, log_grad))
     return Chain(activation, float(weight), float(bias), float(x), tuple(layers))
 
@@ -199,16 +236,35 @@ def chain(activation: str, depth: int, x: float, weight: float = 1.0, bias: floa
 def clip(grad: float | None, max_norm: float) -> float | None:
     """Gradient clipping by norm (PyTorch's ``clip_grad_norm_`` on one number):
     g·min(1, c/|g|). It caps an exploding gradient at c; a vanishing one is unchanged."""
-    if not (math.isfinite(max_norm) and max_norm > 0):
-        raise ValueError("the clipping norm must be a positive number")
-    if grad is None:
+    _check_norm(max_norm)
+    if grad is None or math.isnan(grad):
         return None
     size = abs(grad)
+    if math.isinf(size):
+        return math.copysign(max_norm, grad)  # beyond float64, still capped at c
     return grad if size <= max_norm else grad * (max_norm / size)
+
+
+def clip_log10(log10_grad: float | None, max_norm: float) -> float | None:
+    """log₁₀ of the clipped size, from log₁₀|g| (:attr:`Layer.log10_grad`): for sizes
+    beyond float64, and for the log axis of a plot."""
+    _check_norm(max_norm)
+    if log10_grad is None:
+        return None
+    return min(log10_grad, math.log10(max_norm))
+
+
+def _check_norm(max_norm: float) -> None:
+    if not (isinstance(max_norm, (int, float)) and math.isfinite(max_norm) and max_norm > 0):
+        raise ValueError("the clipping norm must be a positive number")
 
 
 def _finite(v: float) -> float | None:
     return v if math.isfinite(v) else None
+
+
+def _defined(v: float) -> float | None:
+    return None if math.isnan(v) else v
 
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -219,7 +275,17 @@ def _sub(k: int) -> str:
 
 
 def _num(v: float, digits: int = 6) -> str:
-    return f"{v:.{digits}g}".replace("-", "−")
+    text = f"{v:.{digits}g}"
+    if "e" in text:  # 1e+02 → 1e2, 1.5e-07 → 1.5e−7
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "−")
+
+
+def _factor(v: float) -> str:
+    """A factor per layer in two significant digits, written out below 10⁶ (4.4, 100)."""
+    rounded = float(f"{v:.2g}")
+    return f"{rounded:g}" if rounded < 1e6 else _num(v, 2)
 
 
 def _num_log(log10: float | None) -> str:
