@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from derivview.model.labs.depth_part import ACTIVATION, ACTIVATIONS, DEPTH, MAX_DEPTH
+
 __all__ = [
     "ACTIVATIONS",
     "MAX_DEPTH",
@@ -27,9 +29,6 @@ __all__ = [
     "clip",
     "clip_log10",
 ]
-
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
-MAX_DEPTH = 200
 
 
 def _sigmoid(z: float) -> float:
@@ -200,10 +199,8 @@ class Chain:
 
 def chain(activation: str, depth: int, x: float, weight: float = 1.0, bias: float = 0.0) -> Chain:
     """Forward through the chain, and the running product of the local derivatives."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
-    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
-        raise ValueError(f"depth must be a whole number from 1 to {MAX_DEPTH}, got {depth!r}")
+    ACTIVATION.check(activation)  # the rules of the window and the command line
+    DEPTH.check(depth)
     for name, v in (("x", x), ("weight", weight), ("bias", bias)):
         if not isinstance(v, (int, float)) or not math.isfinite(v):
             raise ValueError(f"{name} must be a finite number, got {v!r}")

@@ -14,6 +14,8 @@ first paint.
 from __future__ import annotations
 
 from derivview.model.descent.part import DescentPart
+from derivview.model.labs.depth_part import DepthPart
+from derivview.model.labs.numdiff_part import NumdiffPart
 from derivview.model.state.core import FunctionPart, ItemsPart, SecantPart, ViewPart
 from derivview.model.state.part import StatePart
 
@@ -23,6 +25,8 @@ PARTS: tuple[StatePart, ...] = (
     ItemsPart(),
     SecantPart(),
     DescentPart(),
+    NumdiffPart(),
+    DepthPart(),
 )
 
 
