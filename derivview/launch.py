@@ -56,6 +56,9 @@ def build_parser() -> ArgumentParser:
             "[--size WxH] [--show ITEMS] [--theme light|dark]\n"
             "  derivview descend TEXT --start X [--lr R] [--method gd|momentum|newton] "
             "[--beta B] [--steps N] [--tol T] [--json]\n"
+            "  derivview numdiff TEXT --at X [--h H]... [--param N=V]... [--json]\n"
+            "  derivview depth --activation NAME --depth N --at X [--weight W] [--bias B] "
+            "[--json]\n"
             "run 'derivview SUBCOMMAND --help' for details."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

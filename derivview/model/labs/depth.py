@@ -28,6 +28,7 @@ __all__ = [
     "chain",
     "clip",
     "clip_log10",
+    "grad_text",
 ]
 
 
@@ -283,6 +284,23 @@ def _factor(v: float) -> str:
     """A factor per layer in two significant digits, written out below 10⁶ (4.4, 100)."""
     rounded = float(f"{v:.2g}")
     return f"{rounded:g}" if rounded < 1e6 else _num(v, 2)
+
+
+def grad_text(grad: float | None, log10_grad: float | None, digits: int = 6) -> str:
+    """∂aₖ/∂x as text for people, also beyond float64 (from its log₁₀): ``−1.5e400``,
+    ``2.3e−330`` (the sign survives an overflow to ±inf and an underflow to ±0)."""
+    if grad is None or log10_grad is None:
+        return "undefined"
+    if log10_grad == -math.inf:
+        return "0"
+    if grad != 0 and math.isfinite(grad) and abs(grad) >= 1e-300:
+        return _num(grad, digits)
+    sign = "−" if math.copysign(1.0, grad) < 0 else ""
+    exponent = math.floor(log10_grad)
+    mantissa = 10 ** (log10_grad - exponent)
+    if round(mantissa, digits - 1) >= 10:  # 9.9999995 → 10.0: carry into the exponent
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{sign}{mantissa:.{digits}g}e{exponent}".replace("-", "−")
 
 
 def _num_log(log10: float | None) -> str:
