@@ -278,10 +278,12 @@ def test_error_curves_follow_the_truncation_and_round_off_lines():
     assert np.all(ratio < 8)  # a bound, up to a few rounding errors
     # The smallest measured error lies near the model's best h: the bottom of the V is
     # flat (the error grows only ~10× a decade to the left), and on 20 points per decade
-    # a lucky rounding there can win up to about a decade and a half away.
-    best, predicted = c.best(), model.best()
+    # a lucky rounding there can win up to about a decade and a half away; the bottom of
+    # the running median (a fifth of a decade either side) stays within 0.7 decade.
+    best, smooth, predicted = c.best(), c.best(window=9), model.best()
     for name in ("forward", "central"):
         assert abs(math.log10(best[name][0] / predicted[name])) <= 1.5, name
+        assert abs(math.log10(smooth[name][0] / predicted[name])) <= 0.7, name
     assert best["central"][1] == np.min(c.errors["central"][c.errors["central"] > 0])
 
 
@@ -395,3 +397,17 @@ def test_gradient_check_with_nothing_to_check():
     check = gradient_check(np.log, lambda x: 1 / x, -3, -1, n=11)
     assert check.verdict == "nothing" and check.checked == 0
     assert check.summary().startswith("nothing to check")
+
+
+def test_the_smoothed_best_is_the_bottom_of_the_v_not_a_lucky_rounding():
+    from derivview.model.labs.numdiff import Curves
+
+    h = np.logspace(0, -16, 321)
+    # a V in log-log, bottom at h = 1e-8, with one lucky point at 1e-12 far below it
+    err = np.abs(h * 1e-1) + 1e-17 / h
+    err[np.argmin(np.abs(np.log10(h) + 12))] = 1e-30
+    c = Curves(0.0, 1.0, h, {}, {"forward": err, "backward": err, "central": err})
+    assert c.best()["forward"][0] == pytest.approx(1e-12)
+    smooth_h, smooth_err = c.best(window=9)["forward"]
+    assert abs(math.log10(smooth_h) + 8) <= 0.1
+    assert smooth_err == pytest.approx(np.min(err[np.abs(np.log10(h) + 8) < 0.2]), rel=0.2)

@@ -19,6 +19,7 @@ a vectorized ``f`` that returns NaN where f is undefined. Nothing here imports Q
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -195,22 +196,39 @@ class Curves:
     quotients: dict[str, NDArray[np.float64]]
     errors: dict[str, NDArray[np.float64]] | None
 
-    def best(self) -> dict[str, tuple[float, float] | None]:
+    def best(self, window: int = 1) -> dict[str, tuple[float, float] | None]:
         """For each formula, (h, error) at the smallest positive error on the curve, or None.
 
         Errors of exactly 0 are passed over: they have no place on a log axis (on a
         quadratic the central quotient is exact up to round-off, and hits f′ to the bit
-        at some h).
+        at some h). ``window`` > 1: the minimum of the running median of log₁₀|error|
+        over that many neighbouring h — the bottom of the V, not the luckiest rounding
+        in the noise of the round-off regime (which can win a decade away from it); the
+        error returned is then the median's.
         """
         out: dict[str, tuple[float, float] | None] = dict.fromkeys(FORMULAS)
         if self.errors is None:
             return out
         for name, err in self.errors.items():
-            positive = np.where(err > 0, err, np.inf)
-            if np.isfinite(positive).any():
-                i = int(np.argmin(positive))  # the first (largest h) on ties
-                out[name] = (float(self.h[i]), float(err[i]))
+            with np.errstate(all="ignore"):
+                logs = np.where(err > 0, np.log10(err), np.nan)
+            if window > 1:
+                logs = _running_median(logs, window)
+            if np.isfinite(logs).any():
+                i = int(np.nanargmin(logs))  # the first (largest h) on ties
+                e = float(err[i]) if window <= 1 else float(10.0 ** logs[i])
+                out[name] = (float(self.h[i]), e)
         return out
+
+
+def _running_median(values: NDArray[np.float64], window: int) -> NDArray[np.float64]:
+    """The median of each value and its neighbours (``window`` in all), NaN left out."""
+    pad = window // 2
+    padded = np.concatenate((np.full(pad, np.nan), values, np.full(pad, np.nan)))
+    stacked = np.lib.stride_tricks.sliding_window_view(padded, window)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        return np.nanmedian(stacked, axis=1)
 
 
 def curves(

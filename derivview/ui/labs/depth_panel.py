@@ -1,0 +1,443 @@
+"""The deep-chain dock: vanishing and exploding gradients, layer by layer (seed §9.3).
+
+The chain of contracts.md §5 ``depth`` — a₀ = x, zₖ = W·aₖ₋₁ + B, aₖ = act(zₖ) — with its
+activation, depth N (1 … 200), W, B and input x (or x₀: dragging the tangent point moves
+it), plotted as |∂aₖ/∂x| against the layer k on a log axis, beside the per-layer local
+derivative |W·act′(zₖ)| whose product it is. Sigmoid's ≤ 1/4 per layer vanishes, W > 1
+explodes, relu passes W or kills with 0; clipping at a chosen norm caps an exploding
+gradient and cannot bring back a vanished one. Words say what is happening.
+
+Plotted from log₁₀|∂aₖ/∂x| (:attr:`~derivview.model.labs.depth.Layer.log10_grad`), so a
+gradient that underflows to 0 or overflows float64 still has its place on the plot.
+Nothing is computed while the dock is hidden; it catches up when shown.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent, QValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
+
+from derivview.model.labs.depth_part import (
+    ACTIVATIONS,
+    BIAS,
+    CLIP_NORM,
+    INPUT,
+    MAX_DEPTH,
+    WEIGHT,
+)
+from derivview.model.state.fields import Field, Invalid, Number
+from derivview.ui.labs.lab_plot import (
+    LabPlotView,
+    accent_blue,
+    muted,
+    style_legend,
+    style_plot,
+)
+from derivview.ui.plot_style import ORANGE, VERMILLION, plot_style
+from derivview.ui.theme import follow_theme
+from derivview.ui.wiring import connect_while_alive
+
+if TYPE_CHECKING:
+    from derivview.model.labs.depth import Chain
+    from derivview.model.session import Session
+
+#: Layers drawn with a dot each up to this depth; a line beyond.
+DOTS_UP_TO = 60
+
+
+class NumberSpinBox(QDoubleSpinBox):
+    """A number in significant digits (0.5, −1.5, 1e-7, 2.5e+06), checked by a field's
+    bounds; the arrows step by ``step``; any number within the bounds may be typed."""
+
+    def __init__(self, field: Field, step: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        kind = field.kind
+        assert isinstance(kind, Number)
+        self._field = field
+        self.setDecimals(300)  # QDoubleSpinBox rounds the value to `decimals`: keep it all
+        lo = kind.lo if not kind.lo_open else min(abs(kind.hi), 1e-12)
+        self.setRange(lo, kind.hi)
+        self.setSingleStep(step)
+        self.setKeyboardTracking(False)
+        self.setAccelerated(True)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value + 0.0:.7g}"
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(text.strip().replace("−", "-"))
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> Any:
+        t = text.strip().replace("−", "-")
+        if t in ("", "-", "+", ".", "-.") or t.lower().endswith(("e", "e-", "e+")):
+            return (QValidator.State.Intermediate, text, pos)
+        try:
+            self._field.check(float(t))
+        except (ValueError, Invalid):
+            try:
+                float(t)
+            except ValueError:
+                return (QValidator.State.Invalid, text, pos)
+            return (QValidator.State.Intermediate, text, pos)
+        return (QValidator.State.Acceptable, text, pos)
+
+
+class DepthPanel(QWidget):
+    """The chain's controls, |∂aₖ/∂x| against k, and what is happening in words."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("depthPanel")
+        self.session = session
+        self.settings = session.state("depth")
+        self._chain: Chain | None = None
+        self._key: tuple[Any, ...] | None = None
+        self._drawn_key: tuple[Any, ...] | None = None
+        self._dirty = True
+        self._dark = False
+
+        # -- controls -----------------------------------------------------------------
+        self.activation = QComboBox()
+        self.activation.setObjectName("depthActivation")
+        self.activation.addItems(list(ACTIVATIONS))
+        self.activation.setToolTip(
+            "act in aₖ = act(W·aₖ₋₁ + B): sigmoid (σ′ ≤ 1/4), tanh (≤ 1), relu (1 or 0), linear (1)"
+        )
+        self.depth = QSpinBox()
+        self.depth.setObjectName("depthSpin")
+        self.depth.setRange(1, MAX_DEPTH)
+        self.depth.setKeyboardTracking(False)
+        self.depth.setAccelerated(True)
+        self.depth.setToolTip(f"the number of layers N, 1 … {MAX_DEPTH}")
+        self.weight = NumberSpinBox(WEIGHT, 0.1)
+        self.weight.setObjectName("depthWeight")
+        self.weight.setToolTip("the weight W of every layer")
+        self.bias = NumberSpinBox(BIAS, 0.1)
+        self.bias.setObjectName("depthBias")
+        self.bias.setToolTip("the bias B of every layer")
+        self.input = NumberSpinBox(INPUT, 0.1)
+        self.input.setObjectName("depthInput")
+        self.input.setToolTip("the input x = a₀")
+        self.follow = QCheckBox("x = x₀")
+        self.follow.setObjectName("depthFollowX0")
+        self.follow.setToolTip("the input is the tangent point x₀: drag it on the plot")
+        self.clip = QCheckBox("clip at")
+        self.clip.setObjectName("depthClip")
+        self.clip.setToolTip(
+            "gradient clipping by norm: g·min(1, c/|g|) — caps an exploding gradient at c"
+        )
+        self.clip_norm = NumberSpinBox(CLIP_NORM, 1.0)
+        self.clip_norm.setObjectName("depthClipNorm")
+        self.clip_norm.setToolTip("the clipping norm c")
+
+        self.view = LabPlotView("depthPlot", "|∂aₖ/∂x|", "layer k", self._build_plot)
+        self.view.setToolTip(
+            "|∂aₖ/∂x| (the product of the local derivatives so far) against the layer k,\n"
+            "on a log scale, and each layer's local derivative |W·act′(zₖ)|. The dashed\n"
+            "line is 1: below it the gradient shrinks, above it it grows."
+        )
+        self.summary = QLabel()
+        self.summary.setObjectName("depthSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(3)
+        rows = (
+            ("activation", self.activation, "N", self.depth),
+            ("W", self.weight, "B", self.bias),
+            ("x", self.input, None, self.follow),
+            (None, self.clip, None, self.clip_norm),
+        )
+        for r, (l1, w1, l2, w2) in enumerate(rows):
+            if l1 is not None:
+                grid.addWidget(QLabel(l1), r, 0)
+                grid.addWidget(w1, r, 1)
+            else:
+                grid.addWidget(w1, r, 0, 1, 2)
+            if l2 is not None:
+                grid.addWidget(QLabel(l2), r, 2)
+                grid.addWidget(w2, r, 3)
+            else:
+                grid.addWidget(w2, r, 2, 1, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
+        layout.addLayout(grid)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary)
+
+        # -- subscriptions ----------------------------------------------------------------
+        self.activation.currentTextChanged.connect(lambda name: self._write(activation=name))
+        self.depth.valueChanged.connect(lambda n: self._write(depth=n))
+        self.weight.valueChanged.connect(lambda v: self._write(weight=v))
+        self.bias.valueChanged.connect(lambda v: self._write(bias=v))
+        self.input.valueChanged.connect(self._on_input_changed)
+        self.follow.toggled.connect(lambda on: self._write(follow_x0=on))
+        self.clip.toggled.connect(lambda on: self._write(clip=on))
+        self.clip_norm.valueChanged.connect(lambda v: self._write(clip_norm=v))
+        connect_while_alive(
+            self,
+            [
+                (self.settings.changed, self._on_settings_changed),
+                (session.x0_changed, self._on_x0_changed),
+            ],
+        )
+        follow_theme(self, self._on_theme)
+        self._on_settings_changed()
+
+    # -- the plot (made on first show) -----------------------------------------------------
+
+    def _build_plot(self, item: pg.PlotItem) -> None:
+        item.getAxis("bottom").set_powers(False)
+        self.one = pg.PlotDataItem()  # |∂a/∂x| = 1
+        self.cap = pg.PlotDataItem()  # the clipping norm
+        self.grad = pg.PlotDataItem(connect="finite")
+        self.local = pg.PlotDataItem(pen=None, symbol="s", symbolSize=4, connect="finite")
+        self.clipped = pg.PlotDataItem(connect="finite")
+        self.stop = pg.InfiniteLine(angle=90, movable=False)  # where the gradient dies
+        self.stop_label = pg.TextItem(anchor=(0.0, 0.0))
+        for z, it in enumerate((self.one, self.cap, self.local, self.clipped, self.grad)):
+            it.setZValue(z)
+            item.addItem(it)
+        item.addItem(self.stop, ignoreBounds=True)
+        item.addItem(self.stop_label, ignoreBounds=True)
+        self.stop.hide()
+        self.stop_label.hide()
+        self.legend = pg.LegendItem(offset=(-6, 6), labelTextSize="8pt")
+        self.legend.setParentItem(item.getViewBox())
+        self.legend.addItem(self.grad, "|∂aₖ/∂x|")
+        self.legend.addItem(self.local, "|W·act′(zₖ)|")
+        self.legend.setCacheMode(self.legend.CacheMode.DeviceCoordinateCache)
+        self._legend_at: str | None = None
+        self._clip_in_legend = False
+        self._drawn_key = None
+        self._style_plot()
+
+    @property
+    def plot_item(self) -> pg.PlotItem:
+        """The plot (made now if it was not yet)."""
+        return self.view.build()
+
+    # -- widgets -> session ------------------------------------------------------------------
+
+    def _write(self, **values: Any) -> None:
+        try:
+            self.settings.set(**values)
+        except Invalid:
+            self._on_settings_changed()  # refused: show the value the session keeps
+
+    def _on_input_changed(self, value: float) -> None:
+        if not self.settings.get("follow_x0"):
+            self._write(x=value)
+
+    # -- session -> widgets (signals blocked: no echo) -------------------------------------
+
+    def _on_settings_changed(self) -> None:
+        s = self.settings
+        widgets = (
+            self.activation, self.depth, self.weight, self.bias, self.input, self.follow,
+            self.clip, self.clip_norm,
+        )  # fmt: skip
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.activation.setCurrentText(s.get("activation"))
+            self.depth.setValue(s.get("depth"))
+            for spin, name in ((self.weight, "weight"), (self.bias, "bias")):
+                if spin.value() != s.get(name):
+                    spin.setValue(s.get(name))
+            self.follow.setChecked(s.get("follow_x0"))
+            self.input.setEnabled(not s.get("follow_x0"))
+            self.clip.setChecked(s.get("clip"))
+            self.clip_norm.setEnabled(s.get("clip"))
+            if self.clip_norm.value() != s.get("clip_norm"):
+                self.clip_norm.setValue(s.get("clip_norm"))
+            x = self.input_x()
+            if self.input.value() != x:
+                self.input.setValue(x)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._changed()
+
+    def _on_x0_changed(self) -> None:
+        if self.settings.get("follow_x0"):
+            self.input.blockSignals(True)
+            self.input.setValue(self.input_x())
+            self.input.blockSignals(False)
+            self._changed()
+
+    def _changed(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def _on_theme(self, dark: bool) -> None:
+        self._dark = dark
+        self._style_plot()
+
+    def _style_plot(self) -> None:
+        if self.view.plot_item is None:
+            return
+        style = plot_style(self._dark)
+        style_plot(self.view, style)
+        blue = accent_blue(self._dark)
+        ref = muted(style)
+        self.grad.setPen(pg.mkPen(blue, width=2))
+        self.grad.setSymbolPen(pg.mkPen(blue))
+        self.grad.setSymbolBrush(pg.mkBrush(blue))
+        self.local.setSymbolPen(pg.mkPen(VERMILLION))
+        self.local.setSymbolBrush(pg.mkBrush(VERMILLION))
+        self.clipped.setPen(pg.mkPen(ORANGE, width=2, style=Qt.PenStyle.DashLine))
+        self.one.setPen(pg.mkPen(ref, width=1, style=Qt.PenStyle.DashLine))
+        self.cap.setPen(pg.mkPen(ORANGE, width=1, style=Qt.PenStyle.DotLine))
+        self.stop.setPen(pg.mkPen(ref, width=1, style=Qt.PenStyle.DashDotLine))
+        self.stop_label.setColor(style.foreground)
+        style_legend(self.legend, style)
+        self._drawn_key = None
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    # -- the chain -------------------------------------------------------------------------
+
+    def input_x(self) -> float:
+        """The chain's input: x₀ when it follows the tangent point, else its own x."""
+        if self.settings.get("follow_x0"):
+            return self.session.x0
+        return float(self.settings.get("x"))
+
+    def chain(self) -> Chain:
+        """The chain shown (computed once per activation, N, W, B and x)."""
+        from derivview.model.labs.depth import chain
+
+        s = self.settings
+        key = (s.get("activation"), s.get("depth"), s.get("weight"), s.get("bias"))
+        key += (self.input_x(),)
+        if key != self._key or self._chain is None:
+            self._chain = chain(key[0], key[1], key[4], weight=key[2], bias=key[3])
+            self._key = key
+        return self._chain
+
+    def summary_text(self) -> str:
+        """What is happening, in words (and what clipping does, when it is on)."""
+        c = self.chain()
+        text = c.summary()
+        if self.settings.get("clip"):
+            text += " " + c.clip_summary(self.settings.get("clip_norm"))
+        return text
+
+    def refresh(self) -> None:
+        """Recompute the chain (if an input changed) and redraw."""
+        self._dirty = False
+        c = self.chain()
+        text = self.summary_text()
+        if text != self.summary.text():
+            self.summary.setText(text)
+        self.plot_item  # noqa: B018  (made now if the dock was never shown)
+        key = (self._key, self.settings.get("clip"), self.settings.get("clip_norm"))
+        if key != self._drawn_key:
+            self._draw(c)
+            self._drawn_key = key
+
+    def _draw(self, c: Chain) -> None:
+        from derivview.model.labs.depth import clip_log10
+
+        item = self.plot_item
+        n = len(c.layers)
+        ks = [float(layer.k) for layer in c.layers]
+        nan = math.nan
+
+        def finite_log(v: float | None) -> float:
+            return v if v is not None and math.isfinite(v) else nan
+
+        grads = [finite_log(layer.log10_grad) for layer in c.layers]
+        locals_ = [math.log10(abs(layer.local)) if layer.local else nan for layer in c.layers]
+        dots = "o" if n <= DOTS_UP_TO else None
+        if self.grad.opts["symbol"] != dots:
+            self.grad.setSymbol(dots)
+            self.grad.setSymbolSize(5)
+        self.grad.setData(ks, grads)
+        self.local.setData(ks, locals_)
+        self.one.setData([0.5, n + 0.5], [0.0, 0.0])
+        values = [v for v in (*grads, *locals_, 0.0) if math.isfinite(v)]
+        clip_on = bool(self.settings.get("clip"))
+        if clip_on:
+            norm = float(self.settings.get("clip_norm"))
+            capped = [finite_log(clip_log10(layer.log10_grad, norm)) for layer in c.layers]
+            self.clipped.setData(ks, capped)
+            self.cap.setData([0.5, n + 0.5], [math.log10(norm)] * 2)
+            values.append(math.log10(norm))
+        else:
+            self.clipped.setData([], [])
+            self.cap.setData([], [])
+        if clip_on != self._clip_in_legend:
+            if clip_on:
+                self.legend.addItem(self.clipped, "clipped")
+            else:
+                self.legend.removeItem(self.clipped)
+            self._clip_in_legend = clip_on
+        # where the gradient dies (0) or stops existing (relu at z = 0)
+        dead = next(
+            (
+                layer
+                for layer in c.layers
+                if layer.local == 0 or layer.local is None or layer.log10_grad is None
+            ),
+            None,
+        )
+        if dead is not None and c.regime in ("dead", "undefined"):
+            self.stop.setValue(dead.k)
+            what = "0 from here" if c.regime == "dead" else "undefined from here"
+            self.stop_label.setText(what)
+            self.stop.show()
+            self.stop_label.show()
+        else:
+            self.stop.hide()
+            self.stop_label.hide()
+        lo, hi = min(values), max(values)
+        pad = max((hi - lo) * 0.08, 0.5)
+        lo, hi = lo - pad, hi + pad
+        item.setRange(xRange=(0.5, n + 0.5), yRange=(lo, hi), padding=0)
+        if self.stop_label.isVisible():
+            self.stop_label.setPos(dead.k if dead is not None else 1, hi)
+        # the legend where the curve is not: bottom right when it grows, top right else
+        at = "bottom" if c.regime == "exploding" else "top"
+        if at != self._legend_at:
+            corner = (1, 1) if at == "bottom" else (1, 0)
+            offset = (-6, -6) if at == "bottom" else (-6, 6)
+            self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+            self._legend_at = at
+
+
+__all__ = ["DepthPanel", "NumberSpinBox"]

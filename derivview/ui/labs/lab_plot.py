@@ -1,0 +1,177 @@
+"""What the labs' small plots share: an axis of powers of ten, colours, a lazy plot.
+
+The labs plot magnitudes that span hundreds of decades (a gradient after 200 layers,
+errors from 1 down to 1e-17): they plot log₁₀ of the value themselves — so a value
+beyond float64, known only by its logarithm, plots like any other — on a
+:class:`PowerAxis`, whose labels read 10⁻⁸, 1, 10⁴.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
+
+import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
+
+from derivview.ui.plot_style import BLUE, SKY_BLUE, PlotStyle, plot_style
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+#: Smallest height of a lab plot (its dock may be short: a tab of the side column).
+MIN_PLOT_HEIGHT = 150
+PREFERRED_PLOT_HEIGHT = 210
+
+
+def power_text(exponent: float) -> str:
+    """10^exponent as people write it: ``10⁻⁸``, ``1``, ``10``, ``10²⁰⁰``."""
+    n = round(exponent)
+    if n == 0:
+        return "1"
+    if n == 1:
+        return "10"
+    return "10" + str(n).translate(SUPERSCRIPT)
+
+
+class PowerAxis(pg.AxisItem):
+    """An axis for log₁₀ data, labelled in powers of ten at whole decades.
+
+    ``powers`` off: an ordinary axis (the numerical dock plots the quotients themselves
+    where f′ does not exist).
+    """
+
+    def __init__(self, orientation: str, **kwargs: Any) -> None:
+        super().__init__(orientation, **kwargs)
+        self.powers = True
+        self.enableAutoSIPrefix(False)
+
+    def set_powers(self, on: bool) -> None:
+        """Label powers of ten (log₁₀ data) or plain numbers."""
+        if on != self.powers:
+            self.powers = on
+            self.picture = None
+            self.update()
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        if not self.powers:
+            return super().tickValues(minVal, maxVal, size)  # type: ignore[no-any-return]
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi - lo > 1e5:
+            return []
+        room = max(2, int(size / (46 if self.orientation in ("bottom", "top") else 24)))
+        major = next(
+            (s for s in (1, 2, 4, 5, 10, 20, 25, 50, 100, 200, 500, 1000) if (hi - lo) / s <= room),
+            5000,
+        )
+        first = math.ceil(lo / major) * major
+        majors = [float(v) for v in range(first, math.floor(hi) + 1, major)]
+        minors: list[float] = []
+        if 1 < major <= 10:
+            minors = [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1) if v % major]
+        return [(float(major), majors), (1.0, minors)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if not self.powers:
+            return super().tickStrings(values, scale, spacing)  # type: ignore[no-any-return]
+        return [power_text(v) for v in values]
+
+
+class LabPlotView(pg.GraphicsView):
+    """A lab's pyqtgraph view; its plot (axes, view box, items) is made on first show.
+
+    Docks are built with the window, before its first paint, and most lab docks start
+    on a tab behind another: a whole PlotWidget for each costs ~10–15 ms of the first
+    paint for nothing. This view is cheap to make (~1 ms); :meth:`build` makes its
+    ``plot_item`` — power-of-ten axes, no menu, no mouse pan or zoom (the dock sets the
+    ranges from what it shows) — and calls ``on_build(plot_item)`` to add the items.
+    """
+
+    def __init__(
+        self,
+        object_name: str,
+        left: str,
+        bottom: str,
+        on_build: Callable[[pg.PlotItem], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, background=plot_style(False).background)
+        self.setObjectName(object_name)
+        self.enableMouse(False)  # as PlotWidget: the plot item's view box takes the mouse
+        self.setMinimumHeight(MIN_PLOT_HEIGHT)
+        self.plot_item: pg.PlotItem | None = None
+        self._labels = (left, bottom)
+        self._on_build = on_build
+
+    def build(self) -> pg.PlotItem:
+        """The plot item (made now if it was not yet)."""
+        if self.plot_item is None:
+            axes = {"left": PowerAxis("left"), "bottom": PowerAxis("bottom")}
+            item = pg.PlotItem(axisItems=axes)
+            item.setMenuEnabled(False)
+            item.hideButtons()
+            item.setMouseEnabled(x=False, y=False)
+            item.setLabel("left", self._labels[0])
+            item.setLabel("bottom", self._labels[1])
+            item.getViewBox().disableAutoRange()
+            for axis in axes.values():
+                # Ticks change only with the ranges, not with every frame of a drag.
+                axis.setCacheMode(axis.CacheMode.DeviceCoordinateCache)
+            self.setCentralItem(item)
+            self.plot_item = item
+            self._on_build(item)
+        return self.plot_item
+
+    def sizeHint(self) -> QSize:
+        # A QGraphicsView asks for its scene's size, which grows with the view: in a
+        # scroll area that would never let the plot shrink back.
+        return QSize(320, PREFERRED_PLOT_HEIGHT)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.build()  # before this view's first paint
+        super().showEvent(event)
+
+
+def style_plot(view: LabPlotView, style: PlotStyle) -> None:
+    """The theme's background, axes and grid on a lab plot (once built)."""
+    view.setBackground(style.background)
+    item = view.plot_item
+    if item is None:
+        return
+    item.showGrid(x=True, y=True, alpha=style.grid_alpha)
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen(style.foreground))
+        axis.setTextPen(pg.mkPen(style.foreground))
+        axis.picture = None  # redraw the cached ticks in the new colour
+        axis.update()
+
+
+def style_legend(legend: pg.LegendItem, style: PlotStyle) -> None:
+    """The theme's colours on a lab plot's legend (its frame, fill and labels)."""
+    legend.setBrush(pg.mkBrush(style.background + "C0"))
+    legend.setPen(pg.mkPen(muted(style)))
+    legend.setLabelTextColor(style.foreground)
+    for _sample, label in legend.items:
+        label.setText(label.text, color=style.foreground)  # setAttr alone does not redraw
+
+
+def accent_blue(dark: bool) -> str:
+    """Blue that reads on the theme's background (Okabe–Ito blue is too dark on black)."""
+    return SKY_BLUE if dark else BLUE
+
+
+def muted(style: PlotStyle, alpha: float = 0.55) -> str:
+    """The foreground colour faded towards the background (reference lines)."""
+    fg, bg = pg.mkColor(style.foreground), pg.mkColor(style.background)
+    r = round(bg.red() + (fg.red() - bg.red()) * alpha)
+    g = round(bg.green() + (fg.green() - bg.green()) * alpha)
+    b = round(bg.blue() + (fg.blue() - bg.blue()) * alpha)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def theme_style(dark: bool) -> PlotStyle:
+    """The plot style of the theme (light or dark)."""
+    return plot_style(dark)
