@@ -46,6 +46,7 @@ from derivview.ui.labs.lab_plot import (
     LabPlotView,
     accent_blue,
     muted,
+    set_data,
     style_legend,
     style_plot,
 )
@@ -173,14 +174,21 @@ class DepthPanel(QWidget):
             (None, self.clip, None, self.clip_norm),
         )
         for r, (l1, w1, l2, w2) in enumerate(rows):
+            # A check box at its natural size, left-aligned: a stretched QCheckBox
+            # ignores clicks beyond its text, which reads as a dead control.
+            left = Qt.AlignmentFlag.AlignLeft
             if l1 is not None:
                 grid.addWidget(QLabel(l1), r, 0)
                 grid.addWidget(w1, r, 1)
+            elif isinstance(w1, QCheckBox):
+                grid.addWidget(w1, r, 0, 1, 2, left)
             else:
                 grid.addWidget(w1, r, 0, 1, 2)
             if l2 is not None:
                 grid.addWidget(QLabel(l2), r, 2)
                 grid.addWidget(w2, r, 3)
+            elif isinstance(w2, QCheckBox):
+                grid.addWidget(w2, r, 2, 1, 2, left)
             else:
                 grid.addWidget(w2, r, 2, 1, 2)
         grid.setColumnStretch(1, 1)
@@ -387,15 +395,15 @@ class DepthPanel(QWidget):
         if self.grad.opts["symbol"] != dots:
             self.grad.setSymbol(dots)
             self.grad.setSymbolSize(5)
-        self.grad.setData(ks, grads)
-        self.local.setData(ks, locals_)
+        set_data(self.grad, ks, grads)
+        set_data(self.local, ks, locals_)
         self.one.setData([0.5, n + 0.5], [0.0, 0.0])
         values = [v for v in (*grads, *locals_, 0.0) if math.isfinite(v)]
         clip_on = bool(self.settings.get("clip"))
         if clip_on:
             norm = float(self.settings.get("clip_norm"))
             capped = [finite_log(clip_log10(layer.log10_grad, norm)) for layer in c.layers]
-            self.clipped.setData(ks, capped)
+            set_data(self.clipped, ks, capped)
             self.cap.setData([0.5, n + 0.5], [math.log10(norm)] * 2)
             values.append(math.log10(norm))
         else:

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
@@ -147,6 +148,16 @@ def style_plot(view: LabPlotView, style: PlotStyle) -> None:
         axis.setTextPen(pg.mkPen(style.foreground))
         axis.picture = None  # redraw the cached ticks in the new colour
         axis.update()
+
+
+def set_data(item: pg.PlotDataItem, x: Any, y: Any) -> None:
+    """``item.setData(x, y)``, or empty it where no y is finite (pyqtgraph's bounds of
+    all-NaN data warn, and a warning in a paint is an error under the test suite)."""
+    ys = np.asarray(y, dtype=float)
+    if ys.size and np.isfinite(ys).any():
+        item.setData(x, ys)
+    else:
+        item.setData([], [])
 
 
 def style_legend(legend: pg.LegendItem, style: PlotStyle) -> None:

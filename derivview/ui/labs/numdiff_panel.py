@@ -44,6 +44,7 @@ from derivview.ui.labs.lab_plot import (
     LabPlotView,
     accent_blue,
     muted,
+    set_data,
     style_legend,
     style_plot,
 )
@@ -586,7 +587,7 @@ class NumdiffPanel(QWidget):
             err = c.errors[name]
             with np.errstate(all="ignore"):
                 y = np.where(err > 0, np.log10(err), np.nan)
-            curve.setData(logh, y)
+            set_data(curve, logh, y)
             finite = y[np.isfinite(y)]
             if finite.size:
                 lo, hi = min(lo, float(finite.min())), max(hi, float(finite.max()))
@@ -624,7 +625,7 @@ class NumdiffPanel(QWidget):
     ) -> None:  # fmt: skip
         with np.errstate(all="ignore"):
             y = np.log10(values)
-        self.lines[key].setData(logh, y)
+        set_data(self.lines[key], logh, y)
         i = int(np.argmin(np.abs(logh - at)))
         if lo < y[i] < hi - 0.3:
             label = self.line_labels[key]
@@ -643,7 +644,7 @@ class NumdiffPanel(QWidget):
         values = []
         for name, curve in self.curves.items():
             q = c.quotients[name]
-            curve.setData(logh, q)
+            set_data(curve, logh, q)
             values.append(q[(c.h >= 1e-6) & np.isfinite(q)])
         p = a.point
         for key, limit in (("left", p.left_df), ("right", p.right_df)):
