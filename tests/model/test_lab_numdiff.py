@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import mpmath as mp
 import numpy as np
@@ -411,3 +412,18 @@ def test_the_smoothed_best_is_the_bottom_of_the_v_not_a_lucky_rounding():
     smooth_h, smooth_err = c.best(window=9)["forward"]
     assert abs(math.log10(smooth_h) + 8) <= 0.1
     assert smooth_err == pytest.approx(np.min(err[np.abs(np.log10(h) + 8) < 0.2]), rel=0.2)
+
+
+def test_running_median_against_numpy():
+    from derivview.model.labs.numdiff import _running_median
+
+    rng = np.random.default_rng(7)
+    values = rng.normal(size=60)
+    values[[3, 4, 5, 6, 7, 8, 9, 10, 11, 20, 41]] = np.nan
+    for window in (1, 3, 9):
+        pad = window // 2
+        padded = np.concatenate((np.full(pad, np.nan), values, np.full(pad, np.nan)))
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            truth = np.array([np.nanmedian(padded[i : i + window]) for i in range(values.size)])
+        assert np.array_equal(_running_median(values, window), truth, equal_nan=True), window

@@ -179,12 +179,23 @@ def test_the_plot_log_log_with_reference_lines_best_h_and_the_h_line(qtbot) -> N
     # slope 1, slope 2 and the round-off line (slope −1) in log-log
     for key, slope in (("slope1", 1.0), ("slope2", 2.0), ("roundoff", -1.0)):
         x, y = panel.lines[key].getData()
-        assert (y[0] - y[100]) / (x[0] - x[100]) == pytest.approx(slope, rel=1e-9), key
+        assert (y[0] - y[-1]) / (x[0] - x[-1]) == pytest.approx(slope, rel=1e-9), key
+        assert (y[0] - y[1]) / (x[0] - x[1]) == pytest.approx(slope, rel=1e-9), key
+    # where they are: truncation |f″|h/2 = sin(1)·h/2 and |f‴|h²/6 = cos(1)·h²/6 at h = 1
+    assert 10 ** panel.lines["slope1"].getData()[1][0] == pytest.approx(math.sin(1) / 2)
+    assert 10 ** panel.lines["slope2"].getData()[1][0] == pytest.approx(math.cos(1) / 6, rel=1e-6)
     # the best h of each formula, marked, near √ε and ∛ε
-    pos = panel.best.getData()
-    bx = sorted(pos[0])
-    assert len(bx) == 3
-    assert any(-9 <= x <= -7 for x in bx) and any(-6.5 <= x <= -4 for x in bx)
+    dots = {name: panel.best[name] for name in ("forward", "backward", "central")}
+    assert all(dot.isVisible() for dot in dots.values())
+    assert -9 <= dots["forward"].pos().x() <= -7 and -9 <= dots["backward"].pos().x() <= -7
+    assert -6.5 <= dots["central"].pos().x() <= -4
+    # each at the bottom of its curve's V: the median of log|error| over 9 neighbours
+    for name, dot in dots.items():
+        xs, ys = panel.curves[name].getData()
+        medians = [np.nanmedian(ys[max(0, i - 4) : i + 5]) for i in range(len(ys))]
+        i = int(np.nanargmin(medians))
+        assert dot.pos().x() == pytest.approx(xs[i]), name
+        assert dot.pos().y() == pytest.approx(medians[i]), name
     # the h line, and a drag of it moves h
     assert panel.h_line.value() == pytest.approx(-3.0)
     assert item.getAxis("left").powers and item.getAxis("bottom").powers
@@ -229,7 +240,7 @@ def test_relu_at_zero_the_quotients_disagree_and_the_dock_says_why(qtbot) -> Non
     for name, value in (("forward", 1.0), ("backward", 0.0), ("central", 0.5)):
         _, ys = panel.curves[name].getData()
         assert np.all(ys == value), name
-    assert panel.best.getData()[0].size == 0  # no best h without an f′
+    assert not any(dot.isVisible() for dot in panel.best.values())  # no best h without f′
     # away from the kink, errors again
     panel.session.set_x0(0.5)
     assert rows(panel)["exact"] == 1.0 and item.getAxis("left").powers
@@ -320,3 +331,22 @@ def test_the_window_has_the_dock_and_it_follows_x0(make_window, qtbot) -> None:
     qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
     assert win.session.x0 == -2.0
     assert rows(panel)["exact"] == 9.0
+
+
+def test_a_dock_on_a_tab_behind_another_does_no_work_and_catches_up(make_window, qtbot) -> None:
+    # A tabbed dock behind another stays "visible" to Qt (it is moved out of the window):
+    # the panel must tell for itself that nobody sees it.
+    from PySide6.QtWidgets import QDockWidget
+
+    win = make_window("--expr", "x^3 - 3x", "--x0", "1.5")
+    numdiff = win.findChild(QDockWidget, "numdiffDock")
+    numdiff.raise_()
+    qtbot.waitUntil(lambda: not numdiff.visibleRegion().isEmpty())
+    panel = win.dock_content("numdiffDock")
+    assert rows(panel)["exact"] == 3.75
+    win.findChild(QDockWidget, "iteratesDock").raise_()
+    qtbot.waitUntil(lambda: numdiff.visibleRegion().isEmpty())
+    win.session.set_x0(0.5)
+    assert rows(panel)["exact"] == 3.75  # not recomputed behind the tab
+    numdiff.raise_()
+    qtbot.waitUntil(lambda: rows(panel)["exact"] == pytest.approx(3 * 0.25 - 3))

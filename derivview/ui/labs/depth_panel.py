@@ -25,9 +25,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
     QLabel,
-    QSizePolicy,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -43,12 +41,17 @@ from derivview.model.labs.depth_part import (
 )
 from derivview.model.state.fields import Field, Invalid, Number
 from derivview.ui.labs.lab_plot import (
+    LabelFrame,
     LabPlotView,
     accent_blue,
+    is_seen,
     muted,
+    scrolled_column,
     set_data,
+    steady_range,
     style_legend,
     style_plot,
+    watch_dock,
 )
 from derivview.ui.plot_style import ORANGE, VERMILLION, plot_style
 from derivview.ui.theme import follow_theme
@@ -161,7 +164,7 @@ class DepthPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary_frame = LabelFrame(self.summary)  # a new text per x₀: no re-layout
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -193,12 +196,10 @@ class DepthPanel(QWidget):
                 grid.addWidget(w2, r, 2, 1, 2)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(3)
-        layout.addLayout(grid)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.summary)
+        column = scrolled_column(self, "depthBody")
+        column.addLayout(grid)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.summary_frame)
 
         # -- subscriptions ----------------------------------------------------------------
         self.activation.currentTextChanged.connect(lambda name: self._write(activation=name))
@@ -223,8 +224,8 @@ class DepthPanel(QWidget):
 
     def _build_plot(self, item: pg.PlotItem) -> None:
         item.getAxis("bottom").set_powers(False)
-        self.one = pg.PlotDataItem()  # |∂a/∂x| = 1
-        self.cap = pg.PlotDataItem()  # the clipping norm
+        self.one = pg.PlotCurveItem()  # |∂a/∂x| = 1
+        self.cap = pg.PlotCurveItem()  # the clipping norm
         self.grad = pg.PlotDataItem(connect="finite")
         self.local = pg.PlotDataItem(pen=None, symbol="s", symbolSize=4, connect="finite")
         self.clipped = pg.PlotDataItem(connect="finite")
@@ -243,6 +244,7 @@ class DepthPanel(QWidget):
         self.legend.addItem(self.local, "|W·act′(zₖ)|")
         self.legend.setCacheMode(self.legend.CacheMode.DeviceCoordinateCache)
         self._legend_at: str | None = None
+        self._ranges: tuple[int, float, float] | None = None
         self._clip_in_legend = False
         self._drawn_key = None
         self._style_plot()
@@ -296,14 +298,18 @@ class DepthPanel(QWidget):
 
     def _on_x0_changed(self) -> None:
         if self.settings.get("follow_x0"):
+            self._changed()  # the x box shows x₀ at the next refresh (none while unseen)
+
+    def _show_input(self) -> None:
+        x = self.input_x()
+        if self.input.value() != x:
             self.input.blockSignals(True)
-            self.input.setValue(self.input_x())
+            self.input.setValue(x)
             self.input.blockSignals(False)
-            self._changed()
 
     def _changed(self) -> None:
         self._dirty = True
-        if self.isVisible():
+        if is_seen(self):
             self.refresh()
 
     def _on_theme(self, dark: bool) -> None:
@@ -329,11 +335,15 @@ class DepthPanel(QWidget):
         self.stop_label.setColor(style.foreground)
         style_legend(self.legend, style)
         self._drawn_key = None
-        if self.isVisible():
+        if is_seen(self):
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        watch_dock(self, self._on_seen)  # a tab chosen: no show event, the dock moves
+        self._on_seen()
+
+    def _on_seen(self) -> None:
         if self._dirty:
             self.refresh()
 
@@ -368,10 +378,9 @@ class DepthPanel(QWidget):
     def refresh(self) -> None:
         """Recompute the chain (if an input changed) and redraw."""
         self._dirty = False
+        self._show_input()
         c = self.chain()
-        text = self.summary_text()
-        if text != self.summary.text():
-            self.summary.setText(text)
+        self.summary_frame.set_text(self.summary_text())
         self.plot_item  # noqa: B018  (made now if the dock was never shown)
         key = (self._key, self.settings.get("clip"), self.settings.get("clip_norm"))
         if key != self._drawn_key:
@@ -397,7 +406,6 @@ class DepthPanel(QWidget):
             self.grad.setSymbolSize(5)
         set_data(self.grad, ks, grads)
         set_data(self.local, ks, locals_)
-        self.one.setData([0.5, n + 0.5], [0.0, 0.0])
         values = [v for v in (*grads, *locals_, 0.0) if math.isfinite(v)]
         clip_on = bool(self.settings.get("clip"))
         if clip_on:
@@ -435,8 +443,14 @@ class DepthPanel(QWidget):
             self.stop_label.hide()
         lo, hi = min(values), max(values)
         pad = max((hi - lo) * 0.08, 0.5)
-        lo, hi = lo - pad, hi + pad
-        item.setRange(xRange=(0.5, n + 0.5), yRange=(lo, hi), padding=0)
+        # whole decades, kept while the chain stays inside: a drag of x₀ (the input)
+        # rarely changes the range (a new one redraws the axes)
+        current = self._ranges[1:] if self._ranges is not None and self._ranges[0] == n else None
+        lo, hi = steady_range(current, lo - pad, hi + pad, 1.0)
+        if (n, lo, hi) != self._ranges:
+            item.setRange(xRange=(0.5, n + 0.5), yRange=(lo, hi), padding=0)
+            self.one.setData([0.5, n + 0.5], [0.0, 0.0])
+            self._ranges = (n, lo, hi)
         if self.stop_label.isVisible():
             self.stop_label.setPos(dead.k if dead is not None else 1, hi)
         # the legend where the curve is not: bottom right when it grows, top right else

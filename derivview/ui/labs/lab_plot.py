@@ -13,9 +13,17 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
 
@@ -148,6 +156,127 @@ def style_plot(view: LabPlotView, style: PlotStyle) -> None:
         axis.setTextPen(pg.mkPen(style.foreground))
         axis.picture = None  # redraw the cached ticks in the new colour
         axis.update()
+
+
+class LabelFrame(QWidget):
+    """Holds a label outside any layout, so that its new text re-lays out nothing.
+
+    A label in a layout invalidates that layout on every ``setText`` (and a layout with
+    word-wrapped labels asks each for its height again): per drag frame that is work
+    for nothing when the label keeps its size. Here the label's ``updateGeometry`` stops
+    at this frame, which announces a new size itself only when the label's height
+    changes. (As the readout's frame does, :mod:`derivview.ui.readout`.)
+    """
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        label.setParent(self)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._height = label.sizeHint().height()
+        self._lines = label.text().count("\n")
+
+    def set_text(self, text: str) -> None:
+        """Show ``text``; re-lay out only if the label's height changed."""
+        if self.label.text() == text:
+            return
+        self.label.setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        label = self.label
+        width = max(self.width(), 50)
+        # Laying the text out now, at the label's width, spares a second paint: a
+        # selectable label that lays its text out while painting asks to be painted again.
+        laid_out = label.heightForWidth(width)
+        if label.wordWrap():
+            height = laid_out
+        else:  # as many lines, as tall: spare the text layout of sizeHint (every frame)
+            lines = label.text().count("\n")
+            height = self._height if lines == self._lines else label.sizeHint().height()
+            self._lines = lines
+        if height < 0:
+            height = label.sizeHint().height()
+        if height != self._height:
+            self._height = height
+            self.updateGeometry()
+        if label.size() != QSize(width, height):
+            label.resize(width, height)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.label.sizeHint().width(), self._height)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self._height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
+def steady_range(
+    current: tuple[float, float] | None, lo: float, hi: float, step: float
+) -> tuple[float, float]:
+    """A y range that shows [lo, hi], in whole steps, kept as it is (``current``)
+    while the data stay inside and fill most of it. A new range redraws the axis and its
+    labels — the most costly thing on a small plot — and a drag of x₀ moves the data a
+    little every frame."""
+    if current is not None:
+        cur_lo, cur_hi = current
+        if cur_lo <= lo and hi <= cur_hi and (cur_hi - cur_lo) <= (hi - lo) + 3 * step:
+            return current
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+
+
+def is_seen(widget: QWidget) -> bool:
+    """Whether a person can see ``widget`` now. A dock on a tab behind another stays
+    "visible" to Qt — it is only moved out of the window — so ``isVisible`` is not
+    enough: it must also lie in its window. (``visibleRegion`` will not do: it leaves
+    out what children cover, and a panel is all children.)"""
+    if not widget.isVisible():
+        return False
+    window = widget.window()
+    where = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    return where.intersects(window.rect())
+
+
+def watch_dock(widget: QWidget, on_seen: Callable[[], None]) -> None:
+    """Call ``on_seen`` when the dock holding ``widget`` comes into view (its tab is
+    chosen, it is shown again). Call from the widget's first ``showEvent``: before, it is
+    not yet in its dock. Nothing happens for a widget outside a dock."""
+    if widget.property("watchingDock"):
+        return
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QDockWidget):
+        parent = parent.parentWidget()
+    if parent is None:
+        return
+    parent.visibilityChanged.connect(lambda seen: on_seen() if seen else None)
+    widget.setProperty("watchingDock", True)
+
+
+def scrolled_column(owner: QWidget, name: str) -> QVBoxLayout:
+    """The column of a lab panel, in a vertical scroll area that fills ``owner``.
+
+    The dock is a tab of the side column and may be short: the panel then scrolls rather
+    than forcing its height on the column (the readout above would be cut off); in a
+    tall dock the column fills it and the plot (stretch 1) takes the room.
+    """
+    content = QWidget()
+    content.setObjectName(name)
+    column = QVBoxLayout(content)
+    column.setContentsMargins(4, 4, 4, 4)
+    column.setSpacing(3)
+    scroll = QScrollArea()
+    scroll.setObjectName(f"{name}Scroll")
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+    return column
 
 
 def set_data(item: pg.PlotDataItem, x: Any, y: Any) -> None:

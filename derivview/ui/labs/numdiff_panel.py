@@ -24,15 +24,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QShowEvent, QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSlider,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,13 +38,19 @@ import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the impor
 from derivview.model.labs.numdiff_part import H_MAX, H_MIN, SEED_H, NumdiffState
 from derivview.model.state.fields import number_words
 from derivview.ui.labs.lab_plot import (
+    LabelFrame,
     LabPlotView,
     accent_blue,
+    is_seen,
     muted,
+    scrolled_column,
     set_data,
+    steady_range,
     style_legend,
     style_plot,
+    watch_dock,
 )
+from derivview.ui.layers.items import Handle
 from derivview.ui.plot_style import BLUISH_GREEN, ORANGE, VERMILLION, plot_style
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
@@ -57,12 +60,15 @@ if TYPE_CHECKING:
     from derivview.model.labs.numdiff import Curves, ErrorModel
     from derivview.model.session import Session
 
+FORMULAS = ("forward", "backward", "central")
 #: Slider positions per decade of h; the curves have the same points (321 from 1 to 1e-16).
 PER_DECADE = 20
 SLIDER_MAX = 16 * PER_DECADE
 #: The plot's lowest error: below float64's resolution of any f′ worth plotting.
 FLOOR = -20.0
-READOUT_LINES = 5
+READOUT_LINES = 6
+#: The bottom of each V: the running median of log|error| over ±0.2 decade.
+BEST_WINDOW = 9
 
 
 def h_to_slider(h: float) -> int:
@@ -129,7 +135,7 @@ class Analysis:
     window imports this module before its first paint, and a dataclass costs ~1 ms.)
     """
 
-    __slots__ = ("curves", "f", "model", "point", "x0")
+    __slots__ = ("best", "curves", "f", "model", "point", "predicted", "x0")
 
     def __init__(
         self,
@@ -140,6 +146,11 @@ class Analysis:
         model: ErrorModel | None,
     ) -> None:
         self.x0, self.f, self.point, self.curves, self.model = x0, f, point, curves, model
+        #: (h, error) at the bottom of each curve's V; the error model's best h.
+        self.best: dict[str, tuple[float, float] | None] = (
+            curves.best(BEST_WINDOW) if curves is not None else {}
+        )
+        self.predicted: dict[str, float | None] = model.best() if model is not None else {}
 
 
 def analyse(fn: CompiledFunction, params: dict[str, float], point: PointInfo) -> Analysis:
@@ -172,10 +183,6 @@ def _short(v: float) -> str:
     return number_words(float(f"{v:.2g}")).replace("-", "−")
 
 
-#: The bottom of each V: the running median of log|error| over ±0.2 decade.
-BEST_WINDOW = 9
-
-
 def readout_text(a: Analysis | None, h: float) -> str:
     """The readout: h, exact f′(x₀), the three quotients at h and their errors, and the
     h where each curve bottoms out (plain text, at most :data:`READOUT_LINES` lines)."""
@@ -204,9 +211,12 @@ def readout_text(a: Analysis | None, h: float) -> str:
         ok = math.isfinite(value)
         err = f"error {_short(abs(value - exact))}" if ok else ""
         lines.append(f"{name:<9}{_num(value if ok else None):>16}   {err}")
-    best = a.curves.best(BEST_WINDOW)
-    parts = [f"{k} ≈ {_short(v[0])}" for k, v in best.items() if v is not None and k != "backward"]
-    lines.append("best h: " + (", ".join(parts) if parts else "none (every error is 0)"))
+    parts = [f"{k} {_short(v[0])}" for k, v in a.best.items() if v is not None and k != "backward"]
+    lines.append("best h    " + ("  ".join(parts) if parts else "none (every error is 0)"))
+    parts = [
+        f"{k} {_short(v)}" for k, v in a.predicted.items() if v is not None and k != "backward"
+    ]
+    lines.append("(model)   " + ("  ".join(parts) if parts else "no truncation error"))
     return "\n".join(lines)
 
 
@@ -238,14 +248,10 @@ def regime_text(a: Analysis | None, h: float) -> str:
             words.append(f"{label}: truncation dominates (slope {slope}), a smaller h helps")
         else:
             words.append(f"{label}: round-off ε·S/h dominates, a smaller h makes it worse")
-    text = f"At h = {nd.short_number(h)}: " + "; ".join(words) + "."
-    predicted = model.best()
-    parts = [
-        f"{k} ≈ {_short(v)}" for k, v in predicted.items() if v is not None and k != "backward"
-    ]
-    if parts:
-        text += f" The error model's best h (where its lines cross): {', '.join(parts)}."
-    return text
+    return (
+        f"At h = {nd.short_number(h)}: " + "; ".join(words) + ". Best h: where each curve "
+        "bottoms out (dots); the model's is where its lines cross."
+    )
 
 
 class NumdiffPanel(QWidget):
@@ -288,10 +294,10 @@ class NumdiffPanel(QWidget):
         self.readout.setFont(mono)
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Fixed height: a new text every drag frame must not re-lay out the dock.
-        lines = self.readout.fontMetrics().lineSpacing() * READOUT_LINES
-        self.readout.setFixedHeight(lines + 4)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # A new text every drag frame must not re-lay out the dock: a frame outside any
+        # layout, as tall as the most lines the readout has.
+        self.readout.setText("\n" * (READOUT_LINES - 1))
+        self.readout_frame = LabelFrame(self.readout)
         self.readout.setToolTip(
             "The exact f′(x₀) from derivview's own automatic differentiation, beside\n"
             "forward (f(x+h) − f(x))/h, backward (f(x) − f(x−h))/h and central\n"
@@ -309,7 +315,7 @@ class NumdiffPanel(QWidget):
         self.note.setObjectName("numdiffNote")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.note_frame = LabelFrame(self.note)
 
         self.check_button = QPushButton("Check f′ over the view")
         self.check_button.setObjectName("numdiffCheck")
@@ -332,32 +338,16 @@ class NumdiffPanel(QWidget):
         grid.addWidget(self.spin, 0, 2)
         grid.addWidget(self.seed_button, 0, 3)
         grid.setColumnStretch(1, 1)
-        # The plot, the words and the check scroll in a short dock (a tab of the side
-        # column); in a tall one the plot takes the room. h and the numbers stay in view.
-        body = QWidget()
-        body.setObjectName("numdiffBody")
-        column = QVBoxLayout(body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(3)
+        column = scrolled_column(self, "numdiffBody")
+        column.addLayout(grid)
+        column.addWidget(self.readout_frame)
         column.addWidget(self.view, 1)
-        column.addWidget(self.note)
+        column.addWidget(self.note_frame)
         check_row = QHBoxLayout()
         check_row.addWidget(self.check_button)
         check_row.addStretch(1)
         column.addLayout(check_row)
         column.addWidget(self.check_result)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("numdiffScroll")
-        self.scroll.setWidget(body)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(3)
-        layout.addLayout(grid)
-        layout.addWidget(self.readout)
-        layout.addWidget(self.scroll, 1)
 
         # -- subscriptions ----------------------------------------------------------------
         self.slider.valueChanged.connect(self._on_slider_moved)
@@ -383,13 +373,16 @@ class NumdiffPanel(QWidget):
         item.setXRange(0.2, -16.2, padding=0)
         self.curves = {}
         for z, name in ((2, "forward"), (1, "backward"), (3, "central")):
-            curve = pg.PlotDataItem(connect="finite")
+            # PlotCurveItem, not PlotDataItem: a third of the Python per setData (every
+            # drag frame), and nothing of PlotDataItem (symbols, downsampling) is used.
+            curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
             curve.setZValue(z)
             item.addItem(curve)
             self.curves[name] = curve
         # reference lines: truncation of slope 1 and 2, round-off; one-sided limits
         self.lines = {
-            name: pg.PlotDataItem() for name in ("slope1", "slope2", "roundoff", "left", "right")
+            name: pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
+            for name in ("slope1", "slope2", "roundoff", "left", "right")
         }
         for line in self.lines.values():
             line.setZValue(0)
@@ -407,9 +400,13 @@ class NumdiffPanel(QWidget):
         for name in ("forward", "backward", "central"):
             self.legend.addItem(self.curves[name], name)
         self.legend.setCacheMode(self.legend.CacheMode.DeviceCoordinateCache)
-        self.best = pg.ScatterPlotItem(size=8, pxMode=True)
-        self.best.setZValue(5)
-        item.addItem(self.best)
+        # The bottom of each V: a dot drawn in pixels, moved with setPos (a scatter's
+        # setData costs ten times more per drag frame).
+        self.best = {name: Handle(8.0) for name in FORMULAS}
+        for dot in self.best.values():
+            dot.setZValue(5)
+            dot.hide()
+            item.addItem(dot, ignoreBounds=True)
         self.h_line = pg.InfiniteLine(angle=90, movable=True, bounds=(-16.0, 0.0))
         self.h_line.setZValue(6)
         self.h_line.setToolTip("h: drag it")
@@ -453,12 +450,12 @@ class NumdiffPanel(QWidget):
 
     def _on_point_changed(self) -> None:
         self._dirty = True
-        if self.isVisible():
+        if is_seen(self):
             self.refresh()
 
     def _on_h_changed(self) -> None:
         self._show_h()
-        if self.isVisible():
+        if is_seen(self):
             self.refresh()
         else:
             self._dirty = True
@@ -513,12 +510,18 @@ class NumdiffPanel(QWidget):
         style_legend(self.legend, style)
         self.h_line.setPen(pg.mkPen(ORANGE, width=2))
         self.h_line.setHoverPen(pg.mkPen(ORANGE, width=3))
+        for name, dot in self.best.items():
+            dot.set_colors(colors[name], style.foreground)
         self._drawn_key = None  # the best dots take the colours at the next draw
-        if self.isVisible():
+        if is_seen(self):
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        watch_dock(self, self._on_seen)  # a tab chosen: no show event, the dock moves
+        self._on_seen()
+
+    def _on_seen(self) -> None:
         if self._dirty:
             self.refresh()
 
@@ -543,11 +546,9 @@ class NumdiffPanel(QWidget):
         a = self.analysis()
         h = self.state.get("h")
         text = readout_text(a, h)
-        if text != self.readout.text():
-            self.readout.setText(text)
-        note = regime_text(a, h)
-        if note != self.note.text():
-            self.note.setText(note)
+        # always READOUT_LINES lines: the frame keeps its height, the plot its place
+        self.readout_frame.set_text(text + "\n" * (READOUT_LINES - 1 - text.count("\n")))
+        self.note_frame.set_text(regime_text(a, h))
         self.plot_item  # noqa: B018  (made now if the dock was never shown)
         if self._drawn_key != self._key or self._key is None:
             self._draw_curves(a)
@@ -565,23 +566,43 @@ class NumdiffPanel(QWidget):
 
     def _draw_curves(self, a: Analysis | None) -> None:
         item = self.plot_item
-        left = item.getAxis("left")
-        for line in self.lines.values():
-            line.setData([], [])
-        for label in self.line_labels.values():
-            label.hide()
+        used: set[str] = set()
         if a is None or a.curves is None:
             for curve in self.curves.values():
                 curve.setData([], [])
-            self.best.setData([], [])
-            return
+            self._hide_best()
+        elif a.curves.errors is None:
+            self._set_mode("quotients")
+            used = self._draw_quotients(a, np.log10(a.curves.h))
+        else:
+            self._set_mode("errors")
+            used = self._draw_errors(a, item)
+        for key, line in self.lines.items():
+            if key not in used and line.xData is not None and len(line.xData):
+                line.setData([], [])
+        for key, label in self.line_labels.items():
+            if key not in used and label.isVisible():
+                label.hide()
+
+    def _hide_best(self) -> None:
+        for dot in self.best.values():
+            if dot.isVisible():
+                dot.hide()
+
+    def _set_mode(self, mode: str) -> None:
+        """The left axis: powers of ten for errors, plain numbers for the quotients (only
+        on a change: a new label re-lays out the axis)."""
+        if mode != getattr(self, "_mode", None):
+            left = self.plot_item.getAxis("left")
+            left.set_powers(mode == "errors")
+            self.plot_item.setLabel("left", "|error|" if mode == "errors" else "quotient")
+            self._mode = mode
+            self._y_range = None
+
+    def _draw_errors(self, a: Analysis, item: pg.PlotItem) -> set[str]:
         c = a.curves
+        assert c is not None and c.errors is not None
         logh = np.log10(c.h)
-        if c.errors is None:
-            self._draw_quotients(a, logh)
-            return
-        left.set_powers(True)
-        item.setLabel("left", "|error|")
         lo, hi = math.inf, -math.inf
         for name, curve in self.curves.items():
             err = c.errors[name]
@@ -597,48 +618,66 @@ class NumdiffPanel(QWidget):
         if hi - lo < 4:
             lo -= (4 - (hi - lo)) / 2
             hi = lo + 4
-        item.setYRange(lo, hi, padding=0)
-        colors = formula_colors(self._dark)
-        spots = [
-            {"pos": (math.log10(bh), math.log10(be)), "brush": pg.mkBrush(colors[name]),
-             "pen": pg.mkPen(plot_style(self._dark).foreground)}
-            for name, b in c.best(BEST_WINDOW).items()
-            if b is not None
-            for bh, be in (b,)
-        ]  # fmt: skip
-        self.best.setData(spots)
+        self._set_y_range(item, lo, hi)
+        lo, hi = self._y_range
+        for name, dot in self.best.items():
+            b = a.best.get(name)
+            if b is None:
+                dot.hide()
+                continue
+            dot.setPos(math.log10(b[0]), math.log10(b[1]))
+            if not dot.isVisible():
+                dot.show()
+        used: set[str] = set()
         model = a.model
         if model is not None:
-            for key, formula, at in (("slope1", "forward", -1.5), ("slope2", "central", -3.0)):
-                line = model.truncation(formula, c.h)
+            for key, formula, at, text in (
+                ("slope1", "forward", -1.5, "slope 1"),
+                ("slope2", "central", -3.0, "slope 2"),
+                ("roundoff", "", -12.0, "round-off"),
+            ):
+                hs = np.array([1.0, 10.0**at, 1e-16])
+                line = model.roundoff(hs) if key == "roundoff" else model.truncation(formula, hs)
                 if line is not None:
-                    self._reference(
-                        key, logh, line, at, "slope 1" if key == "slope1" else "slope 2", lo, hi
-                    )
-            round_off = model.roundoff(c.h)
-            if round_off is not None:
-                self._reference("roundoff", logh, round_off, -12.0, "round-off", lo, hi)
+                    self._reference(key, at, line, text, lo, hi)
+                    used.add(key)
+        return used
+
+    def _set_y_range(self, item: pg.PlotItem, lo: float, hi: float, step: float = 2.0) -> None:
+        """Show at least [lo, hi]: in whole steps of decades, kept while the data stay
+        inside (:func:`steady_range`); exactly (``step`` 0) for the quotients."""
+        current = getattr(self, "_y_range", None)
+        if step > 0:
+            lo, hi = steady_range(current, lo, hi, step)
+        if (lo, hi) != current:
+            item.setYRange(lo, hi, padding=0)
+            self._y_range = (lo, hi)
 
     def _reference(
-        self, key: str, logh: np.ndarray, values: np.ndarray, at: float, text: str,
-        lo: float, hi: float,
-    ) -> None:  # fmt: skip
+        self, key: str, at: float, values: np.ndarray, text: str, lo: float, hi: float
+    ) -> None:
+        """A reference line — straight in log-log: through h = 1, 10^at and 1e-16, the
+        values it has there — labelled at 10^at."""
+        logh = np.array([0.0, at, -16.0])
         with np.errstate(all="ignore"):
             y = np.log10(values)
         set_data(self.lines[key], logh, y)
-        i = int(np.argmin(np.abs(logh - at)))
-        if lo < y[i] < hi - 0.3:
-            label = self.line_labels[key]
-            label.setText(text)
-            label.setPos(logh[i], y[i])
-            label.show()
+        label = self.line_labels[key]
+        if lo < y[1] < hi - 0.3:
+            if label.toPlainText() != text:
+                label.setText(text)
+            pos = label.pos()
+            if abs(pos.x() - at) + abs(pos.y() - y[1]) > 0.05:  # a setPos costs
+                label.setPos(at, y[1])
+            if not label.isVisible():
+                label.show()
+        elif label.isVisible():
+            label.hide()
 
-    def _draw_quotients(self, a: Analysis, logh: np.ndarray) -> None:
+    def _draw_quotients(self, a: Analysis, logh: np.ndarray) -> set[str]:
         """Where f′(x₀) does not exist: the quotients themselves, and the one-sided
         derivatives they tend to."""
         item = self.plot_item
-        item.getAxis("left").set_powers(False)
-        item.setLabel("left", "quotient")
         c = a.curves
         assert c is not None
         values = []
@@ -647,15 +686,18 @@ class NumdiffPanel(QWidget):
             set_data(curve, logh, q)
             values.append(q[(c.h >= 1e-6) & np.isfinite(q)])
         p = a.point
+        used = set()
         for key, limit in (("left", p.left_df), ("right", p.right_df)):
             if limit is not None:
                 self.lines[key].setData([0.2, -16.2], [limit, limit])
                 values.append(np.array([limit]))
-        self.best.setData([], [])
+                used.add(key)
+        self._hide_best()
         pool = np.concatenate(values) if values else np.array([])
         if pool.size == 0:
             lo, hi = -1.0, 1.0
         else:
             lo, hi = float(pool.min()), float(pool.max())
         pad = max((hi - lo) * 0.15, 0.25 * max(1.0, abs(lo), abs(hi)) if hi == lo else 0.0, 1e-9)
-        item.setYRange(lo - pad, hi + pad, padding=0)
+        self._set_y_range(item, lo - pad, hi + pad, step=0.0)
+        return used
