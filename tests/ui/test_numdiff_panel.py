@@ -321,10 +321,16 @@ def test_the_window_has_the_dock_and_it_follows_x0(make_window, qtbot) -> None:
     win = make_window("--expr", "x^3 - 3x", "--x0", "1.5")
     dock = win.findChild(QDockWidget, "numdiffDock")
     assert dock is not None and dock.windowTitle() == "Numerical f′"
-    assert win.findChild(pg.GraphicsView, "numdiffPlot") is not None  # before any show
-    dock.raise_()
-    qtbot.waitUntil(dock.isVisible)
+    view = win.findChild(pg.GraphicsView, "numdiffPlot")
+    assert view is not None  # the contract's view exists from the start ...
     panel = win.dock_content("numdiffDock")
+    qtbot.wait(50)
+    # ... but its plot is made only when a person sees it (not behind the iterates' tab,
+    # not before the window's first paint)
+    assert panel.view.plot_item is None
+    assert win.dock_content("depthDock").view.plot_item is None
+    dock.raise_()
+    qtbot.waitUntil(lambda: panel.view.plot_item is not None)
     spin = win.findChild(QDoubleSpinBox, "x0Spin")
     spin.lineEdit().selectAll()
     qtbot.keyClicks(spin.lineEdit(), "-2")
@@ -350,3 +356,33 @@ def test_a_dock_on_a_tab_behind_another_does_no_work_and_catches_up(make_window,
     assert rows(panel)["exact"] == 3.75  # not recomputed behind the tab
     numdiff.raise_()
     qtbot.waitUntil(lambda: rows(panel)["exact"] == pytest.approx(3 * 0.25 - 3))
+
+
+def test_the_worst_point_of_the_check_is_marked_on_the_plot(make_window, qtbot) -> None:
+    from PySide6.QtWidgets import QDockWidget
+
+    win = make_window("--expr", "x^3 - 3x", "--x0", "1.5")
+    layer = win.plot_panel.layer("gradient_check")
+    assert not layer.ring.isVisible()
+    win.findChild(QDockWidget, "numdiffDock").raise_()
+    panel = win.dock_content("numdiffDock")
+    qtbot.waitUntil(panel.check_button.isVisible)
+    qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+    check = win.session.state("numdiff").check
+    assert check is not None and layer.ring.isVisible()
+    xs, ys = layer.ring.getData()
+    assert xs[0] == check.at and ys[0] == pytest.approx(check.at**3 - 3 * check.at)
+    assert layer.label.toPlainText().startswith(f"worst relative error {check.worst:.2g}")
+    # drawn at its size in pixels beside the point (not at the data's scale)
+    box = layer.label.sceneBoundingRect()
+    assert 50 < box.width() < 400 and box.height() < 40
+    assert win.plot_panel.plot_item.getViewBox().sceneBoundingRect().intersects(box)
+    # the export's copy shows it too
+    from derivview.model.session import Session
+
+    copy = Session()
+    copy.mirror(win.session)
+    assert copy.state("numdiff").check is check
+    win.session.set_text("x^2")
+    win.session.apply_function("x^2", compiled("x^2"))
+    assert not layer.ring.isVisible()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -48,6 +48,7 @@ from derivview.ui.labs.lab_plot import (
     muted,
     scrolled_column,
     set_data,
+    show_text,
     steady_range,
     style_legend,
     style_plot,
@@ -341,7 +342,14 @@ class DepthPanel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         watch_dock(self, self._on_seen)  # a tab chosen: no show event, the dock moves
-        self._on_seen()
+        if is_seen(self):
+            self._on_seen()
+        else:  # shown out of the window (a tab behind another), or not yet laid out
+            QTimer.singleShot(0, self._on_maybe_seen)
+
+    def _on_maybe_seen(self) -> None:
+        if is_seen(self):
+            self._on_seen()
 
     def _on_seen(self) -> None:
         if self._dirty:
@@ -437,7 +445,7 @@ class DepthPanel(QWidget):
             what = "0 from here" if c.regime == "dead" else "undefined from here"
             self.stop_label.setText(what)
             self.stop.show()
-            self.stop_label.show()
+            show_text(self.stop_label)
         else:
             self.stop.hide()
             self.stop_label.hide()

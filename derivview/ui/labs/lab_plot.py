@@ -139,7 +139,11 @@ class LabPlotView(pg.GraphicsView):
         return QSize(320, PREFERRED_PLOT_HEIGHT)
 
     def showEvent(self, event: QShowEvent) -> None:
-        self.build()  # before this view's first paint
+        # Before this view's first paint, if a person sees it: a dock on a tab behind
+        # another is shown too (out of the window), and would build its plot before
+        # the window's first paint for nothing. Its panel builds it when it is seen.
+        if is_seen(self):
+            self.build()
         super().showEvent(event)
 
 
@@ -277,6 +281,15 @@ def scrolled_column(owner: QWidget, name: str) -> QVBoxLayout:
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(scroll)
     return column
+
+
+def show_text(item: pg.TextItem) -> None:
+    """Show a TextItem at its size in pixels. It keeps that size by a transform it
+    updates only while visible: shown again after a hidden spell in which the view
+    changed, it would be drawn at the data's scale — thousands of pixels wide."""
+    if not item.isVisible():
+        item.show()
+        item.updateTransform(force=True)
 
 
 def set_data(item: pg.PlotDataItem, x: Any, y: Any) -> None:

@@ -20,7 +20,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QShowEvent, QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -45,6 +45,7 @@ from derivview.ui.labs.lab_plot import (
     muted,
     scrolled_column,
     set_data,
+    show_text,
     steady_range,
     style_legend,
     style_plot,
@@ -519,7 +520,14 @@ class NumdiffPanel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         watch_dock(self, self._on_seen)  # a tab chosen: no show event, the dock moves
-        self._on_seen()
+        if is_seen(self):
+            self._on_seen()
+        else:  # shown out of the window (a tab behind another), or not yet laid out
+            QTimer.singleShot(0, self._on_maybe_seen)
+
+    def _on_maybe_seen(self) -> None:
+        if is_seen(self):
+            self._on_seen()
 
     def _on_seen(self) -> None:
         if self._dirty:
@@ -669,8 +677,7 @@ class NumdiffPanel(QWidget):
             pos = label.pos()
             if abs(pos.x() - at) + abs(pos.y() - y[1]) > 0.05:  # a setPos costs
                 label.setPos(at, y[1])
-            if not label.isVisible():
-                label.show()
+            show_text(label)
         elif label.isVisible():
             label.hide()
 
