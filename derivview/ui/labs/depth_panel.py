@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QShowEvent, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QSpinBox,
     QWidget,
@@ -44,6 +45,7 @@ from derivview.ui.labs.lab_plot import (
     LabelFrame,
     LabPlotView,
     accent_blue,
+    fit_width,
     is_seen,
     muted,
     scrolled_column,
@@ -85,6 +87,12 @@ class NumberSpinBox(QDoubleSpinBox):
     def textFromValue(self, value: float) -> str:
         return f"{value + 0.0:.7g}"
 
+    def minimumSizeHint(self) -> QSize:
+        # The widest text of the range (−1000000) would set the dock's narrowest width;
+        # a few digits are enough at a pinch, the layout gives more when it can.
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 64), hint.height())
+
     def valueFromText(self, text: str) -> float:
         try:
             return float(text.strip().replace("−", "-"))
@@ -124,6 +132,7 @@ class DepthPanel(QWidget):
         self.activation = QComboBox()
         self.activation.setObjectName("depthActivation")
         self.activation.addItems(list(ACTIVATIONS))
+        self.activation.setAccessibleName("activation")
         self.activation.setToolTip(
             "act in aₖ = act(W·aₖ₋₁ + B): sigmoid (σ′ ≤ 1/4), tanh (≤ 1), relu (1 or 0), linear (1)"
         )
@@ -142,10 +151,10 @@ class DepthPanel(QWidget):
         self.input = NumberSpinBox(INPUT, 0.1)
         self.input.setObjectName("depthInput")
         self.input.setToolTip("the input x = a₀")
-        self.follow = QCheckBox("x = x₀")
+        self.follow = QCheckBox("= x₀")
         self.follow.setObjectName("depthFollowX0")
         self.follow.setToolTip("the input is the tangent point x₀: drag it on the plot")
-        self.clip = QCheckBox("clip at")
+        self.clip = QCheckBox("clip")
         self.clip.setObjectName("depthClip")
         self.clip.setToolTip(
             "gradient clipping by norm: g·min(1, c/|g|) — caps an exploding gradient at c"
@@ -171,36 +180,35 @@ class DepthPanel(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(3)
-        rows = (
-            ("activation", self.activation, "N", self.depth),
-            ("W", self.weight, "B", self.bias),
-            ("x", self.input, None, self.follow),
-            (None, self.clip, None, self.clip_norm),
-        )
-        for r, (l1, w1, l2, w2) in enumerate(rows):
-            # A check box at its natural size, left-aligned: a stretched QCheckBox
-            # ignores clicks beyond its text, which reads as a dead control.
-            left = Qt.AlignmentFlag.AlignLeft
-            if l1 is not None:
-                grid.addWidget(QLabel(l1), r, 0)
-                grid.addWidget(w1, r, 1)
-            elif isinstance(w1, QCheckBox):
-                grid.addWidget(w1, r, 0, 1, 2, left)
-            else:
-                grid.addWidget(w1, r, 0, 1, 2)
-            if l2 is not None:
-                grid.addWidget(QLabel(l2), r, 2)
-                grid.addWidget(w2, r, 3)
-            elif isinstance(w2, QCheckBox):
-                grid.addWidget(w2, r, 2, 1, 2, left)
-            else:
-                grid.addWidget(w2, r, 2, 1, 2)
-        grid.setColumnStretch(1, 1)
+        # Three rows: the dock is often a short tab of the side column, and the plot
+        # needs the room. Check boxes at their natural size, left-aligned: a stretched
+        # QCheckBox ignores clicks beyond its text, which reads as a dead control.
+        left = Qt.AlignmentFlag.AlignLeft
+        # the activation's names say what the box is (and its tooltip): no label, which
+        # would widen the first column of every row
+        grid.addWidget(self.activation, 0, 0, 1, 2)
+        grid.addWidget(QLabel("N"), 0, 2)
+        grid.addWidget(self.depth, 0, 3, 1, 2)
+        grid.addWidget(QLabel("W"), 1, 0)
+        grid.addWidget(self.weight, 1, 1)
+        grid.addWidget(QLabel("B"), 1, 2)
+        grid.addWidget(self.bias, 1, 3, 1, 2)
+        x_row = QHBoxLayout()
+        x_row.setContentsMargins(0, 0, 0, 0)
+        x_row.addWidget(self.input, 1)
+        x_row.addWidget(self.follow, 0, left)
+        grid.addWidget(QLabel("x"), 2, 0)
+        grid.addLayout(x_row, 2, 1)
+        grid.addWidget(self.clip, 2, 2, 1, 2, left)
+        grid.addWidget(self.clip_norm, 2, 4)
+        grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(4, 2)
         column = scrolled_column(self, "depthBody")
         column.addLayout(grid)
         column.addWidget(self.view, 1)
         column.addWidget(self.summary_frame)
+        fit_width(self)
 
         # -- subscriptions ----------------------------------------------------------------
         self.activation.currentTextChanged.connect(lambda name: self._write(activation=name))
@@ -329,6 +337,11 @@ class DepthPanel(QWidget):
         self.grad.setSymbolBrush(pg.mkBrush(blue))
         self.local.setSymbolPen(pg.mkPen(VERMILLION))
         self.local.setSymbolBrush(pg.mkBrush(VERMILLION))
+        # the legend draws a sample from the scatter's own colours, which an empty
+        # series (a dead chain) never passed on
+        for item, color in ((self.grad, blue), (self.local, VERMILLION)):
+            item.scatter.setPen(pg.mkPen(color))
+            item.scatter.setBrush(pg.mkBrush(color))
         self.clipped.setPen(pg.mkPen(ORANGE, width=2, style=Qt.PenStyle.DashLine))
         self.one.setPen(pg.mkPen(ref, width=1, style=Qt.PenStyle.DashLine))
         self.cap.setPen(pg.mkPen(ORANGE, width=1, style=Qt.PenStyle.DotLine))

@@ -283,6 +283,17 @@ def scrolled_column(owner: QWidget, name: str) -> QVBoxLayout:
     return column
 
 
+def fit_width(owner: QWidget) -> None:
+    """Never narrower than the column of :func:`scrolled_column` (it scrolls only up and
+    down): call once the column is filled. The dock then keeps the panel's width, as the
+    window's own scrolling docks do, instead of cutting controls off at its edge."""
+    scroll = owner.findChild(QScrollArea)
+    if scroll is None or scroll.widget() is None:
+        return
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width() + bar)
+
+
 def show_text(item: pg.TextItem) -> None:
     """Show a TextItem at its size in pixels. It keeps that size by a transform it
     updates only while visible: shown again after a hidden spell in which the view

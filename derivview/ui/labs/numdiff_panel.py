@@ -41,6 +41,7 @@ from derivview.ui.labs.lab_plot import (
     LabelFrame,
     LabPlotView,
     accent_blue,
+    fit_width,
     is_seen,
     muted,
     scrolled_column,
@@ -349,6 +350,7 @@ class NumdiffPanel(QWidget):
         check_row.addStretch(1)
         column.addLayout(check_row)
         column.addWidget(self.check_result)
+        fit_width(self)
 
         # -- subscriptions ----------------------------------------------------------------
         self.slider.valueChanged.connect(self._on_slider_moved)

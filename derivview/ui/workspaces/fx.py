@@ -98,9 +98,24 @@ class FxWorkspace(Workspace):
             short_tab_with="readoutDock",
             scroll=False,
         ),
-        # The labs: tabs beside the iterates (the tallest place in the column).
-        DockSpec("numdiffDock", "Numerical f′", _numdiff, tab_with="iteratesDock", scroll=False),
-        DockSpec("depthDock", "Deep chain", _depth, tab_with="iteratesDock", scroll=False),
+        # The labs: tabs beside the iterates, the tallest place in the column; in a short
+        # window (where the iterates join the readout's tabs) beside the descent.
+        DockSpec(
+            "numdiffDock",
+            "Numerical f′",
+            _numdiff,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
+        DockSpec(
+            "depthDock",
+            "Deep chain",
+            _depth,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
     )
 
     def build(self) -> QWidget:
