@@ -12,6 +12,13 @@ The sum is smallest near h ≈ √ε (forward/backward) and h ≈ ∛ε (central
 f — about 1e-8 and 6e-6; the seed's gradient check uses h = 1e-5. Below that, the error
 *grows* as h shrinks, until at h ≈ 1e-16 the quotient is 0 or garbage.
 
+Where f is badly scaled the best h moves, as the error model (:class:`ErrorModel`,
+:func:`theoretical_best` of :func:`rounding_scale`) says — the documented exceptions to
+"√ε and ∛ε" (tests/model/test_lab_numdiff.py, ``BADLY_SCALED``): f″ and f‴ large beside
+f (e^(20x): a smaller h), |f| large beside f″ (10⁶ + sin x: a larger h), a large x (sin
+at 10⁴: x + h itself rounds, h ∝ √ε·|x|), and no truncation error at all (a quadratic's
+central quotient, a linear f: only round-off, so the larger h the better).
+
 Everything here is computed exactly as written, in float64 (round-off is the point), from
 a vectorized ``f`` that returns NaN where f is undefined. Nothing here imports Qt or sympy.
 """
