@@ -386,3 +386,12 @@ def test_the_worst_point_of_the_check_is_marked_on_the_plot(make_window, qtbot) 
     win.session.set_text("x^2")
     win.session.apply_function("x^2", compiled("x^2"))
     assert not layer.ring.isVisible()
+
+
+def test_beyond_float64_says_too_large_not_undefined(qtbot) -> None:
+    panel = make(qtbot, "e^x", 710.0)  # e^710 ≈ 2.2e308: beyond float64, yet defined
+    assert "f(x₀) is too large to represent in float64" in panel.readout.text()
+    assert "undefined" not in panel.readout.text()
+    assert "too large to represent" in panel.note.text()
+    panel.session.set_x0(700.0)  # e^700 ≈ 1e304: representable again
+    assert rows(panel)["exact"] == pytest.approx(math.exp(700.0), rel=1e-11)  # 12 digits

@@ -194,10 +194,17 @@ def readout_text(a: Analysis | None, h: float) -> str:
     if a is None:
         return f"{head}\nno function yet"
     if a.curves is None:
+        if "f" in getattr(a.point, "overflow", ()):
+            return f"{head}\nf(x₀) is too large to represent in float64: no quotient"
         return f"{head}\nf is undefined at x₀ = {_num(a.x0, 8)}: no quotient"
     q = [float(v[0]) for v in nd.quotients(a.f, a.x0, [h])]
     exact = a.curves.exact
     names = ("forward", "backward", "central")
+    if exact is None and a.point.differentiable:  # f′ exists, beyond float64
+        lines = [f"{head}   f′(x₀) is too large to represent"]
+        for name, value in zip(names, q, strict=True):
+            lines.append(f"{name:<9}{_num(value if math.isfinite(value) else None):>16}")
+        return "\n".join(lines)
     if exact is None:
         p = a.point
         mean = None if p.left_df is None or p.right_df is None else (p.left_df + p.right_df) / 2
@@ -232,6 +239,12 @@ def regime_text(a: Analysis | None, h: float) -> str:
     if a.curves is None:
         return a.point.reason
     p = a.point
+    if a.curves.exact is None and p.differentiable:
+        return (
+            "f′(x₀) exists but is too large to represent in float64 (about 1.8·10³⁰⁸): "
+            "there is no number to measure the quotients' errors against; the plot "
+            "shows the quotients themselves."
+        )
     if a.curves.exact is None:
         return nd.no_derivative_words(a.x0, p.kind, p.left_df, p.right_df, p.reason)
     model = a.model
