@@ -324,7 +324,7 @@ class NumdiffPanel(QWidget):
             "|quotient − f′(x₀)| against h, both on log scales, h shrinking to the right.\n"
             "Dashed: the truncation error |f″|h/2 (slope 1) and |f‴|h²/6 (slope 2);\n"
             "dotted: the round-off ε·S/h (S: the size of f and of x·f′). Dots: the\n"
-            "smallest error of each formula. The orange line is h: drag it."
+            "bottom of each formula's V, its best h. The orange line is h: drag it."
         )
         self.note = QLabel()
         self.note.setObjectName("numdiffNote")
@@ -391,13 +391,13 @@ class NumdiffPanel(QWidget):
         for z, name in ((2, "forward"), (1, "backward"), (3, "central")):
             # PlotCurveItem, not PlotDataItem: a third of the Python per setData (every
             # drag frame), and nothing of PlotDataItem (symbols, downsampling) is used.
-            curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
+            curve = pg.PlotCurveItem(connect="finite")  # NaN (undefined): a gap
             curve.setZValue(z)
             item.addItem(curve)
             self.curves[name] = curve
         # reference lines: truncation of slope 1 and 2, round-off; one-sided limits
         self.lines = {
-            name: pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
+            name: pg.PlotCurveItem(connect="finite")
             for name in ("slope1", "slope2", "roundoff", "left", "right")
         }
         for line in self.lines.values():
@@ -410,8 +410,8 @@ class NumdiffPanel(QWidget):
         }
         for label in self.line_labels.values():
             item.addItem(label, ignoreBounds=True)
-        self.legend = pg.LegendItem(offset=(-6, -6), labelTextSize="8pt")  # bottom right: tiny h,
-        # where every error is large (round-off): nothing is drawn there
+        # bottom right: tiny h, where round-off makes every error large (the curves high)
+        self.legend = pg.LegendItem(offset=(-6, -6), labelTextSize="8pt")
         self.legend.setParentItem(item.getViewBox())
         for name in ("forward", "backward", "central"):
             self.legend.addItem(self.curves[name], name)
