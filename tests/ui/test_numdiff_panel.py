@@ -363,15 +363,15 @@ def test_the_worst_point_of_the_check_is_marked_on_the_plot(make_window, qtbot) 
 
     win = make_window("--expr", "x^3 - 3x", "--x0", "1.5")
     layer = win.plot_panel.layer("gradient_check")
-    assert not layer.ring.isVisible()
+    assert not layer.shown()
     win.findChild(QDockWidget, "numdiffDock").raise_()
     panel = win.dock_content("numdiffDock")
     qtbot.waitUntil(panel.check_button.isVisible)
     qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
     check = win.session.state("numdiff").check
-    assert check is not None and layer.ring.isVisible()
-    xs, ys = layer.ring.getData()
-    assert xs[0] == check.at and ys[0] == pytest.approx(check.at**3 - 3 * check.at)
+    assert check is not None and layer.shown()
+    ring = layer.ring.pos()
+    assert ring.x() == check.at and ring.y() == pytest.approx(check.at**3 - 3 * check.at)
     assert layer.label.toPlainText().startswith(f"worst relative error {check.worst:.2g}")
     # drawn at its size in pixels beside the point (not at the data's scale)
     box = layer.label.sceneBoundingRect()
@@ -385,7 +385,7 @@ def test_the_worst_point_of_the_check_is_marked_on_the_plot(make_window, qtbot) 
     assert copy.state("numdiff").check is check
     win.session.set_text("x^2")
     win.session.apply_function("x^2", compiled("x^2"))
-    assert not layer.ring.isVisible()
+    assert not layer.shown()
 
 
 def test_beyond_float64_says_too_large_not_undefined(qtbot) -> None:

@@ -12,13 +12,13 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
 
-import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
+import pyqtgraph as pg  # isort: skip  (the window imports PySide6 first: its binding)
 
 from derivview.model import sampling
 from derivview.ui.labs.lab_plot import show_text
 from derivview.ui.layers.base import PlotLayer
+from derivview.ui.layers.items import Handle
 
 if TYPE_CHECKING:
     from derivview.model.labs.numdiff_part import NumdiffState
@@ -27,20 +27,17 @@ if TYPE_CHECKING:
 
 
 class CheckLayer(PlotLayer):
-    """``ring`` (a hollow circle on f at the worst x) and ``label`` (the error)."""
+    """``ring`` (a hollow circle on f at the worst x) and ``label`` (the error), made at
+    the first check (not before the window's first paint: most sessions never check)."""
 
     name = "gradient_check"
 
     def __init__(self, plot: PlotPanel) -> None:
         super().__init__(plot)
         self.state: NumdiffState = self.session.state("numdiff")
-        self.ring = pg.ScatterPlotItem(size=16, symbol="o", brush=None, pxMode=True)
-        self.ring.setZValue(8)
-        self.label = pg.TextItem(anchor=(0.0, 1.2))
-        self.label.setZValue(8)
-        for item in (self.ring, self.label):
-            plot.plot_item.addItem(item, ignoreBounds=True)
-            item.hide()
+        self.ring: Handle | None = None
+        self.label: pg.TextItem | None = None
+        self._style: PlotStyle | None = None
         s = self.session
         plot.listen(
             [
@@ -49,11 +46,33 @@ class CheckLayer(PlotLayer):
                 (s.params_changed, self._update),
             ]
         )
-        self._update()
+        if self.state.check is not None:  # the export's copy of a checked session
+            self._update()
+
+    def _make(self) -> tuple[Handle, pg.TextItem]:
+        if self.ring is None or self.label is None:
+            self.ring = Handle(16.0)
+            self.ring.set_hollow(True)
+            self.ring.setZValue(8)
+            self.label = pg.TextItem(anchor=(0.0, 1.2))
+            self.label.setZValue(8)
+            self.plot.plot_item.addItem(self.ring, ignoreBounds=True)
+            self.plot.plot_item.addItem(self.label, ignoreBounds=True)
+            self.ring.hide()
+            self.label.hide()
+            if self._style is not None:
+                self.set_style(self._style)
+        return self.ring, self.label
 
     def set_style(self, style: PlotStyle) -> None:
-        self.ring.setPen(pg.mkPen(style.foreground, width=2, style=Qt.PenStyle.DotLine))
-        self.label.setColor(style.foreground)
+        self._style = style
+        if self.ring is not None and self.label is not None:
+            self.ring.set_colors(style.background, style.foreground)
+            self.label.setColor(style.foreground)
+
+    def shown(self) -> bool:
+        """Whether the worst point is marked now."""
+        return self.ring is not None and self.ring.isVisible()
 
     def _update(self, *_: object) -> None:
         check = self.state.check
@@ -72,13 +91,14 @@ class CheckLayer(PlotLayer):
         if not math.isfinite(y):
             self._hide()
             return
-        self.ring.setData([check.at], [y])
-        self.label.setText(f"worst relative error {check.worst:.2g} ({check.verdict})")
-        self.label.setPos(check.at, y)
-        self.ring.show()
-        show_text(self.label)
+        ring, label = self._make()
+        ring.setPos(check.at, y)
+        label.setText(f"worst relative error {check.worst:.2g} ({check.verdict})")
+        label.setPos(check.at, y)
+        ring.show()
+        show_text(label)
 
     def _hide(self) -> None:
-        self.ring.setData([], [])
-        self.ring.hide()
-        self.label.hide()
+        if self.ring is not None and self.label is not None:
+            self.ring.hide()
+            self.label.hide()

@@ -77,6 +77,7 @@ class NumberSpinBox(QDoubleSpinBox):
         kind = field.kind
         assert isinstance(kind, Number)
         self._field = field
+        self._min_hint: QSize | None = None
         self.setDecimals(300)  # QDoubleSpinBox rounds the value to `decimals`: keep it all
         lo = kind.lo if not kind.lo_open else min(abs(kind.hi), 1e-12)
         self.setRange(lo, kind.hi)
@@ -90,8 +91,10 @@ class NumberSpinBox(QDoubleSpinBox):
     def minimumSizeHint(self) -> QSize:
         # The widest text of the range (−1000000) would set the dock's narrowest width;
         # a few digits are enough at a pinch, the layout gives more when it can.
-        hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), 64), hint.height())
+        if self._min_hint is None:
+            hint = super().minimumSizeHint()
+            self._min_hint = QSize(min(hint.width(), 64), hint.height())
+        return self._min_hint
 
     def valueFromText(self, text: str) -> float:
         try:
