@@ -94,6 +94,8 @@ class CheckLayer(PlotLayer):
         ring, label = self._make()
         ring.setPos(check.at, y)
         label.setText(f"worst relative error {check.worst:.2g} ({check.verdict})")
+        lo, hi = self.plot.view_x()
+        label.setAnchor((1.0, 1.2) if check.at > (lo + hi) / 2 else (0.0, 1.2))  # inward
         label.setPos(check.at, y)
         ring.show()
         show_text(label)

@@ -31,7 +31,7 @@ from derivview.ui.plot_style import BLUE, SKY_BLUE, PlotStyle, plot_style
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: Smallest height of a lab plot (its dock may be short: a tab of the side column).
-MIN_PLOT_HEIGHT = 150
+MIN_PLOT_HEIGHT = 120
 PREFERRED_PLOT_HEIGHT = 210
 
 
@@ -269,8 +269,8 @@ def scrolled_column(owner: QWidget, name: str) -> QVBoxLayout:
     content = QWidget()
     content.setObjectName(name)
     column = QVBoxLayout(content)
-    column.setContentsMargins(4, 4, 4, 4)
-    column.setSpacing(3)
+    column.setContentsMargins(3, 2, 3, 2)
+    column.setSpacing(2)
     scroll = QScrollArea()
     scroll.setObjectName(f"{name}Scroll")
     scroll.setWidget(content)

@@ -68,7 +68,7 @@ PER_DECADE = 20
 SLIDER_MAX = 16 * PER_DECADE
 #: The plot's lowest error: below float64's resolution of any f′ worth plotting.
 FLOOR = -20.0
-READOUT_LINES = 6
+READOUT_LINES = 4
 #: The bottom of each V: the running median of log|error| over ±0.2 decade.
 BEST_WINDOW = 9
 
@@ -186,8 +186,8 @@ def _short(v: float) -> str:
 
 
 def readout_text(a: Analysis | None, h: float) -> str:
-    """The readout: h, exact f′(x₀), the three quotients at h and their errors, and the
-    h where each curve bottoms out (plain text, at most :data:`READOUT_LINES` lines)."""
+    """The readout: h, exact f′(x₀), the three quotients at h and their errors (plain
+    text, at most :data:`READOUT_LINES` lines; the best h is in :func:`regime_text`)."""
     from derivview.model.labs import numdiff as nd
 
     head = f"h = {nd.short_number(h)}"
@@ -220,12 +220,6 @@ def readout_text(a: Analysis | None, h: float) -> str:
         ok = math.isfinite(value)
         err = f"error {_short(abs(value - exact))}" if ok else ""
         lines.append(f"{name:<9}{_num(value if ok else None):>16}   {err}")
-    parts = [f"{k} {_short(v[0])}" for k, v in a.best.items() if v is not None and k != "backward"]
-    lines.append("best h    " + ("  ".join(parts) if parts else "none (every error is 0)"))
-    parts = [
-        f"{k} {_short(v)}" for k, v in a.predicted.items() if v is not None and k != "backward"
-    ]
-    lines.append("(model)   " + ("  ".join(parts) if parts else "no truncation error"))
     return "\n".join(lines)
 
 
@@ -263,9 +257,14 @@ def regime_text(a: Analysis | None, h: float) -> str:
             words.append(f"{label}: truncation dominates (slope {slope}), a smaller h helps")
         else:
             words.append(f"{label}: round-off ε·S/h dominates, a smaller h makes it worse")
+    pair = ("forward", "central")
+    best = " and ".join(_short(b[0]) if (b := a.best.get(k)) else "–" for k in pair)
+    model = " and ".join(_short(v) if (v := a.predicted.get(k)) is not None else "–" for k in pair)
     return (
-        f"At h = {nd.short_number(h)}: " + "; ".join(words) + ". Best h: where each curve "
-        "bottoms out (dots); the model's is where its lines cross."
+        f"Best h ≈ {best} (forward and central: where each curve bottoms out, the dots; "
+        f"the error model says {model}, where its lines cross). At h = {nd.short_number(h)}: "
+        + "; ".join(words)
+        + "."
     )
 
 
