@@ -281,6 +281,9 @@ class NumdiffPanel(QWidget):
         self._dirty = True
         self._drawn_key: tuple[Any, ...] | None = None
         self._dark = False
+        self._placing_line = False  # the h line moved by the code, not by a drag
+        self._y_range: tuple[float, float] | None = None
+        self._mode: str | None = None  # "errors" or "quotients": the left axis
 
         # -- controls -------------------------------------------------------------------
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -451,7 +454,7 @@ class NumdiffPanel(QWidget):
         self._set_h(SEED_H)
 
     def _on_h_line_dragged(self, line: Any) -> None:
-        if getattr(self, "_placing_line", False):
+        if self._placing_line:
             return
         self._set_h(10.0 ** float(line.value()))
 
@@ -614,7 +617,7 @@ class NumdiffPanel(QWidget):
     def _set_mode(self, mode: str) -> None:
         """The left axis: powers of ten for errors, plain numbers for the quotients (only
         on a change: a new label re-lays out the axis)."""
-        if mode != getattr(self, "_mode", None):
+        if mode != self._mode:
             left = self.plot_item.getAxis("left")
             left.set_powers(mode == "errors")
             self.plot_item.setLabel("left", "|error|" if mode == "errors" else "quotient")
@@ -668,7 +671,7 @@ class NumdiffPanel(QWidget):
     def _set_y_range(self, item: pg.PlotItem, lo: float, hi: float, step: float = 2.0) -> None:
         """Show at least [lo, hi]: in whole steps of decades, kept while the data stay
         inside (:func:`steady_range`); exactly (``step`` 0) for the quotients."""
-        current = getattr(self, "_y_range", None)
+        current = self._y_range
         if step > 0:
             lo, hi = steady_range(current, lo, hi, step)
         if (lo, hi) != current:
