@@ -16,8 +16,11 @@ from __future__ import annotations
 from derivview.model.descent.part import DescentPart
 from derivview.model.labs.depth_part import DepthPart
 from derivview.model.labs.numdiff_part import NumdiffPart
+from derivview.model.labs.regression_part import RegressionPart
+from derivview.model.labs.xy_part import XyPart
 from derivview.model.state.core import FunctionPart, ItemsPart, SecantPart, ViewPart
 from derivview.model.state.part import StatePart
+from derivview.model.state.workspace import WorkspacePart
 
 PARTS: tuple[StatePart, ...] = (
     FunctionPart(),
@@ -25,8 +28,11 @@ PARTS: tuple[StatePart, ...] = (
     ItemsPart(),
     SecantPart(),
     DescentPart(),
+    XyPart(),
+    RegressionPart(),
     NumdiffPart(),
     DepthPart(),
+    WorkspacePart(),  # last: the window switches once everything else is in place
 )
 
 
