@@ -190,3 +190,38 @@ def test_the_window_has_the_dock(make_window, qtbot) -> None:
     qtbot.waitUntil(dock.isVisible)
     panel = win.dock_content("depthDock")
     assert "after 7 layers" in panel.summary.text()
+
+
+def points_under_the_legend(panel: DepthPanel) -> list[tuple[str, float, float]]:
+    """The plotted points (|∂aₖ/∂x| and the locals) that the legend's box covers."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()  # the legend anchors itself when the view is laid out
+    box = panel.legend.sceneBoundingRect()
+    vb = panel.plot_item.getViewBox()
+    covered = []
+    for name, item in (("grad", panel.grad), ("local", panel.local)):
+        xs, ys = plotted(panel, item)
+        for x, y in zip(xs, ys, strict=True):
+            if np.isfinite(y) and box.contains(vb.mapViewToScene(QPointF(float(x), float(y)))):
+                covered.append((name, float(x), float(y)))
+    return covered
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"activation": "sigmoid", "depth": 20, "weight": 1.0},  # vanishing
+        {"activation": "tanh", "depth": 30, "weight": 0.5},  # vanishing
+        {"activation": "linear", "depth": 12, "weight": 2.0},  # exploding
+        {"activation": "tanh", "depth": 8, "weight": 4.0},  # exploding, then tanh saturates
+        {"activation": "relu", "depth": 10, "weight": 1.0, "bias": 0.5},  # stable
+    ],
+)
+@pytest.mark.parametrize("height", [600, 330])  # 330: the dock in a 1400×900 window
+def test_the_legend_covers_no_point_of_the_plot(qtbot, settings, height) -> None:
+    panel = make(qtbot, follow_x0=False, x=0.3, **settings)
+    panel.resize(420, height)
+    assert panel.legend.isVisible()
+    assert points_under_the_legend(panel) == []

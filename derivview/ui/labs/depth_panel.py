@@ -250,7 +250,7 @@ class DepthPanel(QWidget):
         item.addItem(self.stop_label, ignoreBounds=True)
         self.stop.hide()
         self.stop_label.hide()
-        self.legend = pg.LegendItem(offset=(-6, 6), labelTextSize="8pt")
+        self.legend = pg.LegendItem(offset=(6, -6), labelTextSize="8pt")
         self.legend.setParentItem(item.getViewBox())
         self.legend.addItem(self.grad, "|∂aₖ/∂x|")
         self.legend.addItem(self.local, "|W·act′(zₖ)|")
@@ -477,11 +477,14 @@ class DepthPanel(QWidget):
             self._ranges = (n, lo, hi)
         if self.stop_label.isVisible():
             self.stop_label.setPos(dead.k if dead is not None else 1, hi)
-        # the legend where the curve is not: bottom right when it grows, top right else
-        at = "bottom" if c.regime == "exploding" else "top"
+        # The legend where nothing is drawn. Both series start together at k = 1 and the
+        # per-layer locals stay level while |∂aₖ/∂x| walks away from them: down to the
+        # right when it vanishes (the bottom left is empty), up to the right when it
+        # explodes (the top left is empty). A right-hand corner would cover the locals.
+        at = "top" if c.regime == "exploding" else "bottom"
         if at != self._legend_at:
-            corner = (1, 1) if at == "bottom" else (1, 0)
-            offset = (-6, -6) if at == "bottom" else (-6, 6)
+            corner = (0, 0) if at == "top" else (0, 1)
+            offset = (6, 6) if at == "top" else (6, -6)
             self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
             self._legend_at = at
 
