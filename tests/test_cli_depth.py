@@ -122,3 +122,16 @@ def test_negative_values(capsys) -> None:
     z1 = -2 * -1.5 - 0.5
     assert doc["layers"][0]["z"] == z1
     assert doc["layers"][0]["local"] == pytest.approx(-2 * (1 - math.tanh(z1) ** 2), rel=1e-12)
+
+
+def test_a_saturated_sigmoid_in_the_text_has_a_size_not_zero(capsys) -> None:
+    # z₁ = 2000·0.5 + 1 = 1001: W·σ′(1001) = 2000·e⁻¹⁰⁰¹/(1 + e⁻¹⁰⁰¹)², 0 in float64
+    argv = ["depth", "--activation", "sigmoid", "--depth", "3", "--at", "0.5", "--weight", "2000"]
+    assert main([*argv, "--bias", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first = next(line for line in lines if line.split()[:1] == ["1"]).split()
+    log_local = math.log10(2000) - 1001 / math.log(10)  # log₁₀ of the local, by hand
+    exponent = math.floor(log_local)
+    mantissa = 10 ** (log_local - exponent)
+    assert first[3] == first[4] == f"{mantissa:.10g}e{exponent}".replace("-", "−")
+    assert lines[-1].startswith("vanishing: the gradient shrinks ~")

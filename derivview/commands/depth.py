@@ -11,6 +11,7 @@ failures (reported by :mod:`derivview.cli`).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from derivview.model.labs.depth_part import ACTIVATION, ACTIVATIONS, BIAS, DEPTH
 from derivview.model.state.fields import Field, Invalid
 
 if TYPE_CHECKING:
-    from derivview.model.labs.depth import Chain
+    from derivview.model.labs.depth import Chain, Layer
 
 PROG = "derivview depth"
 _ONE_VALUE = ("--activation", "--depth", "--at", "--weight", "--bias")
@@ -106,6 +107,16 @@ def _cell(v: float | None) -> str:
     return f"{v + 0.0:.10g}".replace("-", "−")
 
 
+def _local_cell(layer: Layer) -> str:
+    """W·act′(zₖ); from its log₁₀ where float64 rounds it to 0 (a saturated sigmoid)."""
+    from derivview.model.labs.depth import grad_text
+
+    log = layer.log10_local
+    if layer.local == 0 and log is not None and math.isfinite(log):
+        return grad_text(layer.local, log, 10)
+    return _cell(layer.local)
+
+
 def _print_report(c: Chain) -> None:
     from derivview.model.labs.depth import grad_text
 
@@ -122,7 +133,7 @@ def _print_report(c: Chain) -> None:
             str(layer.k),
             _cell(layer.z),
             _cell(layer.a),
-            _cell(layer.local),
+            _local_cell(layer),
             grad_text(layer.grad, layer.log10_grad, 10),
         )
         for layer in c.layers

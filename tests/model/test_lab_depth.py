@@ -157,3 +157,61 @@ def test_clipping_in_words():
     assert "cannot bring back a vanishing one" in vanishing.clip_summary(1.0)
     stable = chain("tanh", 3, 0.0)
     assert "never exceeds 5" in stable.clip_summary(5.0)
+
+
+def independent_log10_grad(act: str, n: int, x: float, w: float, b: float) -> float:
+    """log₁₀|∂a_N/∂x| in mpmath (its exponent range has no float64 underflow), with
+    σ′ = e⁻ᶻ/(1 + e⁻ᶻ)² and tanh′ = 1/cosh²: no 1 − σ or 1 − tanh² to cancel far out."""
+    with mp.workdps(30):
+        a, log_g = mp.mpf(x), mp.mpf(0)
+        for _ in range(n):
+            z = w * a + b
+            if act == "sigmoid":
+                a, d = 1 / (1 + mp.exp(-z)), mp.exp(-z) / (1 + mp.exp(-z)) ** 2
+            else:
+                a, d = mp.tanh(z), 1 / mp.cosh(z) ** 2
+            log_g += mp.log10(abs(w * d))
+        return float(log_g)
+
+
+def test_a_product_below_float64_is_vanishing_not_dead():
+    # W = −50, B = 3: the locals alternate around 1e−8 and 1e−18, the product passes the
+    # smallest float64 (≈ 5e−324) by layer 40; it is tiny, not 0.
+    c = chain("sigmoid", 200, 0.5, weight=-50.0, bias=3.0)
+    assert c.layers[-1].grad == 0.0  # what float64 can say
+    truth = independent_log10_grad("sigmoid", 200, 0.5, -50.0, 3.0)
+    assert truth < -1000
+    assert c.layers[-1].log10_grad == pytest.approx(truth, rel=1e-9)
+    assert c.regime == "vanishing"
+    words = c.summary()
+    assert words.startswith("vanishing: the gradient shrinks ~")
+    exponent = math.floor(truth)
+    assert f"e−{-exponent} after 200 layers" in words
+
+
+@pytest.mark.parametrize(
+    ("act", "n", "x", "w", "b"),
+    [
+        ("sigmoid", 5, 0.5, 2000.0, 0.0),  # z₁ = 1000: σ′(1000) ≈ e⁻¹⁰⁰⁰ underflows
+        ("sigmoid", 3, 0.9, -1e6, 0.0),  # z₁ = −9e5
+        ("tanh", 4, 0.5, 1e5, 2.0),  # sech²(5e4 + 2)
+        ("tanh", 200, 0.5, 1e-300, 3.0),  # every local ≈ 1e−302
+    ],
+)
+def test_a_saturated_unit_still_has_a_size(act, n, x, w, b):
+    c = chain(act, n, x, weight=w, bias=b)
+    for k in range(1, n + 1):
+        truth = independent_log10_grad(act, k, x, w, b)
+        assert c.layers[k - 1].log10_grad == pytest.approx(truth, rel=1e-9, abs=1e-9)
+    assert c.regime == "vanishing"
+    assert c.summary().startswith("vanishing")
+    assert all(math.isfinite(layer.log10_local) for layer in c.layers)
+
+
+@pytest.mark.parametrize(("act", "b"), [("linear", 0.0), ("relu", 3.0), ("sigmoid", 0.0)])
+def test_w_zero_kills_the_gradient_and_the_words_blame_w(act, b):
+    c = chain(act, 4, 0.5, weight=0.0, bias=b)
+    assert c.grad == 0.0 and c.regime == "dead"
+    words = c.summary()
+    assert words.startswith("dead: W = 0") and "relu" not in words
+    assert "0 from layer 1 on" in words

@@ -225,3 +225,22 @@ def test_the_legend_covers_no_point_of_the_plot(qtbot, settings, height) -> None
     panel.resize(420, height)
     assert panel.legend.isVisible()
     assert points_under_the_legend(panel) == []
+
+
+def test_a_saturated_sigmoid_vanishes_on_the_plot_not_dies(qtbot) -> None:
+    # W = 2000: z₁ = 1000, σ′(1000) ≈ e⁻¹⁰⁰⁰ is 0 in float64, not in mathematics
+    panel = make(qtbot, activation="sigmoid", depth=5, weight=2000.0, follow_x0=False, x=0.5)
+    assert panel.summary.text().startswith("vanishing: the gradient shrinks ~")
+    assert not panel.stop.isVisible()
+    ks, ys = plotted(panel, panel.grad)
+    _, local = plotted(panel, panel.local)
+    assert list(ks) == [1, 2, 3, 4, 5] and np.all(np.isfinite(ys)) and np.all(np.isfinite(local))
+    # layer 1: log₁₀(2000·e⁻¹⁰⁰⁰/(1 + e⁻¹⁰⁰⁰)²) = log₁₀ 2000 − 1000/ln 10
+    assert local[0] == pytest.approx(math.log10(2000) - 1000 / math.log(10), rel=1e-12)
+    assert ys[0] == pytest.approx(local[0], rel=1e-12)
+
+
+def test_w_zero_says_w_kills_it(qtbot) -> None:
+    panel = make(qtbot, activation="relu", depth=3, weight=0.0, bias=3.0, follow_x0=False, x=0.5)
+    assert panel.summary.text().startswith("dead: W = 0")
+    assert panel.stop.isVisible() and panel.stop.value() == 1

@@ -24,6 +24,7 @@ __all__ = [
     "Chain",
     "Layer",
     "activation_derivative",
+    "activation_log10_derivative",
     "activation_value",
     "chain",
     "clip",
@@ -72,14 +73,37 @@ def activation_derivative(name: str, z: float) -> float | None:
     raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
 
 
+_LN10 = math.log(10.0)
+
+
+def activation_log10_derivative(name: str, z: float) -> float | None:
+    """log₁₀ act′(z), also where act′(z) itself underflows to 0 in float64 (a saturated
+    sigmoid or tanh: σ′(−800) ≈ e⁻⁸⁰⁰ is not 0); −inf where act′ is exactly 0 (relu for
+    z < 0), None where it does not exist."""
+    if name == "sigmoid":
+        # σ′(z) = e^(−|z|)/(1 + e^(−|z|))²
+        t = abs(z)
+        return (-t - 2.0 * math.log1p(math.exp(-t))) / _LN10
+    if name == "tanh":
+        # sech²(z) = 4e^(−2|z|)/(1 + e^(−2|z|))²
+        t = 2.0 * abs(z)
+        return (math.log(4.0) - t - 2.0 * math.log1p(math.exp(-t))) / _LN10
+    d = activation_derivative(name, z)
+    if d is None:
+        return None
+    return math.log10(d) if d > 0 else -math.inf
+
+
 @dataclass(frozen=True)
 class Layer:
     """Layer k: its pre-activation, output, local derivative W·act′(z) and ∂aₖ/∂x.
 
     ``log10_grad`` is log₁₀|∂aₖ/∂x| computed as a sum of logs, so it stays finite where
     the product itself underflows to 0 or overflows to ±inf in float64 (−inf where a
-    local derivative is 0, None where undefined). ``z`` and ``a`` are ±inf where they
-    overflow (a linear chain with a large W), None where undefined.
+    local derivative is exactly 0, None where undefined); ``log10_local`` likewise is
+    log₁₀|W·act′(zₖ)|, finite where ``local`` underflows (a saturated sigmoid). ``z`` and
+    ``a`` are ±inf where they overflow (a linear chain with a large W), None where
+    undefined.
     """
 
     k: int
@@ -88,6 +112,7 @@ class Layer:
     local: float | None
     grad: float | None
     log10_grad: float | None
+    log10_local: float | None = None
 
 
 @dataclass(frozen=True)
@@ -106,24 +131,33 @@ class Chain:
         return self.layers[-1].grad if self.layers else 1.0
 
     @property
-    def factor(self) -> float | None:
-        """The typical factor per layer: the geometric mean of |local| (None if undefined
-        or a local derivative is 0)."""
+    def log10_factor(self) -> float | None:
+        """log₁₀ of the typical factor per layer: the mean of log₁₀|local| (None if
+        undefined or a local derivative is 0). Finite also where the factor itself is
+        beyond float64 (a saturated sigmoid: ~e⁻¹⁰⁰⁰ per layer)."""
         logs = []
         for layer in self.layers:
-            if layer.local is None or layer.local == 0:
+            if layer.log10_local is None or layer.log10_local == -math.inf:
                 return None
-            logs.append(math.log10(abs(layer.local)))
-        return 10 ** (sum(logs) / len(logs)) if logs else None
+            logs.append(layer.log10_local)
+        return sum(logs) / len(logs) if logs else None
+
+    @property
+    def factor(self) -> float | None:
+        """The typical factor per layer: the geometric mean of |local| (None if undefined
+        or a local derivative is 0; 0 or inf where it is beyond float64)."""
+        log = self.log10_factor
+        return None if log is None else 10.0**log if log < 308.5 else math.inf
 
     @property
     def regime(self) -> str:
-        """``vanishing``, ``exploding``, ``stable``, ``dead`` (a local derivative is 0) or
-        ``undefined`` (one does not exist)."""
+        """``vanishing``, ``exploding``, ``stable``, ``dead`` (a local derivative is exactly
+        0: relu for z < 0, or W = 0) or ``undefined`` (one does not exist). A product that
+        merely underflows float64 is vanishing, not dead: its logarithm goes on."""
         for layer in self.layers:
-            if layer.local == 0 or layer.grad == 0:
+            if layer.log10_grad == -math.inf:
                 return "dead"
-            if layer.local is None:
+            if layer.log10_grad is None:
                 return "undefined"
         last = self.layers[-1].log10_grad if self.layers else 0.0
         assert last is not None
@@ -146,23 +180,28 @@ class Chain:
                 f"∂a/∂x has no value from layer {k} on."
             )
         if regime == "dead":
-            layer = next(layer for layer in self.layers if layer.local == 0)
+            layer = next(layer for layer in self.layers if layer.log10_local == -math.inf)
+            if self.weight == 0:
+                return (
+                    f"dead: W = 0, so every local derivative W·act′(zₖ) is 0 and the "
+                    f"gradient is 0 from layer {layer.k} on: nothing before it can learn."
+                )
             z = layer.z if layer.z is not None else float("nan")
             return (
                 f"dead: z{_sub(layer.k)} = {_num(z)} < 0, where relu′ = 0, so the gradient is "
                 f"0 from layer {layer.k} on: nothing before it can learn."
             )
-        factor = self.factor
-        assert factor is not None
+        log_factor = self.log10_factor
+        assert log_factor is not None
         g = _num_log(self.layers[-1].log10_grad)
         if regime == "vanishing":
             return (
-                f"vanishing: the gradient shrinks ~{_factor(1 / factor)}× per layer "
+                f"vanishing: the gradient shrinks ~{_factor(-log_factor)}× per layer "
                 f"(|∂a{_sub(n)}/∂x| = {g} after {n} layers)."
             )
         if regime == "exploding":
             return (
-                f"exploding: the gradient grows ~{_factor(factor)}× per layer "
+                f"exploding: the gradient grows ~{_factor(log_factor)}× per layer "
                 f"(|∂a{_sub(n)}/∂x| = {g} after {n} layers)."
             )
         return f"stable: |∂a{_sub(n)}/∂x| = {g} after {n} layers (within a factor of 10 of 1)."
@@ -217,18 +256,32 @@ def chain(activation: str, depth: int, x: float, weight: float = 1.0, bias: floa
         a = _defined(activation_value(activation, z)) if z is not None else None
         d = activation_derivative(activation, z) if z is not None else None
         local = _finite(weight * d) if d is not None else None
-        if grad == 0:
+        log_local = _log10_local(activation, weight, z)
+        if log_grad == -math.inf:
             pass  # upstream is locally constant: 0 whatever this layer's derivative is
-        elif local is None or grad is None:
+        elif local is None or log_local is None or grad is None or log_grad is None:
             grad, log_grad = None, None
-        elif local == 0:
+        elif log_local == -math.inf:
             grad, log_grad = 0.0, -math.inf  # exactly 0, even after an overflow (inf·0)
         else:
-            grad = grad * local  # may overflow to ±inf: log_grad keeps the size
-            if log_grad is not None:
-                log_grad = log_grad + math.log10(abs(local))
-        layers.append(Layer(k, z, a, local, grad, log_grad))
+            # may overflow to ±inf or underflow to ±0 (IEEE keeps the sign): log_grad
+            # keeps the size
+            grad = grad * local
+            log_grad = log_grad + log_local
+        layers.append(Layer(k, z, a, local, grad, log_grad, log_local))
     return Chain(activation, float(weight), float(bias), float(x), tuple(layers))
+
+
+def _log10_local(activation: str, weight: float, z: float | None) -> float | None:
+    """log₁₀|W·act′(z)|: −inf where W = 0 or act′(z) = 0, None where undefined."""
+    if z is None:
+        return None
+    log_d = activation_log10_derivative(activation, z)
+    if log_d is None:
+        return None
+    if weight == 0 or log_d == -math.inf:
+        return -math.inf
+    return math.log10(abs(weight)) + log_d
 
 
 def clip(grad: float | None, max_norm: float) -> float | None:
@@ -280,10 +333,18 @@ def _num(v: float, digits: int = 6) -> str:
     return text.replace("-", "−")
 
 
-def _factor(v: float) -> str:
-    """A factor per layer in two significant digits, written out below 10⁶ (4.4, 100)."""
-    rounded = float(f"{v:.2g}")
-    return f"{rounded:g}" if rounded < 1e6 else _num(v, 2)
+def _factor(log10_v: float) -> str:
+    """A factor per layer, given by its log₁₀, in two significant digits: written out
+    below 10⁶ (4.4, 100), else as a power of ten (1e6, 4.3e434)."""
+    if log10_v < 6:
+        rounded = float(f"{10.0**log10_v:.2g}")
+        if rounded < 1e6:
+            return f"{rounded:g}"
+    exponent = math.floor(log10_v)
+    mantissa = float(f"{10 ** (log10_v - exponent):.2g}")
+    if mantissa >= 10:  # 9.96 → 10: carry into the exponent
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:g}e{exponent}"
 
 
 def grad_text(grad: float | None, log10_grad: float | None, digits: int = 6) -> str:

@@ -423,7 +423,7 @@ class DepthPanel(QWidget):
             return v if v is not None and math.isfinite(v) else nan
 
         grads = [finite_log(layer.log10_grad) for layer in c.layers]
-        locals_ = [math.log10(abs(layer.local)) if layer.local else nan for layer in c.layers]
+        locals_ = [finite_log(layer.log10_local) for layer in c.layers]
         dots = "o" if n <= DOTS_UP_TO else None
         if self.grad.opts["symbol"] != dots:
             self.grad.setSymbol(dots)
@@ -452,7 +452,7 @@ class DepthPanel(QWidget):
             (
                 layer
                 for layer in c.layers
-                if layer.local == 0 or layer.local is None or layer.log10_grad is None
+                if layer.log10_local == -math.inf or layer.log10_grad in (None, -math.inf)
             ),
             None,
         )
