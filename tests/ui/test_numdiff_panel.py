@@ -395,3 +395,15 @@ def test_beyond_float64_says_too_large_not_undefined(qtbot) -> None:
     assert "too large to represent" in panel.note.text()
     panel.session.set_x0(700.0)  # e^700 ≈ 1e304: representable again
     assert rows(panel)["exact"] == pytest.approx(math.exp(700.0), rel=1e-11)  # 12 digits
+
+
+def test_where_a_quotient_is_exact_at_every_h_the_words_say_so(qtbot) -> None:
+    # f = 5: every difference is 0 = f′ exactly; no error to minimize
+    panel = make(qtbot, "5", 2.0)
+    assert panel.note.text().startswith("No best h: every quotient hits f′(x₀) exactly")
+    assert "–" not in panel.note.text()
+    # x² at 0: forward (h² − 0)/h = h, best at the smallest h; central (h² − h²)/2h = 0
+    panel = make(qtbot, "x^2", 0.0)
+    note = panel.note.text()
+    assert note.startswith("Best h ≈ 1e−16 and none (exact at every h)")
+    assert "–" not in note

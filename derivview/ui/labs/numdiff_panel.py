@@ -258,14 +258,20 @@ def regime_text(a: Analysis | None, h: float) -> str:
         else:
             words.append(f"{label}: round-off ε·S/h dominates, a smaller h makes it worse")
     pair = ("forward", "central")
-    best = " and ".join(_short(b[0]) if (b := a.best.get(k)) else "–" for k in pair)
-    model = " and ".join(_short(v) if (v := a.predicted.get(k)) is not None else "–" for k in pair)
-    return (
-        f"Best h ≈ {best} (forward and central: where each curve bottoms out, the dots; "
-        f"the error model says {model}, where its lines cross). At h = {nd.short_number(h)}: "
-        + "; ".join(words)
-        + "."
-    )
+    # no best: the error is exactly 0 at every h (nothing to put on a log axis)
+    bests = [_short(b[0]) if (b := a.best.get(k)) else None for k in pair]
+    models = [_short(v) if (v := a.predicted.get(k)) is not None else None for k in pair]
+    if bests == [None, None]:
+        first = "No best h: every quotient hits f′(x₀) exactly, at every h"
+    else:
+        best = " and ".join(b or "none (exact at every h)" for b in bests)
+        first = f"Best h ≈ {best} (forward and central: where each curve bottoms out, the dots; "
+        if models == [None, None]:
+            first += "the error model has no truncation term to balance)"
+        else:
+            model = " and ".join(m or "none" for m in models)
+            first += f"the error model says {model}, where its lines cross)"
+    return f"{first}. At h = {nd.short_number(h)}: " + "; ".join(words) + "."
 
 
 class NumdiffPanel(QWidget):
