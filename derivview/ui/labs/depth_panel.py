@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QShowEvent, QValidator
 from PySide6.QtWidgets import (
@@ -115,6 +116,15 @@ class NumberSpinBox(QDoubleSpinBox):
                 return (QValidator.State.Invalid, text, pos)
             return (QValidator.State.Intermediate, text, pos)
         return (QValidator.State.Acceptable, text, pos)
+
+
+#: The legend's corners, in order of preference on a tie: (itemPos = parentPos, offset).
+LEGEND_CORNERS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "bottom left": ((0, 1), (6, -6)),
+    "top left": ((0, 0), (6, 6)),
+    "bottom right": ((1, 1), (-6, -6)),
+    "top right": ((1, 0), (-6, 6)),
+}
 
 
 class DepthPanel(QWidget):
@@ -256,6 +266,8 @@ class DepthPanel(QWidget):
         self.legend.addItem(self.local, "|W·act′(zₖ)|")
         self.legend.setCacheMode(self.legend.CacheMode.DeviceCoordinateCache)
         self._legend_at: str | None = None
+        self._legend_args: tuple[Any, ...] | None = None
+        item.getViewBox().sigResized.connect(self._on_view_resized)
         self._ranges: tuple[int, float, float] | None = None
         self._clip_in_legend = False
         self._drawn_key = None
@@ -439,6 +451,7 @@ class DepthPanel(QWidget):
             self.cap.setData([0.5, n + 0.5], [math.log10(norm)] * 2)
             values.append(math.log10(norm))
         else:
+            capped = []
             self.clipped.setData([], [])
             self.cap.setData([], [])
         if clip_on != self._clip_in_legend:
@@ -477,14 +490,44 @@ class DepthPanel(QWidget):
             self._ranges = (n, lo, hi)
         if self.stop_label.isVisible():
             self.stop_label.setPos(dead.k if dead is not None else 1, hi)
-        # The legend where nothing is drawn. Both series start together at k = 1 and the
-        # per-layer locals stay level while |∂aₖ/∂x| walks away from them: down to the
-        # right when it vanishes (the bottom left is empty), up to the right when it
-        # explodes (the top left is empty). A right-hand corner would cover the locals.
-        at = "top" if c.regime == "exploding" else "bottom"
+        drawn = [*grads, *locals_, *capped]
+        self._place_legend(c.regime, ks, drawn, lo, hi, n)
+
+    def _on_view_resized(self) -> None:
+        if self._legend_args is not None:
+            self._place_legend(*self._legend_args)
+
+    def _place_legend(
+        self, regime: str, ks: list[float], ys: list[float], lo: float, hi: float, n: int
+    ) -> None:
+        """Put the legend in the corner that covers the fewest plotted points.
+
+        Both series start together at k = 1 and the per-layer locals stay level while
+        |∂aₖ/∂x| walks away from them, so a left-hand corner is usually empty: the bottom
+        while it vanishes, the top while it explodes. Where the curve bends (tanh at
+        W = 1 falls fast, then slowly) the points are counted, in view coordinates."""
+        self._legend_args = (regime, ks, ys, lo, hi, n)
+        at = "top left" if regime == "exploding" else "bottom left"
+        vb = self.plot_item.getViewBox()
+        width, height = vb.width(), vb.height()
+        box = self.legend.boundingRect()
+        if width > 0 and height > 0 and box.width() > 0:
+            xs = np.array(ks * (len(ys) // max(len(ks), 1)), dtype=float)
+            y = np.array(ys, dtype=float)
+            keep = np.isfinite(y)
+            # points in pixels from the view's top left (x: 0.5 … n + 0.5, y: lo … hi)
+            px = (xs[keep] - 0.5) / n * width
+            py = (hi - y[keep]) / (hi - lo) * height
+            w, h = box.width() + 6 + 4, box.height() + 6 + 4  # offset and a margin
+            counts = {}
+            for name in LEGEND_CORNERS:
+                in_x = px <= w if "left" in name else px >= width - w
+                in_y = py <= h if "top" in name else py >= height - h
+                counts[name] = int(np.count_nonzero(in_x & in_y))
+            if counts[at] > 0:
+                at = min(LEGEND_CORNERS, key=lambda name: counts[name])  # first on a tie
         if at != self._legend_at:
-            corner = (0, 0) if at == "top" else (0, 1)
-            offset = (6, 6) if at == "top" else (6, -6)
+            corner, offset = LEGEND_CORNERS[at]
             self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
             self._legend_at = at
 
