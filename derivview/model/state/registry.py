@@ -14,6 +14,8 @@ first paint.
 from __future__ import annotations
 
 from derivview.model.descent.part import DescentPart
+from derivview.model.labs.depth_part import DepthPart
+from derivview.model.labs.numdiff_part import NumdiffPart
 from derivview.model.labs.regression_part import RegressionPart
 from derivview.model.labs.steps_part import StepsPart
 from derivview.model.labs.xy_part import XyPart
@@ -30,6 +32,8 @@ PARTS: tuple[StatePart, ...] = (
     StepsPart(),
     XyPart(),
     RegressionPart(),
+    NumdiffPart(),
+    DepthPart(),
     WorkspacePart(),  # last: the window switches once everything else is in place
 )
 

@@ -2,7 +2,8 @@
 
 Central: the expression editor, the x₀ slider and spin box and the parameter rows above
 the plot (always in view), the plot taking the rest. Docks: the readout, the secant,
-gradient descent and its iterates, the derivation of f′, the computational graph.
+gradient descent and its iterates, the numerical derivative and the deep chain, the
+derivation of f′ and the computational graph.
 """
 
 from __future__ import annotations
@@ -74,6 +75,18 @@ def _graph(session: Session) -> QWidget:
     return GraphPanel(session)
 
 
+def _numdiff(session: Session) -> QWidget:
+    from derivview.ui.labs.numdiff_panel import NumdiffPanel
+
+    return NumdiffPanel(session)
+
+
+def _depth(session: Session) -> QWidget:
+    from derivview.ui.labs.depth_panel import DepthPanel
+
+    return DepthPanel(session)
+
+
 class FxWorkspace(Workspace):
     """f(x): everything of contracts.md §3.
 
@@ -99,8 +112,40 @@ class FxWorkspace(Workspace):
             short_tab_with="readoutDock",
             scroll=False,
         ),
-        DockSpec("stepsDock", "Derivation", _steps, tab_with="iteratesDock", scroll=False),
-        DockSpec("graphDock", "Graph", _graph, tab_with="iteratesDock", scroll=False),
+        # The labs: tabs beside the iterates, the tallest place in the column; in a short
+        # window (where the iterates join the readout's tabs) beside the descent.
+        DockSpec(
+            "numdiffDock",
+            "Numerical f′",
+            _numdiff,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
+        DockSpec(
+            "depthDock",
+            "Deep chain",
+            _depth,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
+        DockSpec(
+            "stepsDock",
+            "Derivation",
+            _steps,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
+        DockSpec(
+            "graphDock",
+            "Graph",
+            _graph,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
     )
 
     def build(self) -> QWidget:
