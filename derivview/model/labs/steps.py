@@ -22,6 +22,7 @@ Qt-free and sympy-free; :func:`derive` takes well under a millisecond per operat
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -420,7 +421,7 @@ class _Deriver:
         u = node.args[0]
         spec = fns.FUNCTIONS["ln" if node.name == "log" else node.name]
         if isinstance(u, Var):
-            note = spec.note.replace("u", "x") if spec.note else ""
+            note = _rename(spec.note or "", "u", "x")
             cases = self._cases(node.name, u)
             return [self._step(node, depth, spec.rule, note, cases=cases)], []
         # the chain rule: outer g(u), inner u
@@ -482,7 +483,7 @@ class _Deriver:
             outer = BinOp("pow", letter, b)
             where = self._where_zero(a)
             if note and where:
-                note = f"{note.replace('x', self.letter)}: {where}"
+                note = f"{_rename(note, 'x', self.letter)}: {where}"
             return self._chain_steps(
                 node, depth, outer, self._power_rule(letter, b), a, "power", note
             )
@@ -586,6 +587,11 @@ class _Deriver:
         if r is None or (r >= 0 and r.denominator == 1):
             return ""
         return "no derivative where x = 0" + (" (a pole)" if r < 0 else "")
+
+
+def _rename(note: str, old: str, new: str) -> str:
+    """``note`` with the variable ``old`` called ``new`` (a whole word: "a jump" keeps its u)."""
+    return re.sub(rf"\b{re.escape(old)}\b", new, note)
 
 
 def derive(expression: Expression, params: Mapping[str, float] | None = None) -> Derivation:
