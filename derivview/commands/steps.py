@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from derivview.commands.common import (
     EXIT_OK,
@@ -86,6 +86,16 @@ def run(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _operand(node: Any, text: str) -> str:
+    """``text`` as what d/dx applies to: a sum, product or quotient in parentheses
+    (d/dx (sin(x)/x), not d/dx sin(x)/x, which reads as (d/dx sin(x))/x)."""
+    from derivview.model.expr.nodes import BinOp, Neg
+
+    if isinstance(node, Neg) or (isinstance(node, BinOp) and node.op != "pow"):
+        return f"({text})"
+    return text
+
+
 def _print_report(derivation: Derivation, derivative: str | None, params: dict[str, float]) -> None:
     from derivview.model.labs.steps import RULE_TITLES
 
@@ -101,7 +111,7 @@ def _print_report(derivation: Derivation, derivative: str | None, params: dict[s
     for s in steps:
         head = ("  " * s.depth + RULE_TITLES[s.rule]).ljust(width)
         result = s.result_text if s.result_text is not None else TOO_LONG
-        print(f"{head}d/d{s.variable} {s.expression_text} = {result}")
+        print(f"{head}d/d{s.variable} {_operand(s.expression, s.expression_text)} = {result}")
         if s.note:
             print(" " * (width + 2) + s.note)
     print()
