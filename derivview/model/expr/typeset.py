@@ -42,6 +42,8 @@ __all__ = [
 ]
 
 _THIN = Space(0.17)
+_BRACE_ROOM = Space(0.12)  # less than a word space: plain() adds nothing
+_WORD = Space(0.3)  # after a word such as "if" (a thin space reads "ifu")
 
 # How tightly a node binds, for deciding parentheses (higher binds tighter).
 _SUM, _PRODUCT, _PREFIX, _POWER, _ATOM = 1, 2, 3, 4, 5
@@ -120,15 +122,17 @@ def typeset_derivative(node: Node, variable: str = "x", highlight: Node | None =
 
 def typeset_cases(rows: list[tuple[Node, Node, str, Node]]) -> Box:
     """A brace of rows ``value  if lhs rel rhs`` (ReLU′ = 1 if u > 0, 0 if u < 0)."""
-    return Cases(
+    cases = Cases(
         tuple(
             (
                 typeset(value),
-                Row((Sym("if", "text"), _THIN, typeset(lhs), Sym(rel, "rel"), typeset(rhs))),
+                Row((Sym("if", "text"), _WORD, typeset(lhs), Sym(rel, "rel"), typeset(rhs))),
             )
             for value, lhs, rel, rhs in rows
         )
     )
+    # the brace's point reaches left of its box: room for it after "="
+    return Row((_BRACE_ROOM, cases))
 
 
 class _Typesetter:
