@@ -71,7 +71,8 @@ def test_steps_as_typed_and_the_final_line_is_f_prime(capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "f(x) = sin(x)/x"
-    assert lines[2].startswith("quotient") and "d/dx (sin(x)/x) = (x cos(x) - sin(x))/x^2" in lines[2]
+    assert lines[2].startswith("quotient")
+    assert "d/dx (sin(x)/x) = (x cos(x) - sin(x))/x^2" in lines[2]
     assert lines[-1].startswith("f′(x) = ")
     code, out, _ = run(capsys, "steps", "x^2 sin(x)", "--json")
     assert json.loads(out)["steps"][0]["rule"] == "product"
