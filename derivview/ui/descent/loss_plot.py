@@ -32,6 +32,8 @@ from derivview.model.session import Session
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
+from derivview.model.formatting import format_number
+from derivview.ui.axes import number_axes
 from derivview.ui.descent.layer import RunArrays, trajectory_colors
 from derivview.ui.plot_style import plot_style
 from derivview.ui.theme import follow_theme
@@ -99,7 +101,7 @@ class LossPlot(QWidget):
         self.note.setObjectName("gdLossNote")
         self.note.setStyleSheet("color: gray;")
 
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(axisItems=number_axes())
         self.plot_widget.setObjectName("gdLossPlot")
         self.plot_widget.setMinimumHeight(_MIN_PLOT_HEIGHT)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
@@ -179,7 +181,7 @@ class LossPlot(QWidget):
                 gapped.append((ks, gap))
             series = gapped
             note = ", ".join(
-                (f"{'AB'[i]}: " if len(stars) > 1 else "") + f"f* ≈ {v:.6g}"
+                (f"{'AB'[i]}: " if len(stars) > 1 else "") + f"f* ≈ {format_number(v, 6)}"
                 for i, v in enumerate(stars)
                 if math.isfinite(v)
             )

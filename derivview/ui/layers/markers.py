@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 import pyqtgraph as pg  # isort: skip
 
 from derivview.model import sampling
+from derivview.model.formatting import format_number
 from derivview.ui.layers.base import LegendEntry, PlotLayer
 
 if TYPE_CHECKING:
@@ -25,9 +26,9 @@ if TYPE_CHECKING:
 MARKER_DELAY_MS = 150
 
 _TIPS = {
-    "critical": "critical point: f′ = 0 at x = {:.6g}",
-    "inflection": "inflection point: f″ changes sign at x = {:.6g}",
-    "nondifferentiable": "no derivative at x = {:.6g}",
+    "critical": "critical point: f′ = 0 at x = {}",
+    "inflection": "inflection point: f″ changes sign at x = {}",
+    "nondifferentiable": "no derivative at x = {}",
 }
 _LEGEND = {
     "critical": "critical point",
@@ -37,7 +38,7 @@ _LEGEND = {
 
 
 def _marker_tip(x: float, y: float, data: object) -> str:
-    return str(data) if data is not None else f"x = {x:.6g}"
+    return str(data) if data is not None else f"x = {format_number(x, 6)}"
 
 
 class MarkersLayer(PlotLayer):
@@ -84,13 +85,19 @@ class MarkersLayer(PlotLayer):
     def legend_entries(self) -> list[LegendEntry]:
         if not self.session.is_visible("markers"):
             return []
-        return [(self.markers[name], _LEGEND[name], "markers") for name in _LEGEND]
+        # Only the kinds of point in view: no "inflection point" entry for x².
+        return [
+            (self.markers[name], _LEGEND[name], "markers")
+            for name in _LEGEND
+            if len(self.markers[name].data) > 0
+        ]
 
     def _on_function_changed(self) -> None:
         # The new f, f′, f″ are drawn in this frame; its special points (a search over
         # the view, several ms) come a moment later and never delay a keystroke's frame.
         for item in self.markers.values():
             item.setData([], [])
+        # (The legend follows when the markers come: a rebuild costs ms, not in this frame.)
         self._timer.start()
 
     def update_markers(self) -> None:
@@ -98,6 +105,12 @@ class MarkersLayer(PlotLayer):
         fn = self.session.function
         for item in self.markers.values():
             item.setData([], [])
+        try:
+            self._mark(fn)
+        finally:
+            self.plot.refresh_legend()
+
+    def _mark(self, fn: object) -> None:
         if fn is None:
             return
         try:
@@ -112,7 +125,8 @@ class MarkersLayer(PlotLayer):
             xs = np.array([x for x in getattr(sp, name) if xr[0] <= x <= xr[1]], dtype=float)
             ys = sampling.evaluate(lambda x: fn.f(x, params), xs)
             ok = np.isfinite(ys)
-            item.setData(x=xs[ok], y=ys[ok], data=[_TIPS[name].format(x) for x in xs[ok].tolist()])
+            tips = [_TIPS[name].format(format_number(x, 6)) for x in xs[ok].tolist()]
+            item.setData(x=xs[ok], y=ys[ok], data=tips)
 
     def _on_visibility_changed(self) -> None:
         shown = self.session.is_visible("markers")
