@@ -376,7 +376,11 @@ class DescentControls(QWidget):
         self._set(1, beta=value)
 
     def _on_suggest_clicked(self) -> None:
-        note = stability_note(self._state.configs[0], self._state.current_point())
+        note = stability_note(
+            self._state.configs[0],
+            self._state.current_point(),
+            **self._state.stability_context(),
+        )
         if note.suggested is not None:
             lo, hi = LEARNING_RATE_RANGE
             self.lr_spin.setValue(min(max(note.suggested, lo), hi))
@@ -473,7 +477,12 @@ class DescentControls(QWidget):
 
     def _update_stability(self) -> None:
         st = self._state
-        note = stability_note(st.configs[0], st.current_point(), prefix="A: " if st.compare else "")
+        note = stability_note(
+            st.configs[0],
+            st.current_point(),
+            prefix="A: " if st.compare else "",
+            **st.stability_context(),
+        )
         if self.stability.text() != note.text:
             self.stability.setText(note.text)
         self.suggest_button.setEnabled(note.suggested is not None)
