@@ -14,6 +14,7 @@ Export draws the same layers (an offscreen ``PlotPanel`` with fixed colours).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QMenu, QVBoxL
 
 import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
 
-from derivview.model import sampling
+from derivview.model import framing, sampling
+from derivview.model.formatting import format_number
 from derivview.model.signals import SignalInstance
+from derivview.ui.axes import number_axes
 from derivview.ui.layers.base import Drag, PlotLayer
 from derivview.ui.plot_style import PlotStyle, plot_style
 from derivview.ui.theme import follow_theme
@@ -122,6 +125,10 @@ class _Throttle:
             self._timer.start()
 
 
+def _call_with(g: Callable[..., Any], params: dict[str, float], x: Any) -> Any:
+    return g(x, params)
+
+
 def default_layers() -> tuple[type[PlotLayer], ...]:
     """The f(x) plot's layers (:data:`derivview.ui.layers.registry.FX_LAYERS`)."""
     from derivview.ui.layers.registry import FX_LAYERS
@@ -169,7 +176,10 @@ class PlotPanel(QWidget):
         # -- the view -----------------------------------------------------------------
         self.view_box = _ViewBox()
         self.plot_widget = pg.PlotWidget(
-            parent=self, background=self._style.background, viewBox=self.view_box
+            parent=self,
+            background=self._style.background,
+            viewBox=self.view_box,
+            axisItems=number_axes(),
         )
         self.plot_widget.setObjectName("plotView")
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -192,9 +202,11 @@ class PlotPanel(QWidget):
         self.coords_label.setObjectName("plotCoords")
         self.coords_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.coords_label.hide()
-        self.fit_action = QAction("Fit the y range to f", self)
+        self.fit_action = QAction("Fit the y range to the curves", self)
         self.fit_action.setObjectName("actionFitY")
-        self.fit_action.setToolTip("Fit the y range to f (robustly: poles do not blow it up)")
+        self.fit_action.setToolTip(
+            "Fit the y range to f, f′ and f″ again (robustly: poles do not blow it up)"
+        )
         self.fit_action.triggered.connect(self.fit_y)
         #: The last right-click menu (for tests and tools).
         self.menu: QMenu | None = None
@@ -225,7 +237,10 @@ class PlotPanel(QWidget):
             self.plot_item.getAxis(name).setCacheMode(cache)
 
         # -- the layers -------------------------------------------------------------------
-        self.layers: list[PlotLayer] = [cls(self) for cls in (layers or default_layers())]
+        self._legend_ready = False  # the legend is built once every layer exists
+        self.layers: list[PlotLayer] = []
+        self.layers = [cls(self) for cls in (layers or default_layers())]
+        self._legend_ready = True
 
         # -- input ------------------------------------------------------------------------
         vb = self.view_box
@@ -294,6 +309,11 @@ class PlotPanel(QWidget):
         p = self.view_box.mapViewToScene(view_point)
         return math.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()) <= radius_px
 
+    def refresh_legend(self) -> None:
+        """A layer's drawn items changed: list exactly what is drawn (cheap when unchanged)."""
+        if self._legend_ready:
+            self._rebuild_legend()
+
     def legend_labels(self) -> list[str]:
         """The legend's entries as a person reads them."""
         return [label.text for _, label in self.legend.items]
@@ -320,7 +340,18 @@ class PlotPanel(QWidget):
         self.resample()
 
     def _on_params_changed(self) -> None:
+        self._refit_if_out_of_view()
         self.resample()
+
+    def _refit_if_out_of_view(self) -> None:
+        """A parameter moved f out of view: fit y again, unless the person set the view."""
+        s = self.session
+        fn = s.function
+        if fn is None or s.y_range is not None or self._fitted_y is None:
+            return
+        params = s.param_values()
+        if framing.mostly_out_of_view(lambda x: fn.f(x, params), s.x_range, self.view_y()):
+            self._fitted_y = None
 
     def _on_view_changed(self) -> None:
         if not self._pushing_view:
@@ -355,7 +386,13 @@ class PlotPanel(QWidget):
         xr = self.session.x_range
         if f0 is not None and not xr[0] <= self.session.x0 <= xr[1]:
             f0 = None
-        return sampling.fit_y_range(lambda x: fn.f(x, params), xr, include=f0)
+        shown = self.session.visible
+        others = [
+            functools.partial(_call_with, getattr(fn, name), params)
+            for name in ("df", "d2f")
+            if name in shown
+        ]
+        return framing.fit_curves_y(lambda x: fn.f(x, params), others, xr, include=f0)
 
     # -- view -> session ------------------------------------------------------------------
 
@@ -447,7 +484,7 @@ class PlotPanel(QWidget):
             self.coords_label.hide()
             return
         p = self.view_box.mapSceneToView(pos)
-        self.coords_label.setText(f"x = {p.x():.6g}   y = {p.y():.6g}")
+        self.coords_label.setText(f"x = {format_number(p.x(), 6)}   y = {format_number(p.y(), 6)}")
         self.coords_label.adjustSize()
         w = self.plot_widget.width()
         self.coords_label.move(w - self.coords_label.width() - 8, 4)
