@@ -76,6 +76,7 @@ from PySide6.QtWidgets import (
 )
 
 from derivview.model.session import EXTRA_ITEMS, ITEMS, Session
+from derivview.ui.scene_paint import paint_scene
 
 FORMATS = ("png", "svg", "pdf")
 BACKGROUNDS = ("light", "dark", "transparent")
@@ -457,12 +458,16 @@ def _export_mode(scene: Any, factor: float, painter: QPainter) -> Iterator[None]
             item.setExportMode(False)
 
 
-def _draw(
-    view: QGraphicsView, painter: QPainter, target: QRectF, factor: float, vector: bool = False
-) -> None:
+def _hints(painter: QPainter) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+
+
+def _draw(
+    view: QGraphicsView, painter: QPainter, target: QRectF, factor: float, vector: bool = False
+) -> None:
+    _hints(painter)
     source = view.viewport().rect()
     if not vector and abs(factor - 1.0) < 1e-9:
         # Pixel for pixel: draw exactly as the window does (its crisp 1-px curves; an
@@ -531,7 +536,7 @@ def render_svg(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> 
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    gen = QSvgGenerator()
+    gen = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
     gen.setOutputDevice(buffer)
     gen.setSize(QSize(w, h))
     gen.setViewBox(QRect(0, 0, w, h))
@@ -543,11 +548,38 @@ def render_svg(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> 
     with _prepared(view, factor, options.background == "transparent"):
         painter = QPainter(gen)
         try:
-            _draw(view, painter, QRectF(0, 0, w, h), factor, vector=True)
+            # Item by item: QGraphicsView.render's nested clips come out wrong in SVG 1.1
+            # (derivview.ui.scene_paint says how); SVG Tiny 1.2 has no clipping at all.
+            _hints(painter)
+            with _export_mode(view.scene(), factor, painter):
+                paint_scene(view, painter, QRectF(0, 0, w, h), background=True)
         finally:
             painter.end()
     buffer.close()
-    return bytes(data.data())
+    return svg_fonts(bytes(data.data()))
+
+
+def svg_fonts(svg: bytes) -> bytes:
+    """Name real font families in an SVG: Qt writes the family asked for ("Sans Serif",
+    which a browser does not know and draws in a serif face); write the family Qt drew
+    with, then a generic fallback."""
+    import re
+
+    from PySide6.QtGui import QFont, QFontInfo
+
+    cache: dict[bytes, bytes] = {}
+
+    def family(match: re.Match[bytes]) -> bytes:
+        asked = match.group(1)
+        if asked not in cache:
+            name = asked.decode("utf-8", "replace")
+            real = QFontInfo(QFont(name)).family() or name
+            generic = "monospace" if "mono" in name.lower() else "sans-serif"
+            value = ", ".join(dict.fromkeys(f"'{n}'" for n in (real, name) if n)) + f", {generic}"
+            cache[asked] = value.encode()
+        return b'font-family="' + cache[asked] + b'"'
+
+    return re.sub(rb'font-family="([^"]*)"', family, svg)
 
 
 def render_pdf(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> bytes:
