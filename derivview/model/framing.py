@@ -74,3 +74,61 @@ def mostly_out_of_view(
         return False
     inside = finite & (y >= y_range[0]) & (y <= y_range[1])
     return float(inside.sum()) < OUT_OF_VIEW_SHARE * float(finite.sum())
+
+
+def frame_points(
+    f: Vectorized,
+    xs: Sequence[float],
+    x_range: tuple[float, float],
+    margin: float = 0.12,
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """A view (x-range, y-range) that shows the points ``xs`` on f (a descent run's path
+    and where it heads) large: x spans the points with ``margin`` of their span on each
+    side (at least a quarter of ``x_range``'s width, so a short run is not blown up), y
+    fits f there and takes in every point. None when no point is finite.
+    """
+    pts = np.asarray([x for x in xs if math.isfinite(x)], dtype=float)
+    if pts.size == 0:
+        return None
+    lo, hi = float(pts.min()), float(pts.max())
+    width = max((hi - lo) * (1 + 2 * margin), 0.25 * (x_range[1] - x_range[0]))
+    mid = (lo + hi) / 2
+    x0, x1 = mid - width / 2, mid + width / 2
+    if not (math.isfinite(x0) and math.isfinite(x1)) or x1 <= x0:
+        return None
+    ylo, yhi = sampling.fit_y_range(f, (x0, x1))
+    ys = sampling.evaluate(f, pts)
+    finite = ys[np.isfinite(ys)]
+    if finite.size:
+        plo, phi = float(finite.min()), float(finite.max())
+        pad = margin * max(phi - plo, yhi - ylo)
+        ylo, yhi = min(ylo, plo - pad), max(yhi, phi + pad)
+    if not (math.isfinite(ylo) and math.isfinite(yhi)) or yhi <= ylo:
+        return None
+    return (x0, x1), (ylo, yhi)
+
+
+def needs_descent_frame(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    view: tuple[tuple[float, float], tuple[float, float]],
+    finished: bool,
+    small: float = 0.3,
+) -> bool:
+    """Whether to frame a descent run in ``view`` = (x-range, y-range).
+
+    Its newest point (``xs[-1]``, ``ys[-1]``) has left the view (follow it), or the run
+    has ``finished`` squeezed into less than ``small`` of the view's width or height.
+    """
+    (x0, x1), (y0, y1) = view
+    pts = [(x, y) for x, y in zip(xs, ys, strict=True) if math.isfinite(x) and math.isfinite(y)]
+    if not pts:
+        return False
+    lx, ly = pts[-1]
+    if not (x0 <= lx <= x1 and y0 <= ly <= y1):
+        return True
+    if not finished:
+        return False
+    px = [p[0] for p in pts]
+    py = [p[1] for p in pts]
+    return (max(px) - min(px)) < small * (x1 - x0) or (max(py) - min(py)) < small * (y1 - y0)

@@ -14,13 +14,15 @@ Export draws the same layers (an offscreen ``PlotPanel`` with fixed colours).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QMenu, QVBoxLayout, QWidget
 
 import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
@@ -100,6 +102,26 @@ class _LegendSample(pg.ItemSample):
         event.accept()
 
 
+class _Legend(pg.LegendItem):
+    """The legend; a person may drag it anywhere, and then it stays where they put it."""
+
+    moved_by_hand = False
+
+    def mouseDragEvent(self, ev: Any) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.moved_by_hand = True
+        super().mouseDragEvent(ev)
+
+
+#: Legend corners (item and parent anchor) and their offsets in pixels.
+_CORNERS = {
+    (0, 0): (8, 8),
+    (1, 0): (-8, 8),
+    (0, 1): (8, -8),
+    (1, 1): (-8, -8),
+}
+
+
 class _Throttle:
     """Run ``func`` at once, then at most once per ``ms`` while calls keep coming."""
 
@@ -159,12 +181,16 @@ class PlotPanel(QWidget):
         *,
         layers: Sequence[type[PlotLayer]] | None = None,
         dark: bool | None = None,
+        presentation: bool = False,
     ) -> None:
         super().__init__(parent)
         self.session = session
         from derivview.ui.theme import theme_signals
 
-        self._style: PlotStyle = plot_style(theme_signals().dark if dark is None else dark)
+        self._presentation = presentation
+        self._style: PlotStyle = plot_style(
+            theme_signals().dark if dark is None else dark, presentation
+        )
         self._applying_view = False  # echo guard: session -> ViewBox
         self._pushing_view = False  # echo guard: ViewBox -> session
         self._fitted_y: tuple[float, float, float, float] | None = None  # y-range, x-range
@@ -172,6 +198,7 @@ class PlotPanel(QWidget):
         self._drag: Drag | None = None  # the handle being dragged
         self._swallowing = False  # a layer took a press: the rest of the gesture is its
         self._legend_key: tuple[Any, ...] | None = None
+        self._following = False  # the view is the descent run's framing, not the person's
 
         # -- the view -----------------------------------------------------------------
         self.view_box = _ViewBox()
@@ -191,7 +218,7 @@ class PlotPanel(QWidget):
         self.plot_item.setMenuEnabled(False)
         self.plot_item.autoBtn.clicked.disconnect()
         self.plot_item.autoBtn.clicked.connect(self.fit_y)
-        self.plot_item.setLabel("bottom", "x")
+        self._y_label = ""
         for name in ("left", "bottom"):
             # plain numbers: "x (x0.001)" with ticks at ±400 misreads as x = 400
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)
@@ -224,11 +251,13 @@ class PlotPanel(QWidget):
                 (session.params_changed, self._on_params_changed),
                 (session.view_changed, self._on_view_changed),
                 (session.visibility_changed, self._on_visibility_changed),
+                (session.descent_changed, self._follow_descent),
             ],
         )
-        self.legend: pg.LegendItem = self.plot_item.addLegend(
-            offset=(8, 8), sampleType=_LegendSample, labelTextSize="9pt"
-        )
+        self.legend: _Legend = _Legend(offset=(8, 8), sampleType=_LegendSample, labelTextSize="9pt")
+        self.legend.setParentItem(self.view_box)
+        self.plot_item.legend = self.legend
+        self._legend_corner = (0, 0)
         # Things a drag does not change are painted from a pixmap cache: text (axes,
         # legend) and pyqtgraph's Python-heavy scatter paint (the markers: see _ViewBox)
         # cost more than the curves.
@@ -258,6 +287,8 @@ class PlotPanel(QWidget):
         self._apply_style()
         self._apply_view()
         self.resample()
+        self._follow_descent()  # a session that already holds a run (an export's copy)
+        self.place_legend()
         if dark is None:
             follow_theme(self, self.set_dark)
 
@@ -283,8 +314,19 @@ class PlotPanel(QWidget):
     def set_dark(self, dark: bool) -> None:
         """Use the dark (True) or light (False) theme's colours."""
         if dark != self._style.dark:
-            self._style = plot_style(dark)
+            self._style = plot_style(dark, self._presentation)
             self._apply_style()
+
+    def set_axis_labels(self, y_label: str = "") -> None:
+        """Label the axes: x, and ``y_label`` on the y-axis ("" for none), in the style's size."""
+        self._y_label = y_label
+        size = {"font-size": f"{self._style.text_pt:g}pt"} if self._style.text_pt else {}
+        self.plot_item.setLabel("bottom", "x", **size)
+        if y_label:
+            self.plot_item.setLabel("left", y_label, **size)
+        else:
+            self.plot_item.setLabel("left", None)
+            self.plot_item.showLabel("left", False)
 
     def listen(self, pairs: list[tuple[SignalInstance, Callable[..., Any]]]) -> None:
         """Connect session signals to handlers while this plot lives (for layers)."""
@@ -326,22 +368,70 @@ class PlotPanel(QWidget):
         for layer in self.layers:
             layer.on_resample()
 
+    def place_legend(self) -> None:
+        """Put the legend in the corner where it covers the least of the curves (f most),
+        unless the person moved it. Deterministic (no history: an export's reused plot
+        gives the fresh picture); called when f, a parameter, the items shown or the fit
+        change — not on every frame of a pan, where it would hop about."""
+        legend = self.legend
+        if legend.moved_by_hand or not legend.isVisible() or not legend.items:
+            return
+        size = legend.boundingRect()
+        vb = self.view_box
+        box = vb.boundingRect()
+        if box.width() < 2 * size.width() or box.height() < 2 * size.height():
+            return
+        try:
+            px, py = vb.viewPixelSize()
+        except (ZeroDivisionError, ValueError):
+            return
+        (x0, x1), (y0, y1) = self.view_x(), self.view_y()
+        w, h = (size.width() + 8) * px, (size.height() + 8) * py
+        curves = []
+        for item in self.plot_item.listDataItems():
+            if not item.isVisible():
+                continue
+            xs, ys = item.getData()
+            if xs is None or len(xs) == 0:
+                continue
+            # covering f (the widest pen) costs most
+            weight = max(pg.mkPen(item.opts.get("pen")).widthF(), 1.0)
+            curves.append((np.asarray(xs), np.asarray(ys), weight))
+        scores = {}
+        for corner in _CORNERS:
+            left = x0 if corner[0] == 0 else x1 - w
+            top = y1 if corner[1] == 0 else y0 + h
+            score = 0.0
+            for xs, ys, weight in curves:
+                with np.errstate(invalid="ignore"):
+                    inside = (xs >= left) & (xs <= left + w) & (ys <= top) & (ys >= top - h)
+                score += weight * float(np.count_nonzero(inside)) / max(len(xs), 1)
+            scores[corner] = score
+        order = list(_CORNERS)  # ties: top left first, as people expect a legend
+        best = min(scores, key=lambda c: (round(scores[c], 6), order.index(c)))
+        if best != self._legend_corner:
+            self._legend_corner = best
+            legend.anchor(itemPos=best, parentPos=best, offset=_CORNERS[best])
+
     def fit_y(self) -> None:
         """Fit the y range to f again (robustly), as the "A" button does."""
         self._fitted_y = None
         self.session.set_view(self.session.x_range, None)
         self._apply_view()
         self.resample()
+        self.place_legend()
 
     # -- session -> view ------------------------------------------------------------------
 
     def _on_function_changed(self) -> None:
         self._fitted_y = None  # a new f: fit the y-range to it (when the view asks to)
         self.resample()
+        self.place_legend()
 
     def _on_params_changed(self) -> None:
         self._refit_if_out_of_view()
         self.resample()
+        self.place_legend()
 
     def _refit_if_out_of_view(self) -> None:
         """A parameter moved f out of view: fit y again, unless the person set the view."""
@@ -361,6 +451,7 @@ class PlotPanel(QWidget):
     def _on_visibility_changed(self) -> None:
         self.legend.setVisible(self.session.is_visible("legend"))
         self._rebuild_legend()
+        self.place_legend()
 
     def _apply_view(self) -> None:
         """Set the ViewBox to the session's view (y fitted robustly when it is None)."""
@@ -394,6 +485,37 @@ class PlotPanel(QWidget):
         ]
         return framing.fit_curves_y(lambda x: fn.f(x, params), others, xr, include=f0)
 
+    def _follow_descent(self) -> None:
+        """Frame a descent run when its newest iterate leaves the view, or when it ended
+        squeezed into a corner — unless the person set the view themselves."""
+        s = self.session
+        runs = s.descent.runs if s.is_visible("descent") else ()
+        fn = s.function
+        if not runs or fn is None:
+            return
+        if s.y_range is not None and not self._following:
+            return
+        finished = all(r.status is not None for r in runs)
+        (x0, x1), (y0, y1) = view = (self.view_x(), self.view_y())
+        newest_in_view = all(
+            it.f is not None and x0 <= it.x <= x1 and y0 <= it.f <= y1
+            for it in (r.iterates[-1] for r in runs)
+        )
+        if newest_in_view and not finished:
+            return  # the common case, every step of a Play: no more work
+        its = [it for run in runs for it in run.iterates[-2000:]]
+        xs = [it.x for it in its]
+        ys = [math.nan if it.f is None else it.f for it in its]
+        if newest_in_view and not framing.needs_descent_frame(xs, ys, view, finished):
+            return
+        params = s.param_values()
+        frame = framing.frame_points(functools.partial(_call_with, fn.f, params), xs, s.x_range)
+        if frame is None:
+            return
+        self._following = True
+        with contextlib.suppress(ValueError):  # beyond what a view may span (past 1e12)
+            s.set_view(*frame)
+
     # -- view -> session ------------------------------------------------------------------
 
     def _on_viewbox_range_changed(self, *_: object) -> None:
@@ -404,6 +526,7 @@ class PlotPanel(QWidget):
         self._push_throttle()
 
     def _push_view(self) -> None:
+        self._following = False  # the person moved the view: it is theirs now
         self._pushing_view = True
         try:
             self.session.set_view(self.view_x(), self.view_y())
@@ -527,6 +650,14 @@ class PlotPanel(QWidget):
             axis = self.plot_item.getAxis(name)
             axis.setPen(st.foreground)
             axis.setTextPen(st.foreground)
+            if st.text_pt is not None:
+                font = QFont(self.font())
+                font.setPointSizeF(st.text_pt)
+                axis.setStyle(tickFont=font)
+                axis.label.setFont(font)
+        if f"{st.legend_pt:g}pt" != self.legend.opts["labelTextSize"]:
+            self.legend.setLabelTextSize(f"{st.legend_pt:g}pt")
+        self.set_axis_labels(self._y_label)
         for layer in self.layers:
             layer.set_style(st)
         self.legend.setLabelTextColor(st.foreground)

@@ -51,6 +51,7 @@ class SecantLayer(PlotLayer):
     def set_style(self, style: PlotStyle) -> None:
         self.secant.setPen(pg.mkPen(style.secant, width=style.tangent_width))
         self.secant_point.set_colors(style.secant, style.point_edge)
+        self.secant_point.set_size(style.point_size * 0.8)
 
     def on_resample(self) -> None:
         self._update()

@@ -95,6 +95,7 @@ class TangentLayer(PlotLayer):
         )
         self._vertical_sample.setPen(self.vertical_tangent.pen)
         self.point.set_colors(style.point, style.point_edge)
+        self.point.set_size(style.point_size)
 
     def on_resample(self) -> None:
         self._update()
