@@ -242,6 +242,14 @@ class IterateHistory(Sequence[Iterate]):
         new._items, new._n = items, self._n + 1
         return new
 
+    def prefix(self, n: int) -> IterateHistory:
+        """The first ``n`` iterates (1 ≤ n ≤ len), sharing storage (for replaying a run)."""
+        if not 1 <= n <= self._n:
+            raise ValueError(f"a prefix of 1..{self._n} iterates, got {n}")
+        new = IterateHistory.__new__(IterateHistory)
+        new._items, new._n = self._items, n
+        return new
+
     def __len__(self) -> int:
         return self._n
 

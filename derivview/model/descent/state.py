@@ -275,6 +275,16 @@ class DescentState:
             self.runs = ()
             self.generation += 1
 
+    def show_runs(self, runs: tuple[DescentRun, ...]) -> None:
+        """Show ``runs`` as they are (an animation replays a run step by step).
+
+        They must belong to this state's function and parameters.
+        """
+        if self.runs is not runs:
+            self.runs = runs
+            self.generation += 1
+            self.changed.emit()
+
     def show_runs_of(self, other: DescentState) -> None:
         """Show ``other``'s runs as they are (a copy of a session for the export).
 
