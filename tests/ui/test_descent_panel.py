@@ -22,6 +22,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -522,6 +523,22 @@ def test_loss_plot_and_its_log_scale(make_panel):
     assert "f* ≈ −5" in h.iterates.loss.note.text()
 
 
+def test_loss_plot_turns_logarithmic_when_the_gap_spans_decades(make_panel):
+    # (x−3)² from 0, η = 0.1: the gap to f* = 0 is 9·0.64^k — 14× after 6 steps (linear
+    # still reads), 9/(9·0.64^40) ≈ 5.6e7 after 40 (a linear plot is a flat line).
+    h = make_panel()
+    h.show_tab("Loss per step")
+    loss = h.iterates.loss
+    h.click("gdStep", 6)
+    assert not loss.log_box.isChecked()
+    h.click("gdStep", 34)
+    assert loss.log_box.isChecked() and loss.plot_item.ctrl.logYCheck.isChecked()
+    # the person unticks it: it stays linear from then on
+    loss.log_box.setChecked(False)
+    h.click("gdStep", 10)
+    assert not loss.log_box.isChecked()
+
+
 def test_the_loss_plot_is_built_when_its_tab_is_first_shown(make_panel):
     # Not before: a second PlotWidget would cost the window's first paint. Its place in the
     # layout is the same either way (the stand-in has the plot's size hints).
@@ -877,17 +894,68 @@ def test_big_and_tiny_numbers_are_shown_whole(make_panel):
         assert table.columnWidth(col) >= fm.horizontalAdvance(h.cell(k, col))
 
 
+def _newest_row_in_view(table: QTableView, rows: int) -> bool:
+    last = table.visualRect(table.model().index(rows - 1, 0))
+    return table.viewport().rect().contains(last.center())
+
+
 def test_the_table_follows_the_newest_row_unless_scrolled_up(make_panel):
     h = make_panel()
     h.click("gdStep", 40)
     table = h.w(QTableView, "gdTable")
     bar = table.verticalScrollBar()
-    assert bar.maximum() > 0 and bar.value() == bar.maximum()  # following
+    h.qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())  # following
     bar.setValue(0)  # a person scrolls up to read the first rows
     h.click("gdStep", 3)
+    QApplication.processEvents()
     assert bar.value() == 0
     bar.setValue(bar.maximum())  # back at the bottom: following again
     h.click("gdStep")
-    assert bar.value() == bar.maximum()
-    last = table.visualRect(table.model().index(h.rows() - 1, 0))
-    assert table.viewport().rect().intersects(last)
+    h.qtbot.waitUntil(lambda: _newest_row_in_view(table, h.rows()))
+
+
+def test_the_newest_row_stays_in_view_through_a_whole_play(make_panel):
+    # Rows can arrive faster than the table lays itself out (issue 13 saw it stop
+    # following at k = 15–27 of a 40-step run): following is decided when the position
+    # moves, and the scroll happens after the layout.
+    h = make_panel()
+    h.type_into("gdLearningRate", "0.02")
+    h.type_into("gdMaxSteps", "40")
+    h.play_until_done()
+    table = h.w(QTableView, "gdTable")
+    assert h.rows() == 41
+    h.qtbot.waitUntil(lambda: _newest_row_in_view(table, 41))
+    # and Step pressed faster than the table lays itself out (no events in between)
+    h.click("gdReset")
+    step = h.w(QPushButton, "gdStep")
+    for _ in range(40):
+        step.click()
+    h.qtbot.waitUntil(lambda: _newest_row_in_view(table, 41))
+
+
+def test_no_column_is_cut_in_a_narrow_dock(make_panel, qtbot):
+    h = make_panel()
+    h.click("gdStep", 30)
+    # a dock of 30% of a 1400-px window and wider: every shown column whole, none cut by
+    # the edge or the scroll bar (the step column goes first; narrower docks scroll)
+    for width in (400, 700):
+        panel = IteratesPanel(h.session)
+        qtbot.addWidget(panel)
+        panel.resize(width, 400)
+        panel.show()
+        qtbot.waitExposed(panel)
+        h.click("gdStep")
+        QApplication.processEvents()
+        table = panel.table
+        header = table.horizontalHeader()
+        shown = [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)]
+        right = max(header.sectionViewportPosition(c) + header.sectionSize(c) for c in shown)
+        assert right <= table.viewport().width() + 1, width  # nothing past the edge
+        assert not table.horizontalScrollBar().isVisible()
+        fm = table.fontMetrics()
+        k = h.rows() - 1
+        for c in shown[1:]:  # and every shown number whole (no "…")
+            text = table.model().index(k, c).data()
+            assert table.columnWidth(c) >= fm.horizontalAdvance(text)
+        if width >= 700:
+            assert len(shown) == 5  # k, x, f, f′, step: all of them when there is room

@@ -40,6 +40,8 @@ from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 
 _DOTS_MAX = 300
+#: The loss plot turns logarithmic by itself when the gap spans this ratio (3 decades).
+LOG_DECADES_RATIO = 1e3
 _LOG_LABEL = "log scale: f(xₖ) − f*"
 _MIN_PLOT_HEIGHT = 110
 _SPACING = 2
@@ -121,6 +123,9 @@ class LossPlot(QWidget):
 
         _layout(self, (self.log_box, self.note), self.plot_widget)
 
+        self._log_chosen = False  # the person ticked or unticked the log box
+        self._auto_n = 0  # run length at the last automatic check
+        self._setting_log = False
         self.log_box.toggled.connect(self._on_log_toggled)
         connect_while_alive(self, [(session.descent_changed, self._on_descent_changed)])
         follow_theme(self, self.set_dark)
@@ -158,7 +163,39 @@ class LossPlot(QWidget):
         return best
 
     def _on_log_toggled(self, _on: bool) -> None:
+        if not self._setting_log:
+            self._log_chosen = True  # the person chose: no more automatic switching
         self.redraw()
+
+    def _auto_log(self, runs: tuple[DescentRun, ...]) -> None:
+        """Switch to the log scale when the gap to f* spans 3 decades or more (a linear
+        plot of a converging run is a flat line after the first few steps), and back
+        when it no longer does — until the person ticks or unticks the box."""
+        if self._log_chosen or not runs:
+            self._auto_n = 0
+            return
+        # O(n) per check: only when the runs grew by a quarter, or ended (Play adds a
+        # step a frame to runs of up to 100,000 steps)
+        n = max(len(r.iterates) for r in runs)
+        finished = all(r.status is not None for r in runs)
+        if n < 1.25 * self._auto_n and not (finished and n != self._auto_n):
+            return
+        self._auto_n = n
+        spans = []
+        for i, run in enumerate(runs):
+            _ks, fs = self._arrays[i].update(run)[::2]
+            with np.errstate(all="ignore"):
+                gap = fs - self.estimate_minimum(run, fs)
+            gap = gap[np.isfinite(gap) & (gap > 0)]
+            if gap.size >= 2:
+                spans.append(float(gap.max() / gap.min()))
+        want = bool(spans) and max(spans) >= LOG_DECADES_RATIO
+        if want != self.log_box.isChecked():
+            self._setting_log = True
+            try:
+                self.log_box.setChecked(want)
+            finally:
+                self._setting_log = False
 
     def _on_descent_changed(self) -> None:
         self.redraw()
@@ -166,6 +203,7 @@ class LossPlot(QWidget):
     def redraw(self) -> None:
         """Redraw from the session's runs."""
         runs = self._session.descent.runs
+        self._auto_log(runs)
         log = self.log_box.isChecked()
         series = [self._arrays[i].update(run)[::2] for i, run in enumerate(runs)]
         note = ""
