@@ -852,6 +852,7 @@ ITEM_LABELS = {
     "legend": "legend",
     "grid": "grid",
     "concavity": "concavity shading",
+    "extrema": "extrema labels",
 }
 
 

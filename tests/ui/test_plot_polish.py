@@ -116,3 +116,42 @@ def test_tick_labels_have_a_real_minus_sign(make_window) -> None:
     assert axis.tickStrings([1e-5], 1.0, 1e-5)[0] in ("1e−5", "0.00001")
     values = np.array([-3.0, 3.0])
     assert all("-" not in s for s in axis.tickStrings(list(values), 1.0, 1.0))
+
+
+def test_poles_get_dashed_vertical_asymptotes(make_window) -> None:
+    win = make_window("--expr", "tan(x)", "--xrange", "-4", "4")
+    layer = win.plot_panel.layer("markers")
+    layer.update_markers()
+    shown = sorted(line.value() for line in layer.asymptotes if line.isVisible())
+    assert shown == pytest.approx([-math.pi / 2, math.pi / 2], abs=1e-6)  # tan's poles
+    assert "asymptote (pole)" in _legend(win)
+    assert "no derivative" not in _legend(win)  # a pole gets its asymptote, not a ×
+    win2 = make_window("--expr", "x^2")
+    win2.plot_panel.layer("markers").update_markers()
+    assert not any(line.isVisible() for line in win2.plot_panel.layer("markers").asymptotes)
+
+
+def test_extrema_are_labelled_on_request(make_window) -> None:
+    win = make_window("--expr", "x^3 - 3x")
+    layer = win.plot_panel.layer("markers")
+    layer.update_markers()
+    assert not any(label.isVisible() for label in layer.labels)
+    win.session.set_visible("extrema", True)
+    layer.update_markers()
+    texts = sorted(label.toPlainText() for label in layer.labels if label.isVisible())
+    # x³ − 3x: a local maximum f(−1) = 2, a local minimum f(1) = −2
+    assert texts == ["local max (−1, 2)", "local min (1, −2)"]
+
+
+def test_the_secant_has_a_labelled_rise_over_run_triangle(make_window) -> None:
+    win = make_window("--expr", "sin(x^2)", "--x0", "1.2", "--h", "0.5", "--show", "f,secant")
+    layer = win.plot_panel.layer("secant")
+    xs, ys = layer.triangle.getData()
+    y0, y1 = math.sin(1.2**2), math.sin(1.7**2)
+    assert list(xs) == pytest.approx([1.2, 1.7, 1.7])
+    assert list(ys) == pytest.approx([y0, y0, y1])
+    assert layer.run_label.toPlainText() == "h = 0.5"
+    dy = f"{y1 - y0:.4g}".replace("-", "−")
+    assert layer.rise_label.toPlainText() == f"Δy = {dy}"
+    win.session.set_visible("secant", False)
+    assert not layer.run_label.isVisible() and not len(layer.triangle.getData()[0] or [])
