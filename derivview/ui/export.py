@@ -297,7 +297,7 @@ class OffscreenPlot:
         #: What the picture was last brought up to date with (see ``_fingerprint``).
         self.state: tuple[Any, ...] | None = None
         # The window's layers, in fixed colours (not the application's theme).
-        self.panel = PlotPanel(session, dark=dark, presentation=decor.presentation)
+        self.panel = PlotPanel(session, dark=dark, presentation=decor.presentation, picture=True)
         style = self.panel.plot_colors
         self.panel.set_axis_labels(decor.y_label)
         if decor.title is not None:

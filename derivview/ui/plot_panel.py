@@ -172,6 +172,8 @@ class PlotPanel(QWidget):
         The layer classes, bottom to top (default: the f(x) plot's).
     dark
         Fixed colours (an export); None follows the application's theme.
+    presentation, picture
+        An export's style: for a projector, or any picture (f 2 px wide).
     """
 
     def __init__(
@@ -182,14 +184,16 @@ class PlotPanel(QWidget):
         layers: Sequence[type[PlotLayer]] | None = None,
         dark: bool | None = None,
         presentation: bool = False,
+        picture: bool = False,
     ) -> None:
         super().__init__(parent)
         self.session = session
         from derivview.ui.theme import theme_signals
 
         self._presentation = presentation
+        self._picture = picture
         self._style: PlotStyle = plot_style(
-            theme_signals().dark if dark is None else dark, presentation
+            theme_signals().dark if dark is None else dark, presentation, picture
         )
         self._applying_view = False  # echo guard: session -> ViewBox
         self._pushing_view = False  # echo guard: ViewBox -> session
@@ -314,7 +318,7 @@ class PlotPanel(QWidget):
     def set_dark(self, dark: bool) -> None:
         """Use the dark (True) or light (False) theme's colours."""
         if dark != self._style.dark:
-            self._style = plot_style(dark, self._presentation)
+            self._style = plot_style(dark, self._presentation, self._picture)
             self._apply_style()
 
     def set_axis_labels(self, y_label: str = "") -> None:

@@ -59,7 +59,10 @@ class PlotStyle:
     concave_up: str  # translucent shading
     concave_down: str
     descent: tuple[str, str]  # two runs, side by side
-    f_width: float = 2.0  # f is the most prominent curve
+    # f is the most prominent curve in a picture (2 px); in the window it stays 1 px: a
+    # drag repaints the curves under the tangent, and a 2-px antialiased f made a drag
+    # frame 2.1–2.5× the bare pyqtgraph figure's (0.85–1.04× at 1 px; bench_drag)
+    f_width: float = 1.0
     curve_width: float = 1.0  # f′, f″: long curves, 2-px pens cost 4–18× more to draw
     tangent_width: float = 1.5  # two points: a wide pen costs nothing here
     point_size: float = 11.0
@@ -121,13 +124,20 @@ _DARK = PlotStyle(
 )
 
 
-def plot_style(dark: bool = False, presentation: bool = False) -> PlotStyle:
+def plot_style(dark: bool = False, presentation: bool = False, picture: bool = False) -> PlotStyle:
     """The plot's style for the dark (True) or light (False) theme.
 
+    ``picture``: for an exported picture (f drawn 2 px wide, the most prominent curve);
     ``presentation``: for a projector — thicker lines, larger points and text.
     """
-    style = _DARK if dark else _LIGHT
-    return _PRESENTATION[dark] if presentation else style
+    if presentation:
+        return _PRESENTATION[dark]
+    if picture:
+        return _PICTURE[dark]
+    return _DARK if dark else _LIGHT
+
+
+_PICTURE = {dark: replace(base, f_width=2.0) for dark, base in ((False, _LIGHT), (True, _DARK))}
 
 
 _PRESENTATION = {
