@@ -258,11 +258,11 @@ def test_step_fills_the_table_with_the_closed_form_iterates(make_panel):
     for k in range(13):
         x = 3 - 3 * 0.8**k
         assert h.cell(k, 0) == str(k)
-        assert num(h.cell(k, 1)) == pytest.approx(x, rel=1e-6, abs=1e-12)
-        assert num(h.cell(k, 2)) == pytest.approx((3 * 0.8**k) ** 2, rel=1e-6)
-        assert num(h.cell(k, 3)) == pytest.approx(-6 * 0.8**k, rel=1e-6)
+        assert num(h.cell(k, 1)) == pytest.approx(x, rel=5e-6, abs=1e-12)
+        assert num(h.cell(k, 2)) == pytest.approx((3 * 0.8**k) ** 2, rel=5e-6)
+        assert num(h.cell(k, 3)) == pytest.approx(-6 * 0.8**k, rel=5e-6)
         if k:
-            assert num(h.cell(k, 4)) == pytest.approx(0.6 * 0.8 ** (k - 1), rel=1e-6)
+            assert num(h.cell(k, 4)) == pytest.approx(0.6 * 0.8 ** (k - 1), rel=5e-6)
     assert h.cell(0, 4) == "—"
     assert h.status().startswith("running: k = 12")
     # The newest row is scrolled into view.
@@ -314,7 +314,7 @@ def test_play_runs_and_stops_by_itself_converged(make_panel):
     k = math.ceil(math.log(1e-8 / 6) / math.log(0.8))
     assert h.rows() == k + 1
     assert h.status().startswith("converged")
-    assert num(h.cell(k, 1)) == pytest.approx(3 - 3 * 0.8**k, rel=1e-6)
+    assert num(h.cell(k, 1)) == pytest.approx(3 - 3 * 0.8**k, rel=5e-6)
     assert not h.w(QPushButton, "gdStep").isEnabled()
 
 
@@ -329,7 +329,7 @@ def test_play_reports_divergence_on_x2_with_eta_1_1(make_panel):
     assert h.status().startswith("diverged")
     assert "oscillat" in h.status()
     assert h.rows() == k + 1
-    assert num(h.cell(10, 1)) == pytest.approx((-1.2) ** 10, rel=1e-6)  # 7 digits shown
+    assert num(h.cell(10, 1)) == pytest.approx((-1.2) ** 10, rel=5e-6)  # 6 digits shown
 
 
 def test_play_reports_a_two_cycle_on_x2_with_eta_1(make_panel):
@@ -482,8 +482,12 @@ def test_compare_shows_two_runs_side_by_side(make_panel):
     pen_a = h.layer.paths[0].opts["pen"].color().name()
     pen_b = h.layer.paths[1].opts["pen"].color().name()
     assert pen_a != pen_b
-    _, loss_b = h.iterates.loss.curves[1].getData()
-    assert list(loss_b) == pytest.approx([(3 * 0.2**k) ** 2 for k in range(4)])
+    # B's loss spans 4 decades in 3 steps: the plot is logarithmic by itself, of the gap
+    # to f* = 0 (the parabola's own minimum), that is f itself
+    loss = h.iterates.loss
+    assert loss.log_box.isChecked()
+    _, loss_b = loss.curves[1].getOriginalDataset()
+    assert list(loss_b) == pytest.approx([(3 * 0.2**k) ** 2 for k in range(4)], abs=1e-12)
     status = h.status()
     assert "A (gradient descent, η = 0.1): running" in status
     assert "B (gradient descent, η = 0.4): running" in status
@@ -887,7 +891,7 @@ def test_big_and_tiny_numbers_are_shown_whole(make_panel):
     h.play_until_done()
     k = h.rows() - 1
     text = h.cell(k, 1)
-    assert "e" in text and "+" not in text and float(text) == pytest.approx((-1.2) ** k, rel=1e-6)
+    assert "e" in text and "+" not in text and num(text) == pytest.approx((-1.2) ** k, rel=5e-6)
     table = h.w(QTableView, "gdTable")
     fm = table.fontMetrics()
     for col in range(1, 5):  # the column is wide enough for its newest text: no "…"

@@ -277,7 +277,7 @@ class IteratesPanel(QWidget):
 
     def _widest_text(self) -> str:
         """The widest number text in the first and newest rows (where extremes appear)."""
-        texts = ["-0.1234567"]
+        texts = ["−0.123456"]
         for run in self._state.runs:
             its = run.iterates
             for it in (*its[:2], *its[-3:]):
@@ -296,7 +296,7 @@ class IteratesPanel(QWidget):
         if not bar.isVisible():  # it appears once the rows overflow: leave room for it now
             width -= bar.sizeHint().width()
         fm = self.table.fontMetrics()
-        need = fm.horizontalAdvance(self._widest_text()) + 10
+        need = fm.horizontalAdvance(self._widest_text()) + 8
         key = (n, width, self._state.generation)
         same = key == self._table_columns[:3]
         if same and need <= self._table_columns[3]:
