@@ -668,30 +668,16 @@ def render_svg(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> 
         finally:
             painter.end()
     buffer.close()
-    return svg_fonts(bytes(data.data()))
+    from derivview.ui.svg_post import flatten_strokes, real_fonts
+
+    return flatten_strokes(real_fonts(bytes(data.data())))
 
 
 def svg_fonts(svg: bytes) -> bytes:
-    """Name real font families in an SVG: Qt writes the family asked for ("Sans Serif",
-    which a browser does not know and draws in a serif face); write the family Qt drew
-    with, then a generic fallback."""
-    import re
+    """(Kept for callers: :func:`derivview.ui.svg_post.real_fonts`.)"""
+    from derivview.ui.svg_post import real_fonts
 
-    from PySide6.QtGui import QFont, QFontInfo
-
-    cache: dict[bytes, bytes] = {}
-
-    def family(match: re.Match[bytes]) -> bytes:
-        asked = match.group(1)
-        if asked not in cache:
-            name = asked.decode("utf-8", "replace")
-            real = QFontInfo(QFont(name)).family() or name
-            generic = "monospace" if "mono" in name.lower() else "sans-serif"
-            value = ", ".join(dict.fromkeys(f"'{n}'" for n in (real, name) if n)) + f", {generic}"
-            cache[asked] = value.encode()
-        return b'font-family="' + cache[asked] + b'"'
-
-    return re.sub(rb'font-family="([^"]*)"', family, svg)
+    return real_fonts(svg)
 
 
 def render_pdf(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> bytes:
