@@ -27,6 +27,7 @@ from derivview.commands.common import (
     parse_param,
     split_leading_text,
 )
+from derivview.commands.xy_args import split_vars
 from derivview.model.formatting import format_number
 
 PROG = "derivview descend"
@@ -79,6 +80,9 @@ def _parser() -> ArgumentParser:
         "--every", type=_positive_int, metavar="N",
         help="print every N-th iterate (and the last); by default the first and last few",
     )  # fmt: skip
+    parser.add_argument(
+        "--vars", metavar="x,y", help="x,y: f(x, y), with --start X,Y (see --vars x,y --help)"
+    )  # taken off before parsing (split_vars); listed here for --help
     parser.add_argument("--json", action="store_true", help="print JSON (contracts.md §2)")
     return parser
 
@@ -87,6 +91,11 @@ def run(argv: list[str]) -> int:
     """Parse ``argv``, run the optimizer, print; returns the exit status."""
     from derivview.model.optimizers import DescentSettings, ScalarFunction, run_to_end
 
+    variables, argv = split_vars(PROG, list(argv))
+    if variables == ("x", "y"):  # contracts.md §6: f(x, y)
+        from derivview.commands import descend_xy
+
+        return descend_xy.run(argv)
     leading, rest = split_leading_text(list(argv), _ONE_VALUE)
     args = _parser().parse_args(attach_negative_values(rest, _ONE_VALUE))
     text = expression_text(PROG, leading, args.text)

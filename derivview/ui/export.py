@@ -848,6 +848,9 @@ class ExportDialog(QDialog):
     The export runs on Export; a failure is shown in a message box (``error_box``) and the
     dialog stays open so the person can pick another file. The folder and options are
     remembered in the settings.
+
+    Another workspace's plot exports through the same dialog: ``export(path, options)``
+    writes it, and ``items`` gives its item labels and whether each is shown.
     """
 
     def __init__(
@@ -856,6 +859,9 @@ class ExportDialog(QDialog):
         view_size: tuple[int, int],
         dark: bool = False,
         parent: QWidget | None = None,
+        *,
+        export: Callable[[Path, ExportOptions], None] | None = None,
+        items: tuple[dict[str, str], Callable[[str], bool]] | None = None,
     ) -> None:
         super().__init__(parent)
         from derivview.ui.settings import app_settings
@@ -864,6 +870,9 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export Plot")
         self.session = session
         self._dark = dark
+        # another workspace's writer, or None: this session's, with progress and Cancel
+        self._custom_export = export
+        labels, shown = items if items is not None else (ITEM_LABELS, session.is_visible)
         self.error_box: QMessageBox | None = None
         self.exported_path: Path | None = None
         settings = app_settings()
@@ -916,10 +925,10 @@ class ExportDialog(QDialog):
 
         self.item_boxes: dict[str, QCheckBox] = {}
         items_grid = QGridLayout()
-        for i, (name, label) in enumerate(ITEM_LABELS.items()):
+        for i, (name, label) in enumerate(labels.items()):
             box = QCheckBox(label)
             box.setObjectName(f"exportItem_{name}")
-            box.setChecked(session.is_visible(name))
+            box.setChecked(shown(name))
             self.item_boxes[name] = box
             items_grid.addWidget(box, i // 2, i % 2)
 
@@ -998,7 +1007,10 @@ class ExportDialog(QDialog):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         progress = ExportProgress(self, "Exporting the plot…")
         try:
-            export_session(self.session, path, self.options(), progress)
+            if self._custom_export is not None:
+                self._custom_export(path, self.options())
+            else:
+                export_session(self.session, path, self.options(), progress)
         except Cancelled:
             QApplication.restoreOverrideCursor()
             progress.close()

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from image_pixels import ink, pixels
 from PySide6.QtGui import QImage
 
 from derivview.cli import main
@@ -22,7 +23,6 @@ from derivview.ui.export import (
     render_session_image,
 )
 from derivview.ui.plot_style import plot_style
-from tests.ui.test_export import ink, pixels
 
 
 @pytest.fixture
