@@ -712,6 +712,8 @@ def to_text(expr: sp.Expr) -> str:
         # Sorting the terms evaluates numbers; floor(10^999 pi) + … exhausts evalf's
         # precision. Unsorted terms print the same function.
         text = _LanguagePrinter({"order": "none"}).doprint(expr)
+    if isinstance(expr, sp.Heaviside) and text.startswith("(relu("):
+        text = text[1:-1]  # relu′ alone reads relu(x)/x; inside a product it keeps (…)
     return text
 
 
