@@ -155,3 +155,152 @@ def test_the_secant_has_a_labelled_rise_over_run_triangle(make_window) -> None:
     assert layer.rise_label.toPlainText() == f"Δy = {dy}"
     win.session.set_visible("secant", False)
     assert not layer.run_label.isVisible() and not len(layer.triangle.getData()[0] or [])
+
+
+# -- framing a descent run (item 5) ------------------------------------------------------
+
+
+def test_a_finished_run_is_framed_so_its_path_and_the_minimum_are_large(make_window) -> None:
+    # (x − 3)² from 0 at η = 0.1: x_k = 3 − 3·0.8^k, f from 9 down to 0. Fitted to f on
+    # the initial x-range alone, the path was squeezed into the bottom strip of the plot.
+    win = make_window("--expr", "(x-3)^2")
+    st = win.session.descent
+    st.set_start(0.0)
+    st.set_config(0, learning_rate=0.1)
+    st.step(500)
+    assert st.finished
+    (x0, x1), (y0, y1) = win.plot_panel.view_x(), win.plot_panel.view_y()
+    assert x0 < 0.0 and x1 > 3.0  # the start and the minimum x* = 3
+    assert y0 <= 0.0 and y1 >= 9.0  # f(0) = 9 and f* = 0
+    assert 0.5 * (y1 - y0) <= 9.0  # the path spans at least half the plot's height
+    assert 0.5 * (x1 - x0) <= 3.0  # and half its width
+
+
+def test_the_view_follows_a_diverging_run(make_window) -> None:
+    # x² at η = 1.1 from 1: x_k = (−1.2)^k, far out of the initial view after 30 steps
+    win = make_window("--expr", "x^2")
+    st = win.session.descent
+    st.set_start(1.0)
+    st.set_config(0, learning_rate=1.1)
+    st.step(30)
+    x = (-1.2) ** 30
+    (x0, x1), (y0, y1) = win.plot_panel.view_x(), win.plot_panel.view_y()
+    assert x0 <= x <= x1 and y0 <= x * x <= y1
+
+
+def test_a_view_set_by_hand_is_not_taken_over_by_a_run(make_window) -> None:
+    win = make_window("--expr", "(x-3)^2")
+    win.session.set_view((-1.0, 1.0), (-1.0, 1.0))  # as a zoom by hand sets it
+    st = win.session.descent
+    st.set_start(0.0)
+    st.step(500)
+    assert win.plot_panel.view_x() == pytest.approx((-1.0, 1.0))
+
+
+# -- the legend's place (item 4) ---------------------------------------------------------
+
+
+def _legend_rect_in_data(win):
+    panel = win.plot_panel
+    legend = panel.legend
+    scene_rect = legend.mapRectToScene(legend.boundingRect())
+    return panel.view_box.mapSceneToView(scene_rect).boundingRect()
+
+
+@pytest.mark.parametrize("expr", ["x^3 - 3x", "x^2", "-x^2", "exp(x)", "sin(x)"])
+def test_the_legend_covers_none_of_f(make_window, expr) -> None:
+    win = make_window("--expr", expr, "--show", "f,legend")
+    rect = _legend_rect_in_data(win)
+    assert rect.width() > 0 and rect.height() > 0
+    x0, x1 = win.plot_panel.view_x()
+    xs = np.linspace(x0, x1, 2001)
+    ys = {
+        "x^3 - 3x": xs**3 - 3 * xs,
+        "x^2": xs**2,
+        "-x^2": -(xs**2),
+        "exp(x)": np.exp(xs),
+        "sin(x)": np.sin(xs),
+    }[expr]
+    inside = (xs >= rect.left()) & (xs <= rect.right()) & (ys >= rect.top()) & (ys <= rect.bottom())
+    assert not inside.any(), f"f passes under the legend at x = {xs[inside][:3]}"
+
+
+def test_the_legend_dragged_by_hand_stays_where_it_was_put(make_window, qtbot) -> None:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    win = make_window("--expr", "a*x^2", "--show", "f,legend")
+    panel = win.plot_panel
+    legend = panel.legend
+    # Unmoved, the legend changes corner when the curve moves under it: x² (a = 1) is
+    # high at the sides, −x² (a = −1) low.
+    low = legend.scenePos()
+    win.session.set_param("a", -1.0)
+    high = legend.scenePos()
+    assert (high - low).manhattanLength() > 50
+
+    gview = panel.plot_item.scene().views()[0]
+    rect = legend.mapRectToScene(legend.boundingRect())
+    start = gview.mapFromScene(rect.center())
+    viewport = gview.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, 11):
+        QTest.mouseMove(viewport, start + QPoint(20 * i, 15 * i))
+    end = start + QPoint(200, 150)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    moved = legend.scenePos()
+    assert (moved - high).manhattanLength() > 100
+    # the curve moving again does not take it back to a corner
+    win.session.set_param("a", 1.0)
+    assert (legend.scenePos() - moved).manhattanLength() < 2
+
+
+# -- colours (items 8, 9, 10) ------------------------------------------------------------
+
+
+def _luminance(hex_color: str) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(hex_color[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a[:7]), _luminance(b[:7])), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _distance(a: str, b: str) -> float:
+    pa = np.array([int(a[i : i + 2], 16) for i in (1, 3, 5)], float)
+    pb = np.array([int(b[i : i + 2], 16) for i in (1, 3, 5)], float)
+    return float(np.linalg.norm(pa - pb))
+
+
+def test_dark_theme_draws_f_prime_and_f_second_as_visibly_as_light() -> None:
+    from derivview.ui.plot_style import plot_style
+
+    light, dark = plot_style(False), plot_style(True)
+    for name in ("df", "d2f"):
+        # against the background, and beside f: Okabe–Ito's vermillion read half as well
+        # as f's sky blue on the dark background (0.60 of f's contrast; 0.75 in light)
+        seen_light = _contrast(getattr(light, name), light.background)
+        seen_dark = _contrast(getattr(dark, name), dark.background)
+        assert seen_dark >= 3.0, name  # WCAG's minimum for graphics
+        beside_f_light = seen_light / _contrast(light.f, light.background)
+        beside_f_dark = seen_dark / _contrast(dark.f, dark.background)
+        assert beside_f_dark >= beside_f_light, name
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_secant_start_ring_and_run_b_have_colours_of_their_own(dark) -> None:
+    from derivview.ui.plot_style import plot_style
+
+    st = plot_style(dark)
+    run_a, run_b = st.descent
+    assert _distance(st.secant, run_a) > 60  # the ring is drawn in run A's colour
+    for curve in (st.f, st.df, st.d2f):
+        assert _distance(run_b, curve) > 60
+        assert _distance(run_a, curve) > 60
