@@ -39,7 +39,8 @@ TAIL_ROWS = 3
 _ONE_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param", "--every")
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """``--every N``'s N: a whole number ≥ 1."""
     try:
         n = int(text)
     except ValueError:
@@ -77,7 +78,7 @@ def _parser() -> ArgumentParser:
         help="a parameter's value (default 1); repeatable",
     )
     parser.add_argument(
-        "--every", type=_positive_int, metavar="N",
+        "--every", type=positive_int, metavar="N",
         help="print every N-th iterate (and the last); by default the first and last few",
     )  # fmt: skip
     parser.add_argument(
