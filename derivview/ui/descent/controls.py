@@ -42,6 +42,7 @@ from derivview.model.descent.config import (
 )
 from derivview.model.descent.stability import stability_note
 from derivview.model.descent.text import status_text
+from derivview.model.formatting import format_number
 from derivview.model.session import Session
 from derivview.ui.descent.csv_export import export_runs_csv
 from derivview.ui.descent.layer import trajectory_colors
@@ -191,11 +192,16 @@ class DescentControls(QWidget):
         self.lr_slider = QSlider(Qt.Orientation.Horizontal)
         self.lr_slider.setObjectName("gdLearningRateSlider")
         self.lr_slider.setRange(0, _SLIDER_STEPS)
-        self.lr_slider.setToolTip(f"learning rate η on a logarithmic scale, {slo:g} … {shi:g}")
+        self.lr_slider.setToolTip(
+            f"learning rate η on a logarithmic scale, {format_number(slo)} … {format_number(shi)}"
+        )
         self.lr_spin = FloatSpinBox(6)
         self.lr_spin.setObjectName("gdLearningRate")
         self.lr_spin.setRange(lo, hi)
-        self.lr_spin.setToolTip(f"learning rate η (exact, {lo:g} … {hi:g}); type e.g. 0.1 or 1e-3")
+        self.lr_spin.setToolTip(
+            f"learning rate η (exact, {format_number(lo)} … {format_number(hi)}); "
+            "type e.g. 0.1 or 1e-3"
+        )
         self.lr_spin.setMinimumWidth(80)
         self.beta = _beta_spin("gdBeta", "momentum β (used by momentum only)")
 
