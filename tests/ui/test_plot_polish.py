@@ -304,3 +304,28 @@ def test_secant_start_ring_and_run_b_have_colours_of_their_own(dark) -> None:
     for curve in (st.f, st.df, st.d2f):
         assert _distance(run_b, curve) > 60
         assert _distance(run_a, curve) > 60
+
+
+# -- every plot's ticks (item 11) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["actionWorkspaceFxy", "actionWorkspaceRegression"])
+def test_the_other_workspaces_plots_tick_with_a_real_minus_sign(make_window, action) -> None:
+    import pyqtgraph as pg
+    from PySide6.QtGui import QAction
+
+    win = make_window("--expr", "x^2")
+    win.findChild(QAction, action).trigger()
+    axes = [
+        item
+        for view in win.findChildren(pg.GraphicsView)
+        if view.isVisible()
+        for item in view.scene().items()
+        if isinstance(item, pg.AxisItem)
+        and item.isVisible()
+        and item.orientation in ("left", "bottom")
+    ]
+    assert len(axes) >= 2  # the contour plot (and slices), or the lab's plots
+    for axis in axes:
+        strings = axis.tickStrings([-2.0, -0.5, 1.0], 1.0, 0.5)
+        assert strings == ["−2.0", "−0.5", "1.0"], axis.orientation
