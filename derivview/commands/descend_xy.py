@@ -38,7 +38,10 @@ _ONE_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--pa
 def _parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog=f"{PROG} --vars x,y",
-        description="Descend on f(x, y) from a start point and print every iterate.",
+        description=(
+            "Descend on f(x, y) from a start point; print the first and last iterates "
+            "(every N-th with --every N; all of them with --json)."
+        ),
         epilog=(
             "status: converged (|∇f| < tol; the message says when the point is a saddle), "
             "diverged (|x| or |y| > 1e12, or a non-finite value), max_steps, stalled (∇f "
