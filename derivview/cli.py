@@ -1,4 +1,4 @@
-"""The ``derivview`` command: the app, or a subcommand (``info``, ``descend``, ``export``).
+"""The ``derivview`` command: the app, or a subcommand (see :data:`SUBCOMMANDS`).
 
 Everything a user can type gets a one-line message and an exit status (0 ok, 2 invalid
 input, 1 other failure); never a traceback.
@@ -13,7 +13,7 @@ import sys
 from derivview import __version__
 from derivview.commands.common import EXIT_FAILURE, EXIT_USAGE, UsageError, fail
 
-SUBCOMMANDS = ("info", "descend", "export", "regress")
+SUBCOMMANDS = ("info", "descend", "export", "regress", "numdiff", "depth")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +63,7 @@ def _no_display() -> str | None:
         return None
     return (
         "derivview: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
-        "the subcommands info, descend and export work without one"
+        "the subcommands (" + ", ".join(SUBCOMMANDS) + ") work without one"
     )
 
 
