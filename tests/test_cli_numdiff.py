@@ -115,7 +115,7 @@ def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["numdiff", "sin(x)", "--at", "1"]) == 0
     out = capsys.readouterr().out
     assert "exact f′(1) = 0.5403023058681398" in out
-    assert "best h (smallest error): forward 1e-8, backward 1e-8, central 1e-5" in out
+    assert "best h (smallest error): forward 1e−8, backward 1e−8, central 1e−5" in out
     lines = out.splitlines()
     row = next(line for line in lines if line.split()[:1] == ["0.1"])
     assert "0.4973637525353891" in row and "0.53940225216976" in row

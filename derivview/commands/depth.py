@@ -22,6 +22,7 @@ from derivview.commands.common import (
     attach_negative_values,
     json_number,
 )
+from derivview.model.formatting import format_number
 from derivview.model.labs.depth_part import ACTIVATION, ACTIVATIONS, BIAS, DEPTH, INPUT, WEIGHT
 from derivview.model.state.fields import Field, Invalid
 
@@ -124,8 +125,9 @@ def _print_report(c: Chain) -> None:
     if reconfigure is not None:  # never fail on a console that cannot encode ∂ or −
         reconfigure(errors="replace")
     print(
-        f"{c.activation} chain: N = {len(c.layers)}, W = {c.weight:g}, B = {c.bias:g}, "
-        f"x = {c.x:g}  (a₀ = x, zₖ = W·aₖ₋₁ + B, aₖ = {c.activation}(zₖ))"
+        f"{c.activation} chain: N = {len(c.layers)}, W = {format_number(c.weight, 10)}, "
+        f"B = {format_number(c.bias, 10)}, "
+        f"x = {format_number(c.x, 10)}  (a₀ = x, zₖ = W·aₖ₋₁ + B, aₖ = {c.activation}(zₖ))"
     )
     headers = ("k", "z", "a", "local W·act′(z)", "∂aₖ/∂x")
     rows = [

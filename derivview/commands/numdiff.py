@@ -31,6 +31,7 @@ from derivview.commands.common import (
     parse_param,
     split_leading_text,
 )
+from derivview.model.formatting import format_number
 
 if TYPE_CHECKING:
     from derivview.model.calculus import CompiledFunction, PointInfo
@@ -120,11 +121,11 @@ def as_json(result: NumdiffResult) -> dict[str, Any]:
 
 
 def _value(v: float | None) -> str:
-    return "undefined" if v is None else f"{v + 0.0:.16g}"
+    return "undefined" if v is None else format_number(v, 16)
 
 
 def _error(v: float | None) -> str:
-    return "" if v is None else f"{v:.3g}"
+    return "" if v is None else format_number(v, 3)
 
 
 def _print_report(
@@ -144,9 +145,9 @@ def _print_report(
     if reconfigure is not None:  # never fail on a console that cannot encode ′ or −
         reconfigure(errors="replace")
     x = result.x
-    head = f"f(x) = {compiled.f_text} at x = {x:g}"
+    head = f"f(x) = {compiled.f_text} at x = {format_number(x, 10)}"
     if params:
-        head += " with " + ", ".join(f"{k} = {v:g}" for k, v in params.items())
+        head += " with " + ", ".join(f"{k} = {format_number(v, 10)}" for k, v in params.items())
     print(head)
     if point.f is None:
         print(f"{point.reason} No quotient can be formed.")
@@ -157,7 +158,8 @@ def _print_report(
             )
         )
     else:
-        print(f"exact f′({x:g}) = {result.exact!r} (automatic differentiation)")
+        exact = format_number(result.exact, 16)
+        print(f"exact f′({format_number(x, 10)}) = {exact} (automatic differentiation)")
     print()
     with_errors = result.exact is not None
     headers = ["h"]
@@ -192,7 +194,8 @@ def _print_report(
     ]
     no_truncation = [k for k, v in predicted.items() if v is None]
     line = (
-        f"error model: round-off ≈ ε·S/h (ε = {EPSILON:.3g}, S = {model.scale:.3g}), "
+        f"error model: round-off ≈ ε·S/h (ε = {format_number(EPSILON, 3)}, "
+        f"S = {format_number(model.scale, 3)}), "
         "truncation ≈ |f″|h/2 one-sided, |f‴|h²/6 central"
     )
     print(line)

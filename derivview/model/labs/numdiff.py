@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from derivview.model.formatting import format_number
+
 __all__ = [
     "AGREE",
     "CURVE_POINTS",
@@ -498,12 +500,8 @@ class GradientCheck:
 
 
 def short_number(v: float) -> str:
-    """A number in few characters, exponents without padding: 1e-05 → 1e-5, 0.001."""
-    text = f"{v:.6g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
+    """A number in few characters, as everywhere else: 1e-05 → 1e−5, 0.001, −2."""
+    return format_number(v, 6)
 
 
 def _count(n: int, noun: str) -> str:

@@ -33,6 +33,7 @@ VIEW_ITEMS = (
     ("secant", "&Secant", "Show the secant through x₀ and x₀ + h"),
     ("markers", "&Markers (critical, inflection, kinks)", "Mark special points"),
     ("concavity", "&Concavity shading", "Shade where f is concave up / down"),
+    ("extrema", "Label &extrema", "Label local maxima and minima with their coordinates"),
     ("descent", "&Descent path", "Show the gradient descent path and its start"),
     ("legend", "&Legend", "Show the legend"),
     ("grid", "&Grid", "Show the grid"),
