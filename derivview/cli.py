@@ -22,14 +22,30 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args and args[0] in SUBCOMMANDS:
             module = importlib.import_module(f"derivview.commands.{args[0]}")
-            return int(module.run(args[1:]))
+            status = int(module.run(args[1:]))
+            sys.stdout.flush()  # here, where a closed pipe can still be caught
+            return status
         return _launch(args)
+    except BrokenPipeError:
+        # The reader went away (`derivview descend … | head`): as other tools, stop
+        # quietly; stdout goes to devnull so that the exit's own flush does not fail too.
+        _quiet_stdout()
+        return EXIT_FAILURE
     except UsageError as exc:
         return fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         return fail("interrupted", 130)
     except Exception as exc:  # last resort: a message, not a traceback
         return fail(f"derivview: error: {type(exc).__name__}: {exc}", EXIT_FAILURE)
+
+
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (captured in tests): nothing to quiet
+        pass
 
 
 def _launch(args: list[str]) -> int:

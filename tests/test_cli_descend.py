@@ -251,3 +251,18 @@ def test_help_lists_every_option(capsys):
     out = capsys.readouterr().out
     for option in ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param"):
         assert option in out
+
+
+def test_a_reader_that_goes_away_stops_it_quietly() -> None:
+    """`derivview descend … | head`: the pipe closes early; no traceback, no message."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "derivview", "descend", "x^2", "--start", "3", "--steps", "50"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before anything is written: the first flush meets a closed pipe
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert err == ""
