@@ -85,11 +85,12 @@ def run(argv: list[str]) -> int:
     text = expression_text(PROG, leading, args.text)
     xrange = _range(args.range)
     compiled: CompiledFunction = analyze_text(PROG, text)
+    from derivview.model.formulas import prepare, print_formulas
+
+    prepare(compiled.expression)  # the engine starts while the numbers are computed
     params = parameter_values(PROG, compiled.parameters, params_dict(args.param))
     points = [compiled.point(x, params) for x in args.at]
     special = compiled.special_points(*xrange, params) if xrange else None
-    from derivview.model.formulas import print_formulas
-
     formulas = print_formulas(compiled.expression)
 
     if args.json:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from derivview.model.errors import ComplexityError
+from derivview.model.errors import ComplexityError, EngineStarting, EngineStopped
 from derivview.model.expr.nodes import BinOp, Call, Const, Neg, Node, Num, Param, Var, walk
 from derivview.model.expr.printer import to_text
 
@@ -31,6 +31,7 @@ __all__ = [
     "TOO_COMPLEX",
     "Formulas",
     "formulas_in_process",
+    "prepare",
     "print_formulas",
     "small_enough_in_process",
 ]
@@ -139,24 +140,37 @@ def formulas_in_process(expression: Expression, simplify: bool = True) -> Formul
     return out
 
 
+def prepare(expression: Expression) -> None:
+    """Start the shared worker now if :func:`print_formulas` will need it: its start-up
+    (a new Python importing sympy) then overlaps the caller's own work on the numbers."""
+    if not small_enough_in_process(expression.tree):
+        from derivview.model.symbolic_worker import default_worker
+
+        default_worker().start()
+
+
 def print_formulas(
     expression: Expression,
     worker: Any = None,
     timeout: float | None = None,
     *,
     simplify: bool = True,
+    startup: float | None = None,
 ) -> Formulas:
     """f, f′, f″ as text: tiny expressions in this process, others in ``worker`` (None:
-    the shared one) within ``timeout`` s. Never raises for a formula sympy cannot print
-    in time: that formula is None, and ``note`` says why."""
+    the shared one) within ``timeout`` s, after waiting at most ``startup`` s (default
+    :data:`~derivview.model.symbolic_worker.STARTUP_WAIT_S`) for it to start. Never
+    raises for a formula sympy cannot print in time: that formula is None, and ``note``
+    says why (too complex to print; the engine stopped responding; still starting)."""
     if small_enough_in_process(expression.tree):
         return formulas_in_process(expression, simplify)
-    if worker is None:
-        from derivview.model.symbolic_worker import default_worker
+    from derivview.model.symbolic_worker import STARTUP_WAIT_S, default_worker
 
+    if worker is None:
         worker = default_worker()
     f = to_text(expression.tree)
     try:
+        worker.wait_ready(STARTUP_WAIT_S if startup is None else startup)
         df, d2f = worker.run("formulas", expression, timeout)
     except ComplexityError as exc:
         return Formulas(f, None, None, _why(exc))
@@ -171,6 +185,9 @@ def print_formulas(
 
 
 def _why(exc: BaseException) -> str:
+    """The note for a formula not printed: what happened to the engine, or too complex."""
+    if isinstance(exc, (EngineStopped, EngineStarting)):
+        return str(exc)
     return TOO_COMPLEX
 
 

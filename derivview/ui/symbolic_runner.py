@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from derivview.model.errors import ComplexityError, ComputeError, ExpressionError
+from derivview.model.errors import (
+    ComplexityError,
+    ComputeError,
+    EngineStarting,
+    EngineStopped,
+    ExpressionError,
+)
 from derivview.model.session import Session
 
 if TYPE_CHECKING:
@@ -35,6 +41,23 @@ CANCEL_AFTER_S = 0.3
 CACHE_SIZE = 64
 
 
+def _lasting(formulas: object) -> bool:
+    """Whether ``formulas`` hold for their text (printed, or too complex to print) —
+    not a note about the engine (stopped, still starting), which the next request may
+    not repeat."""
+    from derivview.model.formulas import TOO_COMPLEX
+
+    note = getattr(formulas, "note", "")
+    return note in ("", TOO_COMPLEX)
+
+
+def _starting(formulas: object) -> bool:
+    """Whether ``formulas`` only say the engine is still starting (more to come)."""
+    from derivview.model.symbolic_worker import STILL_STARTING
+
+    return str(getattr(formulas, "note", "")).startswith(STILL_STARTING)
+
+
 class _TrackedWorker:
     """The worker, noting when a request is in its process.
 
@@ -45,6 +68,10 @@ class _TrackedWorker:
     def __init__(self, worker: Any) -> None:
         self.worker = worker
         self.busy = threading.Event()
+
+    def wait_ready(self) -> None:
+        """Wait for the process to start (not "busy": nothing to cancel yet)."""
+        self.worker.wait_ready()
 
     def run(self, job: str, payload: Any = None, timeout: float | None = None) -> Any:
         self.busy.set()
@@ -200,11 +227,11 @@ class SymbolicRunner(QObject):
     def _on_formulas(self, serial: int, text: str, formulas: object) -> None:
         if self._closing:
             return
-        if self.cache_enabled:
+        if self.cache_enabled and _lasting(formulas):
             self._remember(text, formulas)  # type: ignore[arg-type]
         self.session.apply_formulas(text, formulas)  # type: ignore[arg-type]
-        if serial == self._serial and text == self.session.text:
-            self.session.set_busy(False)
+        if serial == self._serial and text == self.session.text and not _starting(formulas):
+            self.session.set_busy(False)  # (still starting: the formulas are still to come)
 
     def _remember(self, text: str, value: Formulas) -> None:
         self._cache[text] = value
@@ -286,6 +313,20 @@ class SymbolicRunner(QObject):
         try:
             df, d2f = worker.run("formulas", expression)
             formulas = Formulas(f, df, d2f, "" if (df and d2f) else TOO_COMPLEX)
+        except EngineStarting as exc:  # a slow start: say so, and ask again once it is up
+            if self._superseded(serial):
+                return
+            self.formulasReady.emit(serial, text, Formulas(f, None, None, f"{exc}…"))
+            with contextlib.suppress(Exception):  # stuck: it is restarted; asked again below
+                worker.wait_ready()
+            with self._cond:
+                if self._pending is None and not self._closing:
+                    self._pending = (serial, text, expression)
+            return
+        except EngineStopped as exc:  # stuck or died, and restarted: not the expression
+            if self._superseded(serial):
+                return
+            formulas = Formulas(f, None, None, str(exc))
         except ComplexityError:  # over budget, cancelled, or sympy cannot take it
             if self._superseded(serial):
                 return

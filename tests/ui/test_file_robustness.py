@@ -53,7 +53,7 @@ def test_opening_a_fifo_says_so_at_once(make_window: Any, qtbot: Any, tmp_path: 
     assert box.text() == "The session could not be opened."
     assert box.informativeText() == f"{fifo}: is a named pipe (FIFO), not a session file"
     assert _state(win) == before
-    assert probe.largest_ms < MAX_GAP_MS, f"the window froze for {probe.largest_ms:.0f} ms"
+    assert probe.largest_ms < MAX_GAP_MS, str(probe)
     box.close()
 
 
@@ -72,7 +72,7 @@ def test_a_fifo_in_open_recent(make_window: Any, qtbot: Any, tmp_path: Path) -> 
             qtbot.wait(50)
     assert "named pipe (FIFO)" in win.files.message_box.informativeText()
     assert win.session.text == "x^2"
-    assert probe.largest_ms < MAX_GAP_MS, f"the window froze for {probe.largest_ms:.0f} ms"
+    assert probe.largest_ms < MAX_GAP_MS, str(probe)
     win.files.message_box.close()
 
 
@@ -109,7 +109,7 @@ def test_save_as_onto_a_fifo(make_window: Any, qtbot: Any, tmp_path: Path) -> No
         f"cannot write {fifo}: it is a named pipe (FIFO), not a regular file"
     )
     assert _state(win) == before and win.isWindowModified()
-    assert probe.largest_ms < MAX_GAP_MS, f"the window froze for {probe.largest_ms:.0f} ms"
+    assert probe.largest_ms < MAX_GAP_MS, str(probe)
     box.close()
 
 
