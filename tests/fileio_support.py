@@ -1,5 +1,6 @@
 """Files that are not what they seem, for the file-I/O tests (model, command line, window).
 
+``small_disk_mounted`` is a 64 kB file system that fills up (a tmpfs, where mounting is allowed).
 ``fifo_with_watchdog`` makes a FIFO and, should a reader block on it, unblocks that reader
 after a while by opening the FIFO for writing and closing it (the reader then sees an
 empty file): a regression makes the test *fail* on its message, never hang the suite.
@@ -10,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -71,3 +74,25 @@ def name_of_bytes(n: int, suffix: str) -> str:
     name = stem + suffix
     assert len(name.encode()) == n
     return name
+
+
+@contextlib.contextmanager
+def small_disk_mounted() -> Iterator[Path]:
+    """A 64 kB tmpfs (root only, Linux); skips the test cleanly where mounting is not
+    allowed. (The ``small_disk`` fixture of tests/conftest.py.)"""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root on Linux")
+    folder = Path(tempfile.mkdtemp(prefix="derivview-small-disk-"))
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        timeout=30,
+    )
+    if mounted.returncode != 0:
+        folder.rmdir()
+        pytest.skip("mounting a tmpfs is not permitted here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True, timeout=30)
+        folder.rmdir()

@@ -91,3 +91,52 @@ def test_an_export_name_over_the_limit(app: Any, tmp_path: Path, capsys) -> None
 def test_a_session_name_over_the_limit(app: Any, tmp_path: Path, capsys) -> None:
     assert main([str(tmp_path / name_of_bytes(256, ".derivview"))]) == 1
     assert "the file name is too long" in one_line(capsys.readouterr().err)
+
+
+def test_an_export_onto_a_full_disk_keeps_the_old_picture(
+    app: Any, small_disk: Path, capsys
+) -> None:
+    """The atomic export, on a real file system that fills up: all or nothing."""
+    target = small_disk / "plot.png"
+    assert main(["export", "x^2", "-o", str(target), "--size", "160x100"]) == 0
+    old = target.read_bytes()
+    # A large picture does not fit in what is left of the 64 kB.
+    assert main(["export", "sin(5x) + x", "-o", str(target), "--size", "3000x2000"]) == 1
+    assert one_line(capsys.readouterr().err) == (
+        f"derivview export: cannot write {target}: the disk is full"
+    )
+    assert target.read_bytes() == old
+    assert [p.name for p in small_disk.iterdir()] == ["plot.png"]
+
+
+def test_an_export_that_fails_while_writing_keeps_the_old_picture(
+    app: Any, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The same where no file system can be mounted: the write fails half-way."""
+    import os
+
+    target = tmp_path / "plot.png"
+    assert main(["export", "x^2", "-o", str(target), "--size", "160x100"]) == 0
+    old = target.read_bytes()
+    real_fdopen = os.fdopen
+
+    class HalfWritten:
+        def __init__(self, fd: int, mode: str) -> None:
+            self.fh = real_fdopen(fd, mode)
+
+        def __enter__(self) -> HalfWritten:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.fh.close()
+
+        def write(self, data: bytes) -> int:
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", HalfWritten)
+    assert main(["export", "sin(5x)", "-o", str(target), "--size", "320x200"]) == 1
+    monkeypatch.undo()
+    assert one_line(capsys.readouterr().err).endswith(": the disk is full")
+    assert target.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["plot.png"]

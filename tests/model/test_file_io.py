@@ -8,10 +8,6 @@ tests/ui/test_file_robustness.py.)
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -142,27 +138,6 @@ def test_any_caller_gets_its_own_error_type(tmp_path: Path) -> None:
 
 
 # -- a full disk ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def small_disk() -> Iterator[Path]:
-    """A 64 kB tmpfs (root only, Linux); skipped cleanly where mounting is not allowed."""
-    if not sys.platform.startswith("linux") or os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root on Linux")
-    folder = Path(tempfile.mkdtemp(prefix="derivview-small-disk-"))
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-        capture_output=True,
-        timeout=30,
-    )
-    if mounted.returncode != 0:
-        folder.rmdir()
-        pytest.skip("mounting a tmpfs is not permitted here")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], capture_output=True, timeout=30)
-        folder.rmdir()
 
 
 def test_a_full_disk_keeps_the_old_file_and_says_so(small_disk: Path) -> None:
