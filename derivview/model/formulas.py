@@ -30,6 +30,7 @@ __all__ = [
     "SIMPLIFY_TIMEOUT",
     "TOO_COMPLEX",
     "Formulas",
+    "constant_formulas",
     "formulas_in_process",
     "prepare",
     "print_formulas",
@@ -140,10 +141,23 @@ def formulas_in_process(expression: Expression, simplify: bool = True) -> Formul
     return out
 
 
+def constant_formulas(expression: Expression) -> Formulas | None:
+    """f′ = f″ = 0 when f has no variable (parameters are constants too), without sympy;
+    None otherwise.
+
+    Half of the hostile inputs are constants (9^9^9, sin(10^999), 50 floors of 10^999π):
+    their derivatives need no computer algebra — sympy spent seconds, or its whole budget,
+    building them only to differentiate a constant.
+    """
+    if any(isinstance(node, Var) for node in walk(expression.tree)):
+        return None
+    return Formulas(to_text(expression.tree), "0", "0")
+
+
 def prepare(expression: Expression) -> None:
     """Start the shared worker now if :func:`print_formulas` will need it: its start-up
     (a new Python importing sympy) then overlaps the caller's own work on the numbers."""
-    if not small_enough_in_process(expression.tree):
+    if constant_formulas(expression) is None and not small_enough_in_process(expression.tree):
         from derivview.model.symbolic_worker import default_worker
 
         default_worker().start()
@@ -162,6 +176,9 @@ def print_formulas(
     :data:`~derivview.model.symbolic_worker.STARTUP_WAIT_S`) for it to start. Never
     raises for a formula sympy cannot print in time: that formula is None, and ``note``
     says why (too complex to print; the engine stopped responding; still starting)."""
+    constant = constant_formulas(expression)
+    if constant is not None:
+        return constant
     if small_enough_in_process(expression.tree):
         return formulas_in_process(expression, simplify)
     from derivview.model.symbolic_worker import STARTUP_WAIT_S, default_worker

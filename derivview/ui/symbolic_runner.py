@@ -175,10 +175,15 @@ class SymbolicRunner(QObject):
             self.session.apply_error(text, ComputeError(f"could not compute this: {exc}"))
             self.session.set_busy(False)
             return
+        from derivview.model.formulas import constant_formulas
+
         cached = self._cache.get(text) if self.cache_enabled else None
+        if cached is None:
+            cached = constant_formulas(function.expression)  # 0 and 0: no engine needed
         self.session.apply_function(text, function)
         if cached is not None:
-            self._cache.move_to_end(text)
+            if text in self._cache:
+                self._cache.move_to_end(text)
             self._supersede()
             self.session.apply_formulas(text, cached)
             self.session.set_busy(False)

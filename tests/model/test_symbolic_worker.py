@@ -165,3 +165,22 @@ def test_print_formulas_uses_the_worker_for_larger_expressions() -> None:
         formulas = print_formulas(product, w, startup=60.0)
         assert (formulas.df, formulas.d2f, formulas.note) == (None, None, TOO_COMPLEX)
         assert formulas.f.startswith("(x + 1)(x + 2)")  # f is printed from the tree
+
+
+def test_constants_need_no_engine() -> None:
+    """d/dx of an expression without x is 0: no sympy, no worker (half of the hostile
+    inputs are constants; sympy spent seconds building some of them)."""
+
+    class NoEngine:
+        def wait_ready(self, *args: object) -> None:
+            raise AssertionError("the engine was asked")
+
+        run = wait_ready
+
+    floors = "+".join(f"floor(10^999pi+{i})" for i in range(40))
+    for text in ("9^9^9", "sin(10^999)", floors, "a^2 + b", "e^pi"):
+        formulas = print_formulas(parse(text), NoEngine())
+        assert (formulas.df, formulas.d2f, formulas.note) == ("0", "0", ""), text
+        assert parse(formulas.f).tree == parse(text).tree  # f as typed
+    with pytest.raises(AssertionError, match="the engine was asked"):
+        print_formulas(parse("max(x, 9^9^9)"), NoEngine())

@@ -155,3 +155,19 @@ def test_a_slow_start_says_so_then_prints(qtbot: Any, ui: Any) -> None:
             win.close()
             win.shutdown()
             win.deleteLater()
+
+
+def test_a_constant_needs_no_engine(window: Any, engine: SymbolicWorker, qtbot: Any) -> None:
+    """f′ = f″ = 0 for an f without x, at once, even with the engine frozen."""
+    win = window
+    _printed(qtbot, win, "x^2", "2x")
+    qtbot.waitUntil(lambda: win.runner.warmed, timeout=60_000)
+    frozen = engine.pid
+    assert frozen is not None
+    os.kill(frozen, signal.SIGSTOP)
+    try:
+        _paste(qtbot, win, "sin(10^999) + a")
+        f = _formulas(win)
+        assert f is not None and (f.df, f.d2f) == ("0", "0") and not win.session.busy
+    finally:
+        os.kill(frozen, signal.SIGCONT)
