@@ -4,13 +4,14 @@ Symbolic work (printing f′ and f″ with sympy, simplifying them) has no usefu
 bound on its cost: ``(x+1)(x+2)…(x+30)`` takes seconds for f″, and a C-level big-integer
 operation holds the GIL, so a thread can neither be stopped nor keep a window responsive.
 The work therefore runs in a separate process (spawn context: no forked locks or Qt
-state) that is killed when it overruns its budget and restarted lazily on the next
-request. No number ever waits for it: numbers come from derivview's own tree.
+state) that is killed when it overruns its budget, and a new one started at once (after
+a :meth:`~SymbolicWorker.cancel`, on the next request). No number ever waits for it:
+numbers come from derivview's own tree.
 
 One budget bounds the wait of every request, the process's start-up included. While it
 waits, the parent watches the process: one that is stopped (SIGSTOP, a debugger) or has
-slept, using no CPU, for :data:`STALL_AFTER_S` is stuck — it is killed and a new one started at
-once, and the request fails with :class:`EngineStopped` ("the symbolic engine stopped
+slept, using no CPU, for :data:`STALL_AFTER_S` is stuck — it is killed and a new one
+started, and the request fails with :class:`EngineStopped` ("the symbolic engine stopped
 responding; restarted"), never with "too complex", which is kept for a process that
 worked on the job for its whole budget. A process still starting when the budget ends
 (a slow machine) is left to finish: :class:`EngineStarting`.
@@ -60,8 +61,9 @@ __all__ = [
 DEFAULT_TIMEOUT = 2.0
 """Seconds a request may take, the process's start-up included."""
 
-STALL_AFTER_S = 1.0
-"""A process asleep, using no CPU, for this long while it should be working is stuck."""
+STALL_AFTER_S = 2.0
+"""A process asleep, using no CPU, for this long while it should be working is stuck
+(and, at the end of a budget, one that used no CPU time at all for the job)."""
 
 STARTUP_LIMIT_S = 30.0
 """A process still starting after this long is stuck, whatever it seems to be doing."""
@@ -140,8 +142,9 @@ def _proc_stat(pid: int) -> tuple[str, int] | None:
         return None
 
 
-class _Progress:
-    """Whether a process that should be working is stuck (stopped, or using no CPU).
+class ProcessWatch:
+    """Whether the process ``pid``, which should be working, is stuck (stopped, or asleep
+    using no CPU): :meth:`stuck` while waiting, :meth:`idle_throughout` at the end.
 
     Linux only (``/proc``); elsewhere nothing is ever judged stuck here, and only the
     budget and :data:`STARTUP_LIMIT_S` bound the wait.
@@ -153,8 +156,13 @@ class _Progress:
         self.known = stat is not None
         self.cpu = stat[1] if stat else 0
         self.since = time.monotonic()
+        #: Whether it was ever seen working since (CPU time, running or waiting for the CPU
+        #: or the disk): at the end of a budget, a process that never was is stuck
+        #: (deadlocked, say), not busy with a job too complex to finish.
+        self.active = False
 
     def stuck(self) -> bool:
+        """Stopped now, or asleep without CPU time for :data:`STALL_AFTER_S`."""
         if not self.known or self.pid is None:
             return False
         stat = _proc_stat(self.pid)
@@ -167,9 +175,16 @@ class _Progress:
         # Running, waiting for the CPU (R) or for the disk (D) is working; a loaded
         # machine may give it no CPU time for a while. Asleep with no CPU time is not.
         if cpu != self.cpu or state in ("R", "D"):
+            self.active = True
             self.cpu, self.since = cpu, now
             return False
         return now - self.since >= STALL_AFTER_S
+
+    def idle_throughout(self) -> bool:
+        """Whether it was never seen working since the watch began (Linux only)."""
+        if not self.known or self.stuck():  # (stuck() also brings ``active`` up to date)
+            return self.known
+        return not self.active
 
 
 #: What a wait ended with (besides a message from the process).
@@ -312,7 +327,7 @@ class SymbolicWorker:
                 self._cancelled = False
                 conn = self._ensure_started_locked()
                 ready = self._ready
-                progress = _Progress(self.pid)
+                progress = ProcessWatch(self.pid)
             if not ready:
                 self._wait_ready(conn, deadline, progress)
             try:
@@ -321,6 +336,8 @@ class SymbolicWorker:
                 reply: Any = _DEAD  # killed by cancel(), or died
             else:
                 reply = self._wait(conn, deadline, progress)
+            if reply == _TIMEOUT and budget >= STALL_AFTER_S and progress.idle_throughout():
+                reply = _STUCK  # no CPU time for the whole budget: not the job's fault
             if isinstance(reply, str):
                 self._failed(reply, f"too complex ({what} did not finish within {budget:g} s)")
         if reply[0] == "ok":
@@ -340,10 +357,10 @@ class SymbolicWorker:
                 conn = self._ensure_started_locked()
                 if self._ready:
                     return
-                progress = _Progress(self.pid)
+                progress = ProcessWatch(self.pid)
             self._wait_ready(conn, deadline, progress)
 
-    def _wait(self, conn: Connection, deadline: float, progress: _Progress) -> Any:
+    def _wait(self, conn: Connection, deadline: float, progress: ProcessWatch) -> Any:
         """The process's next message, or why there is none (_TIMEOUT, _STUCK, _DEAD)."""
         while True:
             remaining = deadline - time.monotonic()
@@ -357,7 +374,7 @@ class SymbolicWorker:
             if progress.stuck():
                 return _STUCK
 
-    def _wait_ready(self, conn: Connection, deadline: float, progress: _Progress) -> None:
+    def _wait_ready(self, conn: Connection, deadline: float, progress: ProcessWatch) -> None:
         """Wait, within the request's budget, for a (re)started process to be ready."""
         reply = self._wait(conn, deadline, progress)
         if isinstance(reply, tuple) and reply[:1] == ("ready",):

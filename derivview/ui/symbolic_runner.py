@@ -68,10 +68,16 @@ class _TrackedWorker:
     def __init__(self, worker: Any) -> None:
         self.worker = worker
         self.busy = threading.Event()
+        self.starting = threading.Event()
 
     def wait_ready(self) -> None:
-        """Wait for the process to start (not "busy": nothing to cancel yet)."""
-        self.worker.wait_ready()
+        """Wait for the process to start (not "busy": a newer text must not restart it,
+        only closing the window stops the wait)."""
+        self.starting.set()
+        try:
+            self.worker.wait_ready()
+        finally:
+            self.starting.clear()
 
     def run(self, job: str, payload: Any = None, timeout: float | None = None) -> Any:
         self.busy.set()
@@ -212,7 +218,7 @@ class SymbolicRunner(QObject):
         with self._cond:
             self._closing = True
             self._pending = None
-            self._cancel_worker()
+            self._cancel_worker(closing=True)
             self._cond.notify_all()
         with contextlib.suppress(Exception):
             self.session.text_changed.disconnect(self._on_text_changed)
@@ -246,10 +252,12 @@ class SymbolicRunner(QObject):
 
     # -- background thread ----------------------------------------------------------------
 
-    def _cancel_worker(self) -> None:
+    def _cancel_worker(self, closing: bool = False) -> None:
         # Called with the condition held; cancel() kills the worker's process.
         worker, tracked = self._worker, self._tracked
-        if worker is not None and tracked is not None and tracked.busy.is_set():
+        if worker is None or tracked is None:
+            return
+        if tracked.busy.is_set() or (closing and tracked.starting.is_set()):
             with contextlib.suppress(Exception):
                 worker.cancel()
 

@@ -162,3 +162,35 @@ def test_close_while_frozen_leaves_no_process() -> None:
     os.kill(frozen, signal.SIGSTOP)
     w.close()
     assert _gone(frozen)
+
+
+def test_the_watch_tells_stuck_from_working(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The judge of the above: stopped at once; asleep without CPU after a while; a
+    process using the CPU never (however long it takes)."""
+    import subprocess
+
+    import derivview.model.symbolic_worker as sw
+
+    monkeypatch.setattr(sw, "STALL_AFTER_S", 0.3)
+    asleep = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)  # both started
+        watches = {p.pid: sw.ProcessWatch(p.pid) for p in (asleep, busy)}
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            assert not watches[busy.pid].stuck()
+            time.sleep(0.05)
+        assert watches[asleep.pid].stuck() and watches[asleep.pid].idle_throughout()
+        assert not watches[busy.pid].idle_throughout()
+        monkeypatch.setattr(sw, "STALL_AFTER_S", 60.0)  # only the stop itself can tell now
+        os.kill(busy.pid, signal.SIGSTOP)
+        watch = sw.ProcessWatch(busy.pid)
+        end = time.monotonic() + 5.0  # (the signal is delivered asynchronously)
+        while not watch.stuck():  # stopped: stuck at once, without waiting out a stall
+            assert time.monotonic() < end, "a stopped process is not seen as stuck"
+            time.sleep(0.01)
+    finally:
+        for p in (asleep, busy):
+            p.kill()
+            p.wait()
