@@ -70,9 +70,12 @@ def _formulas(win: Any) -> Any:
 def _printed(qtbot: Any, win: Any, text: str, df: str) -> None:
     """Wait until f′ of ``text`` is printed, starting with ``df``."""
 
-    def printed() -> bool:
+    def printed() -> None:  # assert-style: a timeout says what was shown instead
         f = _formulas(win)
-        return win.session.text == text and f is not None and (f.df or "").startswith(df)
+        assert win.session.text == text and f is not None and (f.df or "").startswith(df), (
+            win.session.text,
+            f,
+        )
 
     qtbot.waitUntil(printed, timeout=90_000)
 
@@ -109,8 +112,7 @@ def test_a_frozen_engine_is_said_and_restarted(
     _printed(qtbot, win, "x^4 + max(x, 1)", "4x^3 + ")
     # A failure is not remembered as the formulas of that text: asked again, it prints.
     _paste(qtbot, win, SIMPLE)
-    qtbot.waitUntil(lambda: bool(_formulas(win) and _formulas(win).df), timeout=90_000)
-    assert "sin(x)" in _formulas(win).df
+    _printed(qtbot, win, SIMPLE, "-3sin(x)")
 
 
 def test_an_engine_killed_while_idle_is_replaced_unseen(
@@ -124,8 +126,8 @@ def test_an_engine_killed_while_idle_is_replaced_unseen(
     assert victim is not None
     os.kill(victim, signal.SIGKILL)
     _paste(qtbot, win, SIMPLE)
-    qtbot.waitUntil(lambda: bool(_formulas(win) and _formulas(win).df), timeout=90_000)
-    assert "sin(x)" in _formulas(win).df and DIED not in ui.readout(win)
+    _printed(qtbot, win, SIMPLE, "-3sin(x)")
+    assert DIED not in ui.readout(win)
     assert engine.pid != victim
 
 
