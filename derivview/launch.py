@@ -56,6 +56,10 @@ def build_parser() -> ArgumentParser:
             "[--size WxH] [--show ITEMS] [--theme light|dark]\n"
             "  derivview descend TEXT --start X [--lr R] [--method gd|momentum|newton] "
             "[--beta B] [--steps N] [--tol T] [--json]\n"
+            "  derivview info TEXT --vars x,y [--at X,Y]... [--param N=V]... [--json]\n"
+            "  derivview descend TEXT --vars x,y --start X,Y [--lr R] [--method M] ... [--json]\n"
+            "  derivview regress [DATA.csv] [--synthetic N] [--seed S] [--lr R] "
+            "[--epochs N] [--init M,B] [--json]\n"
             "run 'derivview SUBCOMMAND --help' for details."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

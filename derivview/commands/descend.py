@@ -25,6 +25,7 @@ from derivview.commands.common import (
     parse_param,
     split_leading_text,
 )
+from derivview.commands.xy_args import split_vars
 
 PROG = "derivview descend"
 _ONE_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param")
@@ -57,6 +58,9 @@ def _parser() -> ArgumentParser:
         metavar="NAME=VALUE",
         help="a parameter's value (default 1); repeatable",
     )
+    parser.add_argument(
+        "--vars", metavar="x,y", help="x,y: f(x, y), with --start X,Y (see --vars x,y --help)"
+    )  # taken off before parsing (split_vars); listed here for --help
     parser.add_argument("--json", action="store_true", help="print JSON (contracts.md §2)")
     return parser
 
@@ -65,6 +69,11 @@ def run(argv: list[str]) -> int:
     """Parse ``argv``, run the optimizer, print; returns the exit status."""
     from derivview.model.optimizers import DescentSettings, ScalarFunction, run_to_end
 
+    variables, argv = split_vars(PROG, list(argv))
+    if variables == ("x", "y"):  # contracts.md §6: f(x, y)
+        from derivview.commands import descend_xy
+
+        return descend_xy.run(argv)
     leading, rest = split_leading_text(list(argv), _ONE_VALUE)
     args = _parser().parse_args(attach_negative_values(rest, _ONE_VALUE))
     text = expression_text(PROG, leading, args.text)

@@ -33,6 +33,7 @@ from derivview.commands.common import (
     parse_param,
     split_leading_text,
 )
+from derivview.commands.xy_args import split_vars
 from derivview.model.formatting import tangent_equation
 
 if TYPE_CHECKING:
@@ -64,6 +65,9 @@ def _parser() -> ArgumentParser:
         "--param", type=parse_param, action="append", default=[], metavar="NAME=VALUE",
         help="a parameter's value (default 1); repeatable",
     )  # fmt: skip
+    parser.add_argument(
+        "--vars", metavar="x,y", help="x,y: f(x, y), with --at X,Y (see --vars x,y --help)"
+    )  # taken off before parsing (split_vars); listed here for --help
     parser.add_argument("--json", action="store_true", help="print JSON (contracts.md §2)")
     return parser
 
@@ -80,6 +84,11 @@ def _range(values: list[str] | None) -> tuple[float, float] | None:
 
 def run(argv: list[str]) -> int:
     """Parse ``argv``, analyze f, print; returns the exit status."""
+    variables, argv = split_vars(PROG, list(argv))
+    if variables == ("x", "y"):  # contracts.md §6: f(x, y)
+        from derivview.commands import info_xy
+
+        return info_xy.run(argv)
     leading, rest = split_leading_text(list(argv), _ONE_VALUE)
     args = _parser().parse_args(attach_negative_values(rest, _ONE_VALUE, _TWO_VALUES))
     text = expression_text(PROG, leading, args.text)

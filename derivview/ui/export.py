@@ -702,6 +702,9 @@ class ExportDialog(QDialog):
     The export runs on Export; a failure is shown in a message box (``error_box``) and the
     dialog stays open so the person can pick another file. The folder and options are
     remembered in the settings.
+
+    Another workspace's plot exports through the same dialog: ``export(path, options)``
+    writes it, and ``items`` gives its item labels and whether each is shown.
     """
 
     def __init__(
@@ -710,6 +713,9 @@ class ExportDialog(QDialog):
         view_size: tuple[int, int],
         dark: bool = False,
         parent: QWidget | None = None,
+        *,
+        export: Callable[[Path, ExportOptions], None] | None = None,
+        items: tuple[dict[str, str], Callable[[str], bool]] | None = None,
     ) -> None:
         super().__init__(parent)
         from derivview.ui.settings import app_settings
@@ -718,6 +724,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export Plot")
         self.session = session
         self._dark = dark
+        self._export = export or (lambda path, options: export_session(session, path, options))
+        labels, shown = items if items is not None else (ITEM_LABELS, session.is_visible)
         self.error_box: QMessageBox | None = None
         self.exported_path: Path | None = None
         settings = app_settings()
@@ -770,10 +778,10 @@ class ExportDialog(QDialog):
 
         self.item_boxes: dict[str, QCheckBox] = {}
         items_grid = QGridLayout()
-        for i, (name, label) in enumerate(ITEM_LABELS.items()):
+        for i, (name, label) in enumerate(labels.items()):
             box = QCheckBox(label)
             box.setObjectName(f"exportItem_{name}")
-            box.setChecked(session.is_visible(name))
+            box.setChecked(shown(name))
             self.item_boxes[name] = box
             items_grid.addWidget(box, i // 2, i % 2)
 
@@ -826,7 +834,7 @@ class ExportDialog(QDialog):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            export_session(self.session, path, self.options())
+            self._export(path, self.options())
         except ExportError as exc:
             QApplication.restoreOverrideCursor()
             self._show_error(str(exc))

@@ -93,6 +93,10 @@ def describe_error(error: BaseException) -> tuple[str, int | None, int]:
 class ExpressionEditor(QWidget):
     """Line edit (``expressionEdit``), presets button and error label (``expressionError``).
 
+    ``session`` is anything with the session's text interface: ``text``, ``set_text``,
+    ``error``, ``function`` and the signals ``text_changed``, ``error_changed``,
+    ``function_changed`` (the f(x, y) workspace's state edits its f with a subclass).
+
     Signals
     -------
     recentChanged()
@@ -101,48 +105,62 @@ class ExpressionEditor(QWidget):
 
     recentChanged = Signal()
 
+    #: A subclass editing another function: its objectNames' prefix ("xy":
+    #: ``xyExpressionEdit``), its words, where its recent expressions are kept.
+    name_prefix = ""
+    label_text = "f(x) ="
+    placeholder = "f(x), e.g. x^3 - 3x"
+    accessible_name = "f(x)"
+    help_text = LANGUAGE_HELP
+    recent_key = KEY_RECENT_EXPRESSIONS
+
+    def object_name(self, base: str) -> str:
+        """``base`` with this editor's prefix: ``expressionEdit`` → ``xyExpressionEdit``."""
+        p = self.name_prefix
+        return f"{p}{base[0].upper()}{base[1:]}" if p else base
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._writing = False  # True while the editor's text is set from the session
         self._history_pos = -1  # -1: editing the draft; else an index into recent
         self._draft = ""
-        self._recent = read_str_list(app_settings(), KEY_RECENT_EXPRESSIONS)[:MAX_RECENT]
+        self._recent = read_str_list(app_settings(), self.recent_key)[:MAX_RECENT]
         self._error_color = "#c0392b"
         self._marked: tuple[int, int] | None = None  # the underlined error span
 
         self.line_edit = QLineEdit(session.text, self)
-        self.line_edit.setObjectName("expressionEdit")
-        self.line_edit.setPlaceholderText("f(x), e.g. x^3 - 3x")
+        self.line_edit.setObjectName(self.object_name("expressionEdit"))
+        self.line_edit.setPlaceholderText(self.placeholder)
         self.line_edit.setMaxLength(MAX_TEXT_CHARS)  # what a session holds (and a file)
         self.line_edit.setClearButtonEnabled(True)
-        self.line_edit.setToolTip(LANGUAGE_HELP)
-        self.line_edit.setAccessibleName("f(x)")
+        self.line_edit.setToolTip(self.help_text)
+        self.line_edit.setAccessibleName(self.accessible_name)
         self.line_edit.installEventFilter(self)
         font = self.line_edit.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.line_edit.setFont(font)
 
-        self.label = QLabel("f(x) =", self)
+        self.label = QLabel(self.label_text, self)
         self.label.setBuddy(self.line_edit)
-        self.label.setToolTip(LANGUAGE_HELP)
+        self.label.setToolTip(self.help_text)
 
         self.presets_menu = QMenu("&Functions", self)
-        self.presets_menu.setObjectName("presetsMenu")
+        self.presets_menu.setObjectName(self.object_name("presetsMenu"))
         self.presets_menu.setToolTipsVisible(True)
         self.recent_menu = QMenu("&Recent expressions", self)
-        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.setObjectName(self.object_name("recentMenu"))
         self._build_presets_menu()
 
         self.presets_button = QToolButton(self)
-        self.presets_button.setObjectName("presetsButton")
+        self.presets_button.setObjectName(self.object_name("presetsButton"))
         self.presets_button.setText("Functions")
         self.presets_button.setMenu(self.presets_menu)
         self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.presets_button.setToolTip("Pick a function to look at (and recent expressions)")
 
         self.error_label = QLabel("", self)
-        self.error_label.setObjectName("expressionError")
+        self.error_label.setObjectName(self.object_name("expressionError"))
         self.error_label.setWordWrap(True)
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -152,7 +170,7 @@ class ExpressionEditor(QWidget):
         # The error's line is kept even while there is no error: the plot below must not
         # jump up and down as a person types through an error ("sin(" → "sin(x)").
         self.error_line = QWidget(self)
-        self.error_line.setObjectName("expressionErrorLine")
+        self.error_line.setObjectName(self.object_name("expressionErrorLine"))
         error_layout = QVBoxLayout(self.error_line)
         error_layout.setContentsMargins(0, 0, 0, 0)
         error_layout.addWidget(self.error_label)
@@ -204,7 +222,7 @@ class ExpressionEditor(QWidget):
     def save_recent(self) -> None:
         """Persist the recent expressions now (also done shortly after each change)."""
         self._save_timer.stop()
-        app_settings().setValue(KEY_RECENT_EXPRESSIONS, self._recent)
+        app_settings().setValue(self.recent_key, self._recent)
 
     def recent(self) -> list[str]:
         """Recent valid expressions, most recent first."""
@@ -368,12 +386,16 @@ class ExpressionEditor(QWidget):
 
     # -- presets menu ---------------------------------------------------------------------
 
-    def _build_presets_menu(self) -> None:
+    def add_presets(self, menu: QMenu) -> None:
+        """Fill the presets menu (a subclass offers its own presets)."""
         for preset in load_presets():
-            action = self.presets_menu.addAction(preset.label)
+            action = menu.addAction(preset.label)
             action.setToolTip(preset.expr)
             action.setData(preset.expr)
             action.triggered.connect(lambda _checked=False, e=preset.expr: self.set_expression(e))
+
+    def _build_presets_menu(self) -> None:
+        self.add_presets(self.presets_menu)
         self.presets_menu.addSeparator()
         self.presets_menu.addMenu(self.recent_menu)
         self._rebuild_recent_menu()

@@ -9,9 +9,10 @@ that every view follows, :func:`derivview.ui.theme.theme_signals`), and owns the
 background symbolic runner. Every piece takes the session in its constructor and talks
 only to it; the window never pushes anything into a view.
 
-Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace · Alt+Left/Right
-move x₀ (Alt+Shift for finer steps) · Enter in the editor plots at once · Up/Down in the
-editor: recent expressions.
+Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace, Ctrl+2 the
+f(x, y) workspace, Ctrl+3 the regression lab · Alt+Left/Right move x₀ (Alt+Up/Down
+y₀ in f(x, y); Alt+Shift for finer steps) · Enter in the editor plots at once · Up/Down
+in the editor: recent expressions.
 """
 
 from __future__ import annotations
@@ -180,6 +181,8 @@ class MainWindow(QMainWindow):
         window_state.restore_geometry(self)
         self.setWindowIcon(app_icon())
         self._build_menus()
+        # The workspace a session file opened before the window names (see open_files).
+        self._file_workspace: str = self.session.state("workspace").get("shown")
         saved = window_state.saved_workspace()
         keys = [w.key for w in WORKSPACES]
         self.show_workspace(saved if saved in keys else keys[0])
@@ -188,6 +191,8 @@ class MainWindow(QMainWindow):
         s = self.session
         s.busy_changed.connect(self._on_busy_changed)
         s.error_changed.connect(self._on_error_changed)
+        # A session file opened later shows the workspace it was saved in.
+        s.state("workspace").changed.connect(self._on_workspace_state)
 
     # -- start-up -----------------------------------------------------------------------
 
@@ -195,9 +200,15 @@ class MainWindow(QMainWindow):
         """The session file of the launch; with no launch options, the last session's."""
         if options.session:
             self.files.set_path(options.session)  # already opened, under the options given
+            if self._file_workspace in (w.key for w in WORKSPACES):
+                self.show_workspace(self._file_workspace)
         elif options.bare:
             # Options such as --x0 would be overwritten by it: only for a bare launch.
+            shown = self.workspace_key
             self.files.reopen(window_state.last_session())
+            # Reopening where the person left off: the workspace last shown, not the one
+            # the file was saved in (showing another workspace does not modify a file).
+            self.show_workspace(shown)
 
     def start_background(self) -> None:
         """Start symbolic work once the window has painted (never before first paint)."""
@@ -235,6 +246,11 @@ class MainWindow(QMainWindow):
         assert self._current is not None
         return self._current
 
+    @property
+    def current_workspace(self) -> Workspace:
+        """The workspace shown."""
+        return self._built[self.workspace_key].workspace
+
     def workspace(self, key: str) -> Workspace:
         """The workspace ``key`` (built if it was not yet)."""
         return self._ensure_built(key).workspace
@@ -261,22 +277,43 @@ class MainWindow(QMainWindow):
             self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
             for action in self._window_actions:
                 self.removeAction(action)
+            for action in self._built[self._current].workspace.file_actions():
+                self.file_menu.removeAction(action)
         built = self._ensure_built(key)
         self.stack.setCurrentWidget(built.central)
         self._current = key
+        self._hide_docks_of_others(key)  # before laying out: they would crowd its column
         layout = self._layouts.pop(key, None) or window_state.saved_layout(key)
         self._pristine_layout = False
         if layout is None or not self.restoreState(layout, window_state.LAYOUT_VERSION):
             self._default_layout(built)
-        for other, done in self._built.items():  # a saved layout may show others' docks
+        self._hide_docks_of_others(key)  # a saved layout may show others' docks
+        self._window_actions = built.workspace.window_actions()
+        self.addActions(self._window_actions)
+        self.file_menu.insertActions(self._file_actions_end, built.workspace.file_actions())
+        self._fill_view_menu()
+        self._show_presets_menu(built.workspace.presets_menu())
+        with contextlib.suppress(ValueError):  # a key session files cannot name (a test's)
+            self.session.state("workspace").set(shown=key)
+        for w_key, action in self.workspace_actions.items():
+            action.setChecked(w_key == key)
+
+    def _show_presets_menu(self, menu: QMenu | None) -> None:
+        """The menu bar's Functions menu is the shown workspace's (f(x) presets, or
+        f(x, y) presets)."""
+        if menu is None or not hasattr(self, "functions_menu"):
+            return
+        if self.functions_menu is not menu.menuAction():
+            bar = self.menuBar()
+            action = bar.insertMenu(self.functions_menu, menu)
+            bar.removeAction(self.functions_menu)
+            self.functions_menu = action
+
+    def _hide_docks_of_others(self, key: str) -> None:
+        for other, done in self._built.items():
             if other != key:
                 for dock in done.docks.values():
                     dock.hide()
-        self._window_actions = built.workspace.window_actions()
-        self.addActions(self._window_actions)
-        self._fill_view_menu()
-        for w_key, action in self.workspace_actions.items():
-            action.setChecked(w_key == key)
 
     def reset_layout(self) -> None:
         """View › Reset Layout: the shown workspace's docks where they started."""
@@ -431,7 +468,8 @@ class MainWindow(QMainWindow):
         f = self.files
         self.file_menu.addAction(f.open_action)
         self.file_menu.addMenu(f.recent_menu)
-        self.file_menu.addSeparator()
+        # The workspace's own file actions (Open Data…) go here, above this separator.
+        self._file_actions_end = self.file_menu.addSeparator()
         self.file_menu.addAction(f.save_action)
         self.file_menu.addAction(f.save_as_action)
         self.file_menu.addSeparator()
@@ -531,7 +569,19 @@ class MainWindow(QMainWindow):
         menu.addMenu(self.theme_menu)
 
     def _guarded_actions(self) -> list[QAction]:
-        return [*self.files.actions(), *self.exports.actions()]
+        workspace = self._built[self._current].workspace if self._current else None
+        own = workspace.file_actions() if workspace is not None else []
+        return [*self.files.actions(), *self.exports.actions(), *own]
+
+    def _on_workspace_state(self) -> None:
+        key = self.session.state("workspace").get("shown")
+        if key != self._current and key in (w.key for w in WORKSPACES):
+            self.show_workspace(key)
+
+    def _on_workspace_state(self) -> None:
+        key = self.session.state("workspace").get("shown")
+        if key != self._current and key in (w.key for w in WORKSPACES):
+            self.show_workspace(key)
 
     def _set_theme(self, mode: str) -> None:
         self.theme.set_mode(mode)  # type: ignore[arg-type]
@@ -634,5 +684,6 @@ def _scrolling(content: QWidget) -> QScrollArea:
 _KEYS_HELP = (
     "<b>Keys</b>: Enter plots at once · Up/Down in f(x): recent expressions · "
     "Alt+Left/Right: move x₀ (Alt+Shift: finer) · Left/Right on the x₀ slider · "
-    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+Q: quit"
+    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+2: the f(x, y) workspace "
+    "(Alt+arrows move its point) · Ctrl+3: the regression lab · Ctrl+Q: quit"
 )

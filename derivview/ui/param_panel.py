@@ -39,19 +39,20 @@ class ParamRow:
         self.session = panel.session
         self.label = QLabel(f"<b>{name}</b> =", panel)
         self.label.setToolTip(f"Parameter {name} of f")
+        prefix = panel.prefix
         self.slider = QSlider(Qt.Orientation.Horizontal, panel)
-        self.slider.setObjectName(f"param_{name}_slider")
+        self.slider.setObjectName(f"{prefix}_{name}_slider")
         self.slider.setRange(0, SLIDER_STEPS)
         self.slider.setSingleStep(SLIDER_STEPS // 1000)
         self.slider.setPageStep(SLIDER_STEPS // 20)
-        self.slider.setToolTip(f"Drag to change {name}: f, f′, f″ and the tangent follow")
+        self.slider.setToolTip(f"Drag to change {name}: {panel.follows} follow")
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.spin = PreciseSpinBox(panel)
-        self.spin.setObjectName(f"param_{name}_spin")
+        self.spin.setObjectName(f"{prefix}_{name}_spin")
         self.spin.setToolTip(f"The exact value of {name}")
         self.spin.setMinimumWidth(90)
-        self.lo = _range_spin(panel, f"param_{name}_lo", f"Lower end of {name}'s slider")
-        self.hi = _range_spin(panel, f"param_{name}_hi", f"Upper end of {name}'s slider")
+        self.lo = _range_spin(panel, f"{prefix}_{name}_lo", f"Lower end of {name}'s slider")
+        self.hi = _range_spin(panel, f"{prefix}_{name}_hi", f"Upper end of {name}'s slider")
         self.range_label = QLabel("range", panel)
         self.range_label.setToolTip(f"The range the slider of {name} covers")
         self.label.setBuddy(self.spin)
@@ -109,11 +110,25 @@ def _range_spin(parent: QWidget, name: str, tip: str) -> QDoubleSpinBox:
 
 
 class ParamPanel(QWidget):
-    """The parameter rows of the current function (hidden when f has none)."""
+    """The parameter rows of the current function (hidden when f has none).
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    ``session`` is anything with the session's parameter interface (``params``,
+    ``set_param``, ``set_param_range``, ``active_parameters``, ``params_changed``,
+    ``function_changed``); ``prefix`` starts the rows' objectNames (``param_a_slider``),
+    ``follows`` says in tooltips what follows a parameter.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        *,
+        prefix: str = "param",
+        follows: str = "f, f′, f″ and the tangent",
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("paramPanel")
+        self.prefix, self.follows = prefix, follows
+        self.setObjectName("paramPanel" if prefix == "param" else f"{prefix}Panel")
         self.session = session
         self.rows: dict[str, ParamRow] = {}
         self.grid = QGridLayout(self)

@@ -218,6 +218,10 @@ class _Frame(QWidget):
         super().resizeEvent(event)
 
 
+#: For other readouts (the f(x, y) workspace's): a label whose new text re-lays out nothing.
+LabelFrame = _Frame
+
+
 class Readout(QWidget):
     """The numbers at x₀ (``pointReadout``), what they mean, and the formulas of f, f′, f″.
 

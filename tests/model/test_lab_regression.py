@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from derivview.model.labs.regression import (
     DataError,
@@ -187,3 +189,161 @@ def test_bad_settings_are_refused():
     for kwargs in ({"lr": 0.0}, {"lr": math.inf}, {"epochs": 0}, {"epochs": 2.5}, {"m0": math.nan}):
         with pytest.raises(DataError):
             RegressionRun(data, **kwargs)
+
+
+# -- closed forms ---------------------------------------------------------------------------
+
+
+def test_symmetric_data_shrinks_each_parameter_by_1_minus_2_eta_per_epoch():
+    # x = ±1: Σx = 0, Σx² = n, so H = 2·I and m_k − m* = (1 − 2η)^k (m₀ − m*) exactly.
+    data = Dataset(np.array([-1.0, 1.0]), np.array([0.5, 3.5]))
+    m_star, b_star = 1.5, 2.0  # (y₂ − y₁)/2, (y₁ + y₂)/2
+    eta = 0.1
+    run = RegressionRun(data, lr=eta, epochs=50)
+    run.run()
+    for e in (1, 2, 10, 50):
+        factor = (1 - 2 * eta) ** e
+        assert run.history[e].m == pytest.approx(m_star * (1 - factor), rel=1e-12)
+        assert run.history[e].b == pytest.approx(b_star * (1 - factor), rel=1e-12)
+
+
+def test_the_bowl_is_the_loss_and_its_levels_are_ellipses_of_that_loss():
+    from derivview.model.labs.regression import Bowl, loss
+
+    data = synthetic(40, seed=8, noise=0.7)
+    bowl = Bowl.of(data)
+    rng = np.random.default_rng(0)
+    for m, b in rng.uniform(-20, 20, (25, 2)):
+        assert float(bowl.value(m, b)) == pytest.approx(loss(data, m, b), rel=1e-12)
+    ls = least_squares(data)
+    assert ls is not None and bowl.center == (ls.m, ls.b) and bowl.floor == ls.loss
+    for gap in (1e-4, 0.3, 50.0):
+        ms, bs = bowl.level(gap, samples=73)
+        assert len(ms) == 73
+        for m, b in zip(ms, bs, strict=True):
+            assert loss(data, m, b) == pytest.approx(ls.loss + gap, rel=1e-9)
+    # The largest gap over a rectangle is at a corner.
+    corners = [loss(data, m, b) for m in (-1.0, 4.0) for b in (-3.0, 2.0)]
+    assert bowl.gap_at_corners((-1.0, 4.0), (-3.0, 2.0)) == pytest.approx(
+        max(corners) - ls.loss, rel=1e-12
+    )
+
+
+def test_when_every_x_is_the_same_the_levels_are_two_lines():
+    from derivview.model.labs.regression import Bowl, loss
+
+    data = Dataset(np.array([2.0, 2.0, 2.0]), np.array([1.0, 2.0, 6.0]))
+    bowl = Bowl.of(data)
+    assert bowl.center == (0.0, 3.0) and bowl.floor == pytest.approx(14 / 3)
+    ms, bs = bowl.level(1.0, reach=10.0)
+    assert math.isnan(ms[2]) and len(ms) == 5
+    for i in (0, 1, 3, 4):
+        assert loss(data, ms[i], bs[i]) == pytest.approx(14 / 3 + 1.0, rel=1e-12)
+
+
+def test_convergence_rate_is_the_slowest_factor_1_minus_eta_lambda():
+    from derivview.model.labs.regression import convergence_rate, epochs_to_shrink
+
+    # x = 0, 2: H = (2/2)·[[4, 2], [2, 2]], eigenvalues 3 ± √5.
+    data = Dataset(np.array([0.0, 2.0]), np.array([1.0, 0.0]))
+    lo, hi = 3 - math.sqrt(5), 3 + math.sqrt(5)
+    assert stability_bound(data) == pytest.approx(2 / hi)
+    assert convergence_rate(data, 0.1) == pytest.approx(max(abs(1 - 0.1 * lo), abs(1 - 0.1 * hi)))
+    assert convergence_rate(data, 0.5) == pytest.approx(abs(1 - 0.5 * hi))  # past 2/λ_max
+    assert epochs_to_shrink(0.5, 1e-6) == pytest.approx(math.log(1e-6) / math.log(0.5))
+    assert epochs_to_shrink(1.2) == math.inf and epochs_to_shrink(0.0) == 1.0
+
+
+def test_gradient_check_agrees_with_the_hand_derived_gradient():
+    from derivview.model.labs.regression import gradient_check
+
+    xs, ys = [0.5, 1.0, 3.0, 4.5], [1.0, 2.5, 6.0, 10.0]
+    data = Dataset(np.array(xs), np.array(ys))
+    m, b = 0.75, -0.5
+    n = len(xs)
+    dm = 2 / n * sum((m * x + b - y) * x for x, y in zip(xs, ys, strict=True))
+    db = 2 / n * sum(m * x + b - y for x, y in zip(xs, ys, strict=True))
+    check = gradient_check(data, m, b)
+    assert check.dm == pytest.approx(dm, rel=1e-13) and check.db == pytest.approx(db, rel=1e-13)
+    # L is quadratic: the central difference is exact but for rounding.
+    assert check.numeric_dm == pytest.approx(dm, rel=1e-8)
+    assert check.numeric_db == pytest.approx(db, rel=1e-8)
+    assert check.worst is not None and check.worst < 1e-8
+
+
+def test_history_is_a_sequence_of_epochs_with_column_views():
+    run = train(synthetic(10, seed=1), lr=0.01, epochs=5)
+    assert [e.epoch for e in run.history] == list(range(6))
+    assert run.history[-1] == run.last and run.history[1:3][0].epoch == 1
+    np.testing.assert_array_equal(run.history.m, [e.m for e in run.history])
+    np.testing.assert_array_equal(run.history.loss, [e.loss for e in run.history])
+    with pytest.raises(IndexError):
+        run.history[6]
+    with pytest.raises(ValueError):
+        run.history.m[0] = 1.0  # views are read-only
+
+
+def test_a_first_row_with_one_number_is_a_bad_cell_not_a_header():
+    with pytest.raises(DataError, match="row 1, column 2: 'abc' is not a number"):
+        parse_csv("1,abc\n2,3\n3,4\n")
+    with pytest.raises(DataError, match="row 2, column 1: an empty cell is not a number"):
+        parse_csv("x,y\n,3\n3,4\n")
+
+
+def test_what_is_not_a_file_is_unreadable_and_bad_data_is_not(tmp_path):
+    with pytest.raises(DataError) as info:
+        read_csv(str(tmp_path))
+    assert info.value.unreadable
+    bad = tmp_path / "b.csv"
+    bad.write_text("1,2\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_csv(str(bad))
+    assert not info.value.unreadable
+
+
+# -- the fast reader reads what the careful one reads -----------------------------------------
+
+_number = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+    st.integers(-1000, 1000).map(str),
+)
+_odd = st.sampled_from(["", " ", "x", "nan", "inf", "1e999", "1_0", " 2.5 ", '"3"', "-.5", "#1"])
+# Mostly numbers: a file is read fast only when every cell is clean.
+_cells = st.one_of(_number, _number, _number, _number, _odd)
+_pair = st.tuples(_cells, _cells).map(lambda c: f"{c[0]}{{d}}{c[1]}")
+_rows = st.lists(
+    st.one_of(
+        _pair,
+        _pair,
+        _pair,
+        _pair,
+        st.just(""),
+        st.just("   "),
+        st.tuples(_cells, _cells, _cells).map(lambda c: f"{c[0]}{{d}}{c[1]}{{d}}{c[2]}"),
+        st.just("x{d}y"),
+        st.just("x{d}1"),
+    ),
+    min_size=0,
+    max_size=8,
+)
+
+
+@example(["1{d}2", "3{d}nan"], ",", "\n")
+@example(["x{d}1", "2{d}3", "4{d}5"], ";", "\n")
+@example(["x{d}y", "1{d}2", "", "3{d}4"], "\t", "\r\n")
+@settings(max_examples=400, deadline=None)
+@given(_rows, st.sampled_from([",", ";", "\t"]), st.sampled_from(["\n", "\r\n"]))
+def test_the_fast_reader_gives_the_careful_readers_data_or_leaves_it_the_message(
+    rows, delimiter, newline
+):
+    text = newline.join(r.format(d=delimiter) for r in rows) + newline
+    try:
+        careful = parse_csv(text, fast=False)
+    except DataError as exc:
+        with pytest.raises(DataError) as fast_exc:
+            parse_csv(text)
+        assert str(fast_exc.value) == str(exc)
+        return
+    quick = parse_csv(text)
+    np.testing.assert_array_equal(quick.x, careful.x)
+    np.testing.assert_array_equal(quick.y, careful.y)

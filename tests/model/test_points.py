@@ -345,7 +345,13 @@ def test_any_expression_any_point_gets_a_consistent_answer(
         return
     info = fn.point(x0, {"a": 1.5})
     assert info.x == x0
-    if info.differentiable:
+    if info.differentiable and info.overflow:
+        # issue 14: the derivative exists (mathematics), its value is beyond float64
+        assert info.kind == "smooth" and info.subgradient is None
+        for name in info.overflow:
+            assert getattr(info, name) is None
+        assert "too large to represent" in info.reason
+    elif info.differentiable:
         assert info.kind == "smooth"
         assert info.df is not None and math.isfinite(info.df)
         assert info.tangent is not None and info.f is not None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QWidget,
 )
+from visibility import fully_visible, rect_in_window, shown
 
 from derivview.ui.workspaces.base import DockSpec, Workspace
 
@@ -34,26 +35,6 @@ def panel_action(win: Any, name: str) -> QAction:
     menu = win.findChild(QMenu, "panelsMenu")
     (action,) = [a for a in menu.actions() if a.objectName() == f"actionPanel_{name}"]
     return action
-
-
-def rect_in_window(win: Any, widget: QWidget) -> QRect:
-    return QRect(widget.mapTo(win, widget.rect().topLeft()), widget.size())
-
-
-def shown(widget: QWidget) -> bool:
-    """Visible to a person: shown, and in the window (a dock on a tab behind another is
-    moved out of it)."""
-    win = widget.window()
-    return widget.isVisible() and win.rect().intersects(rect_in_window(win, widget))
-
-
-def fully_visible(win: Any, widget: QWidget) -> bool:
-    """Shown, and none of it cut off: all of it inside the window and its visible region."""
-    if not shown(widget):
-        return False
-    if not win.rect().contains(rect_in_window(win, widget)):
-        return False
-    return widget.visibleRegion().boundingRect() == widget.rect()
 
 
 # -- docks ------------------------------------------------------------------------------------

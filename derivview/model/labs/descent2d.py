@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from derivview.model.optimizers import IterateHistory
+
 __all__ = [
     "METHODS",
     "Function2D",
@@ -139,10 +141,14 @@ class Iterate2D:
 
 @dataclass(frozen=True)
 class Run2D:
-    """An immutable run; ``status`` None while running."""
+    """An immutable run; ``status`` None while running.
+
+    ``iterates`` is a sequence whose append is O(1) (the 1-D optimizers' history): a
+    Play of 100,000 steps would be quadratic with a tuple copied per step.
+    """
 
     settings: Settings2D
-    iterates: tuple[Iterate2D, ...]
+    iterates: Sequence[Iterate2D]
     status: str | None
     outcome: str
     message: str
@@ -188,7 +194,7 @@ def start(settings: Settings2D, fn: Function2D) -> Run2D:
     """The run at its start (k = 0), judged: it may be finished at once."""
     first = _evaluate(fn, 0, settings.start, None, True)
     status, outcome, message = _judge(settings, fn, (first,))
-    return Run2D(settings, (first,), status, outcome, message)
+    return Run2D(settings, IterateHistory((first,)), status, outcome, message)  # type: ignore[arg-type]
 
 
 def _advance(settings: Settings2D, it: Iterate2D, velocity: Vec) -> tuple[Vec, Vec, str | None]:
@@ -226,8 +232,11 @@ def step(run: Run2D, fn: Function2D) -> Run2D:
         status, outcome, message = _newton_problem(problem, it)
         return Run2D(run.settings, run.iterates, status, outcome, message, run.velocity)
     nxt = _evaluate(fn, it.k + 1, p, (p[0] - it.x, p[1] - it.y), run.settings.method == "newton")
-    iterates = (*run.iterates, nxt)
-    status, outcome, message = _judge(run.settings, fn, iterates)
+    history = run.iterates
+    if not isinstance(history, IterateHistory):
+        history = IterateHistory(history)  # type: ignore[arg-type]
+    iterates = history.appended(nxt)  # type: ignore[arg-type]
+    status, outcome, message = _judge(run.settings, fn, iterates[-6:])  # type: ignore[arg-type]
     return Run2D(run.settings, iterates, status, outcome, message, v)
 
 
@@ -245,7 +254,7 @@ def run_to_end(settings: Settings2D, fn: Function2D) -> Run2D:
         step_ = (p[0] - it.x, p[1] - it.y)
         iterates.append(_evaluate(fn, it.k + 1, p, step_, settings.method == "newton"))
         status, outcome, message = _judge(settings, fn, iterates[-6:])
-    return Run2D(settings, tuple(iterates), status, outcome, message, velocity)
+    return Run2D(settings, IterateHistory(iterates), status, outcome, message, velocity)  # type: ignore[arg-type]
 
 
 def _newton_problem(problem: str, it: Iterate2D) -> tuple[str, str, str]:

@@ -14,8 +14,11 @@ first paint.
 from __future__ import annotations
 
 from derivview.model.descent.part import DescentPart
+from derivview.model.labs.regression_part import RegressionPart
+from derivview.model.labs.xy_part import XyPart
 from derivview.model.state.core import FunctionPart, ItemsPart, SecantPart, ViewPart
 from derivview.model.state.part import StatePart
+from derivview.model.state.workspace import WorkspacePart
 
 PARTS: tuple[StatePart, ...] = (
     FunctionPart(),
@@ -23,6 +26,9 @@ PARTS: tuple[StatePart, ...] = (
     ItemsPart(),
     SecantPart(),
     DescentPart(),
+    XyPart(),
+    RegressionPart(),
+    WorkspacePart(),  # last: the window switches once everything else is in place
 )
 
 

@@ -246,6 +246,10 @@ class DescentControls(QWidget):
         self.stability = QLabel()
         self.stability.setObjectName("gdStability")
         self.stability.setWordWrap(True)
+        # Room for three lines from the start: a hint that changed its line count with
+        # each new f re-laid out the whole window in the keystroke's frame.
+        self.stability.setMinimumHeight(3 * self.stability.fontMetrics().lineSpacing())
+        self.stability.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.stability.setToolTip(
             "Near a minimum, gradient descent multiplies the distance to it by 1 − η·f″ "
             "each step:\nit converges if |1 − η·f″| < 1, that is η < 2/f″; η = 1/f″ jumps "

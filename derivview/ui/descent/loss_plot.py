@@ -33,6 +33,7 @@ from derivview.model.session import Session
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
 from derivview.ui.descent.layer import RunArrays, trajectory_colors
+from derivview.ui.descent.source import RunSource, fx_source
 from derivview.ui.plot_style import plot_style
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
@@ -80,14 +81,20 @@ class LossPlotStandIn(QWidget):
 
 
 class LossPlot(QWidget):
-    """f(x_k) vs k for the session's descent runs; ``gdLossLog`` switches to the log gap."""
+    """f(x_k) vs k for the session's descent runs; ``gdLossLog`` switches to the log gap.
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    ``source`` says whose runs (default: the f(x) descent's).
+    """
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, source: RunSource | None = None
+    ) -> None:
         super().__init__(parent)
         self._session = session
+        self._source = src = fx_source(session) if source is None else source
 
         self.log_box = QCheckBox(_LOG_LABEL)
-        self.log_box.setObjectName("gdLossLog")
+        self.log_box.setObjectName(src.name("LossLog"))
         self.log_box.setToolTip(
             "Plot the gap f(xₖ) − f* to the minimum the run heads for, on a log scale:\n"
             "f itself may be negative, so its log is undefined; the gap is positive, and\n"
@@ -96,11 +103,11 @@ class LossPlot(QWidget):
             "f reached. Points with no positive gap have no logarithm and are not drawn."
         )
         self.note = QLabel()
-        self.note.setObjectName("gdLossNote")
+        self.note.setObjectName(src.name("LossNote"))
         self.note.setStyleSheet("color: gray;")
 
         self.plot_widget = pg.PlotWidget()
-        self.plot_widget.setObjectName("gdLossPlot")
+        self.plot_widget.setObjectName(src.name("LossPlot"))
         self.plot_widget.setMinimumHeight(_MIN_PLOT_HEIGHT)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setMenuEnabled(False)
@@ -112,7 +119,7 @@ class LossPlot(QWidget):
         ]
         self._arrays = [RunArrays(), RunArrays()]
         for i, c in enumerate(self.curves):
-            c.setObjectName(f"gdLossCurve{i}")
+            c.setObjectName(src.name(f"LossCurve{i}"))
             # k increases: only the visible part is drawn, peaks kept when many points.
             c.setClipToView(True)
             c.setDownsampling(auto=True, method="peak")
@@ -120,7 +127,7 @@ class LossPlot(QWidget):
         _layout(self, (self.log_box, self.note), self.plot_widget)
 
         self.log_box.toggled.connect(self._on_log_toggled)
-        connect_while_alive(self, [(session.descent_changed, self._on_descent_changed)])
+        connect_while_alive(self, [(src.changed, self._on_descent_changed)])
         follow_theme(self, self.set_dark)
         self.redraw()
 
@@ -139,21 +146,13 @@ class LossPlot(QWidget):
             curve.setSymbolPen(pg.mkPen(color))
             curve.setSymbolBrush(pg.mkBrush(color))
 
-    @staticmethod
-    def estimate_minimum(run: DescentRun, fs: np.ndarray) -> float:
-        """f* for the log scale: the local parabola's minimum at the newest iterate, if lower.
+    def estimate_minimum(self, run: DescentRun, fs: np.ndarray) -> float:
+        """f* for the log scale: the local model's minimum at the newest iterate, if lower.
 
-        f(x) ≈ f + f′·h + f″·h²/2 has its minimum f − f′²/(2f″) where f″ > 0. It never
-        exceeds the lowest f reached, so every gap stays ≥ 0.
+        For f(x): f(x) ≈ f + f′·h + f″·h²/2 has its minimum f − f′²/(2f″) where f″ > 0.
+        It never exceeds the lowest f reached, so every gap stays ≥ 0.
         """
-        finite = fs[np.isfinite(fs)]
-        best = float(finite.min()) if finite.size else math.nan
-        last = run.iterates[-1]
-        if last.f is not None and last.df is not None and last.d2f is not None and last.d2f > 0:
-            quad = last.f - last.df * last.df / (2 * last.d2f)
-            if math.isfinite(quad) and not quad > best:
-                return quad
-        return best
+        return self._source.minimum(run, fs)
 
     def _on_log_toggled(self, _on: bool) -> None:
         self.redraw()
@@ -163,8 +162,9 @@ class LossPlot(QWidget):
 
     def redraw(self) -> None:
         """Redraw from the session's runs."""
-        runs = self._session.descent.runs
+        runs = self._source.state.runs
         log = self.log_box.isChecked()
+        src_axis = self._source.loss_axis
         series = [self._arrays[i].update(run)[::2] for i, run in enumerate(runs)]
         note = ""
         if log:
@@ -183,9 +183,9 @@ class LossPlot(QWidget):
                 for i, v in enumerate(stars)
                 if math.isfinite(v)
             )
-            self.plot_item.setLabel("left", "f(xₖ) − f*")
+            self.plot_item.setLabel("left", f"{src_axis} − f*")
         else:
-            self.plot_item.setLabel("left", "f(xₖ)")
+            self.plot_item.setLabel("left", src_axis)
         self.plot_item.setLogMode(x=False, y=log)
         for i, curve in enumerate(self.curves):
             if i < len(series):

@@ -4,6 +4,10 @@ It only steps (``session.descent.step``); the views redraw from what the session
 announces. It stops when the runs end, and when they are dropped (a new f, a new setting,
 Reset) while it plays.
 
+Another lab's run can be played too: pass it as ``stepper`` — an object with ``step(n)``,
+``reset()``, ``finished``, ``runs`` (empty once dropped or reset) and a ``changed``
+signal (the regression lab's state is one).
+
 Signals
 -------
 playingChanged(bool)
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -44,10 +48,16 @@ class PlayScheduler(QObject):
 
     playingChanged = Signal(bool)
 
-    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: Session, parent: QObject | None = None, *, stepper: Any = None
+    ) -> None:
         super().__init__(parent)
         self._session = session
-        self._state = session.descent
+        self._state = session.descent if stepper is None else stepper
+        changed = session.descent_changed if stepper is None else stepper.changed
+        # Views redraw once per "as fast as possible" tick: the session's signals, or
+        # the stepper's own, are held back until the tick ends.
+        self._batch = session.batch if stepper is None else (lambda: changed.paused(lambda a, b: b))
         self._speed = SPEEDS[DEFAULT_SPEED_INDEX][1]
         self._playing = False
         self._in_tick = False
@@ -56,7 +66,7 @@ class PlayScheduler(QObject):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_tick)
-        connect_while_alive(self, [(session.descent_changed, self._on_descent_changed)])
+        connect_while_alive(self, [(changed, self._on_descent_changed)])
 
     @property
     def playing(self) -> bool:
@@ -103,7 +113,7 @@ class PlayScheduler(QObject):
         try:
             if math.isinf(speed):
                 deadline = time.monotonic() + FAST_BUDGET_S
-                with self._session.batch():  # views redraw once per tick
+                with self._batch():  # views redraw once per tick
                     while not self._state.finished and time.monotonic() < deadline:
                         if self._state.step(8) == 0:
                             break

@@ -3,7 +3,8 @@
 The table follows ``session.descent`` as runs grow (rows appended, O(1) per step) and
 scrolls to the newest row unless a person scrolled up to read. Ctrl+C copies rows at
 full precision; the context menu also exports the runs as CSV. The loss plot is built
-the first time its tab is shown.
+the first time its tab is shown. The f(x, y) workspace shows its runs with the same
+panel, given another :class:`~derivview.ui.descent.source.RunSource`.
 """
 
 from __future__ import annotations
@@ -22,28 +23,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from derivview.model.descent.state import DescentState
-from derivview.model.descent.text import RUN_NAMES, format_number, run_rows
+from derivview.model.descent.text import RUN_NAMES, format_number
 from derivview.model.session import Session
-from derivview.ui.descent.csv_export import export_runs_csv
 from derivview.ui.descent.loss_plot import LossPlot, LossPlotStandIn
+from derivview.ui.descent.source import RunSource, fx_source
 from derivview.ui.wiring import connect_while_alive
 
 
 class IterateTableModel(QAbstractTableModel):
-    """One row per iterate k; per run the columns x, f(x), f′(x), step (x_k − x_{k−1})."""
+    """One row per iterate k; per run the source's columns (for f(x): x, f(x), f′(x),
+    step x_k − x_{k−1})."""
 
-    FIELDS = ("x", "f(x)", "f′(x)", "step")
-    TIPS = (
-        "the iterate xₖ",
-        "the loss f(xₖ)",
-        "the slope f′(xₖ) that drives the next step",
-        "the step taken: xₖ − xₖ₋₁ (−η·f′ for gradient descent)",
-    )
-
-    def __init__(self, state: DescentState, parent: QObject | None = None) -> None:
+    def __init__(self, source: RunSource, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._state = state
+        self._source = source
+        self._state = source.state
+        self.FIELDS = source.fields
+        self.TIPS = source.tips
         self._rows = 0
         self._runs = 0
         self._generation = -1
@@ -88,7 +84,7 @@ class IterateTableModel(QAbstractTableModel):
         if run_i >= len(runs) or row >= len(runs[run_i].iterates):
             return ""
         it = runs[run_i].iterates[row]
-        value = (it.x, it.f, it.df, it.step)[field]
+        value = self._source.cells(it)[field]
         if role == Qt.ItemDataRole.ToolTipRole:
             return "undefined" if value is None else repr(value)
         return format_number(value)
@@ -139,17 +135,23 @@ class IterateTable(QTableView):
 
 
 class IteratesPanel(QWidget):
-    """The iterate table (``gdTable``) and the loss plot, as tabs (``gdViews``); a dock."""
+    """The iterate table (``gdTable``) and the loss plot, as tabs (``gdViews``); a dock.
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    ``source`` says whose runs (default: the f(x) descent's, ``session.descent``).
+    """
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, source: RunSource | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("descentIterates")
+        self._source = src = fx_source(session) if source is None else source
+        self.setObjectName("descentIterates" if src.prefix == "gd" else src.name("Iterates"))
         self._session = session
-        self._state = session.descent
+        self._state = src.state
 
-        self.table_model = IterateTableModel(self._state, self)
+        self.table_model = IterateTableModel(src, self)
         self.table = IterateTable(self._on_copy_triggered, self._fit_columns)
-        self.table.setObjectName("gdTable")
+        self.table.setObjectName(src.name("Table"))
         self.table.setModel(self.table_model)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 4)
@@ -165,12 +167,14 @@ class IteratesPanel(QWidget):
         self.table.setMinimumHeight(90)
         self.table.setToolTip("one row per iterate k; Ctrl+C copies rows at full precision")
         self.copy_action = QAction("Copy rows", self.table)
-        self.copy_action.setObjectName("actionCopyDescentRows")
+        self.copy_action.setObjectName(
+            "actionCopyDescentRows" if src.prefix == "gd" else f"actionCopy_{src.name('Rows')}"
+        )
         self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)  # shown in the menu
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.copy_action.setToolTip("copy the selected rows (all rows if none) at full precision")
         self.export_action = QAction("Export descent run as CSV…", self.table)
-        self.export_action.setToolTip("export the iterates (k, x, f, f′, step) as CSV")
+        self.export_action.setToolTip(f"export the iterates (k, {', '.join(src.fields)}) as CSV")
         self.table.addAction(self.copy_action)
         self.table.addAction(self.export_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -180,14 +184,14 @@ class IteratesPanel(QWidget):
         # Until then a stand-in with its size hints holds the tab's place.
         self._loss: LossPlot | None = None
         self._loss_page = QWidget()
-        self._loss_page.setObjectName("gdLossPage")
+        self._loss_page.setObjectName(src.name("LossPage"))
         loss_layout = QVBoxLayout(self._loss_page)
         loss_layout.setContentsMargins(0, 0, 0, 0)
         self._loss_stand_in: QWidget | None = LossPlotStandIn()
         loss_layout.addWidget(self._loss_stand_in)
 
         self.views = QTabWidget()
-        self.views.setObjectName("gdViews")
+        self.views.setObjectName(src.name("Views"))
         self.views.addTab(self.table, "Iterates")
         self.views.addTab(self._loss_page, "Loss per step")
         layout = QVBoxLayout(self)
@@ -197,14 +201,14 @@ class IteratesPanel(QWidget):
         self.copy_action.triggered.connect(self._on_copy_triggered)
         self.export_action.triggered.connect(self._on_export_triggered)
         self.views.currentChanged.connect(self._on_view_tab_changed)
-        connect_while_alive(self, [(session.descent_changed, self._on_descent_changed)])
+        connect_while_alive(self, [(src.changed, self._on_descent_changed)])
         self._on_descent_changed()
 
     @property
     def loss(self) -> LossPlot:
         """The loss plot (the "Loss per step" tab), built on first use."""
         if self._loss is None:
-            self._loss = LossPlot(self._session)
+            self._loss = LossPlot(self._session, source=self._source)
             layout = self._loss_page.layout()
             assert layout is not None and self._loss_stand_in is not None
             layout.replaceWidget(self._loss_stand_in, self._loss)
@@ -232,14 +236,14 @@ class IteratesPanel(QWidget):
         runs = self._state.runs
         if not runs:
             return
-        header, rows = run_rows(runs)
+        header, rows = self._source.rows(runs)
         picked = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         chosen = [rows[i] for i in picked if i < len(rows)] if picked else rows
         text = "\n".join("\t".join(r) for r in [header, *chosen]) + "\n"
         QApplication.clipboard().setText(text)
 
     def _on_export_triggered(self) -> None:
-        export_runs_csv(self, self._state)
+        self._source.export(self)
 
     def _widest_text(self) -> str:
         """The widest number text in the first and newest rows (where extremes appear)."""
@@ -247,7 +251,7 @@ class IteratesPanel(QWidget):
         for run in self._state.runs:
             its = run.iterates
             for it in (*its[:2], *its[-3:]):
-                texts += [format_number(v) for v in (it.x, it.f, it.df, it.step)]
+                texts += [format_number(v) for v in self._source.cells(it)]
         return max(texts, key=len)
 
     def _fit_columns(self) -> None:

@@ -68,7 +68,9 @@ class ExportActions(QObject):
         return ExportDialog(self.session, self.view_size(), self._dark(), self.window)
 
     def export_plot(self) -> None:
-        """File › Export Plot…: the Export dialog (non-blocking)."""
+        """File › Export Plot…: the Export dialog (non-blocking), or the workspace's own."""
+        if self.window.current_workspace.export_plot():
+            return
         dialog = self.export_dialog()
         dialog.accepted.connect(
             lambda: (
@@ -82,6 +84,8 @@ class ExportActions(QObject):
 
     def copy_plot(self) -> None:
         """File › Copy Plot: the view as an image on the clipboard (at the screen's density)."""
+        if self.window.current_workspace.copy_plot():
+            return
         from derivview.ui.export import ExportError, ExportOptions, render_session_image
 
         w, h = self.view_size()

@@ -40,14 +40,17 @@ class CurvesLayer(PlotLayer):
 
     def __init__(self, plot: PlotPanel) -> None:
         super().__init__(plot)
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[str, pg.PlotCurveItem] = {}
         for z, name in ((-3, "d2f"), (-2, "df"), (0, "f")):
             # Antialiased: an aliased 1-px stroke of sub-pixel segments drops pixels (Qt's
             # cosmetic stroker); measured, a 1-px antialiased curve costs no more here.
-            curve = pg.PlotDataItem(connect="finite", antialias=True, skipFiniteCheck=False)
+            # A bare PlotCurveItem, not a PlotDataItem: the samples already cover just the
+            # view at a few points per pixel, so PlotDataItem's clip-to-view and
+            # downsampling only cost time (setData 0.03 ms against 0.3 ms for 3,000
+            # points, and no re-clipping of every curve on each view change).
+            curve = pg.PlotCurveItem(connect="finite", antialias=True, skipFiniteCheck=False)
             curve.setZValue(z)
             plot.plot_item.addItem(curve)
-            curve.setClipToView(True)  # after adding: as a constructor option it raises
             self.curves[name] = curve
         plot.listen([(self.session.visibility_changed, self._on_visibility_changed)])
         self._on_visibility_changed()

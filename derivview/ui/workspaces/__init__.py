@@ -7,9 +7,11 @@ workspaces to come: ``actionWorkspaceFxy``, ``actionWorkspaceRegression``).
 
 from __future__ import annotations
 
+from derivview.ui.regression.workspace import RegressionWorkspace
 from derivview.ui.workspaces.base import DockSpec, Workspace
 from derivview.ui.workspaces.fx import FxWorkspace
+from derivview.ui.workspaces.fxy import FxyWorkspace
 
-WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace,)
+WORKSPACES: tuple[type[Workspace], ...] = (FxWorkspace, FxyWorkspace, RegressionWorkspace)
 
 __all__ = ["WORKSPACES", "DockSpec", "Workspace"]

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QMenu, QWidget
 
     from derivview.model.session import Session
     from derivview.ui.main_window import MainWindow
@@ -98,3 +98,19 @@ class Workspace:
     def window_actions(self) -> list[QAction]:
         """Shortcut-only actions that act while this workspace is shown."""
         return []
+
+    def file_actions(self) -> list[QAction]:
+        """Actions of this workspace for the File menu (after Open Recent)."""
+        return []
+
+    def export_plot(self) -> bool:
+        """File › Export Plot… for this workspace; False: the window exports the f(x) plot."""
+        return False
+
+    def copy_plot(self) -> bool:
+        """File › Copy Plot for this workspace; False: the window copies the f(x) plot."""
+        return False
+
+    def presets_menu(self) -> QMenu | None:
+        """The menu bar's Functions menu while this workspace is shown (None: keep it)."""
+        return None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.ui.wiring import connect_while_alive
 from derivview.ui.workspaces.base import DockSpec, Workspace
@@ -162,6 +162,9 @@ class FxWorkspace(Workspace):
 
     def window_actions(self) -> list[QAction]:
         return list(self.nudge_actions)
+
+    def presets_menu(self) -> QMenu:
+        return self.editor.presets_menu
 
     def reset_view(self) -> None:
         """Back to the starting x range with y fitted to f."""

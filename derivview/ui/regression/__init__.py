@@ -1,0 +1,1 @@
+"""The linear-regression lab (Ctrl+3): its workspace, plots, panels and picture."""

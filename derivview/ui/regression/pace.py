@@ -1,0 +1,47 @@
+"""Text that follows a run at a pace people can read (and the window can afford).
+
+Play moves the run 60 epochs a second; numbers that change 60 times a second cannot be
+read, and each new text re-lays out its panel (~1–2 ms a frame). A :class:`Paced` call
+runs at once, then at most once per interval while calls keep coming, and once more
+after the last one, so the text always ends on the latest state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+#: Text updates while a run moves: about 12 a second.
+TEXT_INTERVAL_MS = 80
+
+
+class Paced:
+    """``func`` now, then at most once per ``ms`` while calls keep coming, then the last."""
+
+    def __init__(self, parent: QObject, func: Callable[[], None], ms: int = TEXT_INTERVAL_MS):
+        self._func = func
+        self._pending = False
+        self._timer = QTimer(parent)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(ms)
+        self._timer.timeout.connect(self._on_timeout)
+
+    def __call__(self) -> None:
+        if self._timer.isActive():
+            self._pending = True
+            return
+        self._func()
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Run a pending call now."""
+        if self._pending:
+            self._pending = False
+            self._func()
+
+    def _on_timeout(self) -> None:
+        if self._pending:
+            self._pending = False
+            self._func()
+            self._timer.start()
