@@ -364,13 +364,13 @@ class SymbolicWorker:
         """The process's next message, or why there is none (_TIMEOUT, _STUCK, _DEAD)."""
         while True:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return _TIMEOUT
-            try:
-                if conn.poll(min(remaining, POLL_S)):
+            try:  # looked at even when no time is left: an answer waiting is an answer
+                if conn.poll(max(0.0, min(remaining, POLL_S))):
                     return conn.recv()
             except (EOFError, OSError, ValueError):
                 return _DEAD
+            if remaining <= 0:
+                return _TIMEOUT
             if progress.stuck():
                 return _STUCK
 

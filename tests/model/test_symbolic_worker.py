@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from derivview.model.errors import Cancelled, ComplexityError, UnsupportedExpression
+from derivview.model.errors import (
+    Cancelled,
+    ComplexityError,
+    EngineStarting,
+    UnsupportedExpression,
+)
 from derivview.model.expr.nodes import Call, Node, Var
 from derivview.model.expression import Expression, parse
-from derivview.model.formulas import TOO_COMPLEX, print_formulas, small_enough_in_process
-from derivview.model.symbolic_worker import SymbolicWorker
+from derivview.model.formulas import (
+    JOB_AT_LEAST_S,
+    TOO_COMPLEX,
+    print_formulas,
+    small_enough_in_process,
+)
+from derivview.model.symbolic_worker import STARTUP_WAIT_S, STILL_STARTING, SymbolicWorker
 
 
 def _nested_sin(depth: int) -> Expression:
@@ -184,3 +195,76 @@ def test_constants_need_no_engine() -> None:
         assert parse(formulas.f).tree == parse(text).tree  # f as typed
     with pytest.raises(AssertionError, match="the engine was asked"):
         print_formulas(parse("max(x, 9^9^9)"), NoEngine())
+
+
+class _Recorder:
+    """A stand-in engine that records what it was given: the wait for its start, and each
+    job with its budget."""
+
+    timeout = 2.0
+
+    def __init__(self, ready: bool) -> None:
+        self.ready = ready
+        self.waits: list[float] = []
+        self.jobs: list[tuple[str, float | None]] = []
+
+    def wait_ready(self, timeout: float) -> None:
+        self.waits.append(timeout)
+        if not self.ready:
+            raise EngineStarting(STILL_STARTING)
+
+    def run(self, job: str, payload: object, timeout: float | None = None) -> object:
+        self.jobs.append((job, timeout))
+        return ("2x", "2")
+
+
+_LARGE = "max(x, x^2) + sin(sin(sin(sin(x))))"  # printed by the engine, not in process
+
+
+def test_a_deadline_bounds_the_wait_for_the_engine() -> None:
+    """A command's answer is due by its deadline (issue 14.9): the engine's start is
+    waited for until JOB_AT_LEAST_S before it, never the 10 s a start may take."""
+    slow = _Recorder(ready=False)
+    formulas = print_formulas(parse(_LARGE), slow, deadline=time.monotonic() + 5.0)
+    assert (formulas.df, formulas.d2f, formulas.note) == (None, None, STILL_STARTING)
+    assert formulas.f == _LARGE  # f is printed from the tree regardless
+    (wait,) = slow.waits
+    assert 5.0 - JOB_AT_LEAST_S - 0.5 < wait <= 5.0 - JOB_AT_LEAST_S
+    assert slow.jobs == []
+    # a deadline already past: not a moment's wait
+    late = _Recorder(ready=False)
+    print_formulas(parse(_LARGE), late, deadline=time.monotonic() - 1.0)
+    assert late.waits == [0.0]
+
+
+def test_a_deadline_gives_the_job_what_is_left() -> None:
+    # far away: the engine's whole start-up wait, the job its whole budget, and simplify
+    far = _Recorder(ready=True)
+    print_formulas(parse(_LARGE), far, deadline=time.monotonic() + 60.0)
+    assert far.waits == [STARTUP_WAIT_S]
+    assert far.jobs[0] == ("formulas", 2.0) and [j for j, _ in far.jobs] == [
+        "formulas",
+        "simplify",
+    ]
+    # near: at least JOB_AT_LEAST_S for the job, and no simplifying past the deadline
+    near = _Recorder(ready=True)
+    formulas = print_formulas(parse(_LARGE), near, deadline=time.monotonic() + 0.2)
+    assert near.waits == [0.0]
+    assert near.jobs == [("formulas", JOB_AT_LEAST_S)]
+    assert (formulas.df, formulas.d2f, formulas.note) == ("2x", "2", "")
+
+
+def test_an_engine_that_is_ready_is_found_ready_without_waiting() -> None:
+    """wait_ready(0) reads a "ready" already sent (a deadline that left no time must not
+    call a ready engine "still starting")."""
+    with SymbolicWorker() as w:
+        w.start()
+        give_up = time.monotonic() + 120.0
+        while True:
+            try:
+                w.wait_ready(0.0)
+                break
+            except EngineStarting:
+                assert time.monotonic() < give_up, "never found ready"
+                time.sleep(0.1)
+        assert w.run("formulas", parse("x^3"))[0] == "3x^2"
