@@ -177,3 +177,40 @@ def test_a_failing_write_keeps_the_old_file_and_says_so(tmp_path: Path, monkeypa
     monkeypatch.undo()
     assert sf.load(path)["function"]["expression"] == "x^2"
     assert [p.name for p in tmp_path.iterdir()] == ["s.derivview"]
+
+
+# -- the regression lab's data ------------------------------------------------------------
+
+
+@needs_fifo
+def test_a_fifo_swapped_in_for_a_csv_file_is_refused_not_waited_on(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The lab looks at what the name is before opening it; a FIFO that takes the file's
+    place in between is caught on the open file, never read (which would block)."""
+    from derivview.model.labs.regression import DataError, read_csv
+
+    real = tmp_path / "real.csv"
+    real.write_text("x,y\n1,2\n3,4\n", encoding="utf-8")
+    real_stat = os.stat
+    with fifo_with_watchdog(tmp_path / "data.csv") as fifo:
+        # the look before opening sees the regular file that was there a moment ago
+        monkeypatch.setattr(
+            os, "stat", lambda p, *a, **k: real_stat(real if Path(p) == fifo else p, *a, **k)
+        )
+        with pytest.raises(DataError) as info:
+            read_csv(str(fifo))
+        monkeypatch.undo()
+    assert str(info.value) == f"{fifo} is not a regular file" and info.value.unreadable
+
+
+@needs_symlinks
+def test_a_csv_symlink_loop_is_a_plain_message(tmp_path: Path) -> None:
+    from derivview.model.labs.regression import read_csv
+
+    loop = symlink_loop(tmp_path, "loop.csv")
+    with pytest.raises(OSError) as info:
+        read_csv(str(loop))
+    assert str(info.value) == (
+        f"cannot open {loop}: too many levels of symbolic links (a link that leads back to itself)"
+    )
