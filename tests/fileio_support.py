@@ -26,6 +26,14 @@ needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks ne
 
 #: Seconds before the watchdog unblocks a reader stuck on the FIFO.
 WATCHDOG_S = 5.0
+#: FIFOs whose watchdog had to release a reader (see :func:`was_released`).
+_released: set[Path] = set()
+
+
+def was_released(fifo: Path) -> bool:
+    """Whether a reader blocked on ``fifo`` and its watchdog had to release it: then the
+    code under test waited on the pipe, whatever message it gave afterwards."""
+    return fifo in _released
 
 
 @contextlib.contextmanager
@@ -45,6 +53,7 @@ def fifo_with_watchdog(path: Path, after: float = WATCHDOG_S) -> Iterator[Path]:
                 if exc.errno in (errno.ENXIO, errno.ENOENT):
                     continue
                 return
+            _released.add(path)
             os.close(fd)
 
     watchdog = threading.Thread(target=release, daemon=True)

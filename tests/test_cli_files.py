@@ -14,6 +14,7 @@ from fileio_support import (
     needs_fifo,
     needs_symlinks,
     symlink_loop,
+    was_released,
 )
 from PySide6.QtGui import QImage
 
@@ -39,6 +40,7 @@ def test_a_fifo_as_the_session_to_open(app: Any, tmp_path: Path, capsys) -> None
     assert one_line(capsys.readouterr().err) == (
         f"derivview: cannot open session: {fifo}: is a named pipe (FIFO), not a session file"
     )
+    assert not was_released(fifo)  # said at once, never waited on the pipe
 
 
 @needs_symlinks

@@ -17,6 +17,7 @@ from fileio_support import (
     needs_fifo,
     needs_symlinks,
     symlink_loop,
+    was_released,
 )
 
 from derivview.model import fileio
@@ -45,6 +46,7 @@ def test_a_fifo_as_a_session_file_is_refused_at_once(tmp_path: Path) -> None:
     ):
         sf.load(fifo)
     assert str(info.value) == f"{fifo}: is a named pipe (FIFO), not a session file"
+    assert not was_released(fifo)  # refused before any read, never waited on
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
@@ -110,6 +112,7 @@ def test_a_fifo_is_never_replaced_nor_written_to(tmp_path: Path) -> None:
         with pytest.raises(sf.SessionFileError, match="it is a named pipe \\(FIFO\\)"):
             sf.save(_session(), fifo)
         assert fifo.is_fifo()
+    assert not was_released(fifo)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.derivview"]
 
 
@@ -202,6 +205,7 @@ def test_a_fifo_swapped_in_for_a_csv_file_is_refused_not_waited_on(
             read_csv(str(fifo))
         monkeypatch.undo()
     assert str(info.value) == f"{fifo} is not a regular file" and info.value.unreadable
+    assert not was_released(fifo)
 
 
 @needs_symlinks
