@@ -8,7 +8,8 @@ state) that is killed when it overruns its budget, and a new one started at once
 a :meth:`~SymbolicWorker.cancel`, on the next request). No number ever waits for it:
 numbers come from derivview's own tree.
 
-One budget bounds the wait of every request, the process's start-up included. While it
+A request waits at most its budget for a (re)started process to be up, and then gives
+the job its whole budget: a slow start never makes a job "too complex". While it
 waits, the parent watches the process: one that is stopped (SIGSTOP, a debugger) or has
 slept, using no CPU, for :data:`STALL_AFTER_S` is stuck — it is killed and a new one
 started, and the request fails with :class:`EngineStopped` ("the symbolic engine stopped
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = 2.0
-"""Seconds a request may take, the process's start-up included."""
+"""Seconds a job may take (and a request may wait for the process to start first)."""
 
 STALL_AFTER_S = 2.0
 """A process asleep, using no CPU, for this long while it should be working is stuck
@@ -309,9 +310,10 @@ class SymbolicWorker:
     def run(self, job: str, payload: Any = None, timeout: float | None = None) -> Any:
         """Run the job named ``job`` on ``payload`` in the worker; its result.
 
-        Blocking, for at most ``timeout`` seconds (default :attr:`timeout`), the start of
-        a (re)started process included. Raises :class:`ComplexityError` when the job
-        used its whole budget (the process is killed and a new one started),
+        Blocking: at most ``timeout`` seconds (default :attr:`timeout`) for a (re)started
+        process to be up, then at most ``timeout`` seconds for the job. Raises
+        :class:`ComplexityError` when the job used its whole budget (the process is killed
+        and a new one started),
         :class:`EngineStopped` when the process stopped responding or died (likewise),
         :class:`EngineStarting` when it was still starting (it goes on), and
         :class:`Cancelled` on :meth:`cancel`. A job's own errors of the
@@ -330,6 +332,11 @@ class SymbolicWorker:
                 progress = ProcessWatch(self.pid)
             if not ready:
                 self._wait_ready(conn, deadline, progress)
+                # Up within the budget: the job's own budget starts now. A start that took
+                # most of it must not make the job "too complex" (kept for a job that had
+                # its whole budget); and the job is watched from now on.
+                deadline = time.monotonic() + budget
+                progress = ProcessWatch(progress.pid)
             try:
                 conn.send((op, payload))
             except (OSError, ValueError):
