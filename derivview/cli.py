@@ -1,4 +1,4 @@
-"""The ``derivview`` command: the app, or a subcommand (``info``, ``descend``, ``export``).
+"""The ``derivview`` command: the app, or a subcommand (see :data:`SUBCOMMANDS`).
 
 Everything a user can type gets a one-line message and an exit status (0 ok, 2 invalid
 input, 1 other failure); never a traceback.
@@ -13,7 +13,7 @@ import sys
 from derivview import __version__
 from derivview.commands.common import EXIT_FAILURE, EXIT_USAGE, UsageError, fail
 
-SUBCOMMANDS = ("info", "descend", "export", "regress")
+SUBCOMMANDS = ("info", "descend", "export", "regress", "numdiff", "depth")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,14 +22,30 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args and args[0] in SUBCOMMANDS:
             module = importlib.import_module(f"derivview.commands.{args[0]}")
-            return int(module.run(args[1:]))
+            status = int(module.run(args[1:]))
+            sys.stdout.flush()  # here, where a closed pipe can still be caught
+            return status
         return _launch(args)
+    except BrokenPipeError:
+        # The reader went away (`derivview descend … | head`): as other tools, stop
+        # quietly; stdout goes to devnull so that the exit's own flush does not fail too.
+        _quiet_stdout()
+        return EXIT_FAILURE
     except UsageError as exc:
         return fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         return fail("interrupted", 130)
     except Exception as exc:  # last resort: a message, not a traceback
         return fail(f"derivview: error: {type(exc).__name__}: {exc}", EXIT_FAILURE)
+
+
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (captured in tests): nothing to quiet
+        pass
 
 
 def _launch(args: list[str]) -> int:
@@ -39,7 +55,7 @@ def _launch(args: list[str]) -> int:
     if wants_version:
         print(f"derivview {__version__}")
         return 0
-    problem = _no_display()
+    problem = _no_display() or _missing_xcb_libraries()
     if problem:
         return fail(problem, EXIT_FAILURE)
     from derivview.app import run
@@ -63,7 +79,52 @@ def _no_display() -> str | None:
         return None
     return (
         "derivview: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
-        "the subcommands info, descend and export work without one"
+        "the subcommands (" + ", ".join(SUBCOMMANDS) + ") work without one"
+    )
+
+
+#: The libraries Qt's X11 (xcb) platform plugin loads besides libxcb itself, and the
+#: packages that hold them (pitfalls.md: without them Qt aborts with "Could not load the
+#: Qt platform plugin").
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor"),
+    "libxcb-icccm.so.4": ("libxcb-icccm4", "xcb-util-wm"),
+    "libxcb-keysyms.so.1": ("libxcb-keysyms1", "xcb-util-keysyms"),
+    "libxcb-shape.so.0": ("libxcb-shape0", "libxcb"),
+    "libxcb-render-util.so.0": ("libxcb-render-util0", "xcb-util-renderutil"),
+    "libxcb-image.so.0": ("libxcb-image0", "xcb-util-image"),
+    "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11"),
+}
+
+
+def _missing_xcb_libraries() -> str | None:
+    """What to install when Qt's X11 platform would abort for missing libraries, or None.
+
+    Checked only where Qt will use X11 (a DISPLAY, no Wayland session, no other platform
+    chosen) and not in the desktop bundle, which carries these libraries itself.
+    """
+    if not sys.platform.startswith("linux") or getattr(sys, "frozen", False):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return None
+    if not platform and (os.environ.get("WAYLAND_DISPLAY") or not os.environ.get("DISPLAY")):
+        return None
+    import ctypes
+
+    missing = []
+    for name, packages in XCB_LIBRARIES.items():
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            missing.append(packages)
+    if not missing:
+        return None
+    debian = " ".join(sorted({d for d, _f in missing}))
+    fedora = " ".join(sorted({f for _d, f in missing}))
+    return (
+        "derivview: Qt's X11 platform needs libraries that are not installed; "
+        f"on Debian/Ubuntu: sudo apt install {debian}; on Fedora: sudo dnf install {fedora}"
     )
 
 

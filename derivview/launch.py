@@ -60,6 +60,9 @@ def build_parser() -> ArgumentParser:
             "  derivview descend TEXT --vars x,y --start X,Y [--lr R] [--method M] ... [--json]\n"
             "  derivview regress [DATA.csv] [--synthetic N] [--seed S] [--lr R] "
             "[--epochs N] [--init M,B] [--json]\n"
+            "  derivview numdiff TEXT --at X [--h H]... [--param N=V]... [--json]\n"
+            "  derivview depth --activation NAME --depth N --at X [--weight W] [--bias B] "
+            "[--json]\n"
             "run 'derivview SUBCOMMAND --help' for details."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -12,9 +12,10 @@ only. Prints one line per check and "N passed, N failed"; exits 1 on any failure
 Checked against independent truth (closed forms written here, not derivview's output):
 --version; `info` of an expression whose printed derivative comes from the symbolic worker
 process, with the printed f′ fed back in and compared with the hand-derived f′; `descend`
-against x_k = 3 − 3·0.8^k; `export` to PNG (size read from the file), SVG and PDF; the
-window started offscreen (alive, its worker process gone once it is closed) and, when
-Xvfb and xdotool are installed, on a real X server, closed with Ctrl+Q (exit 0).
+against x_k = 3 − 3·0.8^k; `export` to PNG (size read from the file), SVG, PDF and an
+animated GIF (frames counted from its blocks); the window started offscreen (alive, its
+worker process gone once it is closed) and, when Xvfb and xdotool are installed, on a real
+X server, closed with Ctrl+Q (exit 0).
 """
 
 from __future__ import annotations
@@ -155,6 +156,42 @@ def check_export(s: Smoke) -> None:
         if name.endswith(".png"):
             width, height = struct.unpack(">II", data[16:24])  # IHDR
             assert (width, height) == (800, 500), (width, height)
+    # An animated GIF (Pillow, a dependency the bundle must carry) with a typeset title
+    # (the math font): 6 frames of 320 × 200, each frame an image descriptor (0x2C).
+    proc = s.run("export", "x^2", "-o", "sweep.gif", "--animate", "x0", "--frames", "6",
+                 "--size", "320x200", "--title", "auto")
+    expect_ok(proc)
+    data = (s.work / "sweep.gif").read_bytes()
+    assert data[:6] in (b"GIF87a", b"GIF89a"), data[:6]
+    assert struct.unpack("<HH", data[6:10]) == (320, 200), data[6:10]
+    assert _gif_frames(data) == 6, _gif_frames(data)
+
+
+def _gif_frames(data: bytes) -> int:
+    """The number of images in a GIF (walks its blocks: GIF89a, section 17-27)."""
+    pos, flags = 13, data[10]
+    if flags & 0x80:  # a global colour table
+        pos += 3 * 2 ** ((flags & 7) + 1)
+    frames = 0
+
+    def skip_sub_blocks(p: int) -> int:
+        while data[p]:
+            p += data[p] + 1
+        return p + 1
+
+    while data[pos] != 0x3B:  # the trailer
+        if data[pos] == 0x21:  # an extension: label, then sub-blocks
+            pos = skip_sub_blocks(pos + 2)
+        elif data[pos] == 0x2C:  # an image: descriptor, local table, LZW data
+            frames += 1
+            packed = data[pos + 9]
+            pos += 10
+            if packed & 0x80:
+                pos += 3 * 2 ** ((packed & 7) + 1)
+            pos = skip_sub_blocks(pos + 1)
+        else:
+            raise AssertionError(f"not a GIF block at {pos}: {data[pos]:#x}")
+    return frames
 
 
 def _children(pid: int) -> list[int]:
@@ -263,7 +300,7 @@ def main() -> int:
     s.check("--version", lambda: check_version(s))
     s.check("info via the worker process, printed f′ correct", lambda: check_info_through_worker(s))
     s.check("descend (x-3)^2", lambda: check_descend(s))
-    s.check("export PNG, SVG, PDF", lambda: check_export(s))
+    s.check("export PNG, SVG, PDF, GIF", lambda: check_export(s))
     s.check("window offscreen, worker, closed", lambda: check_window_offscreen(s))
     s.check("window on X11 (Xvfb), Ctrl+Q", lambda: check_window_x11(s))
     shutil.rmtree(s.work, ignore_errors=True)

@@ -65,6 +65,28 @@ SHOTS: dict[str, list[str]] = {
         "--theme",
         "dark",
     ],
+    "descent-framed": [
+        "(x-3)^2",
+        "--start",
+        "0",
+        "--lr",
+        "0.1",
+        "--show",
+        "f,tangent,descent,markers,legend,grid",
+        "--title",
+        "auto",
+    ],
+    "presentation-title": [
+        "x^3 - 3x",
+        "--x0",
+        "1.5",
+        "--show",
+        "f,tangent,df,markers,legend,grid",
+        "--title",
+        "auto",
+        "--style",
+        "presentation",
+    ],
 }
 
 

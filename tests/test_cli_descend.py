@@ -90,7 +90,7 @@ def test_json_matches_the_contract_and_the_closed_form(capsys):
         assert row["df"] == pytest.approx(-6 * 0.8**k, abs=1e-12)
     assert data["steps"][1] == pytest.approx({"k": 1, "x": 0.6, "f": 5.76, "df": -4.8})
     assert data["status"] == "converged" and data["outcome"] == "converged"
-    assert f"|f'(x)| < 1e-08 after {k_star} steps" in data["message"]
+    assert f"|f′(x)| < 1e−8 after {k_star} steps" in data["message"]
 
 
 def test_momentum_json_reports_beta(capsys):
@@ -165,11 +165,54 @@ def test_text_table_has_six_significant_digits_and_the_status_line(capsys):
     code, out, _ = _run(capsys, "(x-3)^2", "--start", "0", "--steps", "3")
     assert code == 0
     lines = out.strip().splitlines()
-    assert lines[1].split() == ["k", "x", "f(x)", "f'(x)", "step"]
+    assert lines[1].split() == ["k", "x", "f(x)", "f′(x)", "step"]
     row3 = lines[5].split()
     # x_3 = 3 − 3·0.512 = 1.464, f = 2.359296, f′ = −3.072, step = 1.464 − 1.08 = 0.384
-    assert [float(v) for v in row3] == pytest.approx([3, 1.464, 2.359296, -3.072, 0.384])
+    assert row3[3] == "−3.072"  # a real minus sign (U+2212), never "-"
+    assert [float(v.replace("−", "-")) for v in row3] == pytest.approx(
+        [3, 1.464, 2.359296, -3.072, 0.384],
+        rel=5e-6,  # 6 significant digits
+    )
     assert lines[-1].startswith("max_steps: stopped after 3 steps")
+    assert "-" not in "".join(lines[2:6]) and "'" not in out
+
+
+def _rows(out: str) -> list[list[str]]:
+    """The table rows (k first) of a text report, "⋮" rows included."""
+    return [
+        ln.split() for ln in out.splitlines() if ln.split() and ln.split()[0][0] in "0123456789⋮"
+    ]
+
+
+def test_a_long_run_prints_a_summary_not_every_row(capsys):
+    _needs_calculus()
+    code, out, _ = _run(capsys, "(x-3)^2", "--start", "0", "--lr", "0.1")
+    assert code == 0
+    rows = _rows(out)
+    ks = [r[0] for r in rows]
+    # 92 iterates (converged at k = 91: 6·0.8^k < 1e-8): the first 5, a gap, the last 3
+    assert ks == ["0", "1", "2", "3", "4", "⋮", "89", "90", "91"]
+    assert "92 iterates" in out and "--every" in out
+    assert out.strip().splitlines()[-1].startswith("converged: |f′(x)| < 1e−8 after 91 steps")
+    # 6 significant digits, no exponent noise: f_90 = 9·0.64^90
+    f90 = float(rows[7][2].replace("−", "-"))
+    assert f90 == pytest.approx(9 * 0.64**90, rel=1e-5)
+    assert "e+" not in out and "e-" not in out
+
+
+def test_every_n_prints_every_nth_row_and_the_last(capsys):
+    _needs_calculus()
+    code, out, _ = _run(capsys, "(x-3)^2", "--start", "0", "--every", "30")
+    assert code == 0
+    ks = [r[0] for r in _rows(out)]
+    assert ks == ["0", "⋮", "30", "⋮", "60", "⋮", "90", "91"]
+    code, out, _ = _run(capsys, "(x-3)^2", "--start", "0", "--every", "1")
+    assert [r[0] for r in _rows(out)] == [str(k) for k in range(92)]
+
+
+def test_every_must_be_a_positive_whole_number(capsys):
+    code, _out, err = _run(capsys, "x^2", "--start", "1", "--every", "0")
+    assert code == 2 and "--every" in err
 
 
 def test_real_process_exit_codes_and_no_traceback():
@@ -208,3 +251,18 @@ def test_help_lists_every_option(capsys):
     out = capsys.readouterr().out
     for option in ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param"):
         assert option in out
+
+
+def test_a_reader_that_goes_away_stops_it_quietly() -> None:
+    """`derivview descend … | head`: the pipe closes early; no traceback, no message."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "derivview", "descend", "x^2", "--start", "3", "--steps", "50"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before anything is written: the first flush meets a closed pipe
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert err == ""

@@ -122,6 +122,31 @@ def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert "does not exist" in out
 
 
+def test_text_report_says_what_each_critical_point_is(capsys: pytest.CaptureFixture[str]) -> None:
+    # x³ − 3x: f′ = 3x² − 3 = 0 at ±1; f″ = 6x: a maximum at −1 (f = 2), a minimum at 1
+    # (f = −2); x³ at 0 is neither (f′ = 3x² ≥ 0 on both sides).
+    assert main(["info", "x^3 - 3x", "--range", "-3", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "x = −1  local maximum, f = 2\n" in out
+    assert "x = 1   local minimum, f = −2\n" in out
+    assert "inflection points (f″ changes sign): x = 0" in out
+    assert "f′ exists everywhere here" in out and "none" not in out
+    assert main(["info", "x^3", "--range", "-2", "2"]) == 0
+    assert "x = 0  neither, f = 0" in capsys.readouterr().out
+    # x⁴ at 0: f″ = 0 there, and still a minimum (the first-derivative test needs no f″)
+    assert main(["info", "x^4 + 1", "--range", "-2", "2"]) == 0
+    assert "x = 0  local minimum, f = 1" in capsys.readouterr().out
+
+
+def test_text_report_numbers_have_a_real_minus_sign(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "x^3 - 3x", "--at", "-2", "--param", "a=-2"]) == 0
+    captured = capsys.readouterr()
+    at = captured.out[captured.out.index("at x =") :]
+    # f(−2) = −2, f′(−2) = 9, f″(−2) = −12, tangent y = 9x + 16
+    assert "at x = −2:" in at and "−12" in at and "y = 9x + 16" in at
+    assert "-" not in at
+
+
 @pytest.mark.parametrize(
     "argv",
     [

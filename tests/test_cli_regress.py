@@ -125,6 +125,21 @@ def test_text_is_a_summary_for_people(capsys):
     assert "  100  " in out  # the last epoch's row
 
 
+def test_text_numbers_have_a_real_minus_sign(capsys):
+    # from m = b = 0 under data rising with x, both partial derivatives are negative:
+    # ∂L/∂b = (2/n)·Σ(0 − yᵢ) = −2·mean(y) at epoch 0
+    code, out, _ = _run(capsys, "--synthetic", "20", "--epochs", "100", "--init", "0,-1")
+    assert code == 0
+    lines = out.splitlines()
+    assert "start m = 0, b = −1" in out
+    head = next(i for i, ln in enumerate(lines) if ln.split()[:1] == ["epoch"])
+    first = lines[head + 1].split()
+    assert first[0] == "0" and first[2] == "−1"
+    assert first[4].startswith("−") and first[5].startswith("−")
+    table = lines[head : head + 12]
+    assert not any("-" in ln for ln in table), table
+
+
 def test_a_degenerate_dataset_has_no_unique_answer(tmp_path, capsys):
     csv = tmp_path / "same.csv"
     csv.write_text("2,1\n2,3\n", encoding="utf-8")

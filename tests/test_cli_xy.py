@@ -106,9 +106,34 @@ def test_info_text_report(capsys) -> None:
     code, out, err = _run(capsys, "info", "x^2 - y^2", "--vars", "x,y", "--at=-1,2")
     assert code == 0 and err == ""
     assert "∂f/∂x   = 2x" in out and "∂f/∂y   = -2y" in out
-    assert "at (x, y) = (-1, 2):" in out
-    assert "(-2, -4)" in out and "4.472135955" in out and "[[2, 0], [0, -2]]" in out
+    # numbers with a real minus sign (U+2212); the printed formulas stay in the language
+    assert "at (x, y) = (−1, 2):" in out
+    assert "(−2, −4)" in out and "4.472135955" in out and "[[2, 0], [0, −2]]" in out
+    assert "eigenvalues  −2, 2" in out
     assert "regular" in out
+
+
+def test_descend_text_is_a_summary_with_real_minus_signs(capsys) -> None:
+    # x² + 10y² at η = 0.04 from (1, −1): x_k = 0.92^k, y_k = −0.2^k; 100 steps, 101 rows
+    code, out, err = _run(
+        capsys, "descend", "x^2 + 10y^2", "--vars", "x,y", "--start=1,-1", "--lr", "0.04"
+    )
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "gradient descent, η = 0.04, start (x, y) = (1, −1)"
+    rows = [ln.split() for ln in lines[2:] if ln.split() and ln.split()[0].isdigit()]
+    assert [int(r[0]) for r in rows] == [0, 1, 2, 3, 4, 98, 99, 100]
+    for r in rows:
+        k = int(r[0])
+        assert float(r[1]) == pytest.approx(0.92**k, rel=1e-5)
+        assert float(r[2].replace("−", "-")) == pytest.approx(-(0.2**k), rel=1e-5)
+    assert "-" not in "".join(lines[1:-2])  # the header and rows (not the note's "--json")
+    assert "(101 iterates, 93 not shown" in out
+    _code, every, _err = _run(
+        capsys, "descend", "x^2 + 10y^2", "--vars", "x,y", "--start=1,-1", "--every", "25"
+    )
+    ks = [ln.split()[0] for ln in every.splitlines()[2:] if ln.split()[0].isdigit()]
+    assert ks == ["0", "25", "50", "75", "100"]
 
 
 def test_vars_x_is_the_one_variable_command(capsys) -> None:
@@ -184,9 +209,9 @@ def test_descend_text_table(capsys) -> None:
                         "--lr", "0.04", "--steps", "2")  # fmt: skip
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "gradient descent, η = 0.04, start (x, y) = (-1, 1)"
+    assert lines[0] == "gradient descent, η = 0.04, start (x, y) = (−1, 1)"
     assert lines[1].split() == ["k", "x", "y", "f", "∂f/∂x", "∂f/∂y", "|∇f|"]
-    assert lines[3].split()[:3] == ["1", "-0.92", "0.2"]
+    assert lines[3].split()[:3] == ["1", "−0.92", "0.2"]
     assert lines[-1].startswith("max_steps: stopped after 2 steps")
 
 

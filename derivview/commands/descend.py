@@ -1,12 +1,14 @@
 """``derivview descend``: run gradient descent, momentum or Newton from the command line.
 
-Prints a table (k, x, f(x), f′(x), step) and the status line, or with ``--json`` the
+Prints a summary (the first and last iterates, or every N-th with ``--every N``:
+k, x, f(x), f′(x), step) and the outcome, or with ``--json`` the
 object of docs/contracts.md §2. Exit 0 on any completed run, whatever its status;
 2 on invalid input; 1 on other failures (reported by :mod:`derivview.cli`).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from typing import Any
@@ -26,18 +28,35 @@ from derivview.commands.common import (
     split_leading_text,
 )
 from derivview.commands.xy_args import split_vars
+from derivview.model.formatting import format_number
 
 PROG = "derivview descend"
-_ONE_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param")
+#: Significant digits in the text table (--json has every digit).
+CELL_DIGITS = 6
+#: Without --every, a long run prints its first and last rows.
+HEAD_ROWS = 5
+TAIL_ROWS = 3
+_ONE_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param", "--every")
+
+
+def positive_int(text: str) -> int:
+    """``--every N``'s N: a whole number ≥ 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
 
 
 def _parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog=PROG,
-        description="Descend on f(x) from a start point and print every iterate.",
+        description="Descend on f(x) from a start point and summarize the run.",
         epilog=(
-            "status: converged (|f'(x)| < tol), diverged (|x| > 1e12 or a non-finite "
-            "value), max_steps, stalled (f' or f'' undefined, or f'' = 0 for Newton). "
+            "status: converged (|f′(x)| < tol), diverged (|x| > 1e12 or a non-finite "
+            "value), max_steps, stalled (f′ or f″ undefined, or f″ = 0 for Newton). "
             "An expression starting with '-' may be given first, or after '--'."
         ),
     )
@@ -58,6 +77,10 @@ def _parser() -> ArgumentParser:
         metavar="NAME=VALUE",
         help="a parameter's value (default 1); repeatable",
     )
+    parser.add_argument(
+        "--every", type=positive_int, metavar="N",
+        help="print every N-th iterate (and the last); by default the first and last few",
+    )  # fmt: skip
     parser.add_argument(
         "--vars", metavar="x,y", help="x,y: f(x, y), with --start X,Y (see --vars x,y --help)"
     )  # taken off before parsing (split_vars); listed here for --help
@@ -97,7 +120,7 @@ def run(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(_as_json(result, params), allow_nan=False, ensure_ascii=True))
     else:
-        _print_table(result)
+        _print_table(result, args.every)
     return EXIT_OK
 
 
@@ -120,12 +143,32 @@ def _as_json(result: Any, params: dict[str, float]) -> dict[str, Any]:
 
 
 def _cell(value: float | None) -> str:
-    if value is None:
-        return "undefined"
-    return f"{value:.10g}"
+    return format_number(value, CELL_DIGITS)
 
 
-def _print_table(result: Any) -> None:
+def shown_rows(n: int, every: int | None) -> list[int | None]:
+    """Which of ``n`` iterates the text table prints, in order; None marks a gap ("⋮").
+
+    With ``every`` N: k = 0, N, 2N, … and the last. Without: the first
+    :data:`HEAD_ROWS` and the last :data:`TAIL_ROWS` (all of them for a short run).
+    """
+    if every is not None:
+        ks = list(range(0, n, every))
+        if ks[-1] != n - 1:
+            ks.append(n - 1)
+    elif n <= HEAD_ROWS + TAIL_ROWS + 1:
+        ks = list(range(n))
+    else:
+        ks = [*range(HEAD_ROWS), *range(n - TAIL_ROWS, n)]
+    out: list[int | None] = []
+    for k in ks:
+        if out and out[-1] is not None and k != out[-1] + 1:
+            out.append(None)
+        out.append(k)
+    return out
+
+
+def _print_table(result: Any, every: int | None) -> None:
     # Messages contain η, ≈, −: never fail on a console that cannot encode them.
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
@@ -133,25 +176,32 @@ def _print_table(result: Any) -> None:
     s = result.settings
     how = {"gd": "gradient descent", "momentum": "momentum", "newton": "Newton"}[s.method]
     if s.method == "gd":
-        how += f", η = {s.learning_rate:g}"
+        how += f", η = {format_number(s.learning_rate)}"
     elif s.method == "momentum":
-        how += f", η = {s.learning_rate:g}, β = {s.beta:g}"
-    print(f"{how}, start x = {s.start:g}")
-    headers = ("k", "x", "f(x)", "f'(x)", "step")
+        how += f", η = {format_number(s.learning_rate)}, β = {format_number(s.beta)}"
+    print(f"{how}, start x = {format_number(s.start)}")
+    headers = ("k", "x", "f(x)", "f′(x)", "step")
+    its = result.iterates
+    order = shown_rows(len(its), every)
     rows = [
-        (
-            str(it.k),
-            _cell(it.x),
-            _cell(it.f),
-            _cell(it.df),
-            "" if it.step is None else _cell(it.step),
+        ("⋮", "", "", "", "")
+        if k is None
+        else (
+            str(its[k].k),
+            _cell(its[k].x),
+            _cell(its[k].f),
+            _cell(its[k].df),
+            "" if its[k].step is None else _cell(its[k].step),
         )
-        for it in result.iterates
+        for k in order
     ]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     print("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
     for r in rows:
-        print("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)))
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    hidden = len(its) - sum(k is not None for k in order)
+    if hidden:
+        print(f"({len(its)} iterates, {hidden} not shown: --every N shows every N-th, --json all)")
     message = result.message
     prefix = f"{result.status}: "
     if message.startswith(prefix):  # "diverged: diverged: ..." reads badly

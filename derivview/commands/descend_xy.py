@@ -26,17 +26,22 @@ from derivview.commands.common import (
     parse_param,
     split_leading_text,
 )
+from derivview.commands.descend import CELL_DIGITS, positive_int, shown_rows
 from derivview.commands.info_xy import compile_xy
 from derivview.commands.xy_args import point
+from derivview.model.formatting import format_number
 
 PROG = "derivview descend"
-_ONE_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param")
+_ONE_VALUE = ("--start", "--lr", "--method", "--beta", "--steps", "--tol", "--param", "--every")
 
 
 def _parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog=f"{PROG} --vars x,y",
-        description="Descend on f(x, y) from a start point and print every iterate.",
+        description=(
+            "Descend on f(x, y) from a start point; print the first and last iterates "
+            "(every N-th with --every N; all of them with --json)."
+        ),
         epilog=(
             "status: converged (|∇f| < tol; the message says when the point is a saddle), "
             "diverged (|x| or |y| > 1e12, or a non-finite value), max_steps, stalled (∇f "
@@ -56,6 +61,10 @@ def _parser() -> ArgumentParser:
     parser.add_argument(
         "--param", type=parse_param, action="append", default=[], metavar="NAME=VALUE",
         help="a parameter's value (default 1); repeatable",
+    )  # fmt: skip
+    parser.add_argument(
+        "--every", type=positive_int, metavar="N",
+        help="print every N-th iterate (and the last); by default the first and last few",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print JSON (contracts.md §6)")
     return parser
@@ -91,7 +100,7 @@ def run(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(as_json(result, params), allow_nan=False, ensure_ascii=True))
     else:
-        _print_table(result)
+        _print_table(result, args.every)
     return EXIT_OK
 
 
@@ -122,23 +131,29 @@ def as_json(result: Any, params: dict[str, float]) -> dict[str, Any]:
 
 
 def _cell(value: float | None) -> str:
-    return "undefined" if value is None else f"{value:.10g}"
+    return format_number(value, CELL_DIGITS)
 
 
-def _print_table(result: Any) -> None:
+def _print_table(result: Any, every: int | None) -> None:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # messages contain η, ∇, −
         reconfigure(errors="replace")
     s = result.settings
     how = {"gd": "gradient descent", "momentum": "momentum", "newton": "Newton"}[s.method]
     if s.method != "newton":
-        how += f", η = {s.learning_rate:g}"
+        how += f", η = {format_number(s.learning_rate)}"
     if s.method == "momentum":
-        how += f", β = {s.beta:g}"
-    print(f"{how}, start (x, y) = ({s.start[0]:g}, {s.start[1]:g})")
+        how += f", β = {format_number(s.beta)}"
+    print(f"{how}, start (x, y) = ({format_number(s.start[0])}, {format_number(s.start[1])})")
     headers = ("k", "x", "y", "f", "∂f/∂x", "∂f/∂y", "|∇f|")
+    its = result.iterates
+    order = shown_rows(len(its), every)
     rows = []
-    for it in result.iterates:
+    for k in order:
+        if k is None:
+            rows.append(("⋮", "", "", "", "", "", ""))
+            continue
+        it = its[k]
         g = it.gradient
         norm = None if g is None else (g[0] ** 2 + g[1] ** 2) ** 0.5
         rows.append((
@@ -148,7 +163,10 @@ def _print_table(result: Any) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     print("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
     for r in rows:
-        print("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)))
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    hidden = len(its) - sum(k is not None for k in order)
+    if hidden:
+        print(f"({len(its)} iterates, {hidden} not shown: --every N shows every N-th, --json all)")
     message = result.message
     prefix = f"{result.status}: "
     if message.startswith(prefix):

@@ -21,6 +21,7 @@ from derivview.commands.common import (
     attach_negative_values,
     expression_text,
     fail,
+    finite_float,
     parse_size,
     split_leading_text,
 )
@@ -28,7 +29,10 @@ from derivview.commands.common import (
 PROG = "derivview export"
 DEFAULT_SIZE = (1600, 1000)
 #: export's own options (the state parts add theirs: --x0, --xrange, --show, --lr, …).
-_OWN_ONE_VALUE = ("-o", "--output", "--size", "--theme")
+_OWN_ONE_VALUE = (
+    "-o", "--output", "--size", "--theme", "--title", "--ylabel", "--style",
+    "--animate", "--frames", "--fps", "--from", "--to",
+)  # fmt: skip
 
 
 def _parts() -> tuple[Any, ...]:
@@ -68,8 +72,41 @@ def _parser() -> ArgumentParser:
         help="PNG size in pixels; aspect and size at 96 dpi of SVG/PDF (1600x1000)",
     )
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    parser.add_argument(
+        "--title", default="none", metavar="auto|none|TEXT",
+        help="a title above the plot: auto (f's formula, typeset), none, or a text (none)",
+    )  # fmt: skip
+    parser.add_argument("--ylabel", default="", metavar="TEXT", help="the y-axis label (none)")
+    parser.add_argument(
+        "--style", choices=("standard", "presentation"), default="standard",
+        help="presentation: thicker lines and larger text, for projectors (standard)",
+    )  # fmt: skip
+    anim = parser.add_argument_group("animation (-o FILE.gif)")
+    anim.add_argument(
+        "--animate", choices=("x0", "descent"),
+        help="x0: the tangent point sweeps from --from to --to; descent: the run, one "
+        "step per frame",
+    )  # fmt: skip
+    anim.add_argument(
+        "--frames", type=_whole, metavar="N",
+        help="frames (x0: 60; descent: one per iterate)",
+    )  # fmt: skip
+    anim.add_argument("--fps", type=finite_float, default=15.0, metavar="F", help="(15)")
+    anim.add_argument(
+        "--from", dest="x_from", type=finite_float, metavar="A", help="x0 sweep start"
+    )
+    anim.add_argument("--to", dest="x_to", type=finite_float, metavar="B", help="x0 sweep end")
     add_options(parser, _parts(), export=True)
     return parser
+
+
+def _whole(text: str) -> int:
+    import argparse
+
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
 def _use_offscreen_qt() -> None:
@@ -97,8 +134,16 @@ def run(argv: list[str]) -> int:
 
     from derivview.ui.export import ExportError, ExportOptions, format_of
 
+    gif = ns.output.lower().endswith(".gif")
+    if gif and not ns.animate:
+        raise UsageError(f"{PROG}: a .gif is an animation: give --animate x0 or descent")
+    if ns.animate and not gif:
+        raise UsageError(f"{PROG}: --animate writes a GIF: the file name must end in .gif")
+    if not ns.animate and (ns.frames is not None or ns.x_from is not None or ns.x_to is not None):
+        raise UsageError(f"{PROG}: --frames, --from and --to need --animate")
     try:
-        format_of(ns.output)
+        if not gif:
+            format_of(ns.output)
     except ExportError as exc:
         raise UsageError(f"{PROG}: {exc}") from None
     try:
@@ -106,6 +151,8 @@ def run(argv: list[str]) -> int:
     except Invalid as exc:
         raise UsageError(f"{PROG}: {exc}") from None
     session = _session(text, values)
+    if ns.animate == "descent" and "descent" not in session.visible:
+        session.set_visible("descent", True)
     if "descent" in session.visible and "visible" in values.get("items", {}):
         # The window draws the run a person stepped through; here nobody steps, so an
         # explicit "descent" draws the whole run of the settings given (by default
@@ -113,8 +160,26 @@ def run(argv: list[str]) -> int:
         session.descent.step(session.descent.max_steps)
     width, height = ns.size
     options = ExportOptions(
-        width=width, height=height, scale=1.0, background=ns.theme, dark=ns.theme == "dark"
+        width=width,
+        height=height,
+        scale=1.0,
+        background=ns.theme,
+        dark=ns.theme == "dark",
+        title=ns.title,
+        y_label=ns.ylabel,
+        style=ns.style,
     )
+    animation = None
+    try:
+        options = options.checked()
+        if gif or ns.output.lower().endswith(".png"):
+            options.check_pixels()  # refused up front, before any drawing
+        if ns.animate:
+            from derivview.ui.animation import Animation
+
+            animation = Animation(ns.animate, ns.frames, ns.fps, ns.x_from, ns.x_to).checked()
+    except ExportError as exc:
+        raise UsageError(f"{PROG}: {exc}") from None
     _use_offscreen_qt()
     from derivview.app import ensure_app
 
@@ -122,7 +187,12 @@ def run(argv: list[str]) -> int:
     from derivview.ui.export import export_session
 
     try:
-        export_session(session, ns.output, options)
+        if animation is not None:
+            from derivview.ui.animation import export_animation
+
+            export_animation(session, ns.output, options, animation)
+        else:
+            export_session(session, ns.output, options)
     except ExportError as exc:
         return fail(f"{PROG}: {exc}", EXIT_FAILURE)
     return EXIT_OK

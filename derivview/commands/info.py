@@ -19,6 +19,8 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from derivview.commands.common import (
     EXIT_OK,
     ArgumentParser,
@@ -35,7 +37,8 @@ from derivview.commands.common import (
     split_leading_text,
 )
 from derivview.commands.xy_args import split_vars
-from derivview.model.formatting import tangent_equation
+from derivview.model.extrema import classify_critical
+from derivview.model.formatting import format_number, tangent_equation
 
 if TYPE_CHECKING:
     from derivview.model.calculus import CompiledFunction, PointInfo, SpecialPoints
@@ -107,13 +110,21 @@ def run(argv: list[str]) -> int:
     params = parameter_values(PROG, compiled.parameters, params_dict(args.param))
     points = [compiled.point(x, params) for x in args.at]
     special = compiled.special_points(*xrange, params) if xrange else None
+    kinds = (
+        [
+            (x, classify_critical(lambda a: compiled.df(a, params), x), compiled.f(x, params))
+            for x in special.critical
+        ]
+        if special is not None
+        else []
+    )
     formulas = print_formulas(compiled.expression, deadline=deadline)
 
     if args.json:
         doc = _as_json(text, formulas, params, points, xrange, special)
         print(json.dumps(doc, allow_nan=False, ensure_ascii=True))
     else:
-        _print_report(formulas, params, points, xrange, special)
+        _print_report(formulas, params, points, xrange, special, kinds)
     return EXIT_OK
 
 
@@ -162,10 +173,7 @@ def _as_json(
 
 
 def _num(value: float | None) -> str:
-    if value is None:
-        return "undefined"
-    s = f"{value + 0.0:.10g}"
-    return s
+    return format_number(value, 10)
 
 
 def _slope(value: float | None) -> str:
@@ -178,6 +186,7 @@ def _print_report(
     points: list[PointInfo],
     xrange: tuple[float, float] | None,
     special: SpecialPoints | None,
+    kinds: list[tuple[float, str, Any]] | None = None,
 ) -> None:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # never fail on a console that cannot encode ′ or −
@@ -190,7 +199,7 @@ def _print_report(
     ]
     _table(rows, indent="", sep=" = ")
     if params:
-        print("with " + ", ".join(f"{k} = {v:g}" for k, v in params.items()))
+        print("with " + ", ".join(f"{k} = {format_number(v)}" for k, v in params.items()))
     for p in points:
         print()
         print(f"at x = {_num(p.x)}:")
@@ -220,16 +229,24 @@ def _print_report(
         print(f"in [{_num(xrange[0])}, {_num(xrange[1])}]:")
 
         def listing(values: list[float]) -> str:
-            return ", ".join(_num(v) for v in values) if values else "none"
+            return ", ".join(f"x = {_num(v)}" for v in values)
 
-        _table(
-            [
-                ("critical points (f′ = 0)", listing(special.critical)),
-                ("inflection points", listing(special.inflection)),
-                ("no derivative at", listing(special.nondifferentiable)),
-            ],
-            indent="  ",
-        )
+        if kinds:
+            print("  critical points (f′ = 0):")
+            width = max(len(_num(x)) for x, _k, _f in kinds)
+            for x, kind, fx in kinds:
+                f_text = _num(float(fx)) if np.isfinite(fx) else "undefined"
+                print(f"    x = {_num(x).ljust(width)}  {kind}, f = {f_text}")
+        else:
+            print("  no critical points (f′ is nowhere 0)")
+        if special.inflection:
+            print(f"  inflection points (f″ changes sign): {listing(special.inflection)}")
+        else:
+            print("  no inflection points (f″ keeps its sign)")
+        if special.nondifferentiable:
+            print(f"  no derivative at: {listing(special.nondifferentiable)}")
+        else:
+            print("  f′ exists everywhere here")
 
 
 def _table(rows: list[tuple[str, str]], indent: str, sep: str = "  ") -> None:

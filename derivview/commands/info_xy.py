@@ -27,6 +27,7 @@ from derivview.commands.common import (
     split_leading_text,
 )
 from derivview.commands.xy_args import point
+from derivview.model.formatting import format_number
 
 if TYPE_CHECKING:
     from derivview.model.labs.fxy import XyFunction, XyPoint
@@ -124,7 +125,7 @@ def point_json(p: XyPoint) -> dict[str, Any]:
 def _num(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "undefined"
-    return f"{value + 0.0:.10g}"
+    return format_number(value, 10)  # a real minus sign, as the one-variable report
 
 
 def _print_report(
@@ -147,7 +148,7 @@ def _print_report(
         sep=" = ",
     )
     if params:
-        print("with " + ", ".join(f"{k} = {v:g}" for k, v in params.items()))
+        print("with " + ", ".join(f"{k} = {format_number(v)}" for k, v in params.items()))
     for p in points:
         print()
         print(f"at (x, y) = ({_num(p.x)}, {_num(p.y)}):")

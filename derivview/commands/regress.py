@@ -24,6 +24,7 @@ from derivview.commands.common import (
     fail,
     json_number,
 )
+from derivview.model.formatting import format_number
 from derivview.model.labs.regression_config import (
     DEFAULT_EPOCHS,
     DEFAULT_LR,
@@ -181,7 +182,10 @@ def _as_json(result: Any) -> dict[str, Any]:
 
 
 def _g(value: float) -> str:
-    return f"{value:.10g}" if math.isfinite(value) else ("nan" if math.isnan(value) else "inf")
+    # a real minus sign, as every number a person reads (--json keeps plain numbers)
+    if math.isfinite(value):
+        return format_number(value, 10)
+    return "nan" if math.isnan(value) else "inf"
 
 
 def _print_text(result: Any) -> None:
@@ -194,7 +198,8 @@ def _print_text(result: Any) -> None:
     print("Linear regression y = m·x + b by gradient descent (the seed's loop)")
     print(f"data: {data.source or 'file'} ({data.n:,} points)")
     print(
-        f"η = {result.lr:g}, {result.epochs:,} epochs, start m = {result.m0:g}, b = {result.b0:g}"
+        f"η = {format_number(result.lr)}, {result.epochs:,} epochs, "
+        f"start m = {format_number(result.m0)}, b = {format_number(result.b0)}"
     )
     print()
     count = len(result.history)

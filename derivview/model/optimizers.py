@@ -242,6 +242,14 @@ class IterateHistory(Sequence[Iterate]):
         new._items, new._n = items, self._n + 1
         return new
 
+    def prefix(self, n: int) -> IterateHistory:
+        """The first ``n`` iterates (1 ≤ n ≤ len), sharing storage (for replaying a run)."""
+        if not 1 <= n <= self._n:
+            raise ValueError(f"a prefix of 1..{self._n} iterates, got {n}")
+        new = IterateHistory.__new__(IterateHistory)
+        new._items, new._n = self._items, n
+        return new
+
     def __len__(self) -> int:
         return self._n
 
@@ -553,10 +561,10 @@ def _judge(
     x, k = it.x, it.k
     method = settings.method
     if not math.isfinite(x) or abs(x) > DIVERGENCE_BOUND:
-        return _diverged(settings, iterates, jumps, f"|x| exceeded {DIVERGENCE_BOUND:g}")
+        return _diverged(settings, iterates, jumps, f"|x| exceeded {_n(DIVERGENCE_BOUND)}")
     nonfinite = [
         name
-        for name, v in (("f(x)", values.f), ("f'(x)", values.df), ("f''(x)", values.d2f))
+        for name, v in (("f(x)", values.f), ("f′(x)", values.df), ("f″(x)", values.d2f))
         if v is not None and math.isinf(v)
     ]
     if nonfinite:
@@ -584,7 +592,7 @@ def _judge(
             "stalled",
             "stalled_kink",
             _with_jumps(
-                f"stalled: f' does not exist at x = {_n(x)} ({_singular_kind(fn, x)})", jumps
+                f"stalled: f′ does not exist at x = {_n(x)} ({_singular_kind(fn, x)})", jumps
             ),
         )
     df = values.df
@@ -594,18 +602,18 @@ def _judge(
                 "stalled",
                 "stalled_kink",
                 _with_jumps(
-                    f"stalled: f' does not exist at x = {_n(x)} ({_singular_kind(fn, x)})", jumps
+                    f"stalled: f′ does not exist at x = {_n(x)} ({_singular_kind(fn, x)})", jumps
                 ),
             )
         outcome, what = _stationary_kind(settings, fn, x, values)
         sep = ", " if what.startswith("but") else ": "
-        message = f"|f'(x)| < {settings.tol:g} after {_steps(k)} at x = {_n(x)}{sep}{what}"
+        message = f"|f′(x)| < {_n(settings.tol)} after {_steps(k)} at x = {_n(x)}{sep}{what}"
         return "converged", _jump_outcome(outcome, jumps), _with_jumps(message, jumps)
     if values.d2f is None:
         return (
             "stalled",
             "undefined_curvature",
-            _with_jumps(f"stalled: f'' does not exist at x = {_n(x)}", jumps),
+            _with_jumps(f"stalled: f″ does not exist at x = {_n(x)}", jumps),
         )
     d2f = values.d2f
     if method == "newton" and d2f == 0:
@@ -613,7 +621,7 @@ def _judge(
             "stalled",
             "newton_zero_curvature",
             _with_jumps(
-                f"stalled: Newton divides by f'' = 0 at x = {_n(x)} "
+                f"stalled: Newton divides by f″ = 0 at x = {_n(x)} "
                 "(f has no curvature here, so the Newton step is undefined)",
                 jumps,
             ),
@@ -639,9 +647,9 @@ def _overflow_at(fn: DifferentiableFunction, iterates: Sequence[Iterate], values
     """
     f, df = values.f, values.df
     if f is not None and abs(f) > _HUGE and (df is None or values.d2f is None):
-        return "f' is not finite"
+        return "f′ is not finite"
     if df is not None and abs(df) > _HUGE and values.d2f is None:
-        return "f'' is not finite"
+        return "f″ is not finite"
     if f is not None:
         return ""
     x = iterates[-1].x
@@ -719,39 +727,38 @@ def _stationary_kind(
     h = 1e-7 * max(1.0, abs(x))
     fl, fr = _call(fn.f, x - h), _call(fn.f, x + h)
     if (d2f is None or d2f == 0) and (fl == f0 or fr == f0):
-        return "flat", ("f' = 0 on a flat region: f is constant here, not necessarily a minimum")
+        return "flat", ("f′ = 0 on a flat region: f is constant here, not necessarily a minimum")
     df = values.df
     if df and _still_sloping(fn, x, f0, df):
         toward = "larger x" if df < 0 else "smaller x"
         return "vanishing_gradient", (
-            f"but this is no minimum: f' ≈ {_n(df, 3)} is tiny, not 0, and f keeps decreasing"
+            f"but this is no minimum: f′ ≈ {_n(df, 3)} is tiny, not 0, and f keeps decreasing"
             f" toward {toward} (a vanishing gradient)"
         )
     if d2f is not None and d2f > 0:
-        return "converged", f"a local minimum (f'' = {_n(d2f)} > 0)"
+        return "converged", f"a local minimum (f″ = {_n(d2f)} > 0)"
     newton = settings.method == "newton"
     if d2f is not None and d2f < 0:
         if newton:
             return "newton_to_maximum", (
-                f"a maximum, not a minimum: Newton is heading for a maximum (f'' = {_n(d2f)} < 0)"
-                " — it solves f' = 0 and cannot tell a maximum from a minimum"
+                f"a maximum, not a minimum: Newton is heading for a maximum (f″ = {_n(d2f)} < 0)"
+                " — it solves f′ = 0 and cannot tell a maximum from a minimum"
             )
         return "maximum", (
-            f"a local maximum, not a minimum (f'' = {_n(d2f)} < 0): any nudge sends the"
-            " descent away"
+            f"a local maximum, not a minimum (f″ = {_n(d2f)} < 0): any nudge sends the descent away"
         )
     # f″ = 0 or undefined: compare f on both sides, farther out than rounding noise.
     h = 1e-3 * max(1.0, abs(x))
     fl, fr = _call(fn.f, x - h), _call(fn.f, x + h)
     if fl is not None and fr is not None:
         if fl >= f0 and fr >= f0:
-            return "converged", "a minimum (f'' = 0 here, f rises on both sides)"
+            return "converged", "a minimum (f″ = 0 here, f rises on both sides)"
         if fl <= f0 and fr <= f0:
             return ("newton_to_maximum" if newton else "maximum"), (
-                "a maximum, not a minimum (f'' = 0 here, f falls on both sides)"
+                "a maximum, not a minimum (f″ = 0 here, f falls on both sides)"
             )
-        return "saddle", "an inflection point with f' = 0 (a saddle), not a minimum"
-    return "converged", "f'' is 0 or undefined here, so the kind of point is unclear"
+        return "saddle", "an inflection point with f′ = 0 (a saddle), not a minimum"
+    return "converged", "f″ is 0 or undefined here, so the kind of point is unclear"
 
 
 def _still_sloping(fn: DifferentiableFunction, x: float, f0: float, df: float) -> bool:
@@ -818,7 +825,7 @@ def _at_max_steps(settings: DescentSettings, iterates: Sequence[Iterate]) -> tup
         steps = f"steps of {_n(last_step, 3)}"
         rest = _remaining_steps(settings, iterates)
         if abs(df) < 1e-3:
-            return "crawling", f"{head}: still crawling: f' ≈ {_n(df, 3)} is tiny, {steps}{rest}"
+            return "crawling", f"{head}: still crawling: f′ ≈ {_n(df, 3)} is tiny, {steps}{rest}"
         if ratio >= 0.999:  # steps not shrinking: no sign of a minimum ahead
             toward = "larger x" if (it.step or 0.0) > 0 else "smaller x"
             pace = (
@@ -828,7 +835,7 @@ def _at_max_steps(settings: DescentSettings, iterates: Sequence[Iterate]) -> tup
             )
             if _steady_descent(iterates):
                 return "max_steps", (
-                    f"{head}: still descending {pace} toward {toward} (f' ≈ {_n(df, 3)},"
+                    f"{head}: still descending {pace} toward {toward} (f′ ≈ {_n(df, 3)},"
                     f" {steps}): a minimum, if there is one, is farther than this run went"
                 )
             return "max_steps", f"{head}: still moving {pace} toward {toward}, {steps}"
@@ -837,33 +844,33 @@ def _at_max_steps(settings: DescentSettings, iterates: Sequence[Iterate]) -> tup
                 f"{head}: still crawling: {steps} shrink only ×{_n(ratio, 4)} per step{rest}"
             )
         return "crawling", (
-            f"{head}: still on its way: |f'| = {_n(abs(df), 3)} ≥ {settings.tol:g}, {steps}{rest}"
+            f"{head}: still on its way: |f′| = {_n(abs(df), 3)} ≥ {_n(settings.tol)}, {steps}{rest}"
         )
-    return "max_steps", f"{head}: |f'(x)| = {_n(abs(df), 3)} is still ≥ {settings.tol:g}"
+    return "max_steps", f"{head}: |f′(x)| = {_n(abs(df), 3)} is still ≥ {_n(settings.tol)}"
 
 
 def _running_message(settings: DescentSettings, it: Iterate, jumps: tuple[Jump, ...]) -> str:
-    text = f"step {it.k}: x = {_n(it.x)}, f(x) = {_n(it.f)}, f'(x) = {_n(it.df)}"
+    text = f"step {it.k}: x = {_n(it.x)}, f(x) = {_n(it.f)}, f′(x) = {_n(it.df)}"
     hint = ""
     d2f = it.d2f
     if d2f is not None:
         lr = settings.learning_rate
         if settings.method == "newton" and d2f < 0:
-            hint = f"Newton is heading for a maximum (f'' = {_n(d2f)} < 0)"
+            hint = f"Newton is heading for a maximum (f″ = {_n(d2f)} < 0)"
         elif settings.method == "gd" and d2f > 0:
             product = lr * d2f
             if math.isclose(product, 2.0, rel_tol=1e-9):
-                hint = "η·f'' = 2: at the stability limit, steps overshoot to the mirror point"
+                hint = "η·f″ = 2: at the stability limit, steps overshoot to the mirror point"
             elif product > 2:
                 hint = (
-                    f"η = {_n(lr)} is above the stability limit 2/f'' = {_n(2 / d2f)} here:"
+                    f"η = {_n(lr)} is above the stability limit 2/f″ = {_n(2 / d2f)} here:"
                     " steps overshoot and grow"
                 )
         elif settings.method == "momentum" and d2f > 0:
             limit = 2 * (1 + settings.beta) / d2f
             if lr > limit:
                 hint = (
-                    f"η = {_n(lr)} is above the momentum stability limit 2(1 + β)/f'' ="
+                    f"η = {_n(lr)} is above the momentum stability limit 2(1 + β)/f″ ="
                     f" {_n(limit)} here"
                 )
     if jumps:
@@ -934,7 +941,7 @@ def _cycle_reason(settings: DescentSettings, iterates: Sequence[Iterate]) -> str
     ):
         product = settings.learning_rate * a.d2f
         limit = ", at the stability limit" if math.isclose(product, 2.0, rel_tol=1e-9) else ""
-        return f" (η·f'' = {_n(product)}{limit})"
+        return f" (η·f″ = {_n(product)}{limit})"
     return " (each step overshoots to the other point)"
 
 
@@ -947,14 +954,14 @@ def _overshoot_reason(settings: DescentSettings, iterates: Sequence[Iterate]) ->
             continue
         if settings.method == "gd" and lr * d2f > 2:
             where = f" (at x = {_n(it.x)})" if it.k else ""
-            return f": η = {_n(lr)} is above the stability limit 2/f'' = {_n(2 / d2f)}{where}"
+            return f": η = {_n(lr)} is above the stability limit 2/f″ = {_n(2 / d2f)}{where}"
         if settings.method == "momentum" and lr * d2f > 2 * (1 + beta):
             return (
-                f": η = {_n(lr)} is above the momentum stability limit 2(1 + β)/f'' ="
+                f": η = {_n(lr)} is above the momentum stability limit 2(1 + β)/f″ ="
                 f" {_n(2 * (1 + beta) / d2f)}"
             )
     if settings.method == "newton":
-        return ": Newton's steps f'/f'' overshoot further each time"
+        return ": Newton's steps f′/f″ overshoot further each time"
     return ""
 
 
@@ -1011,15 +1018,9 @@ def _steps(k: int) -> str:
 
 def _n(value: float | None, digits: int = 6) -> str:
     """A number for people: ``digits`` significant digits, a real minus sign."""
-    if value is None:
-        return "undefined"
-    if value == 0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        text = f"{mantissa}e{int(exp)}"
-    return text.replace("-", "−")
+    from derivview.model.formatting import format_number
+
+    return format_number(value, digits)
 
 
 __all__ = [

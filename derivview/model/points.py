@@ -243,8 +243,9 @@ def _side(ev: Evaluators, x0: float, hs: FloatArray, again: bool = True) -> _Sid
 
 
 def _fmt(v: float) -> str:
-    s = f"{v:.6g}"
-    return "0" if s in ("-0", "0") else s.replace("-", "−")
+    from derivview.model.formatting import format_number
+
+    return format_number(v, 6)
 
 
 def _inf_word(sign: float) -> str:

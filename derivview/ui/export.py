@@ -52,7 +52,16 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter, QPen, QPicture, QTransform
+from PySide6.QtGui import (
+    QFontInfo,
+    QImage,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QPicture,
+    QTransform,
+)
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QApplication,
@@ -76,16 +85,29 @@ from PySide6.QtWidgets import (
 )
 
 from derivview.model.session import EXTRA_ITEMS, ITEMS, Session
+from derivview.ui.scene_paint import paint_scene
 
 FORMATS = ("png", "svg", "pdf")
 BACKGROUNDS = ("light", "dark", "transparent")
+#: "standard": as the window; "presentation": thicker lines, larger text (projectors).
+STYLES = ("standard", "presentation")
 #: Pictures larger than this are laid out at this size (in proportion) and drawn larger.
 LAYOUT_SIZE = (1000, 625)
 #: The largest picture side in pixels (a 16384² ARGB image is already 1 GiB).
 MAX_SIDE = 16384
+#: The most pixels a PNG (or a GIF frame) may have: 50 million, e.g. 8000 × 6250 — an
+#: image of 200 MB while it is drawn, a few seconds. Larger ones are refused up front:
+#: 16384 × 16384 took ~20 s and 2.2 GB (issue 14).
+MAX_PIXELS = 50_000_000
+#: PNGs of more pixels than this are drawn in bands, reporting progress between them
+#: (the window shows it and can cancel).
+BANDED_PIXELS = 6_000_000
+BAND_PIXELS = 4_000_000
 MIN_SIDE = 16
 #: Qt's PNG "quality" (100 - 11 × zlib level); 80 is zlib level 2.
 PNG_QUALITY = 80
+#: Longest title or axis label.
+MAX_LABEL = 200
 #: SVG and PDF are sized at this many pixels per inch (CSS pixels).
 VECTOR_DPI = 96.0
 
@@ -94,9 +116,19 @@ class ExportError(Exception):
     """The picture could not be made or written; ``str(err)`` says why, for people."""
 
 
+class Cancelled(ExportError):
+    """The person cancelled the export."""
+
+
+#: ``progress(done, total)``; returning False cancels.
+Progress = Callable[[int, int], bool]
+
+
 __all__ = [
     "BACKGROUNDS",
     "FORMATS",
+    "MAX_PIXELS",
+    "Cancelled",
     "ExportDialog",
     "ExportError",
     "ExportOptions",
@@ -124,6 +156,12 @@ class ExportOptions:
     items
         The items to show (names of ``session.ITEMS``/``EXTRA_ITEMS``); None: what the
         session shows.
+    title
+        ``"auto"`` (f's formula, typeset), ``"none"`` or a text.
+    y_label
+        The y-axis label ("" for none).
+    style
+        ``"standard"`` or ``"presentation"`` (thicker lines and larger text).
     """
 
     width: int = 1600
@@ -132,6 +170,9 @@ class ExportOptions:
     background: str = "light"
     dark: bool = False
     items: frozenset[str] | None = field(default=None)
+    title: str = "none"
+    y_label: str = ""
+    style: str = "standard"
 
     def checked(self) -> ExportOptions:
         """These options, validated; raises ExportError with the reason."""
@@ -146,8 +187,13 @@ class ExportOptions:
                 f"{round(w * s)} × {round(h * s)} pixels is too large "
                 f"(at most {MAX_SIDE} pixels each way)"
             )
+
         if self.background not in BACKGROUNDS:
             raise ExportError(f"unknown background {self.background!r}")
+        if self.style not in STYLES:
+            raise ExportError(f"unknown style {self.style!r}: standard or presentation")
+        if len(self.title) > MAX_LABEL or len(self.y_label) > MAX_LABEL:
+            raise ExportError(f"a title or label may have at most {MAX_LABEL} characters")
         items = self.items
         if items is not None:
             unknown = set(items) - set(ITEMS) - set(EXTRA_ITEMS)
@@ -155,6 +201,16 @@ class ExportOptions:
                 raise ExportError(f"unknown items: {', '.join(sorted(unknown))}")
             items = frozenset(items)
         return replace(self, width=w, height=h, scale=s, items=items)
+
+    def check_pixels(self) -> None:
+        """Refuse a raster picture (PNG, GIF frame) beyond :data:`MAX_PIXELS`, naming it."""
+        w, h = round(self.width * self.scale), round(self.height * self.scale)
+        if w * h > MAX_PIXELS:
+            raise ExportError(
+                f"{w} × {h} pixels is too large: a PNG may have at most "
+                f"{MAX_PIXELS // 1_000_000} million pixels (e.g. 8000 × 6250); "
+                "an SVG or PDF has no such limit"
+            )
 
     @property
     def theme_dark(self) -> bool:
@@ -198,20 +254,55 @@ def sync_session(copy: Session, source: Session, items: frozenset[str] | None = 
         copy.set_visible_items(items)
 
 
+@dataclass(frozen=True)
+class Decor:
+    """What an export adds to the window's plot: a title (a math box), a y label, a style."""
+
+    title: Any = None  # a derivview.model.mathbox.Box, or None
+    y_label: str = ""
+    presentation: bool = False
+
+
+def decor_of(session: Session, options: ExportOptions) -> Decor:
+    """The decorations ``options`` ask for on ``session``'s plot."""
+    from derivview.ui.plot_title import title_box
+
+    return Decor(
+        title_box(session, options.title),
+        options.y_label.strip(),
+        options.style == "presentation",
+    )
+
+
 class OffscreenPlot:
     """A PlotPanel over a session, laid out offscreen at a given size (never shown).
 
     Use as a context manager; the widget is destroyed on exit.
     """
 
-    def __init__(self, session: Session, size: tuple[float, float], dark: bool) -> None:
+    def __init__(
+        self,
+        session: Session,
+        size: tuple[float, float],
+        dark: bool,
+        decor: Decor | None = None,
+    ) -> None:
         from derivview.ui.plot_panel import PlotPanel
+        from derivview.ui.plot_title import MathTitle, install_title
 
+        decor = decor or Decor()
         self.session = session
+        #: Undo steps for what an animation adds for its frames (:meth:`close_extras`).
+        self.extras: list[Callable[[], None]] = []
         #: What the picture was last brought up to date with (see ``_fingerprint``).
         self.state: tuple[Any, ...] | None = None
         # The window's layers, in fixed colours (not the application's theme).
-        self.panel = PlotPanel(session, dark=dark)
+        self.panel = PlotPanel(session, dark=dark, presentation=decor.presentation, picture=True)
+        style = self.panel.plot_colors
+        self.panel.set_axis_labels(decor.y_label)
+        if decor.title is not None:
+            px = (2.0 if decor.presentation else 1.45) * QFontInfo(self.panel.font()).pixelSize()
+            install_title(self.panel.plot_item, MathTitle(decor.title, px, style.foreground))
         self.panel.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         # Nobody sees it: skip paint events (render() draws the scene itself).
         self.panel.setUpdatesEnabled(False)
@@ -255,12 +346,20 @@ class OffscreenPlot:
         for sample, _label in list(legend.items):
             if not sample.item.isVisible():
                 legend.removeItem(sample.item)
+        _settle(self.panel)
+        self.panel.place_legend()  # for the entries and the view of this picture
 
     def _axes_geometry(self) -> tuple[tuple[float, float, float, float], ...]:
         return tuple(
             (r.x(), r.y(), r.width(), r.height())
             for r in (i.geometry() for i in self.view.scene().items() if isinstance(i, pg.AxisItem))
         )
+
+    def close_extras(self) -> None:
+        """Undo what an animation added (callables that undo it, last first)."""
+        while self.extras:
+            self.extras.pop()()
+        _settle(self.panel)
 
     def __enter__(self) -> OffscreenPlot:
         return self
@@ -457,12 +556,16 @@ def _export_mode(scene: Any, factor: float, painter: QPainter) -> Iterator[None]
             item.setExportMode(False)
 
 
-def _draw(
-    view: QGraphicsView, painter: QPainter, target: QRectF, factor: float, vector: bool = False
-) -> None:
+def _hints(painter: QPainter) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+
+
+def _draw(
+    view: QGraphicsView, painter: QPainter, target: QRectF, factor: float, vector: bool = False
+) -> None:
+    _hints(painter)
     source = view.viewport().rect()
     if not vector and abs(factor - 1.0) < 1e-9:
         # Pixel for pixel: draw exactly as the window does (its crisp 1-px curves; an
@@ -487,8 +590,15 @@ def _prepared(view: pg.PlotWidget, factor: float, transparent: bool) -> Iterator
 # -- rendering -------------------------------------------------------------------------
 
 
-def render_png(view: pg.PlotWidget, options: ExportOptions) -> QImage:
-    """Draw a laid-out (disposable) view into a ``width·scale × height·scale`` image."""
+def render_png(
+    view: pg.PlotWidget, options: ExportOptions, progress: Progress | None = None
+) -> QImage:
+    """Draw a laid-out (disposable) view into a ``width·scale × height·scale`` image.
+
+    A large image is drawn in horizontal bands, calling ``progress(done, total)`` after
+    each; a False answer cancels (:class:`Cancelled`).
+    """
+    options.check_pixels()
     w = round(options.width * options.scale)
     h = round(options.height * options.scale)
     factor = w / view.viewport().width()
@@ -496,12 +606,19 @@ def render_png(view: pg.PlotWidget, options: ExportOptions) -> QImage:
     if image.isNull():
         raise ExportError(f"not enough memory for a {w} × {h} image")
     image.fill(Qt.GlobalColor.transparent)
+    bands = math.ceil(w * h / BAND_PIXELS) if w * h > BANDED_PIXELS else 1
     with _prepared(view, factor, options.background == "transparent"):
-        painter = QPainter(image)
-        try:
-            _draw(view, painter, QRectF(0, 0, w, h), factor)
-        finally:
-            painter.end()
+        for i in range(bands):
+            painter = QPainter(image)
+            try:
+                if bands > 1:
+                    top, bottom = h * i // bands, h * (i + 1) // bands
+                    painter.setClipRect(QRect(0, top, w, bottom - top))
+                _draw(view, painter, QRectF(0, 0, w, h), factor)
+            finally:
+                painter.end()
+            if progress is not None and progress(i + 1, bands) is False:
+                raise Cancelled("the export was cancelled")
     image = image.convertToFormat(QImage.Format.Format_ARGB32)
     # Record the density only now: QPicture-cached items (the axes) replay scaled by the
     # device's dpi, so a denser image while painting would draw them twice as large.
@@ -531,7 +648,7 @@ def render_svg(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> 
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    gen = QSvgGenerator()
+    gen = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
     gen.setOutputDevice(buffer)
     gen.setSize(QSize(w, h))
     gen.setViewBox(QRect(0, 0, w, h))
@@ -543,11 +660,24 @@ def render_svg(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> 
     with _prepared(view, factor, options.background == "transparent"):
         painter = QPainter(gen)
         try:
-            _draw(view, painter, QRectF(0, 0, w, h), factor, vector=True)
+            # Item by item: QGraphicsView.render's nested clips come out wrong in SVG 1.1
+            # (derivview.ui.scene_paint says how); SVG Tiny 1.2 has no clipping at all.
+            _hints(painter)
+            with _export_mode(view.scene(), factor, painter):
+                paint_scene(view, painter, QRectF(0, 0, w, h), background=True)
         finally:
             painter.end()
     buffer.close()
-    return bytes(data.data())
+    from derivview.ui.svg_post import flatten_strokes, real_fonts
+
+    return flatten_strokes(real_fonts(bytes(data.data())))
+
+
+def svg_fonts(svg: bytes) -> bytes:
+    """(Kept for callers: :func:`derivview.ui.svg_post.real_fonts`.)"""
+    from derivview.ui.svg_post import real_fonts
+
+    return real_fonts(svg)
 
 
 def render_pdf(view: pg.PlotWidget, options: ExportOptions, title: str = "") -> bytes:
@@ -590,7 +720,8 @@ _PLOTS: weakref.WeakKeyDictionary[Session, tuple[Any, Session, OffscreenPlot]] =
 @contextlib.contextmanager
 def _offscreen_plot(session: Session, options: ExportOptions) -> Iterator[OffscreenPlot]:
     size = layout_size(options.width, options.height)
-    key = (round(size[0]), round(size[1]), options.theme_dark)
+    decor = decor_of(session, options)
+    key = (round(size[0]), round(size[1]), options.theme_dark, decor)
     state = _fingerprint(session, options.items)
     entry = _PLOTS.pop(session, None)
     if entry is not None and entry[0] == key:
@@ -602,7 +733,7 @@ def _offscreen_plot(session: Session, options: ExportOptions) -> Iterator[Offscr
         if entry is not None:
             entry[2].close()
         snapshot = snapshot_session(session, options.items)
-        plot = OffscreenPlot(snapshot, size, options.theme_dark)
+        plot = OffscreenPlot(snapshot, size, options.theme_dark, decor)
     plot.state = state
     try:
         yield plot
@@ -631,13 +762,17 @@ def clear_cache() -> None:
         plot.close()
 
 
-def render_session(session: Session, options: ExportOptions, fmt: str = "png") -> bytes:
+def render_session(
+    session: Session, options: ExportOptions, fmt: str = "png", progress: Progress | None = None
+) -> bytes:
     """The picture of what ``session`` shows, encoded as ``fmt``."""
     options = options.checked()
+    if fmt == "png":
+        options.check_pixels()  # before anything is laid out
     title = f"f(x) = {session.text}"
     with _offscreen_plot(session, options) as plot:
         if fmt == "png":
-            return png_bytes(render_png(plot.view, options))
+            return png_bytes(render_png(plot.view, options, progress))
         if fmt == "svg":
             return render_svg(plot.view, options, title)
         if fmt == "pdf":
@@ -652,7 +787,9 @@ def render_session_image(session: Session, options: ExportOptions) -> QImage:
         return render_png(plot.view, options)
 
 
-def export_session(session: Session, path: str | Path, options: ExportOptions) -> None:
+def export_session(
+    session: Session, path: str | Path, options: ExportOptions, progress: Progress | None = None
+) -> None:
     """Write the picture of what ``session`` shows to ``path`` (format by extension).
 
     Atomic: a complete new file replaces ``path``, or nothing changes. Raises
@@ -663,7 +800,7 @@ def export_session(session: Session, path: str | Path, options: ExportOptions) -
     path = Path(path)
     fmt = format_of(path)
     _check_target(path)
-    data = render_session(session, options, fmt)
+    data = render_session(session, options, fmt, progress)
     write_atomic(path, data, ExportError)
 
 
@@ -693,6 +830,7 @@ ITEM_LABELS = {
     "legend": "legend",
     "grid": "grid",
     "concavity": "concavity shading",
+    "extrema": "extrema labels",
 }
 
 
@@ -724,7 +862,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export Plot")
         self.session = session
         self._dark = dark
-        self._export = export or (lambda path, options: export_session(session, path, options))
+        # another workspace's writer, or None: this session's, with progress and Cancel
+        self._custom_export = export
         labels, shown = items if items is not None else (ITEM_LABELS, session.is_visible)
         self.error_box: QMessageBox | None = None
         self.exported_path: Path | None = None
@@ -785,11 +924,31 @@ class ExportDialog(QDialog):
             self.item_boxes[name] = box
             items_grid.addWidget(box, i // 2, i % 2)
 
+        self.title_combo = QComboBox()
+        self.title_combo.setObjectName("exportTitle")
+        self.title_combo.setEditable(True)
+        self.title_combo.addItems(["none", "auto"])
+        self.title_combo.setToolTip(
+            "A title above the plot: none, auto (f's formula, typeset), or type a text"
+        )
+        self.ylabel_edit = QLineEdit()
+        self.ylabel_edit.setObjectName("exportYLabel")
+        self.ylabel_edit.setPlaceholderText("none")
+        self.ylabel_edit.setToolTip("A label for the y-axis (empty: none)")
+        self.style_combo = QComboBox()
+        self.style_combo.setObjectName("exportStyle")
+        for name in STYLES:
+            self.style_combo.addItem(name, name)
+        self.style_combo.setToolTip("presentation: thicker lines and larger text, for projectors")
+
         form = QFormLayout()
         form.addRow("File:", path_row)
         form.addRow("Size:", size_row)
         form.addRow("Scale:", self.scale_combo)
         form.addRow("Background:", self.background_combo)
+        form.addRow("Title:", self.title_combo)
+        form.addRow("y-axis label:", self.ylabel_edit)
+        form.addRow("Style:", self.style_combo)
         form.addRow("Show:", items_grid)
         self.note = QLabel(
             "PNG, SVG or PDF, by the file name's extension. The scale multiplies a PNG's\n"
@@ -820,6 +979,9 @@ class ExportDialog(QDialog):
             background=str(self.background_combo.currentData()),
             dark=self._dark,
             items=frozenset(n for n, box in self.item_boxes.items() if box.isChecked()),
+            title=self.title_combo.currentText().strip() or "none",
+            y_label=self.ylabel_edit.text().strip(),
+            style=str(self.style_combo.currentData()),
         )
 
     def path(self) -> Path:
@@ -832,14 +994,26 @@ class ExportDialog(QDialog):
         if not self.path_edit.text().strip():
             self._show_error("Choose a file name to export to.")
             return
+        from derivview.ui.files.progress import ExportProgress
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        progress = ExportProgress(self, "Exporting the plot…")
         try:
-            self._export(path, self.options())
+            if self._custom_export is not None:
+                self._custom_export(path, self.options())
+            else:
+                export_session(self.session, path, self.options(), progress)
+        except Cancelled:
+            QApplication.restoreOverrideCursor()
+            progress.close()
+            return  # the dialog stays open; nothing was written
         except ExportError as exc:
             QApplication.restoreOverrideCursor()
+            progress.close()
             self._show_error(str(exc))
             return
         QApplication.restoreOverrideCursor()
+        progress.close()
         self.exported_path = path
         self._remember(path)
         super().accept()

@@ -474,6 +474,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(f.save_as_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.exports.export_action)
+        self.file_menu.addAction(self.exports.animation_action)
         self.file_menu.addAction(self.exports.copy_action)
         self.file_menu.addSeparator()
         self.quit_action = QAction("&Quit", self)

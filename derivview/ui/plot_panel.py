@@ -14,18 +14,23 @@ Export draws the same layers (an offscreen ``PlotPanel`` with fixed colours).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QMenu, QVBoxLayout, QWidget
 
 import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
 
-from derivview.model import sampling
+from derivview.model import framing, sampling
+from derivview.model.formatting import format_number
 from derivview.model.signals import SignalInstance
+from derivview.ui.axes import number_axes
 from derivview.ui.layers.base import Drag, PlotLayer
 from derivview.ui.plot_style import PlotStyle, plot_style
 from derivview.ui.theme import follow_theme
@@ -97,6 +102,26 @@ class _LegendSample(pg.ItemSample):
         event.accept()
 
 
+class _Legend(pg.LegendItem):
+    """The legend; a person may drag it anywhere, and then it stays where they put it."""
+
+    moved_by_hand = False
+
+    def mouseDragEvent(self, ev: Any) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.moved_by_hand = True
+        super().mouseDragEvent(ev)
+
+
+#: Legend corners (item and parent anchor) and their offsets in pixels.
+_CORNERS = {
+    (0, 0): (8, 8),
+    (1, 0): (-8, 8),
+    (0, 1): (8, -8),
+    (1, 1): (-8, -8),
+}
+
+
 class _Throttle:
     """Run ``func`` at once, then at most once per ``ms`` while calls keep coming."""
 
@@ -122,6 +147,10 @@ class _Throttle:
             self._timer.start()
 
 
+def _call_with(g: Callable[..., Any], params: dict[str, float], x: Any) -> Any:
+    return g(x, params)
+
+
 def default_layers() -> tuple[type[PlotLayer], ...]:
     """The f(x) plot's layers (:data:`derivview.ui.layers.registry.FX_LAYERS`)."""
     from derivview.ui.layers.registry import FX_LAYERS
@@ -143,6 +172,8 @@ class PlotPanel(QWidget):
         The layer classes, bottom to top (default: the f(x) plot's).
     dark
         Fixed colours (an export); None follows the application's theme.
+    presentation, picture
+        An export's style: for a projector, or any picture (f 2 px wide).
     """
 
     def __init__(
@@ -152,12 +183,18 @@ class PlotPanel(QWidget):
         *,
         layers: Sequence[type[PlotLayer]] | None = None,
         dark: bool | None = None,
+        presentation: bool = False,
+        picture: bool = False,
     ) -> None:
         super().__init__(parent)
         self.session = session
         from derivview.ui.theme import theme_signals
 
-        self._style: PlotStyle = plot_style(theme_signals().dark if dark is None else dark)
+        self._presentation = presentation
+        self._picture = picture
+        self._style: PlotStyle = plot_style(
+            theme_signals().dark if dark is None else dark, presentation, picture
+        )
         self._applying_view = False  # echo guard: session -> ViewBox
         self._pushing_view = False  # echo guard: ViewBox -> session
         self._fitted_y: tuple[float, float, float, float] | None = None  # y-range, x-range
@@ -165,11 +202,15 @@ class PlotPanel(QWidget):
         self._drag: Drag | None = None  # the handle being dragged
         self._swallowing = False  # a layer took a press: the rest of the gesture is its
         self._legend_key: tuple[Any, ...] | None = None
+        self._following = False  # the view is the descent run's framing, not the person's
 
         # -- the view -----------------------------------------------------------------
         self.view_box = _ViewBox()
         self.plot_widget = pg.PlotWidget(
-            parent=self, background=self._style.background, viewBox=self.view_box
+            parent=self,
+            background=self._style.background,
+            viewBox=self.view_box,
+            axisItems=number_axes(),
         )
         self.plot_widget.setObjectName("plotView")
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -181,7 +222,7 @@ class PlotPanel(QWidget):
         self.plot_item.setMenuEnabled(False)
         self.plot_item.autoBtn.clicked.disconnect()
         self.plot_item.autoBtn.clicked.connect(self.fit_y)
-        self.plot_item.setLabel("bottom", "x")
+        self._y_label = ""
         for name in ("left", "bottom"):
             # plain numbers: "x (x0.001)" with ticks at ±400 misreads as x = 400
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)
@@ -192,9 +233,11 @@ class PlotPanel(QWidget):
         self.coords_label.setObjectName("plotCoords")
         self.coords_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.coords_label.hide()
-        self.fit_action = QAction("Fit the y range to f", self)
+        self.fit_action = QAction("Fit the y range to the curves", self)
         self.fit_action.setObjectName("actionFitY")
-        self.fit_action.setToolTip("Fit the y range to f (robustly: poles do not blow it up)")
+        self.fit_action.setToolTip(
+            "Fit the y range to f, f′ and f″ again (robustly: poles do not blow it up)"
+        )
         self.fit_action.triggered.connect(self.fit_y)
         #: The last right-click menu (for tests and tools).
         self.menu: QMenu | None = None
@@ -212,11 +255,13 @@ class PlotPanel(QWidget):
                 (session.params_changed, self._on_params_changed),
                 (session.view_changed, self._on_view_changed),
                 (session.visibility_changed, self._on_visibility_changed),
+                (session.descent_changed, self._follow_descent),
             ],
         )
-        self.legend: pg.LegendItem = self.plot_item.addLegend(
-            offset=(8, 8), sampleType=_LegendSample, labelTextSize="9pt"
-        )
+        self.legend: _Legend = _Legend(offset=(8, 8), sampleType=_LegendSample, labelTextSize="9pt")
+        self.legend.setParentItem(self.view_box)
+        self.plot_item.legend = self.legend
+        self._legend_corner = (0, 0)
         # Things a drag does not change are painted from a pixmap cache: text (axes,
         # legend) and pyqtgraph's Python-heavy scatter paint (the markers: see _ViewBox)
         # cost more than the curves.
@@ -225,7 +270,10 @@ class PlotPanel(QWidget):
             self.plot_item.getAxis(name).setCacheMode(cache)
 
         # -- the layers -------------------------------------------------------------------
-        self.layers: list[PlotLayer] = [cls(self) for cls in (layers or default_layers())]
+        self._legend_ready = False  # the legend is built once every layer exists
+        self.layers: list[PlotLayer] = []
+        self.layers = [cls(self) for cls in (layers or default_layers())]
+        self._legend_ready = True
 
         # -- input ------------------------------------------------------------------------
         vb = self.view_box
@@ -243,6 +291,8 @@ class PlotPanel(QWidget):
         self._apply_style()
         self._apply_view()
         self.resample()
+        self._follow_descent()  # a session that already holds a run (an export's copy)
+        self.place_legend()
         if dark is None:
             follow_theme(self, self.set_dark)
 
@@ -268,8 +318,19 @@ class PlotPanel(QWidget):
     def set_dark(self, dark: bool) -> None:
         """Use the dark (True) or light (False) theme's colours."""
         if dark != self._style.dark:
-            self._style = plot_style(dark)
+            self._style = plot_style(dark, self._presentation, self._picture)
             self._apply_style()
+
+    def set_axis_labels(self, y_label: str = "") -> None:
+        """Label the axes: x, and ``y_label`` on the y-axis ("" for none), in the style's size."""
+        self._y_label = y_label
+        size = {"font-size": f"{self._style.text_pt:g}pt"} if self._style.text_pt else {}
+        self.plot_item.setLabel("bottom", "x", **size)
+        if y_label:
+            self.plot_item.setLabel("left", y_label, **size)
+        else:
+            self.plot_item.setLabel("left", None)
+            self.plot_item.showLabel("left", False)
 
     def listen(self, pairs: list[tuple[SignalInstance, Callable[..., Any]]]) -> None:
         """Connect session signals to handlers while this plot lives (for layers)."""
@@ -294,6 +355,11 @@ class PlotPanel(QWidget):
         p = self.view_box.mapViewToScene(view_point)
         return math.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()) <= radius_px
 
+    def refresh_legend(self) -> None:
+        """A layer's drawn items changed: list exactly what is drawn (cheap when unchanged)."""
+        if self._legend_ready:
+            self._rebuild_legend()
+
     def legend_labels(self) -> list[str]:
         """The legend's entries as a person reads them."""
         return [label.text for _, label in self.legend.items]
@@ -306,21 +372,80 @@ class PlotPanel(QWidget):
         for layer in self.layers:
             layer.on_resample()
 
+    def place_legend(self) -> None:
+        """Put the legend in the corner where it covers the least of the curves (f most),
+        unless the person moved it. Deterministic (no history: an export's reused plot
+        gives the fresh picture); called when f, a parameter, the items shown or the fit
+        change — not on every frame of a pan, where it would hop about."""
+        legend = self.legend
+        if legend.moved_by_hand or not legend.isVisible() or not legend.items:
+            return
+        size = legend.boundingRect()
+        vb = self.view_box
+        box = vb.boundingRect()
+        if box.width() < 2 * size.width() or box.height() < 2 * size.height():
+            return
+        try:
+            px, py = vb.viewPixelSize()
+        except (ZeroDivisionError, ValueError):
+            return
+        (x0, x1), (y0, y1) = self.view_x(), self.view_y()
+        w, h = (size.width() + 8) * px, (size.height() + 8) * py
+        curves = []
+        for item in self.plot_item.listDataItems():
+            if not item.isVisible():
+                continue
+            xs, ys = item.getData()
+            if xs is None or len(xs) == 0:
+                continue
+            # covering f (the widest pen) costs most
+            weight = max(pg.mkPen(item.opts.get("pen")).widthF(), 1.0)
+            curves.append((np.asarray(xs), np.asarray(ys), weight))
+        scores = {}
+        for corner in _CORNERS:
+            left = x0 if corner[0] == 0 else x1 - w
+            top = y1 if corner[1] == 0 else y0 + h
+            score = 0.0
+            for xs, ys, weight in curves:
+                with np.errstate(invalid="ignore"):
+                    inside = (xs >= left) & (xs <= left + w) & (ys <= top) & (ys >= top - h)
+                score += weight * float(np.count_nonzero(inside)) / max(len(xs), 1)
+            scores[corner] = score
+        order = list(_CORNERS)  # ties: top left first, as people expect a legend
+        best = min(scores, key=lambda c: (round(scores[c], 6), order.index(c)))
+        if best != self._legend_corner:
+            self._legend_corner = best
+            legend.anchor(itemPos=best, parentPos=best, offset=_CORNERS[best])
+
     def fit_y(self) -> None:
         """Fit the y range to f again (robustly), as the "A" button does."""
         self._fitted_y = None
         self.session.set_view(self.session.x_range, None)
         self._apply_view()
         self.resample()
+        self.place_legend()
 
     # -- session -> view ------------------------------------------------------------------
 
     def _on_function_changed(self) -> None:
         self._fitted_y = None  # a new f: fit the y-range to it (when the view asks to)
         self.resample()
+        self.place_legend()
 
     def _on_params_changed(self) -> None:
+        self._refit_if_out_of_view()
         self.resample()
+        self.place_legend()
+
+    def _refit_if_out_of_view(self) -> None:
+        """A parameter moved f out of view: fit y again, unless the person set the view."""
+        s = self.session
+        fn = s.function
+        if fn is None or s.y_range is not None or self._fitted_y is None:
+            return
+        params = s.param_values()
+        if framing.mostly_out_of_view(lambda x: fn.f(x, params), s.x_range, self.view_y()):
+            self._fitted_y = None
 
     def _on_view_changed(self) -> None:
         if not self._pushing_view:
@@ -330,6 +455,7 @@ class PlotPanel(QWidget):
     def _on_visibility_changed(self) -> None:
         self.legend.setVisible(self.session.is_visible("legend"))
         self._rebuild_legend()
+        self.place_legend()
 
     def _apply_view(self) -> None:
         """Set the ViewBox to the session's view (y fitted robustly when it is None)."""
@@ -355,7 +481,44 @@ class PlotPanel(QWidget):
         xr = self.session.x_range
         if f0 is not None and not xr[0] <= self.session.x0 <= xr[1]:
             f0 = None
-        return sampling.fit_y_range(lambda x: fn.f(x, params), xr, include=f0)
+        shown = self.session.visible
+        others = [
+            functools.partial(_call_with, getattr(fn, name), params)
+            for name in ("df", "d2f")
+            if name in shown
+        ]
+        return framing.fit_curves_y(lambda x: fn.f(x, params), others, xr, include=f0)
+
+    def _follow_descent(self) -> None:
+        """Frame a descent run when its newest iterate leaves the view, or when it ended
+        squeezed into a corner — unless the person set the view themselves."""
+        s = self.session
+        runs = s.descent.runs if s.is_visible("descent") else ()
+        fn = s.function
+        if not runs or fn is None:
+            return
+        if s.y_range is not None and not self._following:
+            return
+        finished = all(r.status is not None for r in runs)
+        (x0, x1), (y0, y1) = view = (self.view_x(), self.view_y())
+        newest_in_view = all(
+            it.f is not None and x0 <= it.x <= x1 and y0 <= it.f <= y1
+            for it in (r.iterates[-1] for r in runs)
+        )
+        if newest_in_view and not finished:
+            return  # the common case, every step of a Play: no more work
+        its = [it for run in runs for it in run.iterates[-2000:]]
+        xs = [it.x for it in its]
+        ys = [math.nan if it.f is None else it.f for it in its]
+        if newest_in_view and not framing.needs_descent_frame(xs, ys, view, finished):
+            return
+        params = s.param_values()
+        frame = framing.frame_points(functools.partial(_call_with, fn.f, params), xs, s.x_range)
+        if frame is None:
+            return
+        self._following = True
+        with contextlib.suppress(ValueError):  # beyond what a view may span (past 1e12)
+            s.set_view(*frame)
 
     # -- view -> session ------------------------------------------------------------------
 
@@ -367,6 +530,7 @@ class PlotPanel(QWidget):
         self._push_throttle()
 
     def _push_view(self) -> None:
+        self._following = False  # the person moved the view: it is theirs now
         self._pushing_view = True
         try:
             self.session.set_view(self.view_x(), self.view_y())
@@ -447,7 +611,7 @@ class PlotPanel(QWidget):
             self.coords_label.hide()
             return
         p = self.view_box.mapSceneToView(pos)
-        self.coords_label.setText(f"x = {p.x():.6g}   y = {p.y():.6g}")
+        self.coords_label.setText(f"x = {format_number(p.x(), 6)}   y = {format_number(p.y(), 6)}")
         self.coords_label.adjustSize()
         w = self.plot_widget.width()
         self.coords_label.move(w - self.coords_label.width() - 8, 4)
@@ -490,6 +654,14 @@ class PlotPanel(QWidget):
             axis = self.plot_item.getAxis(name)
             axis.setPen(st.foreground)
             axis.setTextPen(st.foreground)
+            if st.text_pt is not None:
+                font = QFont(self.font())
+                font.setPointSizeF(st.text_pt)
+                axis.setStyle(tickFont=font)
+                axis.label.setFont(font)
+        if f"{st.legend_pt:g}pt" != self.legend.opts["labelTextSize"]:
+            self.legend.setLabelTextSize(f"{st.legend_pt:g}pt")
+        self.set_axis_labels(self._y_label)
         for layer in self.layers:
             layer.set_style(st)
         self.legend.setLabelTextColor(st.foreground)

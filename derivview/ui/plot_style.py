@@ -16,7 +16,7 @@ Qt-free: colours are ``#RRGGBB`` / ``#RRGGBBAA`` strings that ``pg.mkColor`` acc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Okabe–Ito
 BLACK = "#000000"
@@ -27,6 +27,12 @@ YELLOW = "#F0E442"
 BLUE = "#0072B2"
 VERMILLION = "#D55E00"
 REDDISH_PURPLE = "#CC79A7"
+#: Beyond Okabe–Ito's eight: the secant must differ from the descent's orange start ring,
+#: and run B from f (sky blue is f's colour in the dark theme). A dark gold and a violet,
+#: told apart from their neighbours by lightness as well as hue.
+SECANT_LIGHT = "#A07800"
+RUN_B_LIGHT = "#6A3D9A"
+RUN_B_DARK = "#B39DDB"
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,17 @@ class PlotStyle:
     concave_up: str  # translucent shading
     concave_down: str
     descent: tuple[str, str]  # two runs, side by side
-    curve_width: float = 1.0  # long curves: 2-px pens cost 4–18× more to draw
-    tangent_width: float = 2.0  # two points: a wide pen costs nothing here
+    # f is the most prominent curve in a picture (2 px); in the window it stays 1 px: a
+    # drag repaints the curves under the tangent, and a 2-px antialiased f made a drag
+    # frame 2.1–2.5× the bare pyqtgraph figure's (0.85–1.04× at 1 px; bench_drag)
+    f_width: float = 1.0
+    curve_width: float = 1.0  # f′, f″: long curves, 2-px pens cost 4–18× more to draw
+    tangent_width: float = 1.5  # two points: a wide pen costs nothing here
     point_size: float = 11.0
     marker_size: float = 9.0
+    text_pt: float | None = None  # tick labels (None: the application's font size)
+    legend_pt: float = 9.0
+    presentation: bool = False
     symbol_critical: str = "o"
     symbol_inflection: str = "d"
     symbol_nondifferentiable: str = "x"
@@ -76,13 +89,13 @@ _LIGHT = PlotStyle(
     vertical=REDDISH_PURPLE,
     point=BLUE,
     point_edge=BLACK,
-    secant=ORANGE,
+    secant=SECANT_LIGHT,
     critical=VERMILLION,
     inflection=BLUISH_GREEN,
     nondifferentiable=BLACK,
     concave_up=SKY_BLUE + "30",
     concave_down=YELLOW + "48",
-    descent=(ORANGE, SKY_BLUE),
+    descent=(ORANGE, RUN_B_LIGHT),
 )
 
 _DARK = PlotStyle(
@@ -91,24 +104,53 @@ _DARK = PlotStyle(
     foreground="#D8D8D8",
     grid_alpha=0.3,
     f=SKY_BLUE,
-    df=VERMILLION,
-    d2f=BLUISH_GREEN,
+    # Okabe–Ito's vermillion and bluish green are dim on a dark background: the same hues
+    # lighter, so f′ and f″ read as well as in the light theme.
+    df="#FF8A4C",
+    d2f="#33D6A6",
     tangent=REDDISH_PURPLE,
     one_sided=REDDISH_PURPLE,
     fan_alpha=130,
     vertical=REDDISH_PURPLE,
     point=SKY_BLUE,
     point_edge="#FFFFFF",
-    secant=ORANGE,
-    critical=VERMILLION,
-    inflection=BLUISH_GREEN,
+    secant=YELLOW,
+    critical="#FF8A4C",
+    inflection="#33D6A6",
     nondifferentiable="#FFFFFF",
     concave_up=SKY_BLUE + "26",
     concave_down=YELLOW + "22",
-    descent=(ORANGE, SKY_BLUE),
+    descent=(ORANGE, RUN_B_DARK),
 )
 
 
-def plot_style(dark: bool = False) -> PlotStyle:
-    """The plot's style for the dark (True) or light (False) theme."""
+def plot_style(dark: bool = False, presentation: bool = False, picture: bool = False) -> PlotStyle:
+    """The plot's style for the dark (True) or light (False) theme.
+
+    ``picture``: for an exported picture (f drawn 2 px wide, the most prominent curve);
+    ``presentation``: for a projector — thicker lines, larger points and text.
+    """
+    if presentation:
+        return _PRESENTATION[dark]
+    if picture:
+        return _PICTURE[dark]
     return _DARK if dark else _LIGHT
+
+
+_PICTURE = {dark: replace(base, f_width=2.0) for dark, base in ((False, _LIGHT), (True, _DARK))}
+
+
+_PRESENTATION = {
+    dark: replace(
+        base,
+        f_width=4.0,
+        curve_width=2.5,
+        tangent_width=3.0,
+        point_size=16.0,
+        marker_size=14.0,
+        text_pt=15.0,
+        legend_pt=14.0,
+        presentation=True,
+    )
+    for dark, base in ((False, _LIGHT), (True, _DARK))
+}

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from derivview.model.formatting import MINUS
 from derivview.model.session import Session
 
 SLIDER_STEPS = 10_000
@@ -50,7 +51,15 @@ class PreciseSpinBox(QDoubleSpinBox):
 
     def textFromValue(self, value: float) -> str:
         text = f"{value:.{SPIN_DECIMALS}f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
+        return "0" if text in ("-0", "") else text.replace("-", MINUS)
+
+    def valueFromText(self, text: str) -> float:
+        return super().valueFromText(text.replace(MINUS, "-"))
+
+    def validate(self, text: str, pos: int) -> object:
+        # A real minus sign (shown, or pasted) reads as "-"; the text keeps what was typed.
+        state = super().validate(text.replace(MINUS, "-"), pos)
+        return (state[0], text, pos) if isinstance(state, tuple) else state
 
 
 def slider_to_value(position: int, lo: float, hi: float) -> float:

@@ -117,7 +117,13 @@ def point_lines(point: Any) -> tuple[list[tuple[str, str]], list[str]]:
 def rows_text(rows: list[tuple[str, str]]) -> str:
     """Rows as aligned plain text (the readout uses a fixed-pitch font)."""
     width = max(len(name) for name, _ in rows)
-    return "\n".join(f"{name.ljust(width)} = {value}" for name, value in rows)
+
+    def row(name: str, value: str) -> str:
+        if value.startswith("y = "):  # an equation: "tangent: y = 3.75x − 6.75"
+            return f"{(name + ':').ljust(width + 3)}{value}"
+        return f"{name.ljust(width)} = {value}"
+
+    return "\n".join(row(name, value) for name, value in rows)
 
 
 def formulas_html(formulas: tuple[str, str, str]) -> str:

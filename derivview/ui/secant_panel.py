@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from derivview.model import sampling
+from derivview.model.formatting import format_number
 from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def slider_to_h(pos: int) -> float:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:.10g}"
+    return format_number(v, 10)  # a real minus sign, as every number a person reads
 
 
 class HSpinBox(QDoubleSpinBox):
@@ -229,7 +230,7 @@ class SecantPanel(QWidget):
         line1 = f"{head}    [f(x₀ + h) − f(x₀)] / h = {_fmt(q)}"
         if info.df is not None and info.differentiable:
             diff = q - info.df
-            return f"{line1}\nf′(x₀) = {_fmt(info.df)}    difference = {diff:.6e}"
+            return f"{line1}\nf′(x₀) = {_fmt(info.df)}    difference = {_fmt(diff)}"
         sides = []
         if info.left_df is not None:
             sides.append(f"from the left {_fmt(info.left_df)}")

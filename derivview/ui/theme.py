@@ -12,9 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtCore import QObject, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 from derivview.ui.settings import KEY_THEME, app_settings
 
@@ -147,6 +154,42 @@ def follow_theme(owner: QObject, handler: Callable[[bool], None]) -> None:
     handler(signals.dark)
 
 
+class DarkFusionStyle(QProxyStyle):
+    """Fusion, with check boxes and radio buttons that show when unchecked on a dark
+    palette: Fusion outlines them in the window colour darkened by 40%, which on a dark
+    window is as dark as the box itself (the box vanished)."""
+
+    _BOXES = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+    )
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element in self._BOXES:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            color = option.palette.color(QPalette.ColorRole.PlaceholderText)
+            painter.setPen(QPen(color, 1.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            r = QRectF(option.rect).adjusted(0.5, 0.5, -1.5, -1.5)
+            if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+                painter.drawEllipse(r)
+            else:
+                painter.drawRoundedRect(r, 1.5, 1.5)
+            painter.restore()
+
+
 class ThemeController(QObject):
     """Applies the chosen theme (system, light, dark) to the application.
 
@@ -179,9 +222,14 @@ class ThemeController(QObject):
         app = QApplication.instance()
         if not isinstance(app, QApplication):
             return
-        if app.style().name().lower() != "fusion":
-            app.setStyle("Fusion")
         dark = self._mode == "dark" or (self._mode == "system" and system_is_dark())
+        current = app.style()
+        if dark and not isinstance(current, DarkFusionStyle):
+            app.setStyle(DarkFusionStyle())
+        elif not dark and (
+            isinstance(current, DarkFusionStyle) or current.name().lower() != "fusion"
+        ):
+            app.setStyle("Fusion")
         app.setPalette(dark_palette() if dark else light_palette())
         theme_signals().set_dark(dark)
 

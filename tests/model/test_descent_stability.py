@@ -94,8 +94,8 @@ def test_momentum_sentence_gives_both_bounds() -> None:
 @pytest.mark.parametrize(
     ("point", "words", "suggested"),
     [
-        ((2.0, -2.0, True), "f″ = −2 ≤ 0 at x = 2: f bends down here", None),
-        ((2.0, 0.0, True), "f″ = 0 ≤ 0 at x = 2: f is straight here", None),
+        ((2.0, -2.0, True), "f″ = −2 < 0 at x = 2: f bends down here", None),
+        ((2.0, 0.0, True), "f″ = 0 at x = 2: f is straight here", None),
         ((-1.0, None, False), "f is undefined at x = −1: no local stability bound", None),
         ((0.0, None, True), "f″ is undefined at x = 0: no local stability bound", None),
     ],
@@ -117,3 +117,50 @@ def test_newton_has_no_learning_rate() -> None:
 
 def test_no_function_says_nothing() -> None:
     assert stability_note(DescentConfig(), None).text == ""
+
+
+# -- the sentence where f bends the other way, has a kink, or the run diverged ------------
+
+
+def _state(text: str, start: float, config: DescentConfig | None = None):
+    from derivview.model import calculus
+    from derivview.model.session import Session
+
+    s = Session()
+    s.set_text(text)
+    s.apply_function(text, calculus.analyze(text))
+    st = s.descent
+    st.set_start(start)
+    if config is not None:
+        st.set_config(0, method=config.method, learning_rate=config.learning_rate)
+    return st
+
+
+def _note(st):
+    return stability_note(st.configs[0], st.current_point(), **st.stability_context())
+
+
+def test_at_an_inflection_point_it_says_inflection_not_straight() -> None:
+    # x³ − 3x: f″ = 6x is 0 at x = 0 and changes sign there.
+    text = _note(_state("x^3 - 3x", 0.0)).text
+    assert "inflection" in text and "straight" not in text and "≤" not in text
+    # x + 1 is straight everywhere: f″ = 0 on both sides.
+    assert "f is straight here" in _note(_state("x + 1", 2.0)).text
+
+
+def test_at_a_kink_it_says_f_prime_does_not_exist() -> None:
+    # relu at 0: slopes 0 and 1 from the two sides, no f′ and no f″ there.
+    note = _note(_state("relu(x)", 0.0))
+    assert note.text.startswith("f′ does not exist at x = 0 (a kink)")
+    assert "f″ = 0" not in note.text and note.limit is None
+
+
+def test_a_diverged_run_says_why_not_a_bound_at_a_far_x() -> None:
+    # x² with η = 1.1: x ← (1 − 2.2)x = −1.2x grows past 1e12; 2/f″ = 1 everywhere.
+    st = _state("x^2", 1.0, DescentConfig("gd", 1.1))
+    st.set_max_steps(1000)
+    st.step(1000)  # passes 1e12 at step 152
+    assert st.runs[0].status == "diverged"
+    note = _note(st)
+    assert note.text.startswith("diverged: η = 1.1 is above the stability limit 2/f″ = 1")
+    assert "e+" not in note.text and "at x =" not in note.text

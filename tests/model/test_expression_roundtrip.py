@@ -93,7 +93,10 @@ def _safe(build, *args: sp.Expr) -> sp.Expr | None:  # type: ignore[no-untyped-d
     for node in sp.preorder_traversal(value):
         if node.is_number and not node.is_Rational:
             try:
-                if complex(node.evalf(15)).imag != 0:  # asin(2), (-1)^(1/3)
+                c = complex(node.evalf(15))
+                if c.imag != 0:  # asin(2), (-1)^(1/3)
+                    return None
+                if not math.isfinite(c.real):  # sinh(sinh(9)) ≈ 10^1759: no float64
                     return None
             except (TypeError, ValueError, OverflowError):
                 return None

@@ -124,7 +124,7 @@ def test_gd_on_shifted_square_follows_the_closed_form():
     assert k_star == 91
     assert run.status == "converged" and run.outcome == "converged"
     assert run.steps_taken == k_star
-    assert f"|f'(x)| < 1e-08 after {k_star} steps" in run.message
+    assert f"|f′(x)| < 1e−8 after {k_star} steps" in run.message
     assert "local minimum" in run.message
     assert run.iterates[0].step is None
     assert run.iterates[1].step == pytest.approx(0.6, abs=1e-15)
@@ -231,7 +231,7 @@ def test_newton_heading_for_a_maximum_on_sin():
 def test_newton_divides_by_zero_curvature_on_abs():
     run = descend(ABS_UNDEFINED, method="newton", start=1.0)
     assert run.status == "stalled" and run.outcome == "newton_zero_curvature"
-    assert "Newton divides by f'' = 0" in run.message and run.steps_taken == 0
+    assert "Newton divides by f″ = 0" in run.message and run.steps_taken == 0
 
 
 # --- how runs end -----------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def test_two_cycle_on_square_with_eta_one():
     run = descend(SQUARE, start=1.0, learning_rate=1.0)
     assert [it.x for it in run.iterates[:4]] == [1.0, -1.0, 1.0, -1.0]
     assert run.status == "max_steps" and run.outcome == "cycling"
-    assert "cycling between x = 1 and x = −1 (η·f'' = 2, at the stability limit)" in run.message
+    assert "cycling between x = 1 and x = −1 (η·f″ = 2, at the stability limit)" in run.message
 
 
 def test_growing_oscillation_on_square_with_eta_1_1():
@@ -250,7 +250,7 @@ def test_growing_oscillation_on_square_with_eta_1_1():
     assert run.last.x == pytest.approx((-1.2) ** 100, rel=1e-12)
     assert run.status == "max_steps" and run.outcome == "oscillating"
     assert "oscillating with growing amplitude" in run.message
-    assert "η = 1.1 is above the stability limit 2/f'' = 1" in run.message
+    assert "η = 1.1 is above the stability limit 2/f″ = 1" in run.message
     # given the steps, it diverges at the first k with 1.2^k > 1e12
     k_star = next(k for k in range(1000) if Fraction(6, 5) ** k > 10**12)
     long = descend(SQUARE, start=1.0, learning_rate=1.1, max_steps=1000)
@@ -265,7 +265,7 @@ def test_quartic_with_overshooting_start_diverges():
     assert run.iterates[1].x == pytest.approx(-7.8, abs=1e-12)
     assert run.iterates[2].x == pytest.approx(-7.8 + 0.4 * 7.8**3, rel=1e-12)
     assert run.status == "diverged" and run.outcome == "oscillating"
-    assert "2/f'' = 0.0185185" in run.message  # 2/f″(3) = 2/108
+    assert "2/f″ = 0.0185185" in run.message  # 2/f″(3) = 2/108
 
 
 def test_quartic_from_two_overshoots_once_then_crawls():
@@ -443,7 +443,7 @@ def test_landing_exactly_on_the_corner_of_abs(abs_fn):
     run = descend(abs_fn, start=0.5, learning_rate=0.25)  # 0.5 → 0.25 → 0
     assert [it.x for it in run.iterates] == [0.5, 0.25, 0.0]
     assert run.status == "stalled" and run.outcome == "stalled_kink"
-    assert "f' does not exist at x = 0 (a corner" in run.message
+    assert "f′ does not exist at x = 0 (a corner" in run.message
 
 
 def test_relu_landing_on_zero_stalls_at_the_corner():
@@ -467,7 +467,7 @@ def test_relu_flat_region_is_honest():
     run = descend(RELU, start=-2.0)
     # the contract's rule (|f′| < tol) says converged; the outcome says it is only flat
     assert run.status == "converged" and run.outcome == "flat" and run.steps_taken == 0
-    assert "f' = 0 on a flat region: f is constant here, not necessarily a minimum" in run.message
+    assert "f′ = 0 on a flat region: f is constant here, not necessarily a minimum" in run.message
 
 
 def test_sigmoid_from_ten_is_still_crawling():
@@ -475,7 +475,7 @@ def test_sigmoid_from_ten_is_still_crawling():
     s = _sigmoid(10.0)
     assert run.iterates[1].step == pytest.approx(-0.1 * s * (1 - s), rel=1e-12)
     assert run.status == "max_steps" and run.outcome == "crawling"
-    assert "still crawling: f' ≈ 4.54e−5 is tiny" in run.message
+    assert "still crawling: f′ ≈ 4.54e−5 is tiny" in run.message
 
 
 def test_slow_linear_convergence_estimates_the_remaining_steps():

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from image_pixels import count_color, dominant, ink, pixels, rgb
 from PySide6.QtGui import QImage
 
 from derivview.model.session import Session
@@ -33,50 +34,6 @@ def session(qtbot: Any, shared_worker: Any) -> Session:
     return s
 
 
-def pixels(path: Path | str) -> np.ndarray:
-    """An image file as an (h, w, 4) RGBA uint8 array."""
-    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGBA8888)
-    assert not image.isNull()
-    # copy: the array must not outlive the QImage it views
-    shape = (image.height(), image.width(), 4)
-    return np.frombuffer(image.constBits(), np.uint8).reshape(shape).copy()
-
-
-def _rgb(hex_color: str) -> np.ndarray:
-    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-
-
-def count_color(rgba: np.ndarray, hex_color: str, background: str = "#FFFFFF") -> int:
-    """Pixels that are ``hex_color`` at least half covering ``background``.
-
-    Antialiased 1-px lines are rarely the exact colour; a pixel on the segment from the
-    background to the colour, past its middle, is counted.
-    """
-    c, bg = _rgb(hex_color), _rgb(background)
-    p = rgba[..., :3].astype(float)
-    d = c - bg
-    t = ((p - bg) @ d) / float(d @ d)
-    residual = np.linalg.norm(p - (bg + t[..., None] * d), axis=-1)
-    return int(((t > 0.5) & (t < 1.3) & (residual < 25) & (rgba[..., 3] > 128)).sum())
-
-
-def ink(rgba: np.ndarray, hex_color: str, background: str = "#FFFFFF") -> float:
-    """The amount of ``hex_color`` laid on ``background``: Σ coverage (≈ width × length)."""
-    c, bg = _rgb(hex_color), _rgb(background)
-    p = rgba[..., :3].astype(float)
-    d = c - bg
-    t = ((p - bg) @ d) / float(d @ d)
-    residual = np.linalg.norm(p - (bg + t[..., None] * d), axis=-1)
-    on = (t > 0.05) & (residual < 12)
-    return float(np.clip(t[on], 0.0, 1.0).sum())
-
-
-def dominant(rgba: np.ndarray) -> tuple[int, ...]:
-    """The most common RGBA value (the background of a plot)."""
-    values, counts = np.unique(rgba.reshape(-1, 4), axis=0, return_counts=True)
-    return tuple(int(v) for v in values[counts.argmax()])
-
-
 # -- PNG ----------------------------------------------------------------------------------
 
 
@@ -96,7 +53,7 @@ def test_dark_png_uses_dark_colours(session: Session, tmp_path: Path) -> None:
     export_session(session, path, ExportOptions(640, 400, background="dark"))
     rgba = pixels(path)
     dark = plot_style(True)
-    assert dominant(rgba) == (*_rgb(dark.background).astype(int), 255)
+    assert dominant(rgba) == (*rgb(dark.background).astype(int), 255)
     assert count_color(rgba, dark.f, dark.background) > 100
     assert count_color(rgba, plot_style(False).f, dark.background) < 5
 

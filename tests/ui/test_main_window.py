@@ -45,7 +45,7 @@ def test_default_launch_shows_the_default_function(make_window, ui):
     assert "f(x₀) = −1.125" in text
     assert "f′(x₀) = 3.75" in text
     assert "f″(x₀) = 9" in text
-    assert "y = 3.75·x − 6.75" in text
+    assert "y = 3.75x − 6.75" in text
     assert "increasing" in text and "concave up (f″ > 0)" in text
     assert win.findChild(QLabel, "expressionError").text() == ""
 
@@ -58,7 +58,7 @@ def test_launch_options_open_with_those_values(make_window, ui):
     # f = 2x² at 2: 8; f′ = 4x = 8; f″ = 4; tangent 8x − 8.
     text = ui.readout(win)
     assert "f(x₀) = 8" in text and "f′(x₀) = 8" in text and "f″(x₀) = 4" in text
-    assert "y = 8·x − 8" in text
+    assert "y = 8x − 8" in text
     slider = win.findChild(QSlider, "x0Slider")
     assert slider.value() == round((2 - -1) / 4 * slider.maximum())
     assert win.findChild(QDoubleSpinBox, "param_a_spin").value() == 2.0
@@ -274,7 +274,8 @@ def test_a_huge_product_is_plotted_at_once_and_never_freezes_the_window(make_win
     # f′(1.5) = f(1.5)·Σ 1/(1.5 + k) by hand, on screen with 8 digits
     f = math.prod(1.5 + k for k in range(1, 31))
     df = f * sum(1 / (1.5 + k) for k in range(1, 31))
-    assert f"f′(x₀) = {df:.8g}" in ui.readout(win)
+    mantissa, exponent = f"{df:.8g}".split("e")
+    assert f"f′(x₀) = {mantissa}e{int(exponent)}" in ui.readout(win)  # 9.6290914e34
 
 
 def test_a_tower_of_powers_is_too_large_to_represent(make_window, ui, qtbot):

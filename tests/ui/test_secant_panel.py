@@ -50,6 +50,8 @@ def click_check(qtbot: Any, check: QCheckBox) -> None:
 
 
 def numbers(text: str) -> list[float]:
+    """The numbers in a readout, which writes a real minus sign (U+2212)."""
+    text = text.replace("−", "-")
     return [float(m) for m in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)]
 
 
@@ -122,6 +124,8 @@ def test_sign_button_and_exact_spin(qtbot) -> None:
     assert panel.spin.value() == -0.5
     text = panel.readout.text()
     assert numbers(text.split("/ h =")[1])[0] == pytest.approx(quotient(1.5, -0.5))
+    # q = 1.75 against f′ = 3.75: the difference −2 written as people write it
+    assert "difference = −2" in text and "-" not in text.split("difference =")[1]
     panel.spin.setValue(0.125)
     assert s.secant_h == 0.125 and not panel.sign.isChecked()
     assert panel.slider.value() == h_to_slider(0.125)

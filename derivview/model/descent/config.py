@@ -63,7 +63,9 @@ class DescentConfig:
 
 
 def _words(value: float, digits: int = 6) -> str:
-    return f"{value:.{digits}g}".replace("-", "−")
+    from derivview.model.formatting import format_number
+
+    return format_number(value, digits)
 
 
 CONFIG = Record(fields=(METHOD, LEARNING_RATE, BETA), build=DescentConfig)

@@ -11,9 +11,11 @@ inside the unit circle). Newton's method has no η. Qt-free; the descent panel s
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from derivview.model.descent.config import DescentConfig
+from derivview.model.formatting import format_number
 
 
 def stability_bound(d2f: float | None) -> float | None:
@@ -60,7 +62,7 @@ class StabilityNote:
 
 
 def _words(value: float) -> str:
-    return f"{value:.6g}".replace("-", "−")
+    return format_number(value, 6)
 
 
 def stability_note(
@@ -68,11 +70,16 @@ def stability_note(
     point: tuple[float, float | None, bool] | None,
     *,
     prefix: str = "",
+    shape: str | None = None,
+    diverged: bool = False,
 ) -> StabilityNote:
     """The stability sentence for ``config`` at ``point`` = (x, f″(x), f defined at x).
 
     ``point`` None (no function yet) says nothing. ``prefix`` names the run ("A: ") when
-    two are compared.
+    two are compared. ``shape`` is what f does at x where that changes the sentence
+    (:func:`local_shape`): ``"kink"`` (f′ does not exist), ``"inflection"`` (f″ = 0 and
+    changes sign), ``"straight"`` (f″ = 0 around x). ``diverged``: the run has diverged,
+    and the sentence says why instead of giving a bound at a far-away x.
     """
     if point is None:
         return StabilityNote("")
@@ -80,6 +87,12 @@ def stability_note(
     where = f"at x = {_words(x)}"
     if not defined:
         return StabilityNote(f"f is undefined {where}: no local stability bound")
+    if diverged:
+        return _diverged_note(config, d2f, prefix)
+    if shape == "kink":
+        return StabilityNote(
+            f"f′ does not exist {where} (a kink): f″ and the bound 2/f″ are undefined here"
+        )
     if d2f is None:
         return StabilityNote(f"f″ is undefined {where}: no local stability bound")
     if config.method == "newton":
@@ -92,9 +105,17 @@ def stability_note(
         return StabilityNote(text + " (Newton has no η)")
     bound = stability_bound(d2f)
     if bound is None:
-        shape = "is straight" if d2f == 0 else "bends down"
+        if d2f == 0 and shape == "inflection":
+            return StabilityNote(
+                f"f″ = 0 {where}, an inflection point (f bends the other way beyond it): "
+                "curvature sets no bound on η here"
+            )
+        if d2f == 0:
+            return StabilityNote(
+                f"f″ = 0 {where}: f is straight here, so curvature sets no bound on η"
+            )
         return StabilityNote(
-            f"f″ = {_words(d2f)} ≤ 0 {where}: f {shape} here, so curvature sets no bound on η"
+            f"f″ = {_words(d2f)} < 0 {where}: f bends down here, so curvature sets no bound on η"
         )
     limit = learning_rate_limit(config, d2f)
     assert limit is not None
@@ -112,3 +133,56 @@ def stability_note(
     return StabilityNote(
         f"{prefix}stable if {rule}; {verdict}", limit, suggested_learning_rate(d2f)
     )
+
+
+def _diverged_note(config: DescentConfig, d2f: float | None, prefix: str) -> StabilityNote:
+    """Why a run diverged, in terms of η and the curvature where it went."""
+    limit = learning_rate_limit(config, d2f) if config.method != "newton" else None
+    eta = _words(config.learning_rate)
+    if limit is not None and config.learning_rate >= limit:
+        rule = "2(1+β)/f″" if config.method == "momentum" else "2/f″"
+        return StabilityNote(
+            f"{prefix}diverged: η = {eta} is above the stability limit {rule} = "
+            f"{_words(limit)} (f″ = {_words(d2f or 0.0)} where the run went), so every step "
+            "overshoots further; lower η",
+            limit,
+            suggested_learning_rate(d2f),
+        )
+    if d2f is not None and math.isfinite(d2f) and d2f <= 0:
+        return StabilityNote(
+            f"{prefix}diverged: f keeps falling where the run went (f″ = {_words(d2f)} ≤ 0), "
+            "so no η can make it settle there"
+        )
+    return StabilityNote(f"{prefix}diverged: the run left every bound; lower η or move the start")
+
+
+def local_shape(
+    df: Callable[[float], float | None], d2f: Callable[[float], float | None], x: float
+) -> str | None:
+    """What f does at ``x`` where that matters to the stability sentence.
+
+    ``"kink"`` where f′ does not exist; where f″(x) = 0, ``"inflection"`` if f″ has opposite
+    signs just left and right of x, ``"straight"`` if it is 0 on both sides; else None.
+    ``df``, ``d2f``: f′ and f″ at a point (None where undefined).
+    """
+
+    def value(g: Callable[[float], float | None], at: float) -> float | None:
+        try:
+            v = g(at)
+        except (ArithmeticError, ValueError):
+            return None
+        return v if v is not None and math.isfinite(v) else None
+
+    if value(df, x) is None:
+        return "kink"
+    if value(d2f, x) != 0:
+        return None
+    h = 1e-4 * max(1.0, abs(x))
+    left, right = value(d2f, x - h), value(d2f, x + h)
+    if left is None or right is None:
+        return None
+    if left * right < 0:
+        return "inflection"
+    if left == 0 and right == 0:
+        return "straight"
+    return None

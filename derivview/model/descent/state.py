@@ -64,6 +64,9 @@ class DescentState:
         self.runs: tuple[DescentRun, ...] = ()
         #: Bumped whenever the runs are replaced rather than extended (views re-read all).
         self.generation: int = 0
+        #: Whether a person (or a file, or the command line) has set anything up: the plot
+        #: shows the start marker only then, or while there are runs.
+        self.touched: bool = False
         self._fn: ScalarFunction | None = None
         self._fn_key: tuple[Any, tuple[tuple[str, float], ...]] | None = None
 
@@ -101,6 +104,7 @@ class DescentState:
             return
         for name, value in changed.items():
             setattr(self, name, value)
+        self.touched = True
         self._settings_changed()
 
     def set_config(
@@ -204,6 +208,11 @@ class DescentState:
         return max((len(r.iterates) - 1 for r in self.runs), default=-1)
 
     @property
+    def set_up(self) -> bool:
+        """Whether a run is being set up or shown: settings touched, or runs exist."""
+        return self.touched or bool(self.runs)
+
+    @property
     def finished(self) -> bool:
         """Whether there are runs and every one of them has ended."""
         return bool(self.runs) and all(r.status is not None for r in self.runs)
@@ -266,11 +275,24 @@ class DescentState:
             self.runs = ()
             self.generation += 1
 
+    def show_runs(self, runs: tuple[DescentRun, ...]) -> None:
+        """Show ``runs`` as they are (an animation replays a run step by step).
+
+        They must belong to this state's function and parameters.
+        """
+        if self.runs is not runs:
+            self.runs = runs
+            self.generation += 1
+            self.changed.emit()
+
     def show_runs_of(self, other: DescentState) -> None:
         """Show ``other``'s runs as they are (a copy of a session for the export).
 
         The runs must belong to the same function and parameters as this state's source.
         """
+        if self.touched != other.touched:
+            self.touched = other.touched
+            self.changed.emit()
         if self.runs is not other.runs:
             self.runs = other.runs
             self.generation += 1
@@ -298,3 +320,18 @@ class DescentState:
             return v if v is not None and math.isfinite(v) else None
 
         return self.start, value(fn.d2f), value(fn.f) is not None
+
+    def stability_context(self) -> dict[str, Any]:
+        """Keyword arguments of ``stability_note`` for where run A is (or starts).
+
+        ``shape``: a kink, an inflection or a straight stretch at that x (else None);
+        ``diverged``: whether run A has diverged.
+        """
+        from derivview.model.descent.stability import local_shape
+
+        point = self.current_point()
+        fn = self.function()
+        diverged = bool(self.runs) and self.runs[0].status == "diverged"
+        if point is None or fn is None or diverged or not math.isfinite(point[0]):
+            return {"shape": None, "diverged": diverged}
+        return {"shape": local_shape(fn.df, fn.d2f, point[0]), "diverged": diverged}

@@ -586,11 +586,6 @@ class _LanguagePrinter(StrPrinter):  # type: ignore[misc]  # sympy is untyped
         s = self._print(e)
         return s if bare else f"({s})"
 
-    def _print_Mul(self, expr: sp.Mul) -> str:
-        s = super()._print_Mul(expr)
-        # 2*x -> 2x, 3*x^2 -> 3x^2: what people write (and what contracts.md shows).
-        return _LEADING_COEFF.sub(r"\1\2", s, count=1)
-
     def _print_Integer(self, expr: sp.Integer) -> str:
         return _integer_text(int(expr))
 
@@ -610,12 +605,37 @@ class _LanguagePrinter(StrPrinter):  # type: ignore[misc]  # sympy is untyped
         return "pi"
 
     def _print_Heaviside(self, expr: sp.Expr) -> str:
-        # d/dx relu = Heaviside; the language has no step function, but sign has one.
-        u = self._print(expr.args[0])
+        # d/dx relu(u) = the step: 1 where u > 0, 0 where u < 0, and no derivative at
+        # u = 0. The language has no step function; relu(u)/u is exactly that (0/0 at
+        # u = 0 is undefined, as the readout says). (1 + sign(u))/2 gave ½ at 0.
+        u = expr.args[0]
         h0 = expr.args[1] if len(expr.args) > 1 else sp.S.Half
+        step = f"(relu({self._print(u)})/{self._wrap(u, _is_atom_text(u))})"
         if h0 == sp.S.Half:
-            return f"((1 + sign({u}))/2)"
-        return f"((1 + sign({u}))/2 + ({self._print(h0 - sp.S.Half)})*(1 - abs(sign({u}))))"
+            return step
+        us = self._print(u)
+        return f"({step[1:-1]} + ({self._print(h0)})*(1 - abs(sign({us}))))"
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        # The functions first, then the sums: sigmoid(x)*(1 - sigmoid(x)), as people
+        # write σ(1 − σ), not (1 - sigmoid(x))*sigmoid(x).
+        coeff, factors = expr.as_coeff_mul()
+        sums = [f for f in factors if f.is_Add or (f.is_Pow and f.base.is_Add and f.exp > 0)]
+        if not sums or len(sums) == len(factors) or any(
+            f.is_Pow and f.exp.is_negative for f in factors
+        ):
+            s = super()._print_Mul(expr)
+        else:
+            rest = [f for f in factors if f not in sums]
+            head = sp.Mul(coeff, *rest, evaluate=False) if coeff != 1 else sp.Mul(*rest)
+            parts = [self._wrap(head, not head.is_Add)] + [
+                self._wrap(f, not f.is_Add) for f in sums
+            ]
+            s = "*".join(parts)
+            if s.startswith("-1*"):
+                s = "-" + s[3:]
+        # 2*x -> 2x, 3*x^2 -> 3x^2: what people write (and what contracts.md shows).
+        return _LEADING_COEFF.sub(r"\1\2", s, count=1)
 
     def _print_Function(self, expr: sp.Expr) -> str:
         name = _PRINTABLE_FUNCS[type(expr)]
@@ -652,6 +672,24 @@ def _check_printable(expr: sp.Basic) -> None:
             raise ValueError(f"cannot print {type(node).__name__} in the expression language")
 
 
+def _as_people_write(expr: sp.Expr) -> sp.Expr:
+    """The same function in the forms a student recognises: 1/cos(u)ⁿ as sec(u)ⁿ and
+    1/sin(u)ⁿ as csc(u)ⁿ (tan′ = sec²(x)). Same value and domain everywhere."""
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.cos, sp.sin):
+        return expr
+    recip = {sp.cos: sp.sec, sp.sin: sp.csc}
+
+    def is_recip(e: sp.Expr) -> bool:
+        return bool(
+            e.is_Pow
+            and e.base.func in recip
+            and e.exp.is_Integer
+            and e.exp.is_negative
+        )
+
+    return expr.replace(is_recip, lambda e: recip[e.base.func](e.base.args[0]) ** (-e.exp))
+
+
 def to_text(expr: sp.Expr) -> str:
     """Print a sympy expression in the expression language; ``parse`` reads it back.
 
@@ -665,6 +703,7 @@ def to_text(expr: sp.Expr) -> str:
     elif isinstance(expr, float):
         expr = sp.Float(expr)
     _check_printable(expr)
+    expr = _as_people_write(expr)
     try:
         text: str = _LanguagePrinter({"order": None}).doprint(expr)
     except ValueError:
@@ -673,6 +712,8 @@ def to_text(expr: sp.Expr) -> str:
         # Sorting the terms evaluates numbers; floor(10^999 pi) + … exhausts evalf's
         # precision. Unsorted terms print the same function.
         text = _LanguagePrinter({"order": "none"}).doprint(expr)
+    if isinstance(expr, sp.Heaviside) and text.startswith("(relu("):
+        text = text[1:-1]  # relu′ alone reads relu(x)/x; inside a product it keeps (…)
     return text
 
 

@@ -288,7 +288,7 @@ def _judge(
     size = math.hypot(*it.gradient)
     if size < settings.tol:
         kind = classify(it.gradient, it.hessian, settings.tol)
-        head = f"|∇f| < {settings.tol:g} after {_steps(k)} at {where}"
+        head = f"|∇f| < {_n(settings.tol)} after {_steps(k)} at {where}"
         if kind == "minimum":
             return "converged", "converged", f"{head}: a local minimum"
         if kind == "saddle":
@@ -385,7 +385,7 @@ def _at_max_steps(
         return "oscillating", f"{head}: oscillating with growing amplitude; this diverges"
     if size < 1e-3:
         return "crawling", f"{head}: still crawling: |∇f| = {_n(size, 3)} is tiny"
-    return "max_steps", f"{head}: |∇f| = {_n(size, 3)} is still ≥ {settings.tol:g}"
+    return "max_steps", f"{head}: |∇f| = {_n(size, 3)} is still ≥ {_n(settings.tol)}"
 
 
 def _steps(k: int) -> str:

@@ -52,7 +52,7 @@ MAX_SECANT_H = 1e6
 #: Items a view can show; the names are those of ``derivview export --show``.
 #: ``concavity`` (shading where f is concave up / down) is a window-only extra.
 ITEMS = ("f", "tangent", "df", "d2f", "secant", "markers", "legend", "grid", "descent")
-EXTRA_ITEMS = ("concavity",)
+EXTRA_ITEMS = ("concavity", "extrema")  # extrema: "local max (−1, 2)" labels
 DEFAULT_VISIBLE = frozenset({"f", "tangent", "df", "d2f", "markers", "legend", "grid", "descent"})
 
 _PARAM_NAME = re.compile(r"^[A-Za-z]$")

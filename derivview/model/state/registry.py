@@ -14,6 +14,8 @@ first paint.
 from __future__ import annotations
 
 from derivview.model.descent.part import DescentPart
+from derivview.model.labs.depth_part import DepthPart
+from derivview.model.labs.numdiff_part import NumdiffPart
 from derivview.model.labs.regression_part import RegressionPart
 from derivview.model.labs.xy_part import XyPart
 from derivview.model.state.core import FunctionPart, ItemsPart, SecantPart, ViewPart
@@ -28,6 +30,8 @@ PARTS: tuple[StatePart, ...] = (
     DescentPart(),
     XyPart(),
     RegressionPart(),
+    NumdiffPart(),
+    DepthPart(),
     WorkspacePart(),  # last: the window switches once everything else is in place
 )
 

@@ -42,6 +42,7 @@ from derivview.model.descent.config import (
 )
 from derivview.model.descent.stability import stability_note
 from derivview.model.descent.text import status_text
+from derivview.model.formatting import format_number
 from derivview.model.session import Session
 from derivview.ui.descent.csv_export import export_runs_csv
 from derivview.ui.descent.layer import trajectory_colors
@@ -191,11 +192,16 @@ class DescentControls(QWidget):
         self.lr_slider = QSlider(Qt.Orientation.Horizontal)
         self.lr_slider.setObjectName("gdLearningRateSlider")
         self.lr_slider.setRange(0, _SLIDER_STEPS)
-        self.lr_slider.setToolTip(f"learning rate η on a logarithmic scale, {slo:g} … {shi:g}")
+        self.lr_slider.setToolTip(
+            f"learning rate η on a logarithmic scale, {format_number(slo)} … {format_number(shi)}"
+        )
         self.lr_spin = FloatSpinBox(6)
         self.lr_spin.setObjectName("gdLearningRate")
         self.lr_spin.setRange(lo, hi)
-        self.lr_spin.setToolTip(f"learning rate η (exact, {lo:g} … {hi:g}); type e.g. 0.1 or 1e-3")
+        self.lr_spin.setToolTip(
+            f"learning rate η (exact, {format_number(lo)} … {format_number(hi)}); "
+            "type e.g. 0.1 or 1e-3"
+        )
         self.lr_spin.setMinimumWidth(80)
         self.beta = _beta_spin("gdBeta", "momentum β (used by momentum only)")
 
@@ -380,7 +386,11 @@ class DescentControls(QWidget):
         self._set(1, beta=value)
 
     def _on_suggest_clicked(self) -> None:
-        note = stability_note(self._state.configs[0], self._state.current_point())
+        note = stability_note(
+            self._state.configs[0],
+            self._state.current_point(),
+            **self._state.stability_context(),
+        )
         if note.suggested is not None:
             lo, hi = LEARNING_RATE_RANGE
             self.lr_spin.setValue(min(max(note.suggested, lo), hi))
@@ -477,7 +487,12 @@ class DescentControls(QWidget):
 
     def _update_stability(self) -> None:
         st = self._state
-        note = stability_note(st.configs[0], st.current_point(), prefix="A: " if st.compare else "")
+        note = stability_note(
+            st.configs[0],
+            st.current_point(),
+            prefix="A: " if st.compare else "",
+            **st.stability_context(),
+        )
         if self.stability.text() != note.text:
             self.stability.setText(note.text)
         self.suggest_button.setEnabled(note.suggested is not None)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 import pyqtgraph as pg  # isort: skip
 
-from derivview.ui.layers.base import PlotLayer
+from derivview.ui.layers.base import LegendEntry, PlotLayer
 from derivview.ui.plot_style import plot_style
 
 if TYPE_CHECKING:
@@ -148,6 +148,8 @@ class DescentLayer(PlotLayer):
         self._dark = plot.dark
         self._geometry_drawn = False  # arrowheads or tangents hold data
         self._menu_x: float | None = None
+        self._runs_listed = 0  # what the legend lists (rebuilt only when that changes)
+        self._configs_listed: object = None
 
         # Items for runs A and B, created once.
         self.paths: list[pg.PlotDataItem] = []
@@ -219,6 +221,18 @@ class DescentLayer(PlotLayer):
         # The label in the run's colour (pyqtgraph's default grey is faint on white).
         self.start_marker.setLabel("start", {"color": a, "offset": (12, 0), "anchor": (0, 0.5)})
 
+    def legend_entries(self) -> list[LegendEntry]:
+        """One row per run drawn: "descent A: gradient descent, η = 0.1"."""
+        if not self.session.is_visible("descent"):
+            return []
+        state = self.session.descent
+        names = ("A", "B") if len(state.runs) > 1 else ("",)
+        return [
+            (self.paths[i], f"descent {names[i]}: {state.configs[i].label}".replace(" :", ":"),
+             "descent")
+            for i in range(len(state.runs))
+        ]  # fmt: skip
+
     def redraw(self) -> None:
         """Redraw everything from the session."""
         state = self.session.descent
@@ -245,6 +259,9 @@ class DescentLayer(PlotLayer):
         self._show_run_items()
         self._place_start_marker()
         self._update_geometry_items()
+        if len(runs) != self._runs_listed or state.configs != self._configs_listed:
+            self._runs_listed, self._configs_listed = len(runs), state.configs
+            self.plot.refresh_legend()
 
     def _show_run_items(self) -> None:
         """Only the items of runs that exist are shown: an empty item still costs the
@@ -268,8 +285,7 @@ class DescentLayer(PlotLayer):
 
     def _on_visibility_changed(self) -> None:
         self._show_run_items()
-        shown = self.session.is_visible("descent")
-        self.start_marker.setVisible(shown and self.session.descent.function() is not None)
+        self._place_start_marker()
 
     def on_view_moved(self) -> None:
         self._update_geometry_items()
@@ -309,7 +325,11 @@ class DescentLayer(PlotLayer):
                 y = fn.f(state.start)
             except (ArithmeticError, ValueError):
                 y = None
-        self.start_marker.setVisible(fn is not None and self.session.is_visible("descent"))
+        # Only once a run is being set up or shown: on every plot it covered other markers
+        # (x³ − 3x's inflection, relu's ×) and sat off the curve where f is undefined.
+        self.start_marker.setVisible(
+            fn is not None and self.session.is_visible("descent") and state.set_up
+        )
         # Where f is undefined the marker sits on the x axis, so it can still be dragged.
         self.start_marker.setPos(state.start, y if y is not None and math.isfinite(y) else 0.0)
 

@@ -32,6 +32,8 @@ from derivview.model.session import Session
 
 if TYPE_CHECKING:
     from derivview.model.optimizers import DescentRun
+from derivview.model.formatting import format_number
+from derivview.ui.axes import number_axes
 from derivview.ui.descent.layer import RunArrays, trajectory_colors
 from derivview.ui.descent.source import RunSource, fx_source
 from derivview.ui.plot_style import plot_style
@@ -39,6 +41,8 @@ from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 
 _DOTS_MAX = 300
+#: The loss plot turns logarithmic by itself when the gap spans this ratio (3 decades).
+LOG_DECADES_RATIO = 1e3
 _LOG_LABEL = "log scale: f(xₖ) − f*"
 _MIN_PLOT_HEIGHT = 110
 _SPACING = 2
@@ -106,7 +110,7 @@ class LossPlot(QWidget):
         self.note.setObjectName(src.name("LossNote"))
         self.note.setStyleSheet("color: gray;")
 
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(axisItems=number_axes())
         self.plot_widget.setObjectName(src.name("LossPlot"))
         self.plot_widget.setMinimumHeight(_MIN_PLOT_HEIGHT)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
@@ -126,6 +130,9 @@ class LossPlot(QWidget):
 
         _layout(self, (self.log_box, self.note), self.plot_widget)
 
+        self._log_chosen = False  # the person ticked or unticked the log box
+        self._auto_n = 0  # run length at the last automatic check
+        self._setting_log = False
         self.log_box.toggled.connect(self._on_log_toggled)
         connect_while_alive(self, [(src.changed, self._on_descent_changed)])
         follow_theme(self, self.set_dark)
@@ -155,7 +162,39 @@ class LossPlot(QWidget):
         return self._source.minimum(run, fs)
 
     def _on_log_toggled(self, _on: bool) -> None:
+        if not self._setting_log:
+            self._log_chosen = True  # the person chose: no more automatic switching
         self.redraw()
+
+    def _auto_log(self, runs: tuple[DescentRun, ...]) -> None:
+        """Switch to the log scale when the gap to f* spans 3 decades or more (a linear
+        plot of a converging run is a flat line after the first few steps), and back
+        when it no longer does — until the person ticks or unticks the box."""
+        if self._log_chosen or not runs:
+            self._auto_n = 0
+            return
+        # O(n) per check: only when the runs grew by a quarter, or ended (Play adds a
+        # step a frame to runs of up to 100,000 steps)
+        n = max(len(r.iterates) for r in runs)
+        finished = all(r.status is not None for r in runs)
+        if n < 1.25 * self._auto_n and not (finished and n != self._auto_n):
+            return
+        self._auto_n = n
+        spans = []
+        for i, run in enumerate(runs):
+            _ks, fs = self._arrays[i].update(run)[::2]
+            with np.errstate(all="ignore"):
+                gap = fs - self.estimate_minimum(run, fs)
+            gap = gap[np.isfinite(gap) & (gap > 0)]
+            if gap.size >= 2:
+                spans.append(float(gap.max() / gap.min()))
+        want = bool(spans) and max(spans) >= LOG_DECADES_RATIO
+        if want != self.log_box.isChecked():
+            self._setting_log = True
+            try:
+                self.log_box.setChecked(want)
+            finally:
+                self._setting_log = False
 
     def _on_descent_changed(self) -> None:
         self.redraw()
@@ -163,6 +202,7 @@ class LossPlot(QWidget):
     def redraw(self) -> None:
         """Redraw from the session's runs."""
         runs = self._source.state.runs
+        self._auto_log(runs)
         log = self.log_box.isChecked()
         src_axis = self._source.loss_axis
         series = [self._arrays[i].update(run)[::2] for i, run in enumerate(runs)]
@@ -179,7 +219,7 @@ class LossPlot(QWidget):
                 gapped.append((ks, gap))
             series = gapped
             note = ", ".join(
-                (f"{'AB'[i]}: " if len(stars) > 1 else "") + f"f* ≈ {v:.6g}"
+                (f"{'AB'[i]}: " if len(stars) > 1 else "") + f"f* ≈ {format_number(v, 6)}"
                 for i, v in enumerate(stars)
                 if math.isfinite(v)
             )

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QFontDatabase, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -198,6 +205,13 @@ class IteratesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.views)
 
+        self._following = True
+        self._scrolling = False  # our own scroll to the newest row
+        self._scroll_timer = QTimer(self)
+        self._scroll_timer.setSingleShot(True)
+        self._scroll_timer.setInterval(0)
+        self._scroll_timer.timeout.connect(self._scroll_to_newest)
+        self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.copy_action.triggered.connect(self._on_copy_triggered)
         self.export_action.triggered.connect(self._on_export_triggered)
         self.views.currentChanged.connect(self._on_view_tab_changed)
@@ -223,14 +237,34 @@ class IteratesPanel(QWidget):
             _ = self.loss  # build it before the tab paints
 
     def _on_descent_changed(self) -> None:
-        bar = self.table.verticalScrollBar()
-        # Follow the newest row, unless the person scrolled up to read earlier ones.
-        following = bar.value() >= bar.maximum() - 1
         added = self.table_model.refresh()
         self._fit_columns()
-        if added and following:
-            self.table.scrollToBottom()
+        if added and self._following:
+            # The scroll bar's range grows only when the view lays itself out again
+            # (later in this turn of the event loop): scroll after that, once.
+            self._scroll_timer.start()
         self.export_action.setEnabled(bool(self._state.runs))
+
+    def _on_scrolled(self, value: int) -> None:
+        """Follow the newest row, unless the person scrolled up to read earlier ones
+        (scrolling back to the bottom follows again). Decided when the position moves —
+        not when rows arrive, when the scroll bar's range is not updated yet (the table
+        stopped following mid-run)."""
+        if not self._scrolling:
+            bar = self.table.verticalScrollBar()
+            self._following = value >= bar.maximum() - 1
+
+    def _scroll_to_newest(self) -> None:
+        self._scrolling = True
+        try:
+            self.table.scrollToBottom()
+        finally:
+            self._scrolling = False
+
+    @property
+    def following(self) -> bool:
+        """Whether the table keeps the newest row in view."""
+        return self._following
 
     def _on_copy_triggered(self) -> None:
         runs = self._state.runs
@@ -247,7 +281,7 @@ class IteratesPanel(QWidget):
 
     def _widest_text(self) -> str:
         """The widest number text in the first and newest rows (where extremes appear)."""
-        texts = ["-0.1234567"]
+        texts = ["−0.123456"]
         for run in self._state.runs:
             its = run.iterates
             for it in (*its[:2], *its[-3:]):
@@ -262,8 +296,11 @@ class IteratesPanel(QWidget):
         """
         n = self.table_model.columnCount()
         width = self.table.viewport().width()
+        bar = self.table.verticalScrollBar()
+        if not bar.isVisible():  # it appears once the rows overflow: leave room for it now
+            width -= bar.sizeHint().width()
         fm = self.table.fontMetrics()
-        need = fm.horizontalAdvance(self._widest_text()) + 10
+        need = fm.horizontalAdvance(self._widest_text()) + 8
         key = (n, width, self._state.generation)
         same = key == self._table_columns[:3]
         if same and need <= self._table_columns[3]:
@@ -273,7 +310,17 @@ class IteratesPanel(QWidget):
         self._table_columns = (*key, need)
         header = self.table.horizontalHeader()
         k_width = fm.horizontalAdvance("0000") + 10
-        fits = k_width + (n - 1) * need <= width
+        # The step column (xₖ − xₖ₋₁) goes first when the dock is too narrow for every
+        # column: no column is cut by the edge or the scroll bar. Its tooltip and the CSV
+        # still have it; a wider dock shows it again.
+        fields = self._source.fields  # the f(x, y) table has no step column
+        steps = [c for c in range(1, n) if fields[(c - 1) % len(fields)] == "step"]
+        shown = n - len(steps)
+        hide_steps = k_width + (n - 1) * need > width
+        for c in steps:
+            self.table.setColumnHidden(c, hide_steps)
+        visible = shown if hide_steps else n
+        fits = k_width + (visible - 1) * need <= width
         # Fixed/Stretch modes cost nothing per row (ResizeToContents would scan every row).
         header.setSectionResizeMode(
             QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 if TYPE_CHECKING:
     from derivview.model.session import Session
     from derivview.ui.export import ExportDialog
+    from derivview.ui.files.animation_dialog import AnimationDialog
     from derivview.ui.main_window import MainWindow
 
 #: The picture's size when the view is not laid out yet (a hidden window).
@@ -46,6 +47,15 @@ class ExportActions(QObject):
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.setToolTip("Save the plot as a PNG, SVG or PDF file")
         self.export_action.triggered.connect(self.export_plot)
+        self.animation_action = QAction("Export &Animation…", window)
+        self.animation_action.setObjectName("actionExportAnimation")
+        self.animation_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.animation_action.setToolTip(
+            "Save an animated GIF: the tangent point sweeping along f, or a descent run"
+        )
+        self.animation_action.triggered.connect(self.export_animation)
+        #: The animation dialog last opened (for tests and tools).
+        self.animation_dialog: AnimationDialog | None = None
         self.copy_action = QAction("&Copy Plot", window)
         self.copy_action.setObjectName("actionCopyPlot")
         self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
@@ -54,7 +64,7 @@ class ExportActions(QObject):
 
     def actions(self) -> tuple[QAction, ...]:
         """The actions with shortcuts (Export, Copy)."""
-        return (self.export_action, self.copy_action)
+        return (self.export_action, self.animation_action, self.copy_action)
 
     def view_size(self) -> tuple[int, int]:
         """The plot's size on screen (the dialog's default), or a fallback before layout."""
@@ -80,6 +90,17 @@ class ExportActions(QObject):
             )
         )
         self.dialog = dialog
+        dialog.open()
+
+    def export_animation(self) -> None:
+        """File › Export Animation…: the animation dialog (non-blocking)."""
+        from derivview.ui.files.animation_dialog import AnimationDialog
+
+        dialog = AnimationDialog(self.session, self.view_size(), self._dark(), self.window)
+        dialog.accepted.connect(
+            lambda: self.window.statusBar().showMessage(f"Exported {dialog.exported_path}", 5000)
+        )
+        self.animation_dialog = dialog
         dialog.open()
 
     def copy_plot(self) -> None:

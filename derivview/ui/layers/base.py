@@ -11,7 +11,8 @@ Hooks (each optional; the panel calls them in layer order, top layer first for i
 - ``set_style(style)``: the theme's colours (light or dark) changed;
 - ``on_resample()``: the view's x range, f or a parameter changed: sample again;
 - ``on_view_moved()``: the visible range moved (every frame of a pan: keep it cheap);
-- ``legend_entries()``: (item, label, item name to toggle) for the legend;
+- ``legend_entries()``: (item, label, item name to toggle) for the legend — only what is
+  drawn now; call ``plot.refresh_legend()`` when that changes;
 - ``handle_at(scene_pos)``: a drag handle under the mouse: a ``drag(x, phase)`` callable;
 - ``click(scene_pos)``: a left click meant for this layer (True: taken);
 - ``press(view_pos, modifiers)``: a press this layer takes at once, with its whole

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsRectItem
 import pyqtgraph as pg  # isort: skip
 
 from derivview.model import sampling
-from derivview.ui.layers.base import PlotLayer
+from derivview.ui.layers.base import LegendEntry, PlotLayer
 
 if TYPE_CHECKING:
     from derivview.ui.plot_panel import PlotPanel
@@ -30,11 +30,18 @@ class ConcavityLayer(PlotLayer):
         self.intervals: list[tuple[float, float, int]] = []
         self._up = QBrush()
         self._down = QBrush()
+        # Legend samples (never added to the view): a filled square in each band's colour.
+        self.samples = {
+            1: pg.BarGraphItem(x=[0], height=[1], width=1, pen=None),
+            -1: pg.BarGraphItem(x=[0], height=[1], width=1, pen=None),
+        }
         plot.listen([(self.session.visibility_changed, self._on_visibility_changed)])
 
     def set_style(self, style: PlotStyle) -> None:
         self._up = QBrush(pg.mkColor(style.concave_up))
         self._down = QBrush(pg.mkColor(style.concave_down))
+        for sign, color in ((1, style.concave_up), (-1, style.concave_down)):
+            self.samples[sign].setOpts(brush=pg.mkBrush(color), pen=None)
         if self.bands:
             self.on_resample()
 
@@ -67,10 +74,19 @@ class ConcavityLayer(PlotLayer):
             band.setVisible(True)
         for band in self.bands[len(intervals) :]:
             band.setVisible(False)
+        signs = {s for _a, _b, s in self.intervals}
         self.intervals = intervals
+        if signs != {s for _a, _b, s in intervals}:
+            self.plot.refresh_legend()
+
+    def legend_entries(self) -> list[LegendEntry]:
+        signs = {s for _a, _b, s in self.intervals}
+        names = {1: "concave up (f″ > 0)", -1: "concave down (f″ < 0)"}
+        return [(self.samples[s], names[s], "concavity") for s in (1, -1) if s in signs]
 
     def _on_visibility_changed(self) -> None:
-        for band in self.bands:
-            band.setVisible(False)
+        shown = self.session.is_visible("concavity")
+        if shown != bool(self.intervals):
+            self.on_resample()  # shade (or clear) now, not at the next pan
         if self.session.is_visible("concavity"):
             self.on_resample()

@@ -57,7 +57,8 @@ class CurvesLayer(PlotLayer):
 
     def set_style(self, style: PlotStyle) -> None:
         for name in ("f", "df", "d2f"):
-            self.curves[name].setPen(pg.mkPen(getattr(style, name), width=style.curve_width))
+            width = style.f_width if name == "f" else style.curve_width
+            self.curves[name].setPen(pg.mkPen(getattr(style, name), width=width))
 
     def legend_entries(self) -> list[LegendEntry]:
         return [(self.curves[name], LEGEND_NAMES[name], name) for name in ("f", "df", "d2f")]

@@ -32,6 +32,12 @@ class Handle(pg.GraphicsObject):
         self._brush = QBrush(pg.mkColor(fill))
         self.update()
 
+    def set_size(self, size: float) -> None:
+        if size != self._size:
+            self.prepareGeometryChange()
+            self._size = size
+            self.update()
+
     def set_hollow(self, hollow: bool) -> None:
         if hollow != self._hollow:
             self._hollow = hollow

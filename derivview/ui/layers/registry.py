@@ -7,6 +7,7 @@ exactly these. A lab that draws on the f(x) plot adds its layer class here.
 from __future__ import annotations
 
 from derivview.ui.descent.layer import DescentLayer
+from derivview.ui.labs.check_layer import CheckLayer
 from derivview.ui.layers.base import PlotLayer
 from derivview.ui.layers.concavity import ConcavityLayer
 from derivview.ui.layers.curves import CurvesLayer
@@ -23,4 +24,5 @@ FX_LAYERS: tuple[type[PlotLayer], ...] = (
     SecantLayer,
     MarkersLayer,
     DescentLayer,
+    CheckLayer,
 )

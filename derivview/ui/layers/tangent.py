@@ -58,6 +58,7 @@ class TangentLayer(PlotLayer):
         self.vertical_tangent = pg.InfiniteLine(angle=90, movable=False)
         self.vertical_tangent.setZValue(3)
         self.vertical_tangent.hide()
+        self._vertical_sample = pg.PlotDataItem()  # its legend sample (never in the view)
         plot.plot_item.addItem(self.vertical_tangent, ignoreBounds=True)
         self.point = Handle(plot.plot_colors.point_size)
         self.point.setZValue(10)
@@ -92,13 +93,22 @@ class TangentLayer(PlotLayer):
         self.vertical_tangent.setPen(
             pg.mkPen(style.vertical, width=style.tangent_width, style=dash)
         )
+        self._vertical_sample.setPen(self.vertical_tangent.pen)
         self.point.set_colors(style.point, style.point_edge)
+        self.point.set_size(style.point_size)
 
     def on_resample(self) -> None:
         self._update()
 
     def legend_entries(self) -> list[LegendEntry]:
-        return [(self.tangent, "tangent", "tangent")]
+        entries: list[LegendEntry] = [(self.tangent, "tangent", "tangent")]
+        if "left" in self._line_state or "right" in self._line_state:
+            entries.append((self.left_tangent, "one-sided tangents", "tangent"))
+        if "fan" in self._line_state:
+            entries.append((self.fan[len(self.fan) // 2], "subgradients", "tangent"))
+        if "vertical" in self._line_state:
+            entries.append((self._vertical_sample, "vertical tangent", "tangent"))
+        return entries
 
     def handle_at(self, scene_pos: QPointF) -> Drag | None:
         if self.point.isVisible() and self.plot.within(self.point.pos(), scene_pos, GRAB_RADIUS_PX):
@@ -223,6 +233,7 @@ class TangentLayer(PlotLayer):
         if state == self._line_state:
             return
         self._line_state = state
+        self.plot.refresh_legend()
         if "tangent" not in state:
             self.tangent.setData([], [])
         if "left" not in state:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 import pyqtgraph as pg  # isort: skip  (after PySide6)
 
+from derivview.ui.axes import number_axes
 from derivview.ui.layers.items import blend
 from derivview.ui.plot_style import BLUISH_GREEN, ORANGE, REDDISH_PURPLE, plot_style
 from derivview.ui.regression.clip import Arrays, Rect, clip_polyline, clip_segments, inside
@@ -162,7 +163,7 @@ class DataPlot(pg.PlotWidget):
     """The data, the current line with its residuals, and the least-squares line."""
 
     def __init__(self, state: RegressionState) -> None:
-        super().__init__()
+        super().__init__(axisItems=number_axes())  # ticks with a real minus sign
         self.setObjectName("regressPlot")
         self.setToolTip(
             "The data, the line of the current epoch (y = m·x + b) with its residuals "
@@ -342,7 +343,7 @@ class LossPlot(pg.PlotWidget):
     """
 
     def __init__(self, state: RegressionState) -> None:
-        super().__init__()
+        super().__init__(axisItems=number_axes())  # ticks with a real minus sign
         self.setObjectName("regressLossPlot")
         self.setToolTip(
             "Contours of the loss L(m, b) and the path of (m, b), epoch by epoch; "
@@ -543,7 +544,7 @@ class EpochPlot(pg.PlotWidget):
     """
 
     def __init__(self, state: RegressionState) -> None:
-        super().__init__()
+        super().__init__(axisItems=number_axes())  # ticks with a real minus sign
         self.setObjectName("regressEpochPlot")
         self.setToolTip(
             "The loss L after each epoch; the dashed line is the least-squares loss L*, "

@@ -2,7 +2,7 @@
 
 Central: the expression editor, the x₀ slider and spin box and the parameter rows above
 the plot (always in view), the plot taking the rest. Docks: the readout, the secant,
-gradient descent and its iterates.
+gradient descent and its iterates, the numerical derivative and the deep chain.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ VIEW_ITEMS = (
     ("secant", "&Secant", "Show the secant through x₀ and x₀ + h"),
     ("markers", "&Markers (critical, inflection, kinks)", "Mark special points"),
     ("concavity", "&Concavity shading", "Shade where f is concave up / down"),
+    ("extrema", "Label &extrema", "Label local maxima and minima with their coordinates"),
     ("descent", "&Descent path", "Show the gradient descent path and its start"),
     ("legend", "&Legend", "Show the legend"),
     ("grid", "&Grid", "Show the grid"),
@@ -62,6 +63,18 @@ def _iterates(session: Session) -> QWidget:
     return IteratesPanel(session)
 
 
+def _numdiff(session: Session) -> QWidget:
+    from derivview.ui.labs.numdiff_panel import NumdiffPanel
+
+    return NumdiffPanel(session)
+
+
+def _depth(session: Session) -> QWidget:
+    from derivview.ui.labs.depth_panel import DepthPanel
+
+    return DepthPanel(session)
+
+
 class FxWorkspace(Workspace):
     """f(x): everything of contracts.md §3.
 
@@ -84,6 +97,24 @@ class FxWorkspace(Workspace):
             _iterates,
             below="descentDock",
             short_tab_with="readoutDock",
+            scroll=False,
+        ),
+        # The labs: tabs beside the iterates, the tallest place in the column; in a short
+        # window (where the iterates join the readout's tabs) beside the descent.
+        DockSpec(
+            "numdiffDock",
+            "Numerical f′",
+            _numdiff,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
+        DockSpec(
+            "depthDock",
+            "Deep chain",
+            _depth,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
             scroll=False,
         ),
     )

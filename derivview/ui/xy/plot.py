@@ -25,6 +25,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QMenu, QVBoxLayout, QWidget
 
 from derivview.model.labs.contours import ContourGrid, color_positions, quantile_levels
+from derivview.ui.axes import number_axes
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 from derivview.ui.xy.colorbar import ColorBar
@@ -108,7 +109,9 @@ class XyPlot(QWidget):
         self.widget.setObjectName("xyPlot")
         self.widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view_box = _ViewBox()
-        self.plot_item: pg.PlotItem = self.widget.addPlot(row=0, col=0, viewBox=self.view_box)
+        self.plot_item: pg.PlotItem = self.widget.addPlot(
+            row=0, col=0, viewBox=self.view_box, axisItems=number_axes()
+        )
         self.plot_item.setMenuEnabled(False)
         self.plot_item.hideButtons()
         self.plot_item.setLabel("bottom", "x")

@@ -20,6 +20,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.formatting import format_number as fmt
+from derivview.ui.axes import number_axes
 from derivview.ui.readout import LabelFrame
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
@@ -58,7 +59,7 @@ class SlicePlot(QWidget):
         self.title = QLabel(title)
         self.title.setObjectName(f"{name}Title")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.view = pg.PlotWidget()
+        self.view = pg.PlotWidget(axisItems=number_axes())  # ticks with a real minus sign
         self.view.setObjectName(name)
         self.view.setMinimumHeight(55)
         self.item: pg.PlotItem = self.view.getPlotItem()

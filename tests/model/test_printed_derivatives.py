@@ -1,0 +1,52 @@
+"""Printed derivatives a student recognises (issue 13 item 12), and still exact."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from derivview.model.calculus import analyze
+from derivview.model.expr.parser import parse
+from derivview.model.formulas import formulas_in_process
+
+
+def _df(text: str) -> str:
+    out = formulas_in_process(parse(text))
+    assert out.df is not None
+    return out.df
+
+
+def _values(text: str, xs: list[float]) -> list[float]:
+    return [float(v) for v in analyze(text).f(np.array(xs))]
+
+
+def test_relu_prime_is_one_and_zero_and_undefined_at_the_kink() -> None:
+    df = _df("relu(x)")
+    assert "sign" not in df  # (1 + sign(x))/2 is ½ at 0, where relu has no derivative
+    left, at, right = _values(df, [-2.0, 0.0, 3.0])
+    assert (left, right) == (0.0, 1.0) and math.isnan(at)
+    # the readout (numbers from the tree) says the same: no derivative at 0
+    point = analyze("relu(x)").point(0.0)
+    assert not point.differentiable
+
+
+def test_relu_prime_of_a_shifted_argument() -> None:
+    left, at, right = _values(_df("relu(x - 2)"), [1.0, 2.0, 2.5])
+    assert (left, right) == (0.0, 1.0) and math.isnan(at)
+
+
+def test_sigmoid_prime_reads_sigma_times_one_minus_sigma() -> None:
+    assert _df("sigmoid(x)") == "sigmoid(x)*(1 - sigmoid(x))"
+    xs = [-3.0, 0.0, 2.0]
+    s = 1 / (1 + np.exp(-np.array(xs)))
+    assert _values(_df("sigmoid(x)"), xs) == pytest.approx(s * (1 - s), rel=1e-12)
+
+
+def test_tan_prime_reads_sec_squared() -> None:
+    assert _df("tan(x)") == "sec(x)^2"
+    xs = [-1.0, 0.3, 1.2]
+    assert _values(_df("tan(x)"), xs) == pytest.approx(1 / np.cos(xs) ** 2, rel=1e-12)
+    # and its pole is the pole of tan′: undefined at π/2 exactly as 1/cos² is
+    assert _values("sec(x)^2", [0.0]) == [1.0]
