@@ -167,10 +167,19 @@ def create_window(argv: list[str] | None = None, *, worker: object | None = None
 
 
 def run(options: LaunchOptions) -> int:
-    """Create the app and the window, show it, and run the event loop; the exit status."""
+    """Create the app and the window, show it, and run the event loop; the exit status.
+
+    Ctrl+C in the terminal closes the window as its close button does (asking about
+    unsaved changes); the status is then 130, as for any interrupted command.
+    """
+    from derivview.ui.interrupt import INTERRUPTED, closing_on_interrupt
+
     app = ensure_app()
     window = build_window(options)
     window.show()
-    status = app.exec()
+    with closing_on_interrupt(window) as interrupt:
+        status = app.exec()
     window.shutdown()
+    if interrupt.closed_it and status == 0:
+        return INTERRUPTED
     return int(status)

@@ -12,3 +12,12 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 def _isolated_config(tmp_path_factory, monkeypatch):
     """Point derivview's settings (QSettings, recent files) at a fresh folder per test."""
     monkeypatch.setenv("DERIVVIEW_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture
+def small_disk():
+    """A 64 kB file system that fills up (a tmpfs; skipped where it cannot be mounted)."""
+    from fileio_support import small_disk_mounted
+
+    with small_disk_mounted() as folder:
+        yield folder

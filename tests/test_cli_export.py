@@ -23,8 +23,21 @@ def pixels(path: Path) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint8).reshape(shape).copy()
 
 
+def _rgb(hex_color: str) -> np.ndarray:
+    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
+
+
+def _on_the_way(rgba: np.ndarray, colour: str, background: str) -> np.ndarray:
+    """Pixels at least half-way from ``background`` to ``colour`` (antialiased lines)."""
+    c, bg = _rgb(colour).astype(float), _rgb(background).astype(float)
+    d = c - bg
+    t = ((rgba[..., :3].astype(float) - bg) @ d) / float(d @ d)
+    off_line = np.linalg.norm(rgba[..., :3] - (bg + t[..., None] * d), axis=-1)
+    return (t > 0.5) & (off_line < 40)
+
+
 def has_color(rgba: np.ndarray, hex_color: str, tolerance: int = 10) -> int:
-    target = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
+    target = _rgb(hex_color)
     return int((np.abs(rgba[..., :3].astype(int) - target).max(axis=-1) <= tolerance).sum())
 
 
@@ -85,8 +98,28 @@ def test_svg_and_pdf(app: Any, tmp_path: Path) -> None:
 
 
 def test_parameters(app: Any, tmp_path: Path) -> None:
-    out = tmp_path / "p.png"
-    assert run_cli("a x^2", "-o", str(out), "--param", "a=-2", "--size", "320x200") == 0
+    """a x² with a = −2 opens downwards, with a = 2 upwards, in the same frame."""
+    f_colour = plot_style(False).f
+    common = ["--size", "400x300", "--xrange", "-2", "2", "--yrange", "-9", "9", "--x0", "-1"]
+    common += ["--show", "f"]
+    rows = {}
+    for a in ("-2", "2"):
+        out = tmp_path / f"a{a}.png"
+        assert run_cli("a x^2", "-o", str(out), "--param", f"a={a}", *common) == 0
+        rgba = pixels(out)
+        r, c = np.nonzero(_on_the_way(rgba, f_colour, "#FFFFFF"))
+        assert r.size > 100, a
+        width = rgba.shape[1]
+        # f at the right (x ≈ 1.8: a·3.3) against f in the middle (x ≈ 0: 0); the legend
+        # (top left) and the x₀ marker (x = −1) are in neither
+        sides = r[c > 0.9 * width].mean()
+        middle = r[(c > 0.45 * width) & (c < 0.6 * width)].mean()
+        rows[a] = (sides, middle)
+    # image rows grow downwards: a < 0 has its sides below its middle, a > 0 above
+    assert rows["-2"][0] > rows["-2"][1] + 30
+    assert rows["2"][0] < rows["2"][1] - 30
+    # and the same picture, mirrored top to bottom, within a pixel
+    assert abs((rows["-2"][0] - rows["-2"][1]) + (rows["2"][0] - rows["2"][1])) < 15
 
 
 @pytest.mark.parametrize(

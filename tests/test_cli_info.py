@@ -191,6 +191,52 @@ def test_too_complex_to_print_still_gives_every_number(capsys: pytest.CaptureFix
     assert "f′(x) = too complex to print" in out and "Traceback" not in out
 
 
+class _NeverReady:
+    """An engine that never finishes starting (a very loaded machine): records the longest
+    wait asked of it."""
+
+    timeout = 2.0
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def start(self) -> None:
+        pass
+
+    def wait_ready(self, timeout: float) -> None:
+        from derivview.model.errors import EngineStarting
+        from derivview.model.symbolic_worker import STILL_STARTING
+
+        self.waits.append(timeout)
+        raise EngineStarting(STILL_STARTING)
+
+    def run(self, *args: object) -> None:
+        raise AssertionError("a job sent to an engine that is not ready")
+
+
+def test_an_engine_still_starting_does_not_hold_the_answer(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 14.9: the answer is due ANSWER_WITHIN_S after the command starts, the engine's
+    start included: the numbers, with f′ and f″ null and the reason in the report."""
+    from derivview.commands.info import ANSWER_WITHIN_S
+    from derivview.model import symbolic_worker
+    from derivview.model.formulas import JOB_AT_LEAST_S
+
+    engine = _NeverReady()
+    monkeypatch.setattr(symbolic_worker, "default_worker", lambda: engine)
+    text = "max(x, x^2) + sin(sin(sin(sin(x))))"  # printed by the engine, not in process
+    assert main(["info", text, "--at", "2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["df"] is None and doc["d2f"] is None
+    assert doc["points"][0]["df"] == pytest.approx(4 + math.cos(2) * math.cos(math.sin(2))
+        * math.cos(math.sin(math.sin(2))) * math.cos(math.sin(math.sin(math.sin(2)))))  # fmt: skip
+    assert main(["info", text, "--at", "2"]) == 0
+    assert "f′(x) = the symbolic engine is still starting" in capsys.readouterr().out
+    # never the 10 s a command otherwise gives the engine to start
+    assert len(engine.waits) == 2 and max(engine.waits) <= ANSWER_WITHIN_S - JOB_AT_LEAST_S
+
+
 def _derivview() -> list[str]:
     exe = shutil.which("derivview")
     return [exe] if exe else [sys.executable, "-m", "derivview"]

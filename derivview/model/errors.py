@@ -11,6 +11,8 @@ __all__ = [
     "Cancelled",
     "ComplexityError",
     "ComputeError",
+    "EngineStarting",
+    "EngineStopped",
     "ExpressionError",
     "UnsupportedExpression",
 ]
@@ -44,6 +46,16 @@ class UnsupportedExpression(ComplexityError):
 
 class Cancelled(ComplexityError):
     """The request was cancelled (the worker process was killed for a newer one)."""
+
+
+class EngineStopped(ComplexityError):
+    """The symbolic engine (the worker process) stopped responding or died, and was
+    restarted: nothing to do with the expression. ``str(err)`` says so, for people."""
+
+
+class EngineStarting(ComplexityError):
+    """The symbolic engine was still starting when the request's budget ran out (a slow,
+    loaded machine); it goes on starting, and a later request will find it ready."""
 
 
 class ComputeError(Exception):

@@ -15,10 +15,11 @@ Imports no sympy: the bridge is imported only when printing in this process.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from derivview.model.errors import ComplexityError
+from derivview.model.errors import ComplexityError, EngineStarting, EngineStopped
 from derivview.model.expr.nodes import BinOp, Call, Const, Neg, Node, Num, Param, Var, walk
 from derivview.model.expr.printer import to_text
 
@@ -26,11 +27,14 @@ if TYPE_CHECKING:
     from derivview.model.expr.parser import Expression
 
 __all__ = [
+    "JOB_AT_LEAST_S",
     "SIMPLIFY_MAX_CHARS",
     "SIMPLIFY_TIMEOUT",
     "TOO_COMPLEX",
     "Formulas",
+    "constant_formulas",
     "formulas_in_process",
+    "prepare",
     "print_formulas",
     "small_enough_in_process",
 ]
@@ -41,6 +45,9 @@ TOO_COMPLEX = "too complex to print"
 SIMPLIFY_TIMEOUT = 1.0
 """Seconds the simplification of f′ and f″ may take (after they were printed)."""
 SIMPLIFY_MAX_CHARS = 300
+JOB_AT_LEAST_S = 1.0
+"""With a deadline: the least time the formulas job is given (the engine's start is
+waited for until then), however little is left."""
 """Longest printed derivative that is offered to ``simplify`` (beyond: rarely in budget)."""
 
 
@@ -139,28 +146,71 @@ def formulas_in_process(expression: Expression, simplify: bool = True) -> Formul
     return out
 
 
+def constant_formulas(expression: Expression) -> Formulas | None:
+    """f′ = f″ = 0 when f has no variable (parameters are constants too), without sympy;
+    None otherwise.
+
+    Half of the hostile inputs are constants (9^9^9, sin(10^999), 50 floors of 10^999π):
+    their derivatives need no computer algebra — sympy spent seconds, or its whole budget,
+    building them only to differentiate a constant.
+    """
+    if any(isinstance(node, Var) for node in walk(expression.tree)):
+        return None
+    return Formulas(to_text(expression.tree), "0", "0")
+
+
+def prepare(expression: Expression) -> None:
+    """Start the shared worker now if :func:`print_formulas` will need it: its start-up
+    (a new Python importing sympy) then overlaps the caller's own work on the numbers."""
+    if constant_formulas(expression) is None and not small_enough_in_process(expression.tree):
+        from derivview.model.symbolic_worker import default_worker
+
+        default_worker().start()
+
+
 def print_formulas(
     expression: Expression,
     worker: Any = None,
     timeout: float | None = None,
     *,
     simplify: bool = True,
+    startup: float | None = None,
+    deadline: float | None = None,
 ) -> Formulas:
     """f, f′, f″ as text: tiny expressions in this process, others in ``worker`` (None:
-    the shared one) within ``timeout`` s. Never raises for a formula sympy cannot print
-    in time: that formula is None, and ``note`` says why."""
+    the shared one) within ``timeout`` s, after waiting at most ``startup`` s (default
+    :data:`~derivview.model.symbolic_worker.STARTUP_WAIT_S`) for it to start. Never
+    raises for a formula sympy cannot print in time: that formula is None, and ``note``
+    says why (too complex to print; the engine stopped responding; still starting).
+
+    ``deadline`` (a :func:`time.monotonic` time) bounds a person's whole wait: the engine's
+    start is waited for until :data:`JOB_AT_LEAST_S` before it, the job gets what is left
+    (within its budget; at least that), and simplifying is skipped when its budget would
+    go past it."""
+    constant = constant_formulas(expression)
+    if constant is not None:
+        return constant
     if small_enough_in_process(expression.tree):
         return formulas_in_process(expression, simplify)
-    if worker is None:
-        from derivview.model.symbolic_worker import default_worker
+    from derivview.model.symbolic_worker import DEFAULT_TIMEOUT, STARTUP_WAIT_S, default_worker
 
+    if worker is None:
         worker = default_worker()
     f = to_text(expression.tree)
+    wait = STARTUP_WAIT_S if startup is None else startup
+    if deadline is not None:
+        wait = max(0.0, min(wait, deadline - time.monotonic() - JOB_AT_LEAST_S))
     try:
+        worker.wait_ready(wait)
+        if deadline is not None:  # what is left of the wait, and at least JOB_AT_LEAST_S
+            budget = timeout if timeout is not None else getattr(worker, "timeout", DEFAULT_TIMEOUT)
+            timeout = min(budget, max(deadline - time.monotonic(), JOB_AT_LEAST_S))
         df, d2f = worker.run("formulas", expression, timeout)
     except ComplexityError as exc:
         return Formulas(f, None, None, _why(exc))
     out = _with(Formulas(f, df, d2f), "" if (df and d2f) else TOO_COMPLEX)
+    if deadline is not None and deadline - time.monotonic() < SIMPLIFY_TIMEOUT:
+        simplify = False  # the unsimplified derivatives, in time, are the answer
     if simplify and _offer_simplify(out):
         try:
             better = worker.run("simplify", (expression.variables, df, d2f), SIMPLIFY_TIMEOUT)
@@ -171,6 +221,9 @@ def print_formulas(
 
 
 def _why(exc: BaseException) -> str:
+    """The note for a formula not printed: what happened to the engine, or too complex."""
+    if isinstance(exc, (EngineStopped, EngineStarting)):
+        return str(exc)
     return TOO_COMPLEX
 
 

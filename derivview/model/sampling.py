@@ -352,6 +352,14 @@ def _sample(
             break
         seg, blo, bhi = segs[is_break], blo[is_break], bhi[is_break]
         yl, yr = evaluate(func, blo), evaluate(func, bhi)
+        if fresh is not None:
+            # Beside a break already made, a search can close in on that same pole from a
+            # sample at the view's edge (tan 3x with a sample at exactly y = 10): its last
+            # jump, between two values beyond the same edge, is invisible and no new break.
+            seen = (np.minimum(yl, yr) > hi_y) | (np.maximum(yl, yr) < lo_y)
+            if seen.all():
+                break
+            seg, blo, bhi, yl, yr = seg[~seen], blo[~seen], bhi[~seen], yl[~seen], yr[~seen]
         gap = 0.5 * (blo + bhi)
         # Insert (lo, f(lo)), (mid, NaN), (hi, f(hi)) after sample i, in that order.
         at = np.repeat(seg + 1, 3)

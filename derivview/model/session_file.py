@@ -26,16 +26,15 @@ on anything typed. Qt-free.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from derivview.model import fileio
 from derivview.model.session import Session
 from derivview.model.state import registry
 from derivview.model.state.fields import Invalid, short, type_name
@@ -115,56 +114,8 @@ def save(session: Session, path: str | os.PathLike[str]) -> None:
 
 
 def write_atomic(path: Path, data: bytes, error: type[Exception]) -> None:
-    """Replace ``path`` by ``data`` atomically; failures raise ``error(message)``."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise error(f"cannot write {path}: it is a folder")
-    if not folder.exists():
-        raise error(f"cannot write {path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise error(f"cannot write {path}: {folder} is not a folder")
-    tmp_name: str | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():  # keep the permissions the old file had
-            with contextlib.suppress(OSError):
-                os.chmod(tmp_name, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, path)
-        tmp_name = None
-        _fsync_folder(folder)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise error(f"cannot write {path}: {reason}") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Make the rename itself durable; not possible on every platform (Windows), so best effort.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    """Replace ``path`` by ``data`` atomically (see :func:`derivview.model.fileio.write_atomic`)."""
+    fileio.write_atomic(path, data, error)
 
 
 # -- from text to data ----------------------------------------------------------------
@@ -173,24 +124,7 @@ def _fsync_folder(folder: Path) -> None:
 def load(path: str | os.PathLike[str]) -> SessionData:
     """Read and validate a session file. Raises :class:`SessionFileError`."""
     p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise SessionFileError(
-                    f"{p.name}: file too large ({size:,} bytes; a session file is at most "
-                    f"{MAX_FILE_BYTES:,})"
-                )
-            # Read one byte more than allowed: the size may lie (a pipe, a growing file).
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except SessionFileError:
-        raise
-    except IsADirectoryError:
-        raise SessionFileError(f"{p}: is a folder, not a session file") from None
-    except OSError as exc:
-        raise SessionFileError(f"cannot read {p}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise SessionFileError(f"{p.name}: file too large (over {MAX_FILE_BYTES:,} bytes)")
+    raw = fileio.read_limited(p, MAX_FILE_BYTES, SessionFileError, "a session file")
     try:
         return loads(raw)
     except SessionFileError as exc:

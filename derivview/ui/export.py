@@ -795,7 +795,7 @@ def export_session(
     Atomic: a complete new file replaces ``path``, or nothing changes. Raises
     :class:`ExportError` with a message for people.
     """
-    from derivview.model.session_file import write_atomic
+    from derivview.model.fileio import write_atomic
 
     path = Path(path)
     fmt = format_of(path)
@@ -806,17 +806,9 @@ def export_session(
 
 def _check_target(path: Path) -> None:
     # Fail before the (comparatively slow) rendering when the target cannot be written.
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder")
-    if not folder.exists():
-        # Either a missing folder or a path under a regular file.
-        for ancestor in folder.parents:
-            if ancestor.exists() and not ancestor.is_dir():
-                raise ExportError(f"cannot write {path}: {ancestor} is a file, not a folder")
-        raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {path}: {folder} is a file, not a folder")
+    from derivview.model.fileio import check_target
+
+    check_target(path, ExportError)
 
 
 # -- the dialog ------------------------------------------------------------------------

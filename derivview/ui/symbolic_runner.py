@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from derivview.model.errors import ComplexityError, ComputeError, ExpressionError
+from derivview.model.errors import (
+    ComplexityError,
+    ComputeError,
+    EngineStarting,
+    EngineStopped,
+    ExpressionError,
+)
 from derivview.model.session import Session
 
 if TYPE_CHECKING:
@@ -35,6 +41,23 @@ CANCEL_AFTER_S = 0.3
 CACHE_SIZE = 64
 
 
+def _lasting(formulas: object) -> bool:
+    """Whether ``formulas`` hold for their text (printed, or too complex to print) —
+    not a note about the engine (stopped, still starting), which the next request may
+    not repeat."""
+    from derivview.model.formulas import TOO_COMPLEX
+
+    note = getattr(formulas, "note", "")
+    return note in ("", TOO_COMPLEX)
+
+
+def _starting(formulas: object) -> bool:
+    """Whether ``formulas`` only say the engine is still starting (more to come)."""
+    from derivview.model.symbolic_worker import STILL_STARTING
+
+    return str(getattr(formulas, "note", "")).startswith(STILL_STARTING)
+
+
 class _TrackedWorker:
     """The worker, noting when a request is in its process.
 
@@ -45,6 +68,16 @@ class _TrackedWorker:
     def __init__(self, worker: Any) -> None:
         self.worker = worker
         self.busy = threading.Event()
+        self.starting = threading.Event()
+
+    def wait_ready(self) -> None:
+        """Wait for the process to start (not "busy": a newer text must not restart it,
+        only closing the window stops the wait)."""
+        self.starting.set()
+        try:
+            self.worker.wait_ready()
+        finally:
+            self.starting.clear()
 
     def run(self, job: str, payload: Any = None, timeout: float | None = None) -> Any:
         self.busy.set()
@@ -148,10 +181,15 @@ class SymbolicRunner(QObject):
             self.session.apply_error(text, ComputeError(f"could not compute this: {exc}"))
             self.session.set_busy(False)
             return
+        from derivview.model.formulas import constant_formulas
+
         cached = self._cache.get(text) if self.cache_enabled else None
+        if cached is None:
+            cached = constant_formulas(function.expression)  # 0 and 0: no engine needed
         self.session.apply_function(text, function)
         if cached is not None:
-            self._cache.move_to_end(text)
+            if text in self._cache:
+                self._cache.move_to_end(text)
             self._supersede()
             self.session.apply_formulas(text, cached)
             self.session.set_busy(False)
@@ -180,7 +218,7 @@ class SymbolicRunner(QObject):
         with self._cond:
             self._closing = True
             self._pending = None
-            self._cancel_worker()
+            self._cancel_worker(closing=True)
             self._cond.notify_all()
         with contextlib.suppress(Exception):
             self.session.text_changed.disconnect(self._on_text_changed)
@@ -200,11 +238,11 @@ class SymbolicRunner(QObject):
     def _on_formulas(self, serial: int, text: str, formulas: object) -> None:
         if self._closing:
             return
-        if self.cache_enabled:
+        if self.cache_enabled and _lasting(formulas):
             self._remember(text, formulas)  # type: ignore[arg-type]
         self.session.apply_formulas(text, formulas)  # type: ignore[arg-type]
-        if serial == self._serial and text == self.session.text:
-            self.session.set_busy(False)
+        if serial == self._serial and text == self.session.text and not _starting(formulas):
+            self.session.set_busy(False)  # (still starting: the formulas are still to come)
 
     def _remember(self, text: str, value: Formulas) -> None:
         self._cache[text] = value
@@ -214,10 +252,12 @@ class SymbolicRunner(QObject):
 
     # -- background thread ----------------------------------------------------------------
 
-    def _cancel_worker(self) -> None:
+    def _cancel_worker(self, closing: bool = False) -> None:
         # Called with the condition held; cancel() kills the worker's process.
         worker, tracked = self._worker, self._tracked
-        if worker is not None and tracked is not None and tracked.busy.is_set():
+        if worker is None or tracked is None:
+            return
+        if tracked.busy.is_set() or (closing and tracked.starting.is_set()):
             with contextlib.suppress(Exception):
                 worker.cancel()
 
@@ -286,6 +326,20 @@ class SymbolicRunner(QObject):
         try:
             df, d2f = worker.run("formulas", expression)
             formulas = Formulas(f, df, d2f, "" if (df and d2f) else TOO_COMPLEX)
+        except EngineStarting as exc:  # a slow start: say so, and ask again once it is up
+            if self._superseded(serial):
+                return
+            self.formulasReady.emit(serial, text, Formulas(f, None, None, f"{exc}…"))
+            with contextlib.suppress(Exception):  # stuck: it is restarted; asked again below
+                worker.wait_ready()
+            with self._cond:
+                if self._pending is None and not self._closing:
+                    self._pending = (serial, text, expression)
+            return
+        except EngineStopped as exc:  # stuck or died, and restarted: not the expression
+            if self._superseded(serial):
+                return
+            formulas = Formulas(f, None, None, str(exc))
         except ComplexityError:  # over budget, cancelled, or sympy cannot take it
             if self._superseded(serial):
                 return

@@ -13,7 +13,7 @@ import math
 
 import pytest
 import sympy as sp
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from derivview.model.expr import sympy_bridge as fn
@@ -133,8 +133,23 @@ def _value(expr: sp.Expr, t: float) -> float | None:
     return c.real
 
 
+def _on_a_step(expr: sp.Expr, t: float) -> bool:
+    """Whether a Heaviside(u) in expr has u = 0 at x = t. derivview prints the step as
+    relu(u)/u — relu′, which has no value at u = 0 (sympy's Heaviside says ½ there)."""
+    at = {x: sp.Rational(str(t)), a: sp.Rational(str(_A))}
+    for h in expr.atoms(sp.Heaviside):
+        try:
+            if h.args[0].subs(at).evalf(30) == 0:
+                return True
+        except (TypeError, ValueError):
+            continue
+    return False
+
+
 def _assert_same_function(original: sp.Expr, back: sp.Expr, text: str) -> None:
     for t in _POINTS:
+        if _on_a_step(original, t):  # Heaviside(floor(x)) at 0.35
+            continue
         v1, v2 = _value(original, t), _value(back, t)
         if v1 is None or abs(v1) > 1e8:
             continue
@@ -147,6 +162,7 @@ def _assert_same_function(original: sp.Expr, back: sp.Expr, text: str) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
+@example(sp.Heaviside(sp.floor(x)))
 @given(_TREES)
 def test_to_text_parses_back_to_the_same_function(expr: sp.Expr) -> None:
     text = to_text(expr)
@@ -161,6 +177,7 @@ def test_to_text_parses_back_to_the_same_function(expr: sp.Expr) -> None:
 
 
 @settings(max_examples=150, deadline=None)
+@example((a + x) ** x)  # a product with a symbolic power: d/dx printed it with a TypeError
 @given(_TREES)
 def test_derivatives_print_and_parse_back(expr: sp.Expr) -> None:
     d = sp.diff(expr, x)

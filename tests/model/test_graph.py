@@ -127,5 +127,12 @@ def test_the_adjoint_of_x_is_the_derivative(tree, x0: float) -> None:  # type: i
     g = graph(parse(text), x0)
     mp.mp.dps = 30
     want = float(mp.diff(mfun, mp.mpf(x0)))
+    want_f = float(mfun(mp.mpf(x0)))
+    if not (math.isfinite(want) and math.isfinite(want_f)):
+        # beyond float64 (exp(exp(exp(2))) ≈ 10^702, found by hypothesis): null, not a number
+        assert None in (g.f, g.df) or not math.isfinite(g.df), text
+        return
     assert g.df == pytest.approx(want, rel=1e-10, abs=1e-12), text
-    assert g.f == pytest.approx(float(mfun(mp.mpf(x0))), rel=1e-13, abs=1e-14)
+    # As f′: float64 cannot do better on ill-conditioned trees (sin(exp(exp(2))) is sin of
+    # 1618.18…, whose rounding alone moves f by 1e-12 relative; found by hypothesis).
+    assert g.f == pytest.approx(want_f, rel=1e-10, abs=1e-12), text

@@ -164,7 +164,7 @@ def test_save_replaces_only_with_a_complete_file(tmp_path: Path, monkeypatch) ->
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(sf.SessionFileError, match="No space left on device"):
+    with pytest.raises(sf.SessionFileError, match="the disk is full"):
         sf.save(Session(), path)
     assert path.read_text(encoding="utf-8") == "old content"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.derivview"]

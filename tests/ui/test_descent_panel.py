@@ -271,6 +271,21 @@ def test_step_fills_the_table_with_the_closed_form_iterates(make_panel):
     assert table.viewport().rect().intersects(last)
 
 
+def test_the_step_counter_counts_steps_not_iterates(make_panel):
+    """k counts the steps taken: 0 at the start, one per Step, back to "ready" on Reset."""
+    h = make_panel()
+    assert h.status().startswith("ready: press Step or Play to start from x = 0")
+    for clicks, k in ((1, 1), (1, 2), (3, 5)):
+        h.click("gdStep", clicks)
+        assert h.status().startswith(f"running: k = {k}")
+        assert h.rows() == k + 1  # the start and k steps
+        assert float(h.cell(k, 1)) == pytest.approx(3 - 3 * 0.8**k, rel=1e-6)  # x_k
+    h.click("gdReset")
+    assert h.status().startswith("ready:") and h.rows() == 0
+    h.click("gdStep")
+    assert h.status().startswith("running: k = 1") and h.rows() == 2
+
+
 def test_trajectory_on_the_plot_holds_the_iterates(make_panel):
     h = make_panel()
     h.click("gdStep", 4)
@@ -647,7 +662,10 @@ def test_export_csv_writes_the_rows(make_panel, tmp_path, monkeypatch):
         assert float(r[1]) == pytest.approx(x, rel=1e-15, abs=1e-15)
         assert float(r[2]) == pytest.approx((3 - x) ** 2, rel=1e-14)
         assert float(r[3]) == pytest.approx(2 * (x - 3), rel=1e-14)
-        assert r[4] == ("" if k == 0 else r[4])
+        if k == 0:
+            assert r[4] == ""  # no step taken to reach the start
+        else:  # the step x_k − x_{k−1} = 3·0.8^(k−1) − 3·0.8^k = 0.6·0.8^(k−1)
+            assert float(r[4]) == pytest.approx(0.6 * 0.8 ** (k - 1), rel=1e-13)
     assert rows[1][5:] == ["0.0", "9.0", "-6.0", ""]
     assert rows[2][5:] == ["3.0", "0.0", "0.0", "3.0"]
     assert rows[3][5:] == ["", "", "", ""]

@@ -204,7 +204,7 @@ def test_existing_file_is_replaced_only_by_a_complete_one(
 
     with monkeypatch.context() as m:
         m.setattr(os, "fsync", disk_full)
-        with pytest.raises(ExportError, match="No space left on device"):
+        with pytest.raises(ExportError, match="the disk is full"):
             export_session(session, target, ExportOptions(320, 200))
     assert target.read_bytes() == b"old picture"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plot.png"]

@@ -209,8 +209,21 @@ def test_geometry_and_last_session_remembered(make_window: Any, tmp_path: Path) 
     assert explicit.session.text == "x^3" and explicit.files.path is None
 
 
+def _colour_mask(rgba: np.ndarray, colour: str, background: str) -> np.ndarray:
+    """Pixels at least half-way from ``background`` to ``colour`` (antialiased lines)."""
+    c, bg = (
+        np.array([int(h[i : i + 2], 16) for i in (1, 3, 5)], float) for h in (colour, background)
+    )
+    d = c - bg
+    t = ((rgba[..., :3].astype(float) - bg) @ d) / float(d @ d)
+    off_line = np.linalg.norm(rgba[..., :3] - (bg + t[..., None] * d), axis=-1)
+    return (t > 0.5) & (off_line < 40)
+
+
 def test_copy_plot_puts_the_view_on_the_clipboard(make_window: Any, qtbot: Any) -> None:
-    win = make_window("--expr", "x^2")
+    from derivview.ui.plot_style import plot_style
+
+    win = make_window("--expr", "x^2", "--x0", "1", "--xrange", "-2", "2")
     win.exports.copy_plot()
     image = QGuiApplication.clipboard().image()
     view = win.plot_panel.plot_widget
@@ -219,6 +232,24 @@ def test_copy_plot_puts_the_view_on_the_clipboard(make_window: Any, qtbot: Any) 
         round(view.width() * ratio),
         round(view.height() * ratio),
     )
+    # What a person pastes: the plot itself — its background, f and the tangent in their
+    # colours, f (a parabola over −2 … 2) lower in the middle than at both sides.
+    style = plot_style(win.theme.dark)
+    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    rgba = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+    values, counts = np.unique(rgba.reshape(-1, 4)[:, :3], axis=0, return_counts=True)
+    assert "#{:02X}{:02X}{:02X}".format(*values[counts.argmax()]) == style.background.upper()
+    assert _colour_mask(rgba, style.tangent, style.background).sum() > 50
+    f_pixels = _colour_mask(rgba, style.f, style.background)
+    assert f_pixels.sum() > 300
+    rows, cols = np.nonzero(f_pixels)
+    width = image.width()
+    middle, left, right = cols > 0.45 * width, cols < 0.1 * width, cols > 0.9 * width
+    middle &= cols < 0.55 * width
+    assert left.any() and right.any() and middle.any()
+    bottom = rows[middle].max()  # image rows grow downwards
+    assert bottom > rows[left].min() + 0.3 * image.height()
+    assert bottom > rows[right].min() + 0.3 * image.height()
 
 
 def test_cli_and_dialog_give_the_same_picture(make_window: Any, qtbot: Any, tmp_path: Path) -> None:

@@ -79,6 +79,36 @@ def test_numbers_show_eight_significant_digits(make_window, ui):
     assert "x₀ = 1.2345679" in text
 
 
+def _sigmoid_d2(x: float) -> float:
+    s = 1 / (1 + math.exp(-x))
+    return s * (1 - s) * (1 - 2 * s)
+
+
+@pytest.mark.parametrize(
+    ("expr", "x0", "d2f"),
+    [
+        ("sin(x)", "1", -math.sin(1)),  # (sin)″ = −sin
+        ("e^(2x)", "0.5", 4 * math.e),  # 4e^(2x)
+        ("ln(x)", "2", -0.25),  # −1/x²
+        ("x^4", "-1.5", 12 * 1.5**2),  # 12x²
+        ("sigmoid(x)", "1", _sigmoid_d2(1.0)),  # σ(1 − σ)(1 − 2σ)
+    ],
+)
+def test_the_second_derivative_row(make_window, ui, expr, x0, d2f):
+    win = make_window("--expr", expr, "--x0", x0)
+    shown = f"{d2f:.8g}".replace("-", "−")
+    assert f"f″(x₀) = {shown}" in ui.readout(win)
+
+
+def test_the_second_derivative_row_where_f_prime_has_a_corner(make_window, ui):
+    # x|x| has f′ = 2|x|: f′(0) = 0 exists, f″(0) does not (a corner of f′).
+    win = make_window("--expr", "x |x|", "--x0", "0")
+    text = ui.readout(win)
+    assert "f′(x₀) = 0" in text and "f″(x₀) = undefined" in text
+    win.session.set_x0(-0.5)  # and away from it, −2
+    assert "f″(x₀) = −2" in ui.readout(win)
+
+
 def test_readout_follows_the_point(make_window, ui, qtbot):
     win = make_window("--expr", "sin(x)", "--x0", "0")
     text = ui.readout(win)

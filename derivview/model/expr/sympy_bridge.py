@@ -620,7 +620,10 @@ class _LanguagePrinter(StrPrinter):  # type: ignore[misc]  # sympy is untyped
         # The functions first, then the sums: sigmoid(x)*(1 - sigmoid(x)), as people
         # write σ(1 − σ), not (1 - sigmoid(x))*sigmoid(x).
         coeff, factors = expr.as_coeff_mul()
-        sums = [f for f in factors if f.is_Add or (f.is_Pow and f.base.is_Add and f.exp > 0)]
+        # is_positive, not > 0: an exponent may be symbolic, (a + x)^x
+        sums = [
+            f for f in factors if f.is_Add or (f.is_Pow and f.base.is_Add and f.exp.is_positive)
+        ]
         if not sums or len(sums) == len(factors) or any(
             f.is_Pow and f.exp.is_negative for f in factors
         ):

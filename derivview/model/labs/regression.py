@@ -166,21 +166,26 @@ def read_csv(path: str) -> Dataset:
     import os
     import stat
 
+    from derivview.model.fileio import reason
+
     try:
         st = os.stat(path)
     except OSError as exc:
-        raise OSError(f"cannot open {path}: {exc.strerror or exc}") from None
+        raise OSError(f"cannot open {path}: {reason(exc)}") from None
     if not stat.S_ISREG(st.st_mode):
         raise DataError(f"{path} is not a regular file", unreadable=True)
     if st.st_size > MAX_CSV_BYTES:
         raise DataError(
             f"{path} is too large ({st.st_size / 1e6:.1f} MB; at most {MAX_CSV_BYTES // 2**20} MB)"
         )
-    try:
-        with open(path, "rb") as fh:
+    try:  # non-blocking: a FIFO put in the file's place since the look above is refused
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise DataError(f"{path} is not a regular file", unreadable=True)
             raw = fh.read(MAX_CSV_BYTES + 1)
     except OSError as exc:
-        raise OSError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise OSError(f"cannot read {path}: {reason(exc)}") from None
     if len(raw) > MAX_CSV_BYTES:
         raise DataError(f"{path} is too large (at most {MAX_CSV_BYTES // 2**20} MB)")
     try:

@@ -24,7 +24,7 @@ def write_runs_csv(state: DescentState, path: str | Path) -> None:
     Columns ``k,x,f,df,step`` (one run) or ``k,A_x,A_f,A_df,A_step,B_x,...`` (two);
     numbers at full precision (they read back exactly), empty where undefined.
     """
-    from derivview.model.session_file import write_atomic
+    from derivview.model.fileio import write_atomic
 
     try:
         text = csv_text(state.runs)

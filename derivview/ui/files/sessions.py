@@ -8,6 +8,7 @@ unsaved-changes mark, then the app's name once: ``cubic.derivview* — derivview
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from derivview.model.fileio import resolved
 from derivview.ui.settings import app_settings, read_str_list
 from derivview.ui.wiring import connect_while_alive
 
@@ -56,7 +58,7 @@ class SessionFiles(QObject):
         self.setObjectName("sessionFiles")
         self.window = window
         self.session = session
-        self.path: Path | None = Path(path).resolve() if path else None
+        self.path: Path | None = resolved(path) if path else None
         #: The last message box shown (errors), for tests and tools.
         self.message_box: QMessageBox | None = None
         self.ask_unsaved: Callable[[], str] = self._ask_unsaved
@@ -123,12 +125,12 @@ class SessionFiles(QObject):
             data = session_file.load(p)
         except session_file.SessionFileError as exc:
             self._show_error("The session could not be opened.", str(exc))
-            if not p.exists():
+            if not os.path.exists(p):  # gone (or a link to nowhere): no use offering it again
                 self._forget_recent(p)
             return False
         session_file.apply(data, self.session)
         self.session.mark_saved()
-        self.path = p.resolve()
+        self.path = resolved(p)
         self._add_recent(self.path)
         self._update_title()
         self._status(f"Opened {p.name}")
@@ -136,12 +138,12 @@ class SessionFiles(QObject):
 
     def set_path(self, path: str | Path | None) -> None:
         """The file the session now belongs to (its name is the window's title)."""
-        self.path = Path(path).resolve() if path else None
+        self.path = resolved(path) if path else None
         self._update_title()
 
     def reopen(self, path: str) -> bool:
         """Open the session file of the last launch if it still opens (quietly if not)."""
-        if not path or not Path(path).is_file():
+        if not path or not os.path.isfile(path):  # (os.path never raises; Path may)
             return False
         from derivview.model import session_file
 
@@ -152,7 +154,7 @@ class SessionFiles(QObject):
             return False
         session_file.apply(data, self.session)
         self.session.mark_saved()
-        self.path = Path(path).resolve()
+        self.path = resolved(path)
         self._update_title()
         return True
 
@@ -187,7 +189,7 @@ class SessionFiles(QObject):
             self._show_error("The session could not be saved.", str(exc))
             return False
         self.session.mark_saved()
-        self.path = p.resolve()
+        self.path = resolved(p)
         self._add_recent(self.path)
         app_settings().setValue(KEY_LAST_FOLDER, str(self.path.parent))
         self._update_title()
@@ -239,8 +241,8 @@ class SessionFiles(QObject):
         settings.sync()
 
     def _forget_recent(self, path: Path) -> None:
-        resolved = {str(path), str(path.resolve())}
-        items = [p for p in self.recent_files() if p not in resolved]
+        names = {str(path), str(resolved(path))}
+        items = [p for p in self.recent_files() if p not in names]
         settings = app_settings()
         settings.setValue(KEY_RECENT, items)
         settings.sync()
@@ -305,4 +307,4 @@ class SessionFiles(QObject):
 
     def _start_folder(self) -> str:
         folder = str(app_settings().value(KEY_LAST_FOLDER, "") or "")
-        return folder if folder and Path(folder).is_dir() else str(Path.home())
+        return folder if folder and os.path.isdir(folder) else str(Path.home())
