@@ -13,7 +13,7 @@ import sys
 from derivview import __version__
 from derivview.commands.common import EXIT_FAILURE, EXIT_USAGE, UsageError, fail
 
-SUBCOMMANDS = ("info", "descend", "export", "regress", "numdiff", "depth")
+SUBCOMMANDS = ("info", "descend", "export", "regress", "numdiff", "depth", "steps", "graph")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,6 +63,8 @@ def build_parser() -> ArgumentParser:
             "  derivview numdiff TEXT --at X [--h H]... [--param N=V]... [--json]\n"
             "  derivview depth --activation NAME --depth N --at X [--weight W] [--bias B] "
             "[--json]\n"
+            "  derivview steps TEXT [--param N=V]... [--json]\n"
+            "  derivview graph TEXT --at X [--param N=V]... [--json]\n"
             "run 'derivview SUBCOMMAND --help' for details."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

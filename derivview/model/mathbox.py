@@ -158,6 +158,23 @@ def _is_simple(box: Box) -> bool:
     )
 
 
+def _loose(box: Box | None) -> bool:
+    """Nothing, a relation, a comma, or + / − between terms: what a fraction may touch
+    without parentheses in linear text (f(x) = sin(x)/x + 1)."""
+    return box is None or (
+        isinstance(box, Sym)
+        and (box.kind in ("rel", "punct") or (box.kind == "op" and box.text in "+−-"))
+    )
+
+
+def _set_apart(items: list[Box], frac: Box) -> bool:
+    """Whether ``frac`` (one of ``items``) has only loose neighbours."""
+    k = next(i for i, b in enumerate(items) if b is frac)
+    before = items[k - 1] if k > 0 else None
+    after = items[k + 1] if k + 1 < len(items) else None
+    return _loose(before) and _loose(after)
+
+
 def _plain(box: Box) -> str:
     if isinstance(box, Sym):
         if box.kind in ("op", "rel"):
@@ -168,10 +185,12 @@ def _plain(box: Box) -> str:
     if isinstance(box, Space):
         return " " if box.em >= 0.15 else ""
     if isinstance(box, Row):
-        # A fraction beside other factors: (1/2)x, not 1/2x.
-        crowded = sum(not isinstance(b, Space) for b in box.items) > 1
+        # A fraction beside other factors: (1/2)x, not 1/2x; beside = or + it needs none.
+        items = [b for b in box.items if not isinstance(b, Space)]
         return "".join(
-            f"({_plain(b).strip()})" if crowded and isinstance(b, Frac) else _plain(b)
+            f"({_plain(b).strip()})"
+            if isinstance(b, Frac) and not _set_apart(items, b)
+            else _plain(b)
             for b in box.items
         )
     if isinstance(box, Styled):

@@ -3,6 +3,7 @@
 Numbers show 8 significant digits with a Unicode minus. Where f has no derivative the
 readout says so, with the reason, the one-sided derivatives and (at a convex corner) the
 subgradient interval; where f is undefined it says that instead of showing numbers.
+f, f′ and f″ are shown as typeset mathematics (fractions, powers, roots), f as typed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from derivview.model.formatting import MINUS, tangent_equation
 from derivview.model.formatting import format_number as fmt
 from derivview.model.session import Session
+from derivview.ui.formula_label import FormulaLabel
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: A value that exists but is beyond float64 (issue 14): never "undefined".
@@ -179,6 +181,58 @@ def _curvature_words(d2f: float, x0: float, f: float) -> str:
     return "<b>concave up</b> (f″ &gt; 0)" if d2f > 0 else "<b>concave down</b> (f″ &lt; 0)"
 
 
+class FormulaReadout(QWidget):
+    """f(x), f′(x), f″(x) as typeset mathematics (``formulaReadout``), one per line.
+
+    f is typeset from its tree as typed; f′ and f″ from the texts sympy printed (parsed
+    back: the language is what the worker prints). "computing…" and "too complex to
+    print" are words; a formula longer than :data:`MAX_FORMULA_CHARS` is shown as its
+    shortened text.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formulaReadout")
+        self.setToolTip("f and its derivatives, as derivview computed them")
+        self.lines = [FormulaLabel(self) for _ in range(3)]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        for name, line in zip(("formulaF", "formulaDf", "formulaD2f"), self.lines, strict=True):
+            line.setObjectName(name)
+            layout.addWidget(line)
+
+    def plain_text(self) -> str:
+        """The three lines as Unicode text (what a person reads)."""
+        return "\n".join(line.plainText() for line in self.lines if line.plainText())
+
+    def clear(self) -> None:
+        """Show nothing (no function yet)."""
+        for line in self.lines:
+            line.setMath(None, "")
+
+    def show_formulas(self, f: Any, df: str, d2f: str) -> None:
+        """f (a tree, as typed) and f′, f″ (texts in the language, or words)."""
+        from derivview.model.expr.typeset import typeset_function
+
+        try:
+            self.lines[0].setMath(typeset_function(f))
+        except RecursionError:
+            self.lines[0].setMath(None, "f(x) = " + _shorten(pretty_formula(str(f))))
+        for primes, (line, text) in enumerate(zip(self.lines[1:], (df, d2f), strict=True), 1):
+            name = "f" + "′" * primes + "(x)"
+            box = None
+            if text not in (PENDING_FORMULA,) and len(text) <= MAX_FORMULA_CHARS:
+                try:
+                    box = typeset_function(text, primes)
+                except Exception:  # words (too complex to print), not a formula
+                    box = None
+            if box is not None:
+                line.setMath(box)
+            else:
+                line.setMath(None, f"{name} = {_shorten(pretty_formula(text))}")
+
+
 class _Frame(QWidget):
     """Holds one label outside any layout, so that its new text re-lays out nothing.
 
@@ -262,12 +316,7 @@ class Readout(QWidget):
         self.words.setWordWrap(True)
         self.words.setTextInteractionFlags(selectable)
         self.words.setToolTip("What the numbers say about f at x₀")
-        self.formulas = QLabel(self)
-        self.formulas.setObjectName("formulaReadout")
-        self.formulas.setTextFormat(Qt.TextFormat.RichText)
-        self.formulas.setWordWrap(True)
-        self.formulas.setTextInteractionFlags(selectable)
-        self.formulas.setToolTip("f and its derivatives, as derivview computed them")
+        self.formulas = FormulaReadout(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -287,10 +336,10 @@ class Readout(QWidget):
         from PySide6.QtGui import QTextDocument
 
         parts = [self.label.text()]
-        for label in (self.words, self.formulas):
-            d = QTextDocument()
-            d.setHtml(label.text())
-            parts.append(d.toPlainText())
+        d = QTextDocument()
+        d.setHtml(self.words.text())
+        parts.append(d.toPlainText())
+        parts.append(self.formulas.plain_text())
         return "\n".join(p for p in parts if p)
 
     @staticmethod
@@ -304,8 +353,11 @@ class Readout(QWidget):
 
     def _on_formulas_changed(self) -> None:
         f = self.session.function
-        texts = None if f is None else formula_texts(f, self.session.formulas)
-        self._set(self.formulas, "" if texts is None else formulas_html(texts))
+        if f is None:
+            self.formulas.clear()
+            return
+        texts = formula_texts(f, self.session.formulas)
+        self.formulas.show_formulas(f.expression.tree, texts[1], texts[2])
 
     def _on_point_changed(self) -> None:
         point = self.session.point

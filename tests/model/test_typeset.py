@@ -48,6 +48,13 @@ from derivview.model.mathbox import Frac, Root, Styled, Sup, plain
         ("x - x - x", "x − x − x"),
         ("x - (x - x)", "x − (x − x)"),
         ("2^3^2", "2^(3²)"),
+        # sympy prints e^u as exp(u) and ln as log: both set as people write them
+        ("exp(x)", "e^x"),
+        ("x exp(-x^2)", "xe^(−x²)"),
+        ("exp(x)^2", "(e^x)²"),
+        ("sin(x) exp(x)", "sin(x) e^x"),
+        ("exp(x/2)", "exp(x/2)"),
+        ("log(exp(x) + 1)", "ln(e^x + 1)"),
     ],
 )
 def test_typeset_reads_as_written(text, shown):

@@ -29,7 +29,7 @@ from derivview.model.expr.forward import compile_program, forward
 from derivview.model.expr.nodes import BinOp, Call, Const, Neg, Node, Num, Param, Var, children
 from derivview.model.expr.parser import Expression
 
-__all__ = ["Graph", "GraphNode", "graph"]
+__all__ = ["Graph", "GraphBuilder", "GraphNode", "graph"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,123 @@ def _locals(node: Node, args: list[float | None]) -> tuple[float | None, ...]:
         return (_num(numeric(np.array([a[0]]), 1)[1]),)
 
 
+class GraphBuilder:
+    """The graph's structure for one expression, built once; :meth:`at` computes the
+    numbers at a point (a drag asks for a new point every frame: the ids, inputs, program
+    and backward order are reused, only the forward and backward passes run)."""
+
+    def __init__(self, expression: Expression) -> None:
+        self.expression = expression
+        variables = self.variables = expression.variables
+        text = expression.text
+
+        # ids in pre-order from the output; variables and parameters shared by name
+        order: list[Node] = []
+        ids: dict[int, int] = {}  # id(node occurrence) -> graph id
+        shared: dict[tuple[str, str], int] = {}
+        stack = [expression.tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (Var, Param)):
+                key = ("var" if isinstance(node, Var) and node.name in variables else "param",
+                       node.name)  # fmt: skip
+                if key in shared:
+                    ids[id(node)] = shared[key]
+                    continue
+                shared[key] = len(order)
+            ids[id(node)] = len(order)
+            order.append(node)
+            stack.extend(reversed(children(node)))
+        self.order = order
+        self.shared = shared
+        # forward: every node's value (equal subtrees share a register)
+        self.program = compile_program(list(order), variables)
+        self.inputs = [tuple(ids[id(k)] for k in children(n)) for n in order]
+
+        # backward: adjoints in reverse topological order (users before what they use)
+        users: dict[int, list[tuple[int, int]]] = {g: [] for g in range(len(order))}
+        for g, ins in enumerate(self.inputs):
+            for k, i in enumerate(ins):
+                users[i].append((g, k))
+        self.users = users
+        topo: list[int] = []
+        seen: set[int] = set()
+        visit: list[tuple[int, bool]] = [(0, False)]
+        while visit:
+            g, done = visit.pop()
+            if done:
+                topo.append(g)
+                continue
+            if g in seen:
+                continue
+            seen.add(g)
+            visit.append((g, True))
+            visit.extend((i, False) for i in self.inputs[g] if i not in seen)
+        self.backward = tuple(reversed(topo))  # the output first, every user before inputs
+
+        ops: list[tuple[str, str]] = []
+        for node in order:
+            if isinstance(node, Var) and node.name in variables:
+                ops.append((node.name, node.name))
+            elif isinstance(node, (Var, Param)):
+                ops.append(("param", node.name))
+            else:
+                label = text[node.start : node.end] if node.end > node.start else ""
+                if isinstance(node, (Num, Const)):
+                    op = "const"
+                elif isinstance(node, Neg):
+                    op = "neg"
+                elif isinstance(node, BinOp):
+                    op = node.op
+                else:
+                    op = node.name
+                ops.append((op, label))
+        self.ops = ops
+
+    def at(
+        self, point: float | Mapping[str, float], params: Mapping[str, float] | None = None
+    ) -> Graph:
+        """The graph with its numbers at ``point`` (x, or {x, y}); ``params``: parameter
+        values (missing ones are 1)."""
+        variables = self.variables
+        at = {"x": float(point)} if not isinstance(point, Mapping) else {
+            k: float(v) for k, v in point.items()}  # fmt: skip
+        p = dict(params or {})
+        order, inputs = self.order, self.inputs
+        with np.errstate(all="ignore"):
+            if len(variables) == 1:
+                regs = forward(self.program, np.array([at.get("x", 0.0)]), p, 0)
+            else:
+                from derivview.model.expr.multi import forward_multi
+
+                values = {v: np.array([at.get(v, 0.0)]) for v in variables}
+                regs = [(r[0], None, None) for r in forward_multi(self.program, values, p, 0)]
+        value = [_num(r[0]) for r in regs]
+        local = [_locals(n, [value[i] for i in inputs[g]]) if inputs[g] else ()
+                 for g, n in enumerate(order)]  # fmt: skip
+        adjoint: list[float | None] = [None] * len(order)
+        for g in self.backward:
+            if g == 0:
+                adjoint[g] = 1.0
+                continue
+            total: float | None = 0.0
+            for user, k in self.users[g]:
+                a, loc = adjoint[user], local[user][k]
+                if a is None or loc is None or total is None:
+                    total = None
+                    break
+                total += a * loc
+            adjoint[g] = _num(total) if total is not None else None
+        nodes = tuple(
+            GraphNode(g, op, label, inputs[g], value[g], local[g], adjoint[g])
+            for g, (op, label) in enumerate(self.ops)
+        )
+        shared = self.shared
+        gradient = {v: adjoint[shared[("var", v)]] if ("var", v) in shared else 0.0
+                    for v in variables}  # fmt: skip
+        return Graph(self.expression.text, at, value[0], gradient, 0, nodes)
+
+
 def graph(
     expression: Expression,
     point: float | Mapping[str, float],
@@ -145,95 +262,4 @@ def graph(
 ) -> Graph:
     """The computational graph of ``expression`` at ``point`` (x, or {x, y}), forward and
     backward. ``params``: parameter values (missing ones are 1)."""
-    variables = expression.variables
-    at = {"x": float(point)} if not isinstance(point, Mapping) else {
-        k: float(v) for k, v in point.items()}  # fmt: skip
-    p = dict(params or {})
-    text = expression.text
-
-    # ids in pre-order from the output; variables and parameters shared by name
-    order: list[Node] = []
-    ids: dict[int, int] = {}  # id(node occurrence) -> graph id
-    shared: dict[tuple[str, str], int] = {}
-    stack = [expression.tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (Var, Param)):
-            key = ("var" if isinstance(node, Var) and node.name in variables else "param",
-                   node.name)  # fmt: skip
-            if key in shared:
-                ids[id(node)] = shared[key]
-                continue
-            shared[key] = len(order)
-        ids[id(node)] = len(order)
-        order.append(node)
-        stack.extend(reversed(children(node)))
-
-    # forward: every node's value (equal subtrees share a register)
-    prog = compile_program([n for n in order], variables)
-    with np.errstate(all="ignore"):
-        if len(variables) == 1:
-            regs = forward(prog, np.array([at.get("x", 0.0)]), p, 0)
-        else:
-            from derivview.model.expr.multi import forward_multi
-
-            values = {v: np.array([at.get(v, 0.0)]) for v in variables}
-            regs = [(r[0], None, None) for r in forward_multi(prog, values, p, 0)]
-    value = [_num(r[0]) for r in regs]
-
-    inputs = [tuple(ids[id(k)] for k in children(n)) for n in order]
-    local = [_locals(n, [value[i] for i in inputs[g]]) if inputs[g] else ()
-             for g, n in enumerate(order)]  # fmt: skip
-
-    # backward: adjoints in reverse topological order (users before what they use)
-    users: dict[int, list[tuple[int, int]]] = {g: [] for g in range(len(order))}
-    for g, ins in enumerate(inputs):
-        for k, i in enumerate(ins):
-            users[i].append((g, k))
-    topo: list[int] = []
-    seen: set[int] = set()
-    visit: list[tuple[int, bool]] = [(0, False)]
-    while visit:
-        g, done = visit.pop()
-        if done:
-            topo.append(g)
-            continue
-        if g in seen:
-            continue
-        seen.add(g)
-        visit.append((g, True))
-        visit.extend((i, False) for i in inputs[g] if i not in seen)
-    adjoint: list[float | None] = [None] * len(order)
-    for g in reversed(topo):  # the output first, every user before its inputs
-        if g == 0:
-            adjoint[g] = 1.0
-            continue
-        total: float | None = 0.0
-        for user, k in users[g]:
-            a, loc = adjoint[user], local[user][k]
-            if a is None or loc is None or total is None:
-                total = None
-                break
-            total += a * loc
-        adjoint[g] = _num(total) if total is not None else None
-
-    nodes = []
-    for g, node in enumerate(order):
-        if isinstance(node, Var) and node.name in variables:
-            op, label = node.name, node.name
-        elif isinstance(node, (Var, Param)):
-            op, label = "param", node.name
-        else:
-            label = text[node.start : node.end] if node.end > node.start else ""
-            if isinstance(node, (Num, Const)):
-                op = "const"
-            elif isinstance(node, Neg):
-                op = "neg"
-            elif isinstance(node, BinOp):
-                op = node.op
-            else:
-                op = node.name
-        nodes.append(GraphNode(g, op, label, inputs[g], value[g], local[g], adjoint[g]))
-    gradient = {v: adjoint[shared[("var", v)]] if ("var", v) in shared else 0.0
-                for v in variables}  # fmt: skip
-    return Graph(text, at, value[0], gradient, 0, tuple(nodes))
+    return GraphBuilder(expression).at(point, params)

@@ -9,22 +9,48 @@ where the tree needs them and nowhere else.
 
 :func:`typeset` gives a box for a tree (``highlight`` styles one sub-tree, e.g. the part
 a derivation step is about); :func:`typeset_text` parses text in the language first (the
-printed f′ from the worker). Qt-free, sympy-free.
+printed f′ from the worker). :func:`typeset_function` is "f(x) = …" as one box — the
+readout's formulas and an exported picture's title; :func:`typeset_derivative` is
+"d/dx (…)" for a derivation step; :func:`typeset_cases` reads a result piecewise.
+Qt-free, sympy-free.
 """
 
 from __future__ import annotations
 
 from derivview.model.expr.nodes import BinOp, Call, Const, Neg, Node, Num, Param, Var
-from derivview.model.mathbox import Box, Fence, Frac, Root, Row, Space, Styled, Sub, Sup, Sym
+from derivview.model.mathbox import (
+    Box,
+    Cases,
+    Fence,
+    Frac,
+    Root,
+    Row,
+    Space,
+    Styled,
+    Sub,
+    Sup,
+    Sym,
+)
 
-__all__ = ["typeset", "typeset_text"]
+__all__ = [
+    "function_name",
+    "typeset",
+    "typeset_cases",
+    "typeset_derivative",
+    "typeset_function",
+    "typeset_text",
+]
 
 _THIN = Space(0.17)
+_BRACE_ROOM = Space(0.12)  # less than a word space: plain() adds nothing
+_WORD = Space(0.3)  # after a word such as "if" (a thin space reads "ifu")
 
 # How tightly a node binds, for deciding parentheses (higher binds tighter).
 _SUM, _PRODUCT, _PREFIX, _POWER, _ATOM = 1, 2, 3, 4, 5
 
-_FN_NAMES = {"sigmoid": "σ", "relu": "ReLU"}
+# log is natural in the language (contracts §1): ln says so to a reader who might take log
+# for base 10.
+_FN_NAMES = {"sigmoid": "σ", "relu": "ReLU", "log": "ln"}
 _FENCES = {"abs": ("|", "|"), "floor": ("⌊", "⌋"), "ceil": ("⌈", "⌉")}
 
 
@@ -35,7 +61,18 @@ def _precedence(node: Node) -> int:
         return _PREFIX
     if isinstance(node, Num) and "e" in node.text.lower():
         return _PRODUCT  # 1.5 × 10³ reads as a product
+    if _exp_as_power(node):
+        return _POWER
     return _ATOM
+
+
+def _exp_as_power(node: Node) -> bool:
+    """Whether ``exp(u)`` is set as eᵘ: always, but for a fraction u (a fraction in an
+    exponent is too small to read; exp(a/b) stays)."""
+    if not (isinstance(node, Call) and node.name == "exp" and len(node.args) == 1):
+        return False
+    arg = node.args[0]
+    return not (isinstance(arg, BinOp) and arg.op == "div")
 
 
 def typeset(node: Node, highlight: Node | None = None) -> Box:
@@ -48,6 +85,54 @@ def typeset_text(text: str, variables: tuple[str, ...] = ("x",)) -> Box:
     from derivview.model.expr.parser import parse
 
     return typeset(parse(text, variables=variables).tree)
+
+
+def function_name(primes: int = 0, variable: str = "x", name: str = "f") -> Box:
+    """``f(x)``, ``f′(x)``, ``f″(x)``: the left side of a formula."""
+    marks = {0: "", 1: "′", 2: "″", 3: "‴"}.get(primes, "′" * primes)
+    return Row((Sym(name + marks, "var"), Fence(Sym(variable, "var"))))
+
+
+def typeset_function(
+    formula: Node | str,
+    primes: int = 0,
+    variables: tuple[str, ...] = ("x",),
+) -> Box:
+    """"f(x) = …" (``primes`` = 1: "f′(x) = …") as one box, from a tree or from text in
+    the language (ExpressionError if the text is invalid). The one function to call for
+    f as typeset mathematics: the readout and the export's title use it."""
+    tree = formula if not isinstance(formula, str) else None
+    if tree is None:
+        from derivview.model.expr.parser import parse
+
+        tree = parse(str(formula), max_length=100_000, variables=variables).tree
+    return Row((function_name(primes, variables[0]), Sym("=", "rel"), typeset(tree)))
+
+
+def typeset_derivative(node: Node, variable: str = "x", highlight: Node | None = None) -> Box:
+    """d/dx applied to ``node``: the fraction d/dx, then the expression (in parentheses
+    unless it is a name, a number, a call or a root)."""
+    op = Frac(Sym("d", "fn"), Row((Sym("d", "fn"), Sym(variable, "var"))))
+    body = typeset(node, highlight)
+    bare = isinstance(node, (Num, Const, Var, Param)) or (
+        isinstance(node, Call) and node.name not in ("log", "log2", "log10")
+    )
+    return Row((op, _THIN, body if bare else Fence(body)))
+
+
+def typeset_cases(rows: list[tuple[Node, Node, str, Node]]) -> Box:
+    """A brace of rows ``value  if lhs rel rhs`` (ReLU′ = 1 if u > 0, 0 if u < 0)."""
+    cases = Cases(
+        tuple(
+            (
+                typeset(value),
+                Row((Sym("if", "text"), _WORD, typeset(lhs), Sym(rel, "rel"), typeset(rhs))),
+            )
+            for value, lhs, rel, rhs in rows
+        )
+    )
+    # the brace's point reaches left of its box: room for it after "="
+    return Row((_BRACE_ROOM, cases))
 
 
 class _Typesetter:
@@ -115,6 +200,8 @@ class _Typesetter:
         if name == "log" and len(args) == 2:
             head: Box = Sub(Sym("log", "fn"), self.box(args[1]))
             return Row((head, Fence(self.box(args[0]))))
+        if _exp_as_power(node):  # sympy prints e^u as exp(u): set it as people write it
+            return Sup(Sym("e", "var"), self.box(args[0]))
         if name in ("log2", "log10"):
             head = Sub(Sym("log", "fn"), Sym(name[3:], "num"))
             return Row((head, Fence(self.box(args[0]))))
@@ -161,7 +248,7 @@ def _ends_with_call(node: Node) -> bool:
     space, sin(x)(x + 1) does not."""
     while isinstance(node, BinOp) and node.op == "mul":
         node = node.right
-    return isinstance(node, Call)
+    return isinstance(node, Call) and not _exp_as_power(node)
 
 
 def _starts_with_digit(node: Node, box: Box) -> bool:
@@ -176,4 +263,8 @@ def _starts_with_digit(node: Node, box: Box) -> bool:
 def _starts_with_word(node: Node) -> bool:
     """Whether the typeset ``node`` begins with a function name (x sin(x) needs a space)."""
     first = _leftmost(node)
-    return isinstance(first, Call) and first.name not in ("sqrt", "cbrt", *_FENCES)
+    return (
+        isinstance(first, Call)
+        and first.name not in ("sqrt", "cbrt", *_FENCES)
+        and not _exp_as_power(first)
+    )

@@ -17,6 +17,7 @@ from derivview.model.descent.part import DescentPart
 from derivview.model.labs.depth_part import DepthPart
 from derivview.model.labs.numdiff_part import NumdiffPart
 from derivview.model.labs.regression_part import RegressionPart
+from derivview.model.labs.steps_part import StepsPart
 from derivview.model.labs.xy_part import XyPart
 from derivview.model.state.core import FunctionPart, ItemsPart, SecantPart, ViewPart
 from derivview.model.state.part import StatePart
@@ -28,6 +29,7 @@ PARTS: tuple[StatePart, ...] = (
     ItemsPart(),
     SecantPart(),
     DescentPart(),
+    StepsPart(),
     XyPart(),
     RegressionPart(),
     NumdiffPart(),

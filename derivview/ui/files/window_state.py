@@ -20,7 +20,7 @@ KEY_WORKSPACE = "window/workspace"
 KEY_LAYOUT = "window/layout/{key}"
 KEY_LAST_SESSION = "files/lastSession"
 #: Bump when the docks change in a way an old saved layout would restore wrongly.
-LAYOUT_VERSION = 2  # 2: the numerical-derivative and deep-chain docks
+LAYOUT_VERSION = 3  # 2: the numerical-derivative and deep-chain docks; 3: the derivation and graph
 
 
 def restore_geometry(window: QMainWindow) -> None:

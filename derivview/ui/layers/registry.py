@@ -15,10 +15,12 @@ from derivview.ui.layers.grid import GridLayer
 from derivview.ui.layers.markers import MarkersLayer
 from derivview.ui.layers.secant import SecantLayer
 from derivview.ui.layers.tangent import TangentLayer
+from derivview.ui.steps.layer import StepLayer
 
 FX_LAYERS: tuple[type[PlotLayer], ...] = (
     GridLayer,
     ConcavityLayer,
+    StepLayer,
     CurvesLayer,
     TangentLayer,
     SecantLayer,

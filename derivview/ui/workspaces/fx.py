@@ -2,7 +2,8 @@
 
 Central: the expression editor, the x₀ slider and spin box and the parameter rows above
 the plot (always in view), the plot taking the rest. Docks: the readout, the secant,
-gradient descent and its iterates, the numerical derivative and the deep chain.
+gradient descent and its iterates, the numerical derivative and the deep chain, the
+derivation of f′ and the computational graph.
 """
 
 from __future__ import annotations
@@ -63,6 +64,18 @@ def _iterates(session: Session) -> QWidget:
     return IteratesPanel(session)
 
 
+def _steps(session: Session) -> QWidget:
+    from derivview.ui.steps.panel import StepsPanel
+
+    return StepsPanel(session)
+
+
+def _graph(session: Session) -> QWidget:
+    from derivview.ui.graph.panel import GraphPanel
+
+    return GraphPanel(session)
+
+
 def _numdiff(session: Session) -> QWidget:
     from derivview.ui.labs.numdiff_panel import NumdiffPanel
 
@@ -86,9 +99,10 @@ class FxWorkspace(Workspace):
     action_name = "actionWorkspaceFx"
     shortcut = "Ctrl+1"
     docks = (
-        # Heights: the readout's six rows and a few lines of words and formulas; the
-        # descent's controls with a three-line stability note and a two-line status.
-        DockSpec("readoutDock", "Readout", _readout, raised=True, height=185),
+        # Heights: the readout's six rows, a few lines of words and three typeset
+        # formulas; the descent's controls with a three-line stability note and a
+        # two-line status.
+        DockSpec("readoutDock", "Readout", _readout, raised=True, height=250),
         DockSpec("secantDock", "Secant", _secant, tab_with="readoutDock"),
         DockSpec("descentDock", "Gradient descent", _descent, below="readoutDock", height=270),
         DockSpec(
@@ -117,6 +131,22 @@ class FxWorkspace(Workspace):
             short_tab_with="descentDock",
             scroll=False,
         ),
+        DockSpec(
+            "stepsDock",
+            "Derivation",
+            _steps,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
+        DockSpec(
+            "graphDock",
+            "Graph",
+            _graph,
+            tab_with="iteratesDock",
+            short_tab_with="descentDock",
+            scroll=False,
+        ),
     )
 
     def build(self) -> QWidget:
@@ -131,6 +161,9 @@ class FxWorkspace(Workspace):
         self.param_panel: ParamPanel = ParamPanel(s)
         self.plot_panel: PlotPanel = PlotPanel(s)
         self.plot_panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        from derivview.ui.steps.editor_link import link_editor
+
+        link_editor(self.editor, s)  # the derivation's step pointed at, selected as typed
 
         top = QFrame()
         top.setObjectName("fxInputs")
