@@ -249,3 +249,25 @@ def test_each_rule_of_the_table_against_mpmath(name: str, x0: float) -> None:
 
 def test_every_function_of_the_table_is_covered() -> None:
     assert set(_MP) | {"log", "max", "min"} == set(FUNCTIONS)
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "p"),
+    [
+        ("x^((2^0.5)^2)", 3.9e-166, mp.mpf(2**0.5) ** 2),  # hypothesis found f″ = 0
+        ("x^1.5", 1e-250, mp.mpf("1.5")),  # f = 1e−375 underflows; f′, f″ do not
+        ("x^1.5", 1e250, mp.mpf("1.5")),  # f overflows; f′ = 1.5e125 does not
+        ("x^2.5", 1e-150, mp.mpf("2.5")),  # f = 1e−375: 0 in float64
+    ],
+)
+def test_power_derivatives_where_the_power_itself_leaves_float64(
+    text: str, x0: float, p: mp.mpf
+) -> None:
+    mp.mp.dps = 50
+    fn = analyze(text)
+    exponent = mp.mpf(float(p))  # the exponent as float64 computes it, as typed
+    u = mp.mpf(x0)
+    df = float(fn.df(x0))
+    d2f = float(fn.d2f(x0))
+    assert df == pytest.approx(float(exponent * u ** (exponent - 1)), rel=1e-12)
+    assert d2f == pytest.approx(float(exponent * (exponent - 1) * u ** (exponent - 2)), rel=1e-12)

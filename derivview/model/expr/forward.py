@@ -209,6 +209,9 @@ def _div_rule(a: Triple, b: Triple, order: int) -> Triple:
     return q, d, (None if num2 is None else num2 / bv)
 
 
+_TINY = 1e-290  # below this u^p has lost digits (subnormal) or is about to
+
+
 def _pow_const(u: Array, p: float, order: int) -> Triple:
     """(u^p, p u^(p-1), p(p-1) u^(p-2)) for a number p, on the real line."""
     if abs(p) < 2**31 and p == math.floor(p):
@@ -238,7 +241,15 @@ def _pow_const(u: Array, p: float, order: int) -> Triple:
     if not order:
         return v, None, None
     g1 = p * v / u  # 0/0 = NaN at u = 0: the edge of the domain has no derivative
-    return v, g1, (p - 1.0) * g1 / u
+    g2 = (p - 1.0) * g1 / u
+    # Where u^p underflows or overflows float64, u^(p-1) and u^(p-2) may not:
+    # x^2.0000000000000004 at 1e-166 has f″ ≈ 2, not 0·x^-2 = 0. Powers only there.
+    edge = (u != 0) & ((np.abs(v) < _TINY) | np.isinf(v))
+    if np.any(edge):
+        with np.errstate(over="ignore", under="ignore"):
+            g1 = np.where(edge, p * np.power(u, p - 1.0), g1)
+            g2 = np.where(edge, p * (p - 1.0) * np.power(u, p - 2.0), g2)
+    return v, g1, g2
 
 
 def _powc_rule(a: Triple, e: Triple, order: int) -> Triple:
