@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QStackedWidget,
+    QTabBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -231,6 +232,13 @@ class MainWindow(QMainWindow):
                 layout.activate()  # the docks' area at this size, before sizing the docks
             self._default_layout(self._built[self._current])
             self._pristine_layout = False
+        if event.type() == QEvent.Type.ChildPolished and isinstance(event, QChildEvent):
+            bar = event.child()
+            if isinstance(bar, QTabBar):
+                # The tabs of tabbed docks (made by the layout, again after a restore):
+                # whole titles and scroll arrows, not "Nu…", "De…", "De…" side by side.
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+                bar.setUsesScrollButtons(True)
         result = super().event(event)
         if not self._painted and event.type() == QEvent.Type.Paint:
             self._painted = True

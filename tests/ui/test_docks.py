@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMenu,
+    QTabBar,
     QWidget,
 )
 from visibility import fully_visible, rect_in_window, shown
@@ -166,6 +167,28 @@ def test_workspaces_switch_with_their_central_plot_and_docks(make_window, qtbot,
 
 
 # -- what a person sees at small and usual sizes -----------------------------------------------
+
+
+def test_tabs_of_tabbed_docks_show_whole_titles_at_1024x640(make_window, qtbot):
+    """Five lab docks share a tab row in the narrow column: whole titles and scroll
+    arrows, not "Nu…", "De…", "De…" (seen in a 1024×640 snapshot)."""
+    win = make_window("--expr", "x sin(x)", show=False)
+    win.resize(1024, 640)
+    win.show()
+    qtbot.waitExposed(win)
+    QApplication.processEvents()
+    bars = [b for b in win.findChildren(QTabBar) if b.isVisible() and b.count() > 1]
+    assert bars
+    titles = set()
+    for bar in bars:
+        assert bar.usesScrollButtons()
+        metrics = bar.fontMetrics()
+        for i in range(bar.count()):
+            titles.add(bar.tabText(i))
+            assert bar.tabRect(i).width() >= metrics.horizontalAdvance(bar.tabText(i)), (
+                bar.tabText(i)
+            )
+    assert {"Numerical f′", "Deep chain", "Derivation", "Graph"} <= titles, titles
 
 
 @pytest.mark.parametrize("size", [(1024, 640), (1280, 800)])
