@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -47,10 +46,10 @@ from derivview.model.session import Session
 from derivview.ui.descent.csv_export import export_runs_csv
 from derivview.ui.descent.layer import trajectory_colors
 from derivview.ui.descent.play import DEFAULT_SPEED_INDEX, SPEEDS, PlayScheduler
+from derivview.ui.log_slider import LogSlider
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 
-_SLIDER_STEPS = 1000  # the η slider: 1000 steps over log10 η in its range
 
 
 class FloatSpinBox(QDoubleSpinBox):
@@ -162,7 +161,7 @@ class DescentControls(QWidget):
         # -- wiring: every subscription in one place --------------------------------
         self.method.currentIndexChanged.connect(self._on_method_changed)
         self.lr_spin.valueChanged.connect(self._on_lr_changed)
-        self.lr_slider.valueChanged.connect(self._on_lr_slider_moved)
+        self.lr_slider.moved_to.connect(self.lr_spin.setValue)
         self.beta.valueChanged.connect(self._on_beta_changed)
         self.start.valueChanged.connect(self._on_start_changed)
         self.max_steps.valueChanged.connect(self._on_max_steps_changed)
@@ -186,15 +185,9 @@ class DescentControls(QWidget):
 
     def _build(self) -> None:
         lo, hi = LEARNING_RATE_RANGE
-        slo, shi = LEARNING_RATE_SLIDER_RANGE
 
         self.method = _method_combo("gdMethod")
-        self.lr_slider = QSlider(Qt.Orientation.Horizontal)
-        self.lr_slider.setObjectName("gdLearningRateSlider")
-        self.lr_slider.setRange(0, _SLIDER_STEPS)
-        self.lr_slider.setToolTip(
-            f"learning rate η on a logarithmic scale, {format_number(slo)} … {format_number(shi)}"
-        )
+        self.lr_slider = LogSlider("gdLearningRateSlider", LEARNING_RATE_SLIDER_RANGE)
         self.lr_spin = FloatSpinBox(6)
         self.lr_spin.setObjectName("gdLearningRate")
         self.lr_spin.setRange(lo, hi)
@@ -355,12 +348,6 @@ class DescentControls(QWidget):
     def _on_lr_changed(self, value: float) -> None:
         self._set(0, learning_rate=value)
 
-    def _on_lr_slider_moved(self, pos: int) -> None:
-        lo, hi = (math.log10(v) for v in LEARNING_RATE_SLIDER_RANGE)
-        lr = 10 ** (lo + (hi - lo) * pos / _SLIDER_STEPS)
-        lr = float(f"{lr:.3g}")  # clean values from the slider: 0.101, not 0.1011579…
-        self.lr_spin.setValue(lr)
-
     def _on_beta_changed(self, value: float) -> None:
         self._set(0, beta=value)
 
@@ -448,12 +435,7 @@ class DescentControls(QWidget):
         # a person is typing there while Play updates the panel many times a second.
         _set_index(self.method, METHODS.index(a.method))
         _set_value(self.lr_spin, a.learning_rate)
-        if not self.lr_slider.isSliderDown():
-            lo, hi = (math.log10(v) for v in LEARNING_RATE_SLIDER_RANGE)
-            t = (math.log10(a.learning_rate) - lo) / (hi - lo)
-            pos = round(min(max(t, 0.0), 1.0) * _SLIDER_STEPS)
-            if pos != self.lr_slider.value():
-                self.lr_slider.setValue(pos)
+        self.lr_slider.show_value(a.learning_rate)
         _set_value(self.beta, a.beta)
         _set_value(self.start, st.start)
         _set_value(self.max_steps, st.max_steps)

@@ -9,7 +9,6 @@ the Readout says why standardizing x helps, with this data's numbers.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -37,6 +35,7 @@ from derivview.model.labs.regression_config import (
 from derivview.model.labs.regression_text import stability_text, status_text
 from derivview.ui.descent.controls import FloatSpinBox
 from derivview.ui.descent.play import SPEEDS, PlayScheduler
+from derivview.ui.log_slider import LogSlider
 from derivview.ui.regression.pace import Paced
 from derivview.ui.wiring import connect_while_alive
 
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
     from derivview.model.labs.regression_state import RegressionState
     from derivview.model.session import Session
 
-_SLIDER_STEPS = 1000
 #: Play's speeds, in epochs per second; 60 by default (one epoch a frame).
 SPEED_LABELS = tuple((label.replace("step", "epoch"), value) for label, value in SPEEDS)
 DEFAULT_SPEED = 60.0
@@ -81,7 +79,7 @@ class TrainPanel(QWidget):
 
         # -- wiring: every subscription in one place ------------------------------------
         self.lr_spin.valueChanged.connect(self._on_lr_changed)
-        self.lr_slider.valueChanged.connect(self._on_lr_slider_moved)
+        self.lr_slider.moved_to.connect(self.lr_spin.setValue)
         self.epochs.valueChanged.connect(self._on_epochs_changed)
         self.start_m.valueChanged.connect(self._on_start_changed)
         self.start_b.valueChanged.connect(self._on_start_changed)
@@ -109,11 +107,7 @@ class TrainPanel(QWidget):
 
     def _build(self) -> None:
         lo, hi = LEARNING_RATE_RANGE
-        slo, shi = LEARNING_RATE_SLIDER_RANGE
-        self.lr_slider = QSlider(Qt.Orientation.Horizontal)
-        self.lr_slider.setObjectName("regressLearningRateSlider")
-        self.lr_slider.setRange(0, _SLIDER_STEPS)
-        self.lr_slider.setToolTip(f"learning rate η on a logarithmic scale, {slo:g} … {shi:g}")
+        self.lr_slider = LogSlider("regressLearningRateSlider", LEARNING_RATE_SLIDER_RANGE)
         self.lr_spin = FloatSpinBox(6)
         self.lr_spin.setObjectName("regressLearningRate")
         self.lr_spin.setDecimals(15)
@@ -231,11 +225,6 @@ class TrainPanel(QWidget):
     def _on_lr_changed(self, value: float) -> None:
         self._update(learning_rate=value)
 
-    def _on_lr_slider_moved(self, pos: int) -> None:
-        lo, hi = (math.log10(v) for v in LEARNING_RATE_SLIDER_RANGE)
-        lr = float(f"{10 ** (lo + (hi - lo) * pos / _SLIDER_STEPS):.3g}")
-        self.lr_spin.setValue(lr)
-
     def _on_epochs_changed(self, value: int) -> None:
         self._update(epochs=value)
 
@@ -282,12 +271,7 @@ class TrainPanel(QWidget):
         blockers = [QSignalBlocker(w) for w in widgets]
         lr = st.get("learning_rate")
         _set_value(self.lr_spin, lr)
-        if not self.lr_slider.isSliderDown():
-            lo, hi = (math.log10(v) for v in LEARNING_RATE_SLIDER_RANGE)
-            t = (math.log10(lr) - lo) / (hi - lo)
-            pos = round(min(max(t, 0.0), 1.0) * _SLIDER_STEPS)
-            if pos != self.lr_slider.value():
-                self.lr_slider.setValue(pos)
+        self.lr_slider.show_value(lr)
         if self.epochs.value() != st.get("epochs"):
             self.epochs.setValue(st.get("epochs"))
         m0, b0 = st.get("init")

@@ -9,7 +9,6 @@ this view writes it and redraws from its ``changed`` signal; Play is the f(x) de
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -41,6 +40,7 @@ from derivview.model.labs.xy_text import status_text
 from derivview.ui.descent.controls import FloatSpinBox
 from derivview.ui.descent.layer import trajectory_colors
 from derivview.ui.descent.play import DEFAULT_SPEED_INDEX, SPEEDS, PlayScheduler
+from derivview.ui.log_slider import LogSlider
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from derivview.model.labs.xy_state import XyState
     from derivview.model.session import Session
 
-_SLIDER_STEPS = 1000
 METHOD_TIP = (
     "gradient descent: p ← p − η·∇f(p)\n"
     "momentum (heavy ball): v ← β·v + ∇f(p), p ← p − η·v\n"
@@ -129,7 +128,7 @@ class XyDescentControls(QWidget):
 
         self.method.currentIndexChanged.connect(lambda _i: self._set(0, method=self._m(0)))
         self.lr.valueChanged.connect(lambda v: self._set(0, learning_rate=v))
-        self.lr_slider.valueChanged.connect(self._on_lr_slider)
+        self.lr_slider.moved_to.connect(self.lr.setValue)
         self.beta.valueChanged.connect(lambda v: self._set(0, beta=v))
         self.start_x.valueChanged.connect(self._on_start)
         self.start_y.valueChanged.connect(self._on_start)
@@ -158,13 +157,9 @@ class XyDescentControls(QWidget):
 
     def _build(self) -> None:
         lo, hi = LEARNING_RATE_RANGE
-        slo, shi = LEARNING_RATE_SLIDER_RANGE
         self.method = _combo("xyMethod")
         self.lr = _lr("xyLearningRate", f"learning rate η (exact, {lo:g} … {hi:g})")
-        self.lr_slider = QSlider(Qt.Orientation.Horizontal)
-        self.lr_slider.setObjectName("xyLearningRateSlider")
-        self.lr_slider.setRange(0, _SLIDER_STEPS)
-        self.lr_slider.setToolTip(f"learning rate η on a logarithmic scale, {slo:g} … {shi:g}")
+        self.lr_slider = LogSlider("xyLearningRateSlider", LEARNING_RATE_SLIDER_RANGE)
         self.beta = _beta("xyBeta", "momentum β (used by momentum only)")
         tip = "the descent's start; or drag the start marker, or Ctrl+click the plot"
         self.start_x = _start("xyStartX", f"x of {tip}")
@@ -260,11 +255,6 @@ class XyDescentControls(QWidget):
     def _on_speed(self, _i: int) -> None:
         self.play.set_speed(self.speed.currentData())
 
-    def _on_lr_slider(self, pos: int) -> None:
-        lo, hi = (math.log10(v) for v in LEARNING_RATE_SLIDER_RANGE)
-        lr = float(f"{10 ** (lo + (hi - lo) * pos / _SLIDER_STEPS):.3g}")
-        self.lr.setValue(lr)
-
     def _on_start(self, _value: float) -> None:
         try:
             self.descent.set_start(self.start_x.value(), self.start_y.value())
@@ -316,10 +306,7 @@ class XyDescentControls(QWidget):
             if combo.currentIndex() != METHODS.index(m):
                 combo.setCurrentIndex(METHODS.index(m))
         _show(self.lr, a.learning_rate)
-        if not self.lr_slider.isSliderDown():
-            lo, hi = (math.log10(v) for v in LEARNING_RATE_SLIDER_RANGE)
-            t = (math.log10(a.learning_rate) - lo) / (hi - lo)
-            self.lr_slider.setValue(round(min(max(t, 0.0), 1.0) * _SLIDER_STEPS))
+        self.lr_slider.show_value(a.learning_rate)
         _show(self.beta, a.beta)
         _show(self.start_x, d.start[0])
         _show(self.start_y, d.start[1])
