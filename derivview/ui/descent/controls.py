@@ -51,7 +51,6 @@ from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 
 
-
 class FloatSpinBox(QDoubleSpinBox):
     """A QDoubleSpinBox that shows significant digits (``0.0001``, ``1e-05``), not decimals.
 
