@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QMenu, QVBoxLayout, QWidget
 
@@ -32,6 +32,7 @@ from derivview.model.formatting import format_number
 from derivview.model.signals import SignalInstance
 from derivview.ui.axes import number_axes
 from derivview.ui.layers.base import Drag, PlotLayer
+from derivview.ui.pace import Paced
 from derivview.ui.plot_style import PlotStyle, plot_style
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
@@ -120,31 +121,6 @@ _CORNERS = {
     (0, 1): (8, -8),
     (1, 1): (-8, -8),
 }
-
-
-class _Throttle:
-    """Run ``func`` at once, then at most once per ``ms`` while calls keep coming."""
-
-    def __init__(self, parent: QObject, ms: int, func: Callable[[], None]) -> None:
-        self._func = func
-        self._pending = False
-        self._timer = QTimer(parent)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(ms)
-        self._timer.timeout.connect(self._on_timeout)
-
-    def __call__(self) -> None:
-        if self._timer.isActive():
-            self._pending = True
-            return
-        self._func()
-        self._timer.start()
-
-    def _on_timeout(self) -> None:
-        if self._pending:
-            self._pending = False
-            self._func()
-            self._timer.start()
 
 
 def _call_with(g: Callable[..., Any], params: dict[str, float], x: Any) -> Any:
@@ -243,8 +219,8 @@ class PlotPanel(QWidget):
         self.menu: QMenu | None = None
 
         # -- throttles ------------------------------------------------------------------
-        self._resample_throttle = _Throttle(self, FRAME_MS, self.resample)
-        self._push_throttle = _Throttle(self, FRAME_MS, self._push_view)
+        self._resample_throttle = Paced(self, self.resample, FRAME_MS)
+        self._push_throttle = Paced(self, self._push_view, FRAME_MS)
 
         # -- the panel's own subscriptions, before the layers': the view is refitted and
         # resampled before a layer's own handler runs.

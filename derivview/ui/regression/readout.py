@@ -27,7 +27,7 @@ from derivview.model.labs.regression_text import (
     update_formula,
 )
 from derivview.ui.mathview import MathLabel
-from derivview.ui.regression.pace import Paced
+from derivview.ui.pace import Paced
 from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:

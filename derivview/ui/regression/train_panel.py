@@ -36,7 +36,7 @@ from derivview.model.labs.regression_text import stability_text, status_text
 from derivview.ui.descent.controls import FloatSpinBox
 from derivview.ui.descent.play import SPEEDS, PlayScheduler
 from derivview.ui.log_slider import LogSlider
-from derivview.ui.regression.pace import Paced
+from derivview.ui.pace import Paced
 from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:

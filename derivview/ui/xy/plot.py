@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QMenu, QVBoxLayout, QWidget
 
 from derivview.model.labs.contours import ContourGrid, color_positions, quantile_levels
 from derivview.ui.axes import number_axes
+from derivview.ui.pace import Paced
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 from derivview.ui.xy.colorbar import ColorBar
@@ -44,31 +45,6 @@ GRID_MIN, GRID_MAX = 120, 400
 GRID_MARGIN = 0.08
 LEVELS = 12
 FRAME_MS = 16
-
-
-class _Throttle:
-    """Run ``func`` at once, then at most once per ``ms`` while calls keep coming."""
-
-    def __init__(self, parent: QWidget, ms: int, func: Callable[[], None]) -> None:
-        self._func = func
-        self._pending = False
-        self._timer = QTimer(parent)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(ms)
-        self._timer.timeout.connect(self._on_timeout)
-
-    def __call__(self) -> None:
-        if self._timer.isActive():
-            self._pending = True
-            return
-        self._func()
-        self._timer.start()
-
-    def _on_timeout(self) -> None:
-        if self._pending:
-            self._pending = False
-            self._func()
-            self._timer.start()
 
 
 class _ViewBox(pg.ViewBox):
@@ -142,8 +118,8 @@ class XyPlot(QWidget):
         self.home_action = QAction("Show the whole region again", self)
         self.home_action.triggered.connect(self.apply_view)
 
-        self._resample_throttle = _Throttle(self, FRAME_MS, self.resample)
-        self._push_throttle = _Throttle(self, FRAME_MS, self._push_view)
+        self._resample_throttle = Paced(self, self.resample, FRAME_MS)
+        self._push_throttle = Paced(self, self._push_view, FRAME_MS)
 
         st = self.state
         connect_while_alive(

@@ -1,7 +1,8 @@
-"""Text that follows a run at a pace people can read (and the window can afford).
+"""Work that follows a stream of changes at a pace people can read and the window can afford.
 
-Play moves the run 60 epochs a second; numbers that change 60 times a second cannot be
-read, and each new text re-lays out its panel (~1–2 ms a frame). A :class:`Paced` call
+Text: Play moves a run 60 epochs a second; numbers that change 60 times a second cannot
+be read, and each new text re-lays out its panel (~1–2 ms a frame). Plots: a pan or zoom
+sends many range changes per frame; resampling once per frame is enough. A :class:`Paced` call
 runs at once, then at most once per interval while calls keep coming, and once more
 after the last one, so the text always ends on the latest state.
 """
