@@ -44,6 +44,11 @@ if TYPE_CHECKING:
 FRAME_MS = 16
 
 
+#: A change of the plot's width by less than this share keeps the samples (see
+#: ``_on_viewbox_resized``).
+RESAMPLE_WIDTH_SHARE = 0.05
+
+
 class _ViewBox(pg.ViewBox):
     """A ViewBox whose left-drags that start on a handle move the handle, not the view,
     and whose right-click asks its panel for a menu (pyqtgraph's own is off: its "View
@@ -518,7 +523,11 @@ class PlotPanel(QWidget):
     def _on_viewbox_resized(self, *_: object) -> None:
         for layer in self.layers:
             layer.on_view_moved()
-        if abs(self.view_width() - self._last_width) > 0.5:
+        # Sampling density follows the width; a few pixels do not show. The left axis
+        # widens and narrows with its tick labels as f changes (930–952 px seen at
+        # 1400×900): resampling for that did every keystroke's sampling twice.
+        last = self._last_width
+        if abs(self.view_width() - last) > max(0.5, RESAMPLE_WIDTH_SHARE * last):
             self._resample_throttle()
 
     # -- input: dispatched to the layers, top layer first ----------------------------------

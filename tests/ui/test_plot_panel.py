@@ -645,3 +645,17 @@ def test_styles_are_distinct_and_colour_blind_safe() -> None:
         assert len({st.symbol_critical, st.symbol_inflection, st.symbol_nondifferentiable}) == 3
         assert st.descent[0] != st.descent[1]
         assert QColor(st.concave_up).alpha() < 255 or len(st.concave_up) == 9
+
+
+def test_samples_follow_the_plot_width_but_not_a_few_pixels(make_panel, qtbot) -> None:
+    """A window made much wider samples f more finely; the few pixels the left axis
+    gains or loses with its tick labels as f changes keep the samples (sampling f
+    twice per keystroke for them cost a whole resample each time)."""
+    panel = make_panel("sin(x)")
+    curve = panel.layer("curves").curves["f"]
+    before = data(curve)[0].size
+    panel.resize(panel.width() + 12, panel.height())  # ~1.5 % wider
+    qtbot.wait(60)
+    assert data(curve)[0].size == before
+    panel.resize(panel.width() * 2, panel.height())
+    qtbot.waitUntil(lambda: data(curve)[0].size > 1.5 * before, timeout=2000)
