@@ -225,6 +225,9 @@ def test_moving_x0_re_lays_out_nothing_while_the_rows_stay(make_window, ui, qtbo
     label = win.findChild(QLabel, "pointReadout")
     line = label.fontMetrics().lineSpacing()
     qtbot.waitUntil(lambda: label.height() >= 5 * line, timeout=2000)  # the first layout
+    # The printed f′ and f″ arrive from the worker when they arrive (late in a busy
+    # suite: during the loop below), and their typeset rows rightly lay out once: wait.
+    qtbot.waitUntil(lambda: win.session.formulas is not None, timeout=60_000)
     QApplication.processEvents()
     requests = _LayoutRequests(win.readout)  # (a child's new size hint would reach it)
     texts = []
