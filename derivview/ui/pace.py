@@ -5,6 +5,10 @@ be read, and each new text re-lays out its panel (~1–2 ms a frame). Plots: a p
 sends many range changes per frame; resampling once per frame is enough. A :class:`Paced` call
 runs at once, then at most once per interval while calls keep coming, and once more
 after the last one, so the text always ends on the latest state.
+
+What a frame does not need (the readout's typeset formulas, where the legend sits) waits
+for the frame: an :class:`AfterFrame` call runs once at the next turn of the event loop,
+after the paint that the same change asked for, however many calls came before.
 """
 
 from __future__ import annotations
@@ -46,3 +50,29 @@ class Paced:
             self._pending = False
             self._func()
             self._timer.start()
+
+
+class AfterFrame:
+    """``func`` once, at the next turn of the event loop (after the pending paint)."""
+
+    def __init__(self, parent: QObject, func: Callable[[], None]):
+        self._func = func
+        self._timer = QTimer(parent)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(func)
+
+    def __call__(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    @property
+    def pending(self) -> bool:
+        """Whether a call waits for the next turn of the event loop."""
+        return self._timer.isActive()
+
+    def flush(self) -> None:
+        """Run a waiting call now."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._func()

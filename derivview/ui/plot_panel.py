@@ -32,7 +32,7 @@ from derivview.model.formatting import format_number
 from derivview.model.signals import SignalInstance
 from derivview.ui.axes import number_axes
 from derivview.ui.layers.base import Drag, PlotLayer
-from derivview.ui.pace import Paced
+from derivview.ui.pace import AfterFrame, Paced
 from derivview.ui.plot_style import PlotStyle, plot_style
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
@@ -226,6 +226,8 @@ class PlotPanel(QWidget):
         # -- throttles ------------------------------------------------------------------
         self._resample_throttle = Paced(self, self.resample, FRAME_MS)
         self._push_throttle = Paced(self, self._push_view, FRAME_MS)
+        # Where the legend sits waits for the new curves' first frame.
+        self._place_legend_soon = AfterFrame(self, self.place_legend)
 
         # -- the panel's own subscriptions, before the layers': the view is refitted and
         # resampled before a layer's own handler runs.
@@ -411,12 +413,12 @@ class PlotPanel(QWidget):
     def _on_function_changed(self) -> None:
         self._fitted_y = None  # a new f: fit the y-range to it (when the view asks to)
         self.resample()
-        self.place_legend()
+        self._place_legend_soon()
 
     def _on_params_changed(self) -> None:
         self._refit_if_out_of_view()
         self.resample()
-        self.place_legend()
+        self._place_legend_soon()
 
     def _refit_if_out_of_view(self) -> None:
         """A parameter moved f out of view: fit y again, unless the person set the view."""

@@ -21,6 +21,7 @@ from derivview.model.formatting import MINUS, tangent_equation
 from derivview.model.formatting import format_number as fmt
 from derivview.model.session import Session
 from derivview.ui.formula_label import FormulaLabel
+from derivview.ui.pace import AfterFrame
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: A value that exists but is beyond float64 (issue 14): never "undefined".
@@ -195,6 +196,9 @@ class FormulaReadout(QWidget):
         self.setObjectName("formulaReadout")
         self.setToolTip("f and its derivatives, as derivview computed them")
         self.lines = [FormulaLabel(self) for _ in range(3)]
+        # What is shown: (f's tree, f′ text, f″ text). A new f announces itself twice (its
+        # formulas are reset, then the function changes) and the same f is typeset once.
+        self._shown: tuple[Any, str, str] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -208,6 +212,7 @@ class FormulaReadout(QWidget):
 
     def clear(self) -> None:
         """Show nothing (no function yet)."""
+        self._shown = None
         for line in self.lines:
             line.setMath(None, "")
 
@@ -215,10 +220,15 @@ class FormulaReadout(QWidget):
         """f (a tree, as typed) and f′, f″ (texts in the language, or words)."""
         from derivview.model.expr.typeset import typeset_function
 
-        try:
-            self.lines[0].setMath(typeset_function(f))
-        except RecursionError:
-            self.lines[0].setMath(None, "f(x) = " + _shorten(pretty_formula(str(f))))
+        shown = self._shown
+        self._shown = (f, df, d2f)
+        if shown is not None and shown[0] is f and shown[1:] == (df, d2f):
+            return
+        if shown is None or shown[0] is not f:
+            try:
+                self.lines[0].setMath(typeset_function(f))
+            except RecursionError:
+                self.lines[0].setMath(None, "f(x) = " + _shorten(pretty_formula(str(f))))
         for primes, (line, text) in enumerate(zip(self.lines[1:], (df, d2f), strict=True), 1):
             name = "f" + "′" * primes + "(x)"
             box = None
@@ -325,11 +335,14 @@ class Readout(QWidget):
         layout.addWidget(self.words)
         layout.addWidget(self.formulas)
 
+        # The numbers come with the new curves' frame; the typeset formulas after it.
+        self._formulas_soon = AfterFrame(self, self._on_formulas_changed)
         session.point_changed.connect(self._on_point_changed)
         session.function_changed.connect(self._on_function_changed)
-        session.formulas_changed.connect(self._on_formulas_changed)
+        session.formulas_changed.connect(self._on_formulas_arrived)
         session.error_changed.connect(self._on_point_changed)
-        self._on_function_changed()
+        self._on_formulas_changed()
+        self._on_point_changed()
 
     def plain_text(self) -> str:
         """What the readout says, without markup (for tests and copying)."""
@@ -348,8 +361,15 @@ class Readout(QWidget):
             label.setText(text)
 
     def _on_function_changed(self) -> None:
-        self._on_formulas_changed()
+        self._formulas_soon()
         self._on_point_changed()
+
+    def _on_formulas_arrived(self) -> None:
+        # Printed formulas show at once; their reset for a new f waits with the new f.
+        if self.session.formulas is None:
+            self._formulas_soon()
+        else:
+            self._on_formulas_changed()
 
     def _on_formulas_changed(self) -> None:
         f = self.session.function
