@@ -210,6 +210,10 @@ class MainWindow(QMainWindow):
             # Reopening where the person left off: the workspace last shown, not the one
             # the file was saved in (showing another workspace does not modify a file).
             self.show_workspace(shown)
+        else:
+            # Options on the command line (--expr, --x0, --lr, --depth…) are the f(x)
+            # workspace's: show them, not the workspace shown when the window last closed.
+            self.show_workspace(WORKSPACES[0].key)
 
     def start_background(self) -> None:
         """Start symbolic work once the window has painted (never before first paint)."""

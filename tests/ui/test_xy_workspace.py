@@ -520,6 +520,18 @@ def test_a_bare_launch_reopens_the_last_session_in_the_last_workspace(
     assert opened.workspace_key == "fx"
 
 
+def test_a_launch_with_options_shows_them_in_the_f_x_workspace(make_window) -> None:
+    first = make_window()
+    first.findChild(QAction, "actionWorkspaceRegression").trigger()
+    first.close_guards.clear()
+    first.close()
+    assert make_window().workspace_key == "regression"  # bare: where the person left off
+    again = make_window("--expr", "x^2 - 1")  # the plot of the function asked for
+    assert again.workspace_key == "fx"
+    assert again.plot_panel.isVisible()
+    assert again.session.text == "x^2 - 1"
+
+
 def test_the_loss_per_step_and_its_log_gap_to_the_quadratic_models_minimum(
     make_window, qtbot
 ) -> None:
