@@ -275,6 +275,32 @@ def test_the_theme_recolours_the_plots(make_window, qtbot):
     assert dark < 80 < plot.backgroundBrush().color().lightness()
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_legends_words_are_in_the_themes_text_colour(make_window, qtbot, theme):
+    # pyqtgraph's setLabelTextColor leaves labels already drawn in its default grey
+    win = lab(make_window, qtbot)
+    win.findChild(QAction, f"actionTheme_{theme}").trigger()
+    for name in ("regressPlot", "regressLossPlot"):
+        plot = find(win, QWidget, name)
+        image = plot.grab().toImage()
+        legend = plot.getPlotItem().legend
+        assert legend.items, name
+        for _sample, label in legend.items:
+            rect = plot.mapFromScene(label.sceneBoundingRect()).boundingRect()
+            rect = rect.intersected(image.rect())
+            assert rect.width() > 10, (name, label.text)
+            lightness = [
+                image.pixelColor(x, y).lightness()
+                for x in range(rect.left(), rect.right())
+                for y in range(rect.top(), rect.bottom())
+            ]
+            # the strokes of the words reach the theme's text colour, not a mid grey
+            if theme == "light":
+                assert min(lightness) < 60, (name, label.text, min(lightness))
+            else:
+                assert max(lightness) > 200, (name, label.text, max(lightness))
+
+
 # -- data --------------------------------------------------------------------------------------
 
 BAD_CSV = [

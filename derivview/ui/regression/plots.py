@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 import pyqtgraph as pg  # isort: skip  (after PySide6)
 
 from derivview.ui.axes import number_axes
+from derivview.ui.labs.lab_plot import style_legend
 from derivview.ui.layers.items import blend
 from derivview.ui.plot_style import BLUISH_GREEN, ORANGE, REDDISH_PURPLE, plot_style
 from derivview.ui.regression.clip import Arrays, Rect, clip_polyline, clip_segments, inside
@@ -98,10 +99,8 @@ def _style_axes(widget: pg.PlotWidget, dark: bool) -> None:
         ax = item.getAxis(axis)
         ax.setPen(pg.mkPen(style.foreground))
         ax.setTextPen(pg.mkPen(style.foreground))
-    legend = item.legend
-    if legend is not None:
-        legend.setLabelTextColor(style.foreground)
-        legend.setBrush(pg.mkBrush(style.background + "C0"))
+    if item.legend is not None:
+        style_legend(item.legend, style)
 
 
 def _cache_legend(legend: pg.LegendItem) -> None:
