@@ -150,6 +150,9 @@ class ExpressionEditor(QWidget):
         self.presets_menu.setToolTipsVisible(True)
         self.recent_menu = QMenu("&Recent expressions", self)
         self.recent_menu.setObjectName(self.object_name("recentMenu"))
+        # Filled as it opens: a keystroke that installs a new f only marks it stale.
+        self._recent_menu_stale = True
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
         self._build_presets_menu()
 
         self.presets_button = QToolButton(self)
@@ -257,7 +260,8 @@ class ExpressionEditor(QWidget):
         self._recent.insert(0, text)
         del self._recent[MAX_RECENT:]
         self._save_timer.start()
-        self._rebuild_recent_menu()
+        self._recent_menu_stale = True
+        self.recent_menu.setEnabled(True)
         self.recentChanged.emit()
 
     # -- widget -> session ----------------------------------------------------------------
@@ -401,9 +405,12 @@ class ExpressionEditor(QWidget):
         self._rebuild_recent_menu()
 
     def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.setEnabled(bool(self._recent))
+        if not self._recent_menu_stale:
+            return
+        self._recent_menu_stale = False
         self.recent_menu.clear()
         for text in self._recent:
             action = self.recent_menu.addAction(text)
             action.setData(text)
             action.triggered.connect(lambda _checked=False, t=text: self.set_expression(t))
-        self.recent_menu.setEnabled(bool(self._recent))

@@ -167,8 +167,13 @@ def test_recent_expressions_persist_and_are_bounded(make_window, ui, qtbot):
     again = make_window()
     # The new window's own function comes first, then what the first window recorded.
     assert again.editor.recent() == [DEFAULT_EXPRESSION, *recent[: MAX_RECENT - 1]]
+    again.editor.recent_menu.aboutToShow.emit()  # as when the menu opens
     menu_texts = [a.text() for a in again.editor.recent_menu.actions()]
     assert menu_texts == again.editor.recent()
+    again.editor.set_expression("x^7")  # a new entry: the menu shows it the next time
+    ui.wait_ready(again)
+    again.editor.recent_menu.aboutToShow.emit()
+    assert again.editor.recent_menu.actions()[0].text() == "x^7"
 
 
 def test_invalid_expressions_are_not_recorded(make_window, ui, qtbot):
