@@ -2,12 +2,20 @@
 
 pyqtgraph formats ticks with a hyphen-minus ("-2", "1e-05"); every number a person reads
 in derivview has U+2212 and a short exponent (:mod:`derivview.model.formatting`).
+
+An axis lays its labels out again whenever its range changes (a new f refits y): it
+measures every candidate label of every tick level with ``QPainter.boundingRect`` (~40
+text layouts, 1–2 ms of the frame). The size of a label in a font never changes, so the
+axis remembers them.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFont, QPainter
 
 import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
 
@@ -22,11 +30,47 @@ def tick_text(text: str) -> str:
     return with_minus(text)
 
 
+class _Measuring:
+    """A painter whose ``boundingRect`` of a text is remembered per font (sizes of the
+    same text in the same font are the same); everything else goes to the painter."""
+
+    def __init__(self, painter: QPainter, sizes: dict[tuple[Any, ...], QRectF]) -> None:
+        self._painter = painter
+        self._sizes = sizes
+        self._font = painter.font().key()
+        device = painter.device()  # text is measured in the device's resolution
+        self._dpi = (device.logicalDpiX(), device.logicalDpiY()) if device else (0, 0)
+
+    def setFont(self, font: QFont) -> None:
+        self._painter.setFont(font)
+        self._font = font.key()
+
+    def boundingRect(self, rect: QRectF, flags: Any, text: str) -> QRectF:
+        box = (rect.x(), rect.y(), rect.width(), rect.height())
+        key = (self._font, self._dpi, box, int(flags), text)
+        found = self._sizes.get(key)
+        if found is None:
+            if len(self._sizes) > 4096:  # many zooms: start again rather than grow
+                self._sizes.clear()
+            found = self._sizes[key] = self._painter.boundingRect(rect, flags, text)
+        return QRectF(found)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._painter, name)
+
+
 class NumberAxis(pg.AxisItem):
     """A pyqtgraph axis whose tick labels have a real minus sign and short exponents."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._label_sizes: dict[tuple[Any, ...], QRectF] = {}
+        super().__init__(*args, **kwargs)
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [tick_text(s) for s in super().tickStrings(values, scale, spacing)]
+
+    def generateDrawSpecs(self, p: QPainter) -> Any:
+        return super().generateDrawSpecs(_Measuring(p, self._label_sizes))
 
 
 def number_axes(**kwargs: Any) -> dict[str, NumberAxis]:

@@ -1,0 +1,69 @@
+"""The plot's axes: tick labels as people write numbers, laid out as pyqtgraph lays them
+out — the label sizes the axis remembers are the sizes pyqtgraph measures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QFont, QPainter, QPicture
+
+import pyqtgraph as pg  # isort: skip
+
+from derivview.ui.axes import NumberAxis, tick_text
+
+
+def specs(axis: pg.AxisItem) -> Any:
+    picture = QPicture()
+    painter = QPainter(picture)
+    try:
+        return axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+
+
+def text_specs(axis: pg.AxisItem) -> list[tuple[float, float, float, float, str]]:
+    rects = specs(axis)[2]
+    return [(r.x(), r.y(), r.width(), r.height(), text) for r, _flags, text in rects]
+
+
+class PlainAxis(NumberAxis):
+    """The same labels, measured by pyqtgraph itself every time."""
+
+    def generateDrawSpecs(self, p: QPainter) -> Any:
+        return pg.AxisItem.generateDrawSpecs(self, p)
+
+
+@pytest.mark.parametrize("orientation", ["left", "bottom"])
+def test_remembered_label_sizes_are_the_sizes_pyqtgraph_measures(qtbot, orientation) -> None:
+    axes = {}
+    for cls in (NumberAxis, PlainAxis):
+        widget = pg.PlotWidget(axisItems={orientation: cls(orientation)})
+        qtbot.addWidget(widget)
+        widget.resize(700, 500)
+        widget.show()
+        axes[cls] = (widget, widget.getPlotItem().getAxis(orientation))
+    qtbot.wait(20)
+    ranges = [(-3.0, 5.0), (-0.002, 0.007), (-3.0, 5.0), (1e5, 4e6), (-12.5, -3.25)]
+    labelled = 0
+    for point_size in (9, 22, 9):  # a new font: new sizes, not the old font's
+        for cls, (_widget, axis) in axes.items():
+            font = QFont()
+            font.setPointSize(point_size)
+            axis.setStyle(tickFont=font)
+        for lo, hi in ranges:
+            for widget, _axis in axes.values():
+                if orientation == "left":
+                    widget.setYRange(lo, hi, padding=0)
+                else:
+                    widget.setXRange(lo, hi, padding=0)
+            ours, truth = (text_specs(axes[c][1]) for c in (NumberAxis, PlainAxis))
+            assert ours == truth, (point_size, lo, hi)
+            labelled += bool(ours)
+    assert labelled >= 10  # most of the views have labels to compare
+
+
+def test_tick_labels_have_a_real_minus_and_short_exponents() -> None:
+    assert tick_text("-2") == "−2"
+    assert tick_text("1e-05") == "1e−5"
+    assert tick_text("2.5e+06") == "2.5e6"
