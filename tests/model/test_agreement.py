@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from derivview.model.calculus import analyze
@@ -50,14 +50,32 @@ def _texts(depth: int) -> st.SearchStrategy[str]:
     )
 
 
-def _agree(tree_values: np.ndarray, symbolic: np.ndarray, scale: np.ndarray) -> list[int]:
+def _agree(
+    tree_values: np.ndarray,
+    symbolic: np.ndarray,
+    scale: np.ndarray,
+    noise: np.ndarray | None = None,
+) -> list[int]:
+    """Where the two differ by more than 1e-9 of their size (or of their terms' sizes),
+    plus ``noise``: how much the tree's value moves between neighbouring floats of x."""
     both = np.isfinite(tree_values) & np.isfinite(symbolic)
     size = np.maximum(np.maximum(np.abs(tree_values), np.abs(symbolic)), scale)
+    extra = 0.0 if noise is None else 4.0 * np.nan_to_num(noise, nan=0.0)
     with np.errstate(invalid="ignore"):
-        bad = both & ~(np.abs(tree_values - symbolic) <= 1e-9 * size + 1e-13)
+        bad = both & ~(np.abs(tree_values - symbolic) <= 1e-9 * size + 1e-13 + extra)
     return np.flatnonzero(bad).tolist()
 
 
+def _ulp_noise(g, xs: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """How far g moves when x moves by 1–2 units in the last place: the conditioning
+    of g at x, which no two float64 evaluations can beat (cos(729x⁶) at x = −3.71: the
+    argument, 1.9e6, is only known to ~4e-10)."""
+    base = g(xs)
+    moved = [np.abs(g(xs + k * np.spacing(xs)) - base) for k in (-2, -1, 1, 2)]
+    return np.fmax.reduce(np.stack(moved), axis=0)  # NaN only where every one is NaN
+
+
+@example(text="sin(((3x)^2)^3)", extra=0.0)  # found by CI: cos of an argument of 1.9e6
 @settings(
     max_examples=200,
     deadline=None,
@@ -80,12 +98,14 @@ def test_tree_and_symbolic_derivatives_agree(text: str, extra: float) -> None:
     fn = analyze(text)
     _, df, d2f = fn.evaluate(xs, _PARAMS)
     _, m1, m2 = fn.magnitudes(xs, _PARAMS)
-    for printed, got, scale, what in ((df_text, df, m1, "f′"), (d2f_text, d2f, m2, "f″")):
+    parts = ((df_text, df, m1, "f′", fn.df), (d2f_text, d2f, m2, "f″", fn.d2f))
+    for printed, got, scale, what, own_g in parts:
         back = analyze_long(printed)
         symbolic = back.f(xs, _PARAMS)
         own = back.magnitudes(xs, _PARAMS)[0]
         scale = np.fmax(np.nan_to_num(scale, nan=0.0), np.nan_to_num(own, nan=0.0))
-        bad = _agree(got, symbolic, scale)
+        noise = _ulp_noise(lambda x, g=own_g: g(x, _PARAMS), xs)
+        bad = _agree(got, symbolic, scale, noise)
         assert not bad, (
             f"{what} of {text!r} at x = {xs[bad].tolist()}: tree {got[bad].tolist()}, "
             f"sympy {symbolic[bad].tolist()} ({printed})"
