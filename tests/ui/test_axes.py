@@ -47,7 +47,7 @@ def test_remembered_label_sizes_are_the_sizes_pyqtgraph_measures(qtbot, orientat
     ranges = [(-3.0, 5.0), (-0.002, 0.007), (-3.0, 5.0), (1e5, 4e6), (-12.5, -3.25)]
     labelled = 0
     for point_size in (9, 22, 9):  # a new font: new sizes, not the old font's
-        for cls, (_widget, axis) in axes.items():
+        for _widget, axis in axes.values():
             font = QFont()
             font.setPointSize(point_size)
             axis.setStyle(tickFont=font)
