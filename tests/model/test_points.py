@@ -167,6 +167,46 @@ def test_removable_hole() -> None:
     info = compiled("sin(x)/x").point(0.0)
     assert info.f is None and not info.differentiable
     assert "1" in info.reason
+    assert info.limit == approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "limit", "tol"),
+    [
+        ("(x^2 - 1)/(x - 1)", 1.0, 2.0, 1e-9),  # x + 1 with a hole
+        ("(x^3 - 8)/(x - 2)", 2.0, 12.0, 1e-9),
+        ("x^2/x", 0.0, 0.0, 1e-9),
+        ("x/x", 0.0, 1.0, 1e-9),
+        ("(e^x - 1)/x", 0.0, 1.0, 1e-9),
+        ("(sqrt(1 + x) - 1)/x", 0.0, 0.5, 1e-9),
+        # cancellation: 1 − cos x is exactly 0 in float64 for |x| < 1e-8 (a run of zeros
+        # that must not be taken for the limit); the larger h give it to about 1e-6
+        ("(1 - cos(x))/x^2", 0.0, 0.5, 1e-6),
+        ("(x - sin(x))/x^3", 0.0, 1 / 6, 1e-6),
+    ],
+)
+def test_a_holes_limit_is_the_closed_forms(text: str, x0: float, limit: float, tol: float) -> None:
+    info = compiled(text).point(x0)
+    assert info.kind == "outside the domain" and info.f is None
+    assert info.limit == pytest.approx(limit, abs=tol)
+    assert "its limit there is" in info.reason
+
+
+def test_a_limit_lost_to_rounding_is_not_claimed() -> None:
+    # (1 − cos x²)/x⁴ → ½, but 1 − cos x² is 0 in float64 already for |x| < 1e-4: no
+    # window of samples settles near ½, and the zeros are no limit
+    info = compiled("(1 - cos(x^2))/x^4").point(0.0)
+    assert info.limit is None or info.limit == pytest.approx(0.5, abs=1e-6)
+    assert "limit there is 0." not in info.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "x0"),
+    [("1/x", 0.0), ("abs(x)", 0.0), ("sqrt(x)", 0.0), ("ln(x)", -1.0), ("x^2", 1.0),
+     ("sign(x)", 0.0), ("sin(1/x)", 0.0)],
+)  # fmt: skip
+def test_no_limit_where_there_is_no_hole(text: str, x0: float) -> None:
+    assert compiled(text).point(x0).limit is None
 
 
 # -- differentiable points that are structural sites ---------------------------------

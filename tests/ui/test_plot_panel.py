@@ -316,12 +316,40 @@ def test_markers_for_x3_minus_3x(make_panel, qtbot) -> None:
     assert ys == pytest.approx([-2.0, 2.0], abs=1e-9)
     infl = [p.pos().x() for p in panel.layer("markers").markers["inflection"].points()]
     assert infl == pytest.approx([0.0], abs=1e-9)
-    symbols = {name: item.opts["symbol"] for name, item in panel.layer("markers").markers.items()}
-    assert len(set(symbols.values())) == 3
-    colors = {item.opts["brush"].color().name() for item in panel.layer("markers").markers.values()}
-    assert len(colors) == 3
+    # each kind of point told apart by symbol and fill (a hole is an open circle)
+    looks = {
+        (item.opts["symbol"], item.opts["brush"].color().name())
+        for item in panel.layer("markers").markers.values()
+    }
+    assert len(looks) == len(panel.layer("markers").markers) == 4
+    assert len(panel.layer("markers").markers["hole"].points()) == 0  # x³ − 3x has none
     panel.session.set_visible("markers", False)
     assert not any(item.isVisible() for item in panel.layer("markers").markers.values())
+
+
+@pytest.mark.parametrize(
+    ("expr", "x", "y"),
+    [("sin(x)/x", 0.0, 1.0), ("(x^2 - 1)/(x - 1)", 1.0, 2.0), ("(1 - cos(x))/x^2", 0.0, 0.5)],
+)
+def test_a_hole_is_an_open_circle_at_the_limit(make_panel, qtbot, expr, x, y) -> None:
+    panel = make_panel(expr, 2.5)
+    holes = panel.layer("markers").markers["hole"]
+    qtbot.waitUntil(lambda: len(holes.points()) == 1, timeout=5000)
+    spot = holes.points()[0]
+    assert (spot.pos().x(), spot.pos().y()) == pytest.approx((x, y), abs=1e-6)
+    assert spot.data().startswith("hole: f is not defined at x = ")  # its tooltip
+    assert holes.opts["brush"].color().name() == panel.plot_colors.background.lower()  # open
+    assert "hole (f undefined)" in panel.legend_labels()
+    # nothing else is marked there: the point is no corner, and f has no value to mark
+    assert len(panel.layer("markers").markers["nondifferentiable"].points()) == 0
+
+
+@pytest.mark.parametrize("expr", ["1/x", "abs(x)", "sqrt(x)", "x^2"])
+def test_no_hole_where_f_has_none(make_panel, qtbot, expr) -> None:
+    panel = make_panel(expr, 2.5)
+    qtbot.wait(300)  # the markers come a moment after the curves
+    assert len(panel.layer("markers").markers["hole"].points()) == 0
+    assert "hole (f undefined)" not in panel.legend_labels()
 
 
 def test_nondifferentiable_marker_for_abs(make_panel, qtbot) -> None:

@@ -1,6 +1,7 @@
-"""Markers at the special points in view: critical, inflection, no derivative; dashed
-vertical asymptotes at poles; and, on request (the "extrema" item), labels such as
-"local max (−1, 2)" at the extrema.
+"""Markers at the special points in view: critical, inflection, no derivative; an open
+circle at each hole (f undefined at a point where its limit exists: sin(x)/x at 0, where
+the curve alone would look whole); dashed vertical asymptotes at poles; and, on request
+(the "extrema" item), labels such as "local max (−1, 2)" at the extrema.
 
 They say which derivative vanishes by colour and, for people who cannot tell the colours
 apart, by symbol (see :mod:`derivview.ui.plot_style`). Special points cost more than a
@@ -37,6 +38,7 @@ _LEGEND = {
     "critical": "critical point",
     "inflection": "inflection point",
     "nondifferentiable": "no derivative",
+    "hole": "hole (f undefined)",
 }
 
 
@@ -45,14 +47,14 @@ def _marker_tip(x: float, y: float, data: object) -> str:
 
 
 class MarkersLayer(PlotLayer):
-    """``markers["critical"]``, ``["inflection"]``, ``["nondifferentiable"]``."""
+    """``markers["critical"]``, ``["inflection"]``, ``["nondifferentiable"]``, ``["hole"]``."""
 
     name = "markers"
 
     def __init__(self, plot: PlotPanel) -> None:
         super().__init__(plot)
         self.markers: dict[str, pg.ScatterPlotItem] = {}
-        for name in ("critical", "inflection", "nondifferentiable"):
+        for name in _LEGEND:
             item = pg.ScatterPlotItem(hoverable=True, tip=_marker_tip)
             item.setZValue(5)
             plot.plot_item.addItem(item, ignoreBounds=True)
@@ -99,6 +101,12 @@ class MarkersLayer(PlotLayer):
             self.markers[name].setSize(style.marker_size)
             self.markers[name].setPen(pg.mkPen(style.foreground if symbol != "x" else color))
             self.markers[name].setBrush(pg.mkBrush(color))
+        # a hole: the curve's colour around the background, as drawn in textbooks
+        hole = self.markers["hole"]
+        hole.setSymbol("o")
+        hole.setSize(style.marker_size)
+        hole.setPen(pg.mkPen(style.f, width=1.5))
+        hole.setBrush(pg.mkBrush(style.background))
 
     def legend_entries(self) -> list[LegendEntry]:
         if not self.session.is_visible("markers"):
@@ -147,12 +155,19 @@ class MarkersLayer(PlotLayer):
             return [], []
         params = self.session.param_values()
         xr = self.session.x_range
-        poles = [
-            x
-            for x in sp.nondifferentiable
-            if xr[0] <= x <= xr[1] and fn.point(x, params).kind == "pole"
+        infos = [fn.point(x, params) for x in sp.nondifferentiable if xr[0] <= x <= xr[1]]
+        poles = [info.x for info in infos if info.kind == "pole"]
+        holes = [
+            (info.x, info.limit, "hole: " + info.reason)
+            for info in infos
+            if info.limit is not None and np.isfinite(info.limit)
         ]
         for name, item in self.markers.items():
+            if name == "hole":
+                item.setData(
+                    x=[h[0] for h in holes], y=[h[1] for h in holes], data=[h[2] for h in holes]
+                )
+                continue
             # a pole gets its asymptote, not a × (float64 puts tan(π/2) at 1.6e16)
             skip = set(poles) if name == "nondifferentiable" else set()
             xs = np.array(
