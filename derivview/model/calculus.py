@@ -126,23 +126,24 @@ class CompiledFunction:
         only those aliasing x or each other are copied.
         """
         shape = x.shape
+        ndarray = np.ndarray
         out: list[NDArray[np.float64]] = []
         for k in range(order + 1):
             v = tri[k]
-            if v is None:  # identically zero, but undefined where f is
-                a = np.where(np.isnan(out[0]), np.nan, 0.0)
-            elif type(v) is not np.ndarray:  # a number: the same everywhere
+            if type(v) is ndarray and v.shape == shape:  # the usual case first
+                if not fresh or v is x or (k and (v is tri[0] or (k == 2 and v is tri[1]))):
+                    v = v.copy()
+            elif v is None:  # identically zero, but undefined where f is
+                v = np.where(np.isnan(out[0]), np.nan, 0.0)
+            elif type(v) is ndarray:
+                v = np.full(shape, v, dtype=np.float64)
+            else:  # a number: the same everywhere (np.full, without its Python wrapping)
                 a = np.empty(shape)
-                a.fill(v)  # as np.full, without its Python-level wrapping
-            elif v.shape != shape:
-                a = np.full(shape, v, dtype=np.float64)
-            elif not fresh or v is x or (k and (v is tri[0] or (k == 2 and v is tri[1]))):
-                a = v.copy()
-            else:
-                a = v
-            if not keep_inf and np.isinf(a).any():
-                a[np.isinf(a)] = np.nan
-            out.append(a)
+                a.fill(v)
+                v = a
+            if not keep_inf and np.isinf(v).any():
+                v[np.isinf(v)] = np.nan
+            out.append(v)
         return tuple(out)
 
     def evaluate_raw(

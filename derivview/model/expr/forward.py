@@ -447,6 +447,8 @@ def compile_program(roots: Sequence[Node], variables: Sequence[str] = ("x",)) ->
             param_regs.append((i, ins.data))
         else:
             steps.append((i, make_step(ins, const), tuple(free[i])))
+    if steps:  # nothing to drop after the last step: forward returns right after it
+        steps[-1] = (*steps[-1][:2], ())
     return Program(
         tuple(instrs),
         tuple(nodes),
@@ -621,7 +623,8 @@ def forward(
                 regs[j] = None  # type: ignore[call-overload]
     if keep:
         return regs
-    return [regs[r] for r in prog.roots]
+    roots = prog.roots
+    return [regs[roots[0]]] if len(roots) == 1 else [regs[r] for r in roots]
 
 
 # -- magnitudes ----------------------------------------------------------------------------
