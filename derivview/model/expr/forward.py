@@ -24,6 +24,7 @@ from the ±1e-16 of a second derivative that is exactly 0).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -531,20 +532,20 @@ def _neg_rule(a: Triple, order: int) -> Triple:
     return -v, _neg(d), _neg(d2)
 
 
+def _powc_known(pow_p: Any, n: float, i0: int, r: list[Triple], o: int) -> Triple:
+    a = r[i0]
+    if not o or (a[1] is None and a[2] is None):
+        return pow_p(a[0], n, 0)[0], None, None  # type: ignore[no-any-return]
+    return _chain(pow_p(a[0], n, o), a, o)
+
+
 def _powc_step(i0: int, p: float) -> Step:
     """u^p for an exponent known when compiling: its case (integer or not) decided once."""
     if math.isnan(p):
         return lambda r, o: (r[i0][0] * NAN,) * 3  # type: ignore[return-value]
-    pow_p = _pow_int if abs(p) < 2**31 and p == math.floor(p) else _pow_real
-    n = int(p) if pow_p is _pow_int else p
-
-    def step(r: list[Triple], o: int) -> Triple:
-        a = r[i0]
-        if not o or (a[1] is None and a[2] is None):
-            return pow_p(a[0], n, 0)[0], None, None  # type: ignore[arg-type]
-        return _chain(pow_p(a[0], n, o), a, o)  # type: ignore[arg-type]
-
-    return step
+    if abs(p) < 2**31 and p == math.floor(p):
+        return functools.partial(_powc_known, _pow_int, int(p), i0)
+    return functools.partial(_powc_known, _pow_real, p, i0)
 
 
 def make_step(ins: Instr, const: Mapping[int, Any]) -> Step:
