@@ -2,8 +2,10 @@
 
 A tree is compiled once into a :class:`Program`: a flat list of instructions in
 topological order, one register per distinct subexpression (equal subtrees share one),
-constant subtrees folded to numbers. :func:`forward` runs it over a float64 array of x in
-one pass and returns, for each output, the triple (f, f′, f″) — the value and the first
+constant subtrees folded to numbers, and each operation bound to its rule and inputs
+once (a step: on 10,000 points of x^2 the per-call Python work is then a few microseconds
+beside the array work). :func:`forward` runs it over a float64 array of x in one pass
+and returns, for each output, the triple (f, f′, f″) — the value and the first
 and second derivatives with respect to x, by the rules of the function table and of
 + − × ÷ ^ applied to the triples of the inputs (Taylor arithmetic to second order).
 
