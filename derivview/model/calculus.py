@@ -31,7 +31,7 @@ from derivview.model.errors import (
     UnsupportedExpression,
 )
 from derivview.model.expr import Expression, parse, to_text
-from derivview.model.expr.forward import Program, compile_program, forward, magnitudes
+from derivview.model.expr.forward import Program, Triple, compile_program, forward, magnitudes
 from derivview.model.expr.sites import Sites
 from derivview.model.points import (
     FloatArray,
@@ -73,7 +73,7 @@ class CompiledFunction:
         self.expression = expression
         self.parameters: tuple[str, ...] = tuple(expression.parameters)
         self.program: Program = compile_program([expression.tree])
-        self._cache: tuple[NDArray[np.float64], tuple[float, ...], int, list[Any]] | None = None
+        self._cache: tuple[NDArray[np.float64], tuple[float, ...], int, Triple] | None = None
 
     # -- text ------------------------------------------------------------------------
     @functools.cached_property
@@ -89,16 +89,17 @@ class CompiledFunction:
         p = params or {}
         return tuple(float(p.get(name, 1.0)) for name in self.parameters)
 
-    def _run(self, x: NDArray[np.float64], args: tuple[float, ...], order: int) -> list[Any]:
+    @np.errstate(all="ignore")  # as a decorator: half the cost of a `with` block per call
+    def _run(self, x: NDArray[np.float64], args: tuple[float, ...], order: int) -> Triple:
         """The forward pass: (f, f′, f″) raw — inf kept, None for identically zero."""
         params = dict(zip(self.parameters, args, strict=True)) if args else None
-        with np.errstate(all="ignore"):
-            try:
-                return list(forward(self.program, x, params, order)[0])
-            except (ArithmeticError, ValueError, TypeError):  # never raise for a number
-                return [np.full(x.shape, np.nan)] * 3
+        try:
+            return forward(self.program, x, params, order)[0]
+        except (ArithmeticError, ValueError, TypeError):  # never raise for a number
+            nan = np.full(x.shape, np.nan)
+            return nan, nan, nan
 
-    def _triple(self, x: NDArray[np.float64], args: tuple[float, ...], order: int) -> list[Any]:
+    def _triple(self, x: NDArray[np.float64], args: tuple[float, ...], order: int) -> Triple:
         """:meth:`_run`, cached for the last x (the plot asks for f, f′, f″ in turn)."""
         c = self._cache
         if (
@@ -117,7 +118,7 @@ class CompiledFunction:
 
     @staticmethod
     def _parts(
-        tri: list[Any], x: NDArray[np.float64], order: int, keep_inf: bool, fresh: bool
+        tri: Triple, x: NDArray[np.float64], order: int, keep_inf: bool, fresh: bool
     ) -> tuple[NDArray[np.float64], ...]:
         """The first ``order + 1`` parts as new float64 arrays shaped like x.
 
@@ -125,20 +126,24 @@ class CompiledFunction:
         only those aliasing x or each other are copied.
         """
         shape = x.shape
+        ndarray = np.ndarray
         out: list[NDArray[np.float64]] = []
         for k in range(order + 1):
             v = tri[k]
-            if v is None:  # identically zero, but undefined where f is
-                a = np.where(np.isnan(out[0]), np.nan, 0.0)
-            elif type(v) is not np.ndarray or v.shape != shape:
-                a = np.full(shape, v, dtype=np.float64)
-            elif not fresh or v is x or (k and (v is tri[0] or (k == 2 and v is tri[1]))):
-                a = v.copy()
-            else:
-                a = v
-            if not keep_inf and np.isinf(a).any():
-                a[np.isinf(a)] = np.nan
-            out.append(a)
+            if type(v) is ndarray and v.shape == shape:  # the usual case first
+                if not fresh or v is x or (k and (v is tri[0] or (k == 2 and v is tri[1]))):
+                    v = v.copy()
+            elif v is None:  # identically zero, but undefined where f is
+                v = np.where(np.isnan(out[0]), np.nan, 0.0)
+            elif type(v) is ndarray:
+                v = np.full(shape, v, dtype=np.float64)
+            else:  # a number: the same everywhere (np.full, without its Python wrapping)
+                a = np.empty(shape)
+                a.fill(v)
+                v = a
+            if not keep_inf and np.isinf(v).any():
+                v[np.isinf(v)] = np.nan
+            out.append(v)
         return tuple(out)
 
     def evaluate_raw(

@@ -300,10 +300,10 @@ def _relu(u: Array, order: int) -> Triple:
     # 0, 1, and NaN at the corner (never 1/2) and where u is NaN; as np.heaviside(u, nan)
     # but at half its cost
     pos = u > 0
+    neg = u < 0
     g1 = pos.astype(np.float64)
-    corner = ~(pos | (u < 0))
-    if corner.any():
-        g1 = np.where(corner, NAN, g1)
+    if np.count_nonzero(pos) + np.count_nonzero(neg) < pos.size:  # u = 0 or NaN somewhere
+        g1 = np.where(~(pos | neg), NAN, g1)
     return v, g1, 0.0 * g1
 
 
