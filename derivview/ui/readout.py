@@ -21,7 +21,6 @@ from derivview.model.formatting import MINUS, tangent_equation
 from derivview.model.formatting import format_number as fmt
 from derivview.model.session import Session
 from derivview.ui.formula_label import FormulaLabel
-from derivview.ui.pace import AfterFrame
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: A value that exists but is beyond float64 (issue 14): never "undefined".
@@ -335,14 +334,11 @@ class Readout(QWidget):
         layout.addWidget(self.words)
         layout.addWidget(self.formulas)
 
-        # The numbers come with the new curves' frame; the typeset formulas after it.
-        self._formulas_soon = AfterFrame(self, self._on_formulas_changed)
         session.point_changed.connect(self._on_point_changed)
         session.function_changed.connect(self._on_function_changed)
-        session.formulas_changed.connect(self._on_formulas_arrived)
+        session.formulas_changed.connect(self._on_formulas_changed)
         session.error_changed.connect(self._on_point_changed)
-        self._on_formulas_changed()
-        self._on_point_changed()
+        self._on_function_changed()
 
     def plain_text(self) -> str:
         """What the readout says, without markup (for tests and copying)."""
@@ -361,15 +357,10 @@ class Readout(QWidget):
             label.setText(text)
 
     def _on_function_changed(self) -> None:
-        self._formulas_soon()
+        # The new f's formulas come in its first frame with its numbers (f′ and f″ as
+        # "computing…" until printed): never the old f's beside the new f's numbers.
+        self._on_formulas_changed()
         self._on_point_changed()
-
-    def _on_formulas_arrived(self) -> None:
-        # Printed formulas show at once; their reset for a new f waits with the new f.
-        if self.session.formulas is None:
-            self._formulas_soon()
-        else:
-            self._on_formulas_changed()
 
     def _on_formulas_changed(self) -> None:
         f = self.session.function
