@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 
+from derivview.ui.layers.items import PixelCurve
 from derivview.ui.xy.surface import Sample, XyLayer, arrow_segments
 
 if TYPE_CHECKING:
@@ -33,10 +34,12 @@ class PointLayer(XyLayer):
     def __init__(self, plot: XyPlot) -> None:
         super().__init__(plot)
         st = self.state
-        self.level = pg.PlotDataItem(connect="pairs")
+        # Plain curve items (a PlotDataItem's bookkeeping costs as much as the data), the
+        # arrow stroked in pixels (a 2.5-px pen under the view's scale is slow).
+        self.level = pg.PlotCurveItem(connect="pairs")
         self.level.setObjectName("xyLevelLine")
         self.level.setZValue(20)
-        self.arrow = pg.PlotDataItem()
+        self.arrow = PixelCurve()
         self.arrow.setObjectName("xyGradientArrow")
         self.arrow.setZValue(30)
         self.label = pg.TextItem("∇f", anchor=(0.0, 1.0))
