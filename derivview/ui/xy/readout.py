@@ -153,6 +153,10 @@ class XyReadout(QWidget):
         self.words.setWordWrap(True)
         self.words.setTextInteractionFlags(selectable)
         self.words.setToolTip("What the numbers say about f at (x₀, y₀)")
+        # Both change on drag frames: opaque (their own background, the dock's colour), so
+        # that a new text repaints the label alone, not the panel beneath it.
+        for label in (self.label, self.words):
+            label.setAutoFillBackground(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)

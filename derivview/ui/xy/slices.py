@@ -89,6 +89,9 @@ class SlicePlot(QWidget):
         # The title changes on every drag frame: outside any layout, so that its new text
         # re-lays out nothing (a relayout repainted the whole window on each frame).
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # Opaque (its own background, the dock's colour): a new text repaints the label
+        # alone, not the panel and the dock beneath it.
+        self.title.setAutoFillBackground(True)
         self._title_frame = LabelFrame(self.title, self)
         layout.addWidget(self._title_frame)
         layout.addWidget(self.view, 1)
