@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 
-from derivview.ui.layers.items import PixelCurve
+from derivview.ui.xy.curves import Curve, PixelLine
 from derivview.ui.xy.surface import Sample, XyLayer, arrow_segments
 
 if TYPE_CHECKING:
@@ -36,10 +36,10 @@ class PointLayer(XyLayer):
         st = self.state
         # Plain curve items (a PlotDataItem's bookkeeping costs as much as the data), the
         # arrow stroked in pixels (a 2.5-px pen under the view's scale is slow).
-        self.level = pg.PlotCurveItem(connect="pairs")
+        self.level = Curve(connect="pairs")
         self.level.setObjectName("xyLevelLine")
         self.level.setZValue(20)
-        self.arrow = PixelCurve()
+        self.arrow = PixelLine()
         self.arrow.setObjectName("xyGradientArrow")
         self.arrow.setZValue(30)
         self.label = pg.TextItem("∇f", anchor=(0.0, 1.0))

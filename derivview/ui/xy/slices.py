@@ -24,10 +24,11 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, Q
 
 from derivview.model.formatting import format_number as fmt
 from derivview.ui.axes import number_axes
-from derivview.ui.layers.items import Handle, PixelCurve
+from derivview.ui.layers.items import Handle
 from derivview.ui.readout import LabelFrame
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
+from derivview.ui.xy.curves import Curve, PixelLine
 from derivview.ui.xy.style import XyStyle, xy_style
 
 if TYPE_CHECKING:
@@ -77,8 +78,8 @@ class SlicePlot(QWidget):
             ax.enableAutoSIPrefix(False)
             ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.view.disableAutoRange()
-        self.curve = pg.PlotCurveItem(connect="finite")
-        self.tangent = PixelCurve()
+        self.curve = Curve(connect="finite")
+        self.tangent = PixelLine()
         self.dot = Handle(9)
         for it in (self.curve, self.tangent, self.dot):
             self.item.addItem(it)
