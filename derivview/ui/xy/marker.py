@@ -3,8 +3,9 @@ arrow, and the level line f = f(x₀, y₀) through it.
 
 The arrow shows the direction of ∇f (steepest ascent) at a fixed length on screen; its
 size is in the readout. It is perpendicular to the level line, which is the contour of
-the view's sample at the point's value (about a millisecond per drag frame: only the
-cells that straddle the value are visited). Items are created once, then ``setData``.
+the view's sample at the point's value (a fraction of a millisecond per drag frame: only
+the blocks of cells the level crosses are searched). Items are created once, then
+``setData``.
 """
 
 from __future__ import annotations
