@@ -4,11 +4,12 @@
 
 (a) One drag frame end to end in the real main window, f(x, y) workspace shown, with the
     point readout and the slices both in view (the slices split below the readout, at a
-    usable size): ``state.set_point(x, y)``, then the event loop runs until it is idle —
-    the events the move posted, and the one paint of what changed that a real frame
-    makes (Qt paints the window's dirty regions from the event loop). The plot draws the
-    heat map, the contour lines, the gradient arrow and the level line through the point
-    (a marching-squares contour of the 400 × 400 sample at f(x₀, y₀), every frame).
+    usable size): ``state.set_point(x, y)``, then the events the move posted are
+    processed (two rounds, as before), among them the one paint of what changed that a
+    real frame makes (Qt paints the window's dirty regions from the event loop; the
+    paints per update are printed). The plot draws the heat map, the contour lines, the
+    gradient arrow and the level line through the point (a marching-squares contour of
+    the 400 × 400 sample at f(x₀, y₀), every frame).
     Each frame must paint the plot, both slices and the readout's numbers, or the run
     stops: an update that painted nothing would measure nothing.
     Beside it, in the same process and run, alternately update by update: a bare
