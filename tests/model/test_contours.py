@@ -138,3 +138,30 @@ def test_a_saddle_cell_is_split_by_its_centre(flip: bool) -> None:
                 and (bx == c[0] or by == c[1])
             ]
             assert len(near) == 1, ((ax, ay), (bx, by), level)
+
+
+@pytest.mark.parametrize("shape", [(400, 400), (37, 121), (17, 16), (2, 2), (3, 40)])
+def test_the_block_search_finds_every_straddling_cell_and_no_other(shape) -> None:  # type: ignore[no-untyped-def]
+    # Searched block by block (16 × 16 cells): the cells drawn must be exactly those a
+    # search of every cell finds, on grids that are not whole blocks and have holes.
+    rng = np.random.default_rng(7)
+    ny, nx = shape
+    xs = np.linspace(-1.0, 1.0, nx)
+    ys = np.linspace(-1.0, 1.0, ny)
+    z = rng.normal(size=shape).cumsum(axis=0).cumsum(axis=1)
+    z[rng.random(shape) < 0.03] = np.nan
+    grid = ContourGrid(xs, ys, z)
+    corners = np.stack([z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]])
+    finite = np.all(np.isfinite(corners), axis=0)
+    # Levels between the values (a segment's midpoint is then inside its own cell).
+    lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
+    for level in [*rng.uniform(lo, hi, 8), hi + 1.0, lo - 1.0]:
+        with np.errstate(invalid="ignore"):
+            want = finite & (corners.min(axis=0) <= level) & (corners.max(axis=0) > level)
+        x, y = grid.segments(float(level))
+        mx, my = (x[0::2] + x[1::2]) / 2, (y[0::2] + y[1::2]) / 2  # inside its cell
+        j = np.clip(np.searchsorted(xs, mx) - 1, 0, nx - 2)
+        i = np.clip(np.searchsorted(ys, my) - 1, 0, ny - 2)
+        got = np.zeros_like(want)
+        got[i, j] = True
+        assert np.array_equal(got, want), level

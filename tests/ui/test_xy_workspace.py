@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -226,6 +226,64 @@ def test_the_level_line_through_the_point_is_the_ellipse_f_equals_f0(make_window
     assert np.min(np.hypot(x - 1.5, y - 0.5)) < 0.05
 
 
+class _LayoutRequests(QObject):
+    """Counts LayoutRequest events reaching a widget."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_moving_the_point_re_lays_out_nothing_while_the_words_keep_their_height(
+    make_window, qtbot
+) -> None:
+    # The words change on every frame (the η bound is a number): a label in the readout's
+    # layout re-laid it out each time, and the readout was painted three times a frame.
+    win = open_xy(make_window, qtbot)
+    st = state(win)
+    st.set_text("exp(x) + y^2")  # H = diag(eˣ, 2): the bound 2/eˣ moves with x
+    st.set_point(1.1, 0.3)
+    panel = win.dock_content("xyReadoutDock")
+    words = panel.words
+    qtbot.waitUntil(lambda: words.height() >= words.heightForWidth(words.width()) > 0)
+    QApplication.processEvents()
+    requests = _LayoutRequests(panel)
+    texts = []
+    for x in (1.2, 1.35, 1.5, 1.65, 1.8):
+        st.set_point(x, 0.3)
+        QApplication.processEvents()
+        texts.append(words.text())
+    assert len(set(texts)) == len(texts)  # every move changed the words
+    assert "2/λ₂ = 0.330598" in texts[-1]  # 2/e^1.8
+    assert requests.count == 0
+    assert words.height() >= words.heightForWidth(words.width())  # shown whole
+
+
+def test_the_words_grow_and_shrink_with_their_lines(make_window, qtbot) -> None:
+    win = open_xy(make_window, qtbot)
+    st = state(win)
+    st.set_text("log(x) + y^2")
+    panel = win.dock_content("xyReadoutDock")
+    words = panel.words
+    st.set_point(-1.0, 0.0)  # outside the domain: one short line
+    qtbot.waitUntil(lambda: words.height() == words.heightForWidth(words.width()))
+    short = words.height()
+    st.set_point(2.0, 0.5)  # the kind of point, the curvature, the step size: more lines
+    qtbot.waitUntil(lambda: words.height() == words.heightForWidth(words.width()))
+    assert words.height() > short
+    top_of_words = words.mapTo(panel, words.rect().topLeft()).y()
+    bottom_of_numbers = panel.label.mapTo(panel, panel.label.rect().bottomLeft()).y()
+    assert top_of_words > bottom_of_numbers  # below the numbers, clear of them
+    st.set_point(-1.0, 0.0)
+    qtbot.waitUntil(lambda: words.height() == short)
+
+
 def test_at_a_saddle_the_readout_says_so(make_window, qtbot) -> None:
     win = open_xy(make_window, qtbot)
     type_xy(qtbot, win, "x^2 - y^2")
@@ -278,6 +336,45 @@ def test_the_slices_are_f_along_the_lines_with_their_tangents(make_window, qtbot
     xs, fx = panel.along_x.curve.getData()
     assert fx == pytest.approx(xs**2 + 8.0)
     assert "y₀ = −1" in panel.along_x.title.text()
+
+
+def test_a_slice_is_sampled_again_when_f_a_parameter_the_region_or_its_line_changes(
+    make_window, qtbot
+) -> None:
+    # A drag along x keeps the curve f(x, y₀) (only its point and tangent move); anything
+    # else it depends on must sample it again.
+    win = open_xy(make_window, qtbot)
+    win.dock("xySlicesDock").raise_()
+    panel = win.dock_content("xySlicesDock")
+    qtbot.waitUntil(lambda: panel.along_x is not None and panel.isVisible())
+    st = state(win)
+
+    def check(a: float, sign: float) -> None:
+        x0, y0 = st.x0, st.y0
+        xs, fx = panel.along_x.curve.getData()
+        assert (xs[0], xs[-1]) == st.x_range
+        assert fx == pytest.approx(a * xs**2 + sign * y0)
+        ys, fy = panel.along_y.curve.getData()
+        assert (ys[0], ys[-1]) == st.y_range
+        assert fy == pytest.approx(a * x0**2 + sign * ys)
+        tx, ty = panel.along_x.tangent.getData()
+        assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(2 * a * x0)
+
+    st.set_text("a x^2 + y")
+    st.set_point(1.0, 0.5)
+    check(1.0, 1.0)
+    kept = panel.along_x.curve.getData()[1]
+    st.set_point(2.0, 0.5)  # along x: the same curve f(x, y₀)
+    assert panel.along_x.curve.getData()[1] is kept
+    check(1.0, 1.0)
+    st.set_point(2.0, -0.25)  # another line y = y₀
+    check(1.0, 1.0)
+    st.set_param("a", 3.0)
+    check(3.0, 1.0)
+    st.set_view((-1.0, 4.0), (-2.0, 3.0))
+    check(3.0, 1.0)
+    st.set_text("a x^2 - y")
+    check(3.0, -1.0)
 
 
 def test_the_view_menu_shows_and_hides_items(make_window, qtbot) -> None:

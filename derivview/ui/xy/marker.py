@@ -3,8 +3,9 @@ arrow, and the level line f = f(x₀, y₀) through it.
 
 The arrow shows the direction of ∇f (steepest ascent) at a fixed length on screen; its
 size is in the readout. It is perpendicular to the level line, which is the contour of
-the view's sample at the point's value (about a millisecond per drag frame: only the
-cells that straddle the value are visited). Items are created once, then ``setData``.
+the view's sample at the point's value (a fraction of a millisecond per drag frame: only
+the blocks of cells the level crosses are searched). Items are created once, then
+``setData``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 
+from derivview.ui.xy.curves import Curve, PixelLine
 from derivview.ui.xy.surface import Sample, XyLayer, arrow_segments
 
 if TYPE_CHECKING:
@@ -33,10 +35,12 @@ class PointLayer(XyLayer):
     def __init__(self, plot: XyPlot) -> None:
         super().__init__(plot)
         st = self.state
-        self.level = pg.PlotDataItem(connect="pairs")
+        # Plain curve items (a PlotDataItem's bookkeeping costs as much as the data), the
+        # arrow stroked in pixels (a 2.5-px pen under the view's scale is slow).
+        self.level = Curve(connect="pairs")
         self.level.setObjectName("xyLevelLine")
         self.level.setZValue(20)
-        self.arrow = pg.PlotDataItem()
+        self.arrow = PixelLine()
         self.arrow.setObjectName("xyGradientArrow")
         self.arrow.setZValue(30)
         self.label = pg.TextItem("∇f", anchor=(0.0, 1.0))

@@ -13,7 +13,7 @@ import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.formatting import format_number as fmt
@@ -94,6 +94,34 @@ def point_words(p: XyPoint, learning_rate: float | None = None) -> list[str]:
     return words
 
 
+class WrappedFrame(LabelFrame):
+    """A word-wrapped label outside any layout: a new text as tall as the last re-lays
+    out nothing.
+
+    The words change on drag frames (the η bound is a number); as a label in the
+    readout's layout each new text invalidated the layout up to the dock's scroll area,
+    and the readout was painted three times per frame. The frame's height follows its
+    width (height-for-width, as the label's did); it asks for a new layout only when the
+    label's height at the current width changes.
+    """
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.label.heightForWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._height = self.label.heightForWidth(self.width())  # at the new width
+
+
 class XyReadout(QWidget):
     """The numbers at (x₀, y₀) (``xyReadout``) and what they mean (``xyWords``)."""
 
@@ -125,13 +153,17 @@ class XyReadout(QWidget):
         self.words.setWordWrap(True)
         self.words.setTextInteractionFlags(selectable)
         self.words.setToolTip("What the numbers say about f at (x₀, y₀)")
+        # Both change on drag frames: opaque (their own background, the dock's colour), so
+        # that a new text repaints the label alone, not the panel beneath it.
+        for label in (self.label, self.words):
+            label.setAutoFillBackground(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         self._frame = LabelFrame(self.label, self)
         layout.addWidget(self._frame)
-        # The words change less often; their relayouts stay inside the dock's scroll area.
-        layout.addWidget(self.words)
+        self._words_frame = WrappedFrame(self.words, self)
+        layout.addWidget(self._words_frame)
         connect_while_alive(
             self,
             [
@@ -167,5 +199,4 @@ class XyReadout(QWidget):
         self._set_words("<br>".join(point_words(p, lr)))
 
     def _set_words(self, text: str) -> None:
-        if self.words.text() != text:
-            self.words.setText(text)
+        self._words_frame.set_text(text)

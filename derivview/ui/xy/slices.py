@@ -2,10 +2,13 @@
 tangent — the 1-D picture inside the 2-D one. The slope of the first tangent is ∂f/∂x,
 of the second ∂f/∂y: a partial derivative is the ordinary derivative of a slice.
 
-Each slice is sampled across the region shown (300 points, one forward pass) whenever
-the point, f, a parameter or the region changes; the y range follows the curve with
-some slack (it moves when the curve leaves it or becomes lost in it), so that the axes
-do not repaint on every drag frame.
+Each slice is sampled across the region shown (300 points, one forward pass) when f, a
+parameter, the region or the line through the point changes: a drag along x keeps the
+curve of f(x, y₀) and moves only its point and tangent. The y range follows the curve
+with some slack (it moves when the curve leaves it or becomes lost in it), so that the
+axes do not repaint on every drag frame. The tangent and the point are drawn in pixels
+(:mod:`derivview.ui.layers.items`): a 2-px line stroked under the view's scale and a
+scatter plot of one point cost most of a slice's frame.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, Q
 
 from derivview.model.formatting import format_number as fmt
 from derivview.ui.axes import number_axes
+from derivview.ui.layers.items import Handle
 from derivview.ui.readout import LabelFrame
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
+from derivview.ui.xy.curves import Curve, PixelLine
 from derivview.ui.xy.style import XyStyle, xy_style
 
 if TYPE_CHECKING:
+    from derivview.model.labs.fxy import XyFunction
     from derivview.model.labs.xy_state import XyState
 
 SAMPLES = 300
@@ -72,20 +78,26 @@ class SlicePlot(QWidget):
             ax.enableAutoSIPrefix(False)
             ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.view.disableAutoRange()
-        self.curve = self.item.plot(connect="finite")
-        self.tangent = self.item.plot()
-        self.dot = pg.ScatterPlotItem(size=9)
-        self.item.addItem(self.dot)
+        self.curve = Curve(connect="finite")
+        self.tangent = PixelLine()
+        self.dot = Handle(9)
+        for it in (self.curve, self.tangent, self.dot):
+            self.item.addItem(it)
+        self.dot.setZValue(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         # The title changes on every drag frame: outside any layout, so that its new text
         # re-lays out nothing (a relayout repainted the whole window on each frame).
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # Opaque (its own background, the dock's colour): a new text repaints the label
+        # alone, not the panel and the dock beneath it.
+        self.title.setAutoFillBackground(True)
         self._title_frame = LabelFrame(self.title, self)
         layout.addWidget(self._title_frame)
         layout.addWidget(self.view, 1)
         self._yrange: tuple[float, float] | None = None
+        self._xrange: tuple[float, float] | None = None
 
     def sizeHint(self) -> QSize:
         """Small: a PlotWidget asks for 640×480, which would stretch the window."""
@@ -99,8 +111,7 @@ class SlicePlot(QWidget):
             ax.setTextPen(pg.mkPen(style.foreground))
         self.curve.setPen(pg.mkPen(style.slice, width=1))  # wider pens cost 4–18× per frame
         self.tangent.setPen(pg.mkPen(style.tangent, width=2))
-        self.dot.setPen(pg.mkPen(style.point_edge, width=1))
-        self.dot.setBrush(pg.mkBrush(style.point))
+        self.dot.set_colors(style.point, style.point_edge)
 
     def show_slice(
         self,
@@ -110,20 +121,27 @@ class SlicePlot(QWidget):
         f: float | None,
         slope: float | None,
         title: str,
+        new_curve: bool = True,
     ) -> None:
-        """The curve over ``ts``, the point (at, f) and the tangent of slope ``slope``."""
+        """The curve over ``ts``, the point (at, f) and the tangent of slope ``slope``
+        (``new_curve`` False: the curve drawn is already ``values`` over ``ts``)."""
         self._title_frame.set_text(title)
         lo, hi = float(ts[0]), float(ts[-1])
-        self.item.setXRange(lo, hi, padding=0.0)
-        if np.isfinite(values).any():
+        if (lo, hi) != self._xrange:
+            self._xrange = (lo, hi)
+            self.item.setXRange(lo, hi, padding=0.0)
+        if not new_curve:
+            pass
+        elif np.isfinite(values).any():
             self.curve.setData(ts, values)
         else:
             self.curve.setData([], [])
         if f is None:
-            self.dot.setData([], [])
+            self.dot.setVisible(False)
             self.tangent.setData([], [])
         else:
-            self.dot.setData([at], [f])
+            self.dot.setPos(at, f)
+            self.dot.setVisible(True)
             if slope is None:
                 self.tangent.setData([], [])
             else:
@@ -160,6 +178,9 @@ class SlicesPanel(QWidget):
         self.state = state
         self.along_x: SlicePlot | None = None
         self.along_y: SlicePlot | None = None
+        # What each drawn curve is of: (f, parameters, the range, the other coordinate).
+        self._drawn: dict[str, tuple[object, ...]] = {}
+        self._samples: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._dark = False
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(4, 4, 4, 4)
@@ -218,22 +239,40 @@ class SlicesPanel(QWidget):
         st = self.state
         fn, p = st.function, st.point
         if fn is None or p is None:
+            self._drawn.clear()
             for s in (self.along_x, self.along_y):
                 s.curve.setData([], [])
                 s.tangent.setData([], [])
-                s.dot.setData([], [])
+                s.dot.setVisible(False)
             return
         params = st.param_values()
         g = p.gradient
-        xs = np.linspace(*st.x_range, SAMPLES)
-        ys = np.linspace(*st.y_range, SAMPLES)
         gx = None if g is None else g[0]
         gy = None if g is None else g[1]
+        xs, fx, new_x = self._slice("x", st.x_range, p.y, fn, params)
+        ys, fy, new_y = self._slice("y", st.y_range, p.x, fn, params)
         self.along_x.show_slice(
-            xs, fn.values(xs, p.y, params), p.x, p.f, gx,
-            f"f(x, y₀) at y₀ = {fmt(p.y, 6)} — slope ∂f/∂x = {fmt(gx, 6)}",
+            xs, fx, p.x, p.f, gx,
+            f"f(x, y₀) at y₀ = {fmt(p.y, 6)} — slope ∂f/∂x = {fmt(gx, 6)}", new_x,
         )  # fmt: skip
         self.along_y.show_slice(
-            ys, fn.values(p.x, ys, params), p.y, p.f, gy,
-            f"f(x₀, y) at x₀ = {fmt(p.x, 6)} — slope ∂f/∂y = {fmt(gy, 6)}",
+            ys, fy, p.y, p.f, gy,
+            f"f(x₀, y) at x₀ = {fmt(p.x, 6)} — slope ∂f/∂y = {fmt(gy, 6)}", new_y,
         )  # fmt: skip
+
+    def _slice(
+        self, axis: str, span: tuple[float, float], at: float, fn: XyFunction,
+        params: dict[str, float],
+    ) -> tuple[np.ndarray, np.ndarray, bool]:  # fmt: skip
+        """The samples along ``axis`` through the other coordinate ``at``: (ts, values,
+        whether they differ from the curve drawn). Sampled again only when f, a
+        parameter, the region or ``at`` changed."""
+        key = (fn, tuple(params.items()), span, at)
+        kept = self._samples.get(axis)
+        if kept is not None and self._drawn.get(axis) == key:
+            return kept[0], kept[1], False
+        ts = np.linspace(*span, SAMPLES)
+        values = fn.values(ts, at, params) if axis == "x" else fn.values(at, ts, params)
+        self._samples[axis] = (ts, values)
+        self._drawn[axis] = key
+        return ts, values, True
