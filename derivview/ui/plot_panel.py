@@ -207,6 +207,11 @@ class PlotPanel(QWidget):
         for name in ("left", "bottom"):
             # plain numbers: "x (x0.001)" with ticks at ±400 misreads as x = 400
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)
+        # The y axis grows for wider tick labels but does not shrink back: as f changes
+        # (every keystroke refits y), labels such as "4" and "−60" resized it, and with it
+        # the view, every curve and the grid — a relayout in the keystroke's frame, and a
+        # plot that twitched sideways while a person typed.
+        self.plot_item.getAxis("left").setStyle(autoReduceTextSpace=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)

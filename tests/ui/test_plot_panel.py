@@ -687,3 +687,20 @@ def test_samples_follow_the_plot_width_but_not_a_few_pixels(make_panel, qtbot) -
     assert data(curve)[0].size == before
     panel.resize(panel.width() * 2, panel.height())
     qtbot.waitUntil(lambda: data(curve)[0].size > 1.5 * before, timeout=2000)
+
+
+def test_the_y_axis_does_not_narrow_as_f_changes(make_panel, qtbot) -> None:
+    # "−6000" and "4" as tick labels: the axis grows for the first and keeps its width
+    # for the second, so the view (and every curve in it) is not resized as a person types
+    panel = make_panel("x^6 - 3x", 1.0)
+    axis = panel.plot_item.getAxis("left")
+    qtbot.wait(50)
+    wide = axis.width()
+    view = panel.view_box.width()
+    set_function(panel.session, "x/4")
+    qtbot.wait(50)
+    assert axis.width() == wide
+    assert panel.view_box.width() == view
+    set_function(panel.session, "x - 1234567")  # wider labels still: the axis grows
+    qtbot.wait(50)
+    assert axis.width() > wide
