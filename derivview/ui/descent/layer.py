@@ -253,9 +253,8 @@ class DescentLayer(PlotLayer):
                 else:
                     self.currents[i].setData([], [])
             else:
-                self.paths[i].setData([], [])
-                self.dots[i].setData([], [])
-                self.currents[i].setData([], [])
+                for item in (self.paths[i], self.dots[i], self.currents[i]):
+                    _empty(item)
         self._show_run_items()
         self._place_start_marker()
         self._update_geometry_items()
@@ -389,3 +388,15 @@ class DescentLayer(PlotLayer):
         # Beyond ±1e12 the view cannot even show that: the gesture is ignored.
         with contextlib.suppress(ValueError):
             self.session.descent.set_start(x)
+
+
+def _empty(item: pg.PlotDataItem | pg.ScatterPlotItem) -> None:
+    """Empty an item, unless it is (setData costs ~0.1 ms even for nothing, and every new
+    f, with no run to draw, asked it of six items)."""
+    if isinstance(item, pg.ScatterPlotItem):
+        if len(item.data):
+            item.setData([], [])
+    else:
+        xs, _ = item.getData()
+        if xs is not None and len(xs):
+            item.setData([], [])
