@@ -139,6 +139,10 @@ def default_layers() -> tuple[type[PlotLayer], ...]:
     return FX_LAYERS
 
 
+#: The y axis narrows only when its labels need less than this share of its width.
+Y_AXIS_NARROWS_BELOW = 0.5
+
+
 class PlotPanel(QWidget):
     """The plot of the session: a view, and the layers drawn in it.
 
@@ -207,11 +211,11 @@ class PlotPanel(QWidget):
         for name in ("left", "bottom"):
             # plain numbers: "x (x0.001)" with ticks at ±400 misreads as x = 400
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)
-        # The y axis grows for wider tick labels but does not shrink back: as f changes
-        # (every keystroke refits y), labels such as "4" and "−60" resized it, and with it
-        # the view, every curve and the grid — a relayout in the keystroke's frame, and a
-        # plot that twitched sideways while a person typed.
-        self.plot_item.getAxis("left").setStyle(autoReduceTextSpace=False)
+        # The y axis grows for wider tick labels but narrows only for much narrower ones:
+        # as f changes (every keystroke refits y), labels such as "4" and "−60" resized
+        # it, and with it the view, every curve and the grid — a relayout in the
+        # keystroke's frame, and a plot that twitched sideways while a person typed.
+        self.plot_item.getAxis("left").narrows_below = Y_AXIS_NARROWS_BELOW
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
