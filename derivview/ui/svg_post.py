@@ -14,49 +14,82 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 _GROUP = re.compile(rb'<g ([^>]*?)transform="matrix\(([^)]*)\)"([^>]*)>(.*?)</g>', re.DOTALL)
 _ELEMENT = re.compile(rb"<(\w+)\b([^>]*?)/?>")
 _PAIR = re.compile(rb"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?),(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)")
 _SHAPES = (b"path", b"polyline", b"polygon", b"rect")
 
-Affine = Callable[[float, float], tuple[float, float]]
-
-
 def _num(v: float) -> bytes:
     return f"{v:.6g}".encode()
 
 
-def _affine(text: bytes) -> Affine | None:
+class _Matrix:
+    """An SVG ``matrix(a, b, c, d, e, f)``: (x, y) → (a·x + c·y + e, b·x + d·y + f)."""
+
+    def __init__(self, a: float, b: float, c: float, d: float, e: float, f: float) -> None:
+        self.m = (a, b, c, d, e, f)
+
+    def __call__(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.m
+        return a * x + c * y + e, b * x + d * y + f
+
+
+def _affine(text: bytes) -> _Matrix | None:
     try:
         a, b, c, d, e, f = (float(v) for v in text.replace(b" ", b"").split(b","))
     except ValueError:
         return None
-    return lambda x, y: (a * x + c * y + e, b * x + d * y + f)
+    return _Matrix(a, b, c, d, e, f)
 
 
-def _map_pairs(data: bytes, m: Affine) -> bytes:
-    def one(match: re.Match[bytes]) -> bytes:
-        x, y = m(float(match.group(1)), float(match.group(2)))
-        return _num(x) + b"," + _num(y)
+def _map_pairs(data: bytes, m: _Matrix) -> bytes:
+    # All pairs at once: a plot's curves are thousands of points, and a Python callback
+    # per pair was most of an SVG export's time (60 of 95 ms for x³ − 3x at 1600 px).
+    parts = _PAIR.split(data)  # [text, x, y, text, x, y, …, text]
+    if len(parts) == 1:
+        return data
+    a, b, c, d, e, f = m.m
+    # the same arithmetic, in the same order, as _Matrix.__call__
+    if len(parts) > 3 * _MANY:
+        import numpy as np
 
-    return _PAIR.sub(one, data)
+        xs = np.fromiter(map(float, parts[1::3]), np.float64)
+        ys = np.fromiter(map(float, parts[2::3]), np.float64)
+        mapped = np.column_stack((a * xs + c * ys + e, b * xs + d * ys + f)).ravel().tolist()
+    else:
+        mapped = []
+        for x, y in zip(map(float, parts[1::3]), map(float, parts[2::3]), strict=True):
+            mapped += (a * x + c * y + e, b * x + d * y + f)
+    # one %-format for the whole attribute (the text between the pairs kept as it is):
+    # "%.6g" is what _num writes, formatted in C rather than a call per number
+    texts = parts[::3] if b"%" not in data else [t.replace(b"%", b"%%") for t in parts[::3]]
+    return b"%.6g,%.6g".join(texts) % tuple(mapped)
+
+
+_ATTRS = {
+    name: re.compile(rb"\b" + name + rb'="([^"]*)"')
+    for name in (b"d", b"points", b"x", b"y", b"width", b"height")
+}
+#: Path commands other than absolute M, L, C, Z (what Qt writes): not flattened.
+_OTHER_COMMANDS = re.compile(rb"[AHVSQTa-z]")
+#: Above this many pairs, numpy maps them faster than a loop.
+_MANY = 50
 
 
 def _attr(attrs: bytes, name: bytes) -> bytes | None:
-    found = re.search(rb"\b" + name + rb'="([^"]*)"', attrs)
+    found = _ATTRS[name].search(attrs)
     return found.group(1) if found else None
 
 
-def _flatten_element(tag: bytes, attrs: bytes, m: Affine) -> bytes | None:
+def _flatten_element(tag: bytes, attrs: bytes, m: _Matrix) -> bytes | None:
     """The element with its coordinates mapped by ``m`` (None: cannot be flattened)."""
     if b'vector-effect="non-scaling-stroke"' not in attrs:
         return None
     attrs = attrs.replace(b' vector-effect="non-scaling-stroke"', b"")
     if tag == b"path":
         d = _attr(attrs, b"d")
-        if d is None or re.search(rb"[AaHhVvSsQqTt]", d) or re.search(rb"[a-z]", d):
+        if d is None or _OTHER_COMMANDS.search(d):
             return None  # only absolute M, L, C, Z: what Qt writes
         return b"<path" + attrs.replace(b'd="' + d + b'"', b'd="' + _map_pairs(d, m) + b'"') + b"/>"
     if tag in (b"polyline", b"polygon"):
