@@ -6,9 +6,10 @@ sends many range changes per frame; resampling once per frame is enough. A :clas
 runs at once, then at most once per interval while calls keep coming, and once more
 after the last one, so the text always ends on the latest state.
 
-What a frame does not need (the readout's typeset formulas, where the legend sits) waits
-for the frame: an :class:`AfterFrame` call runs once at the next turn of the event loop,
-after the paint that the same change asked for, however many calls came before.
+What a frame does not need (where the legend sits) waits for the frame: an
+:class:`AfterFrame` call runs once at the next turn of the event loop, after the paint
+that the same change asked for, however many calls came before. (Never content that must
+match the frame: the readout's formulas deferred so showed the old f's for a frame.)
 """
 
 from __future__ import annotations
