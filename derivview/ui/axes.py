@@ -74,7 +74,8 @@ class NumberAxis(pg.AxisItem):
 
     def _updateMaxTextSize(self, x: int) -> None:  # (pyqtgraph's hook; private)
         keep = self.narrows_below * self.textWidth
-        if self.orientation in ("left", "right") and keep <= x < self.textWidth:
+        vertical = self.orientation in ("left", "right")
+        if vertical and self.narrows_below > 0 and keep <= x < self.textWidth:
             x = self.textWidth  # narrower, but not by enough to move the plot
         super()._updateMaxTextSize(x)
 

@@ -67,3 +67,15 @@ def test_tick_labels_have_a_real_minus_and_short_exponents() -> None:
     assert tick_text("-2") == "−2"
     assert tick_text("1e-05") == "1e−5"
     assert tick_text("2.5e+06") == "2.5e6"
+
+
+@pytest.mark.parametrize(("narrows_below", "narrows"), [(0.0, True), (0.5, False), (0.8, True)])
+def test_a_vertical_axis_narrows_by_pyqtgraphs_rule_unless_told_otherwise(
+    qtbot, narrows_below, narrows
+) -> None:
+    axis = NumberAxis("left")
+    axis.narrows_below = narrows_below
+    axis._updateMaxTextSize(60)
+    assert axis.textWidth == 60
+    axis._updateMaxTextSize(40)  # 20 px narrower: pyqtgraph narrows beyond 10 px
+    assert (axis.textWidth == 40) is narrows
