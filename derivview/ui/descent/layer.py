@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem
 import pyqtgraph as pg  # isort: skip
 
 from derivview.ui.layers.base import LegendEntry, PlotLayer
+from derivview.ui.layers.items import clear_data
 from derivview.ui.plot_style import plot_style
 
 if TYPE_CHECKING:
@@ -254,7 +255,7 @@ class DescentLayer(PlotLayer):
                     self.currents[i].setData([], [])
             else:
                 for item in (self.paths[i], self.dots[i], self.currents[i]):
-                    _empty(item)
+                    clear_data(item)
         self._show_run_items()
         self._place_start_marker()
         self._update_geometry_items()
@@ -388,15 +389,3 @@ class DescentLayer(PlotLayer):
         # Beyond ±1e12 the view cannot even show that: the gesture is ignored.
         with contextlib.suppress(ValueError):
             self.session.descent.set_start(x)
-
-
-def _empty(item: pg.PlotDataItem | pg.ScatterPlotItem) -> None:
-    """Empty an item, unless it is (setData costs ~0.1 ms even for nothing, and every new
-    f, with no run to draw, asked it of six items)."""
-    if isinstance(item, pg.ScatterPlotItem):
-        if len(item.data):
-            item.setData([], [])
-    else:
-        xs, _ = item.getData()
-        if xs is not None and len(xs):
-            item.setData([], [])

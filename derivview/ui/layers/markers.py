@@ -21,6 +21,7 @@ from derivview.model import sampling
 from derivview.model.extrema import classify_critical
 from derivview.model.formatting import format_number
 from derivview.ui.layers.base import LegendEntry, PlotLayer
+from derivview.ui.layers.items import clear_data
 
 if TYPE_CHECKING:
     from derivview.ui.plot_panel import PlotPanel
@@ -125,7 +126,7 @@ class MarkersLayer(PlotLayer):
         # The new f, f′, f″ are drawn in this frame; its special points (a search over
         # the view, several ms) come a moment later and never delay a keystroke's frame.
         for item in self.markers.values():
-            item.setData([], [])
+            clear_data(item)
         self._show_marked()
         # (The legend follows when the markers come: a rebuild costs ms, not in this frame.)
         self._timer.start()

@@ -16,7 +16,7 @@ import pyqtgraph as pg  # isort: skip
 from derivview.model import sampling
 from derivview.model.formatting import format_number
 from derivview.ui.layers.base import Drag, LegendEntry, PlotLayer
-from derivview.ui.layers.items import Handle, LineItem, set_xy
+from derivview.ui.layers.items import Handle, LineItem, clear_data, set_xy
 from derivview.ui.layers.tangent import GRAB_RADIUS_PX
 
 if TYPE_CHECKING:
@@ -108,8 +108,8 @@ class SecantLayer(PlotLayer):
                     self.secant_point.show()
                 self._draw_triangle(s.x0, info.f, h, float(y1))
                 return
-        self.secant.setData([], [])
-        self.triangle.setData([], [])
+        clear_data(self.secant)
+        clear_data(self.triangle)
         for item in (self.secant_point, self.run_label, self.rise_label):
             if item.isVisible():
                 item.hide()

@@ -20,7 +20,7 @@ import pyqtgraph as pg  # isort: skip
 
 from derivview.model import sampling
 from derivview.ui.layers.base import Drag, LegendEntry, PlotLayer
-from derivview.ui.layers.items import Handle, LineItem, set_xy
+from derivview.ui.layers.items import Handle, LineItem, clear_data, set_xy
 
 if TYPE_CHECKING:
     from derivview.model.calculus import PointInfo
@@ -235,14 +235,14 @@ class TangentLayer(PlotLayer):
         self._line_state = state
         self.plot.refresh_legend()
         if "tangent" not in state:
-            self.tangent.setData([], [])
+            clear_data(self.tangent)
         if "left" not in state:
-            self.left_tangent.setData([], [])
+            clear_data(self.left_tangent)
         if "right" not in state:
-            self.right_tangent.setData([], [])
+            clear_data(self.right_tangent)
         if "fan" not in state:
             for item in self.fan:
-                item.setData([], [])
+                clear_data(item)
         self.vertical_tangent.setVisible("vertical" in state and self.session.is_visible("tangent"))
 
     def _hole_y(self, x0: float, yr: tuple[float, float]) -> float:

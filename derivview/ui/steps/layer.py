@@ -17,6 +17,7 @@ import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the impor
 from derivview.model import sampling
 from derivview.ui.layers.base import PlotLayer
 from derivview.ui.layers.curves import CLAMP_HEIGHTS
+from derivview.ui.layers.items import clear_data
 
 if TYPE_CHECKING:
     from derivview.model.labs.steps import Step
@@ -79,8 +80,8 @@ class StepLayer(PlotLayer):
     def on_resample(self, *_: object) -> None:
         step = self.shown_step()
         if step is None:
-            self.expression.setData([], [])
-            self.derivative.setData([], [])
+            clear_data(self.expression)
+            clear_data(self.derivative)
             return
         g, dg = self._functions(step)
         xr, yr = self.plot.view_x(), self.plot.view_y()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 
-from derivview.ui.xy.curves import Curve, PixelLine
+from derivview.ui.layers.items import Curve, PixelLine
 from derivview.ui.xy.surface import Sample, XyLayer, arrow_segments
 
 if TYPE_CHECKING:
