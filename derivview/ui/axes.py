@@ -6,7 +6,9 @@ in derivview has U+2212 and a short exponent (:mod:`derivview.model.formatting`)
 An axis lays its labels out again whenever its range changes (a new f refits y): it
 measures every candidate label of every tick level with ``QPainter.boundingRect`` (~40
 text layouts, 1–2 ms of the frame). The size of a label in a font never changes, so the
-axis remembers them.
+axis remembers them. Its tick values, asked again for the same range by the grid in the
+same frame (pyqtgraph finds them with an ``np.isclose`` per level, ~0.1 ms a call), are
+remembered for the last few ranges too.
 """
 
 from __future__ import annotations
@@ -69,8 +71,36 @@ class NumberAxis(pg.AxisItem):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._label_sizes: dict[tuple[Any, ...], QRectF] = {}
+        self._ticks: dict[tuple[Any, ...], list[tuple[float, list[float]]]] = {}
         self.narrows_below = 0.0
         super().__init__(*args, **kwargs)
+
+    def drawn_ticks(self, lo: float, hi: float) -> list[tuple[float, list[float]]]:
+        """The tick values this axis draws for the range lo…hi at its present size: for
+        its length in pixels as pyqtgraph's ``generateDrawSpecs`` measures it (the
+        geometry and one pixel beyond each end)."""
+        rect = self.geometry()
+        vertical = self.orientation in ("left", "right")
+        length = (rect.height() if vertical else rect.width()) + 2.0
+        return self.tickValues(lo, hi, max(length, 1.0))  # type: ignore[no-any-return]
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> Any:
+        # Everything pyqtgraph's tickValues and tickSpacing read, besides the arguments.
+        key = (
+            minVal,
+            maxVal,
+            size,
+            self.scale,
+            self.logMode,
+            repr(self._tickSpacing),
+            self._tickDensity,
+        )
+        found = self._ticks.get(key)
+        if found is None:
+            if len(self._ticks) >= 8:
+                self._ticks.pop(next(iter(self._ticks)))  # the oldest
+            found = self._ticks[key] = super().tickValues(minVal, maxVal, size)
+        return [(spacing, list(values)) for spacing, values in found]  # callers' own lists
 
     def _updateMaxTextSize(self, x: int) -> None:  # (pyqtgraph's hook; private)
         keep = self.narrows_below * self.textWidth

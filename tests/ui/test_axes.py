@@ -79,3 +79,27 @@ def test_a_vertical_axis_narrows_by_pyqtgraphs_rule_unless_told_otherwise(
     assert axis.textWidth == 60
     axis._updateMaxTextSize(40)  # 20 px narrower: pyqtgraph narrows beyond 10 px
     assert (axis.textWidth == 40) is narrows
+
+
+def test_remembered_tick_values_are_pyqtgraphs_after_every_setting(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Tick values are remembered per range and size, and for the settings they depend
+    on: after each change, the same as pyqtgraph finds afresh."""
+    axis = NumberAxis("bottom")
+    changes = [
+        lambda: None,
+        lambda: axis.setScale(1000.0),
+        lambda: axis.setScale(1.0),
+        lambda: axis.setTickSpacing(3.0, 1.0),
+        lambda: axis.setTickSpacing(),
+        lambda: axis.setTickDensity(3.0),
+        lambda: axis.setLogMode(True),
+        lambda: axis.setLogMode(False),
+    ]
+    for change in changes:
+        change()
+        for lo, hi, size in ((0.0, 10.0, 500.0), (-3.5, 1e4, 120.0), (0.0, 10.0, 500.0)):
+            got = axis.tickValues(lo, hi, size)
+            want = pg.AxisItem.tickValues(axis, lo, hi, size)
+            assert got == [(s, list(v)) for s, v in want], (change, lo, hi)
+            got[0][1].clear()  # a caller's own lists: the memory is untouched
+            assert axis.tickValues(lo, hi, size)[0][1] == list(want[0][1])

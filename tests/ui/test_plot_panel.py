@@ -9,12 +9,14 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from derivview.model.session import Session
+from derivview.ui.axes import NumberAxis
 from derivview.ui.layers.tangent import KEY_STEP
 from derivview.ui.plot_panel import PlotPanel
 from derivview.ui.plot_style import plot_style
@@ -432,17 +434,37 @@ def test_clicking_a_legend_entry_toggles_it_through_the_session(make_panel, qtbo
     assert panel.session.is_visible("df") and panel.layer("curves").curves["df"].isVisible()
 
 
-def test_grid_lines_sit_at_the_axis_ticks_and_toggle(make_panel) -> None:
+def test_grid_lines_sit_at_the_axis_ticks_and_toggle(make_panel, monkeypatch) -> None:
+    """The grid's lines are at the very ticks the axes label when they paint (pyqtgraph
+    picks the ticks for the axis's own length in pixels, not the view's)."""
+    drawn: dict[str, tuple[float, float, float]] = {}
+    tick_values = NumberAxis.tickValues
+
+    def spy(axis, lo, hi, size):  # type: ignore[no-untyped-def]
+        drawn[axis.orientation] = (lo, hi, size)
+        return tick_values(axis, lo, hi, size)
+
+    monkeypatch.setattr(NumberAxis, "tickValues", spy)
     panel = make_panel("x^3 - 3x", x_range=(-4.0, 4.0), y_range=(-10.0, 10.0))
-    major = panel.layer("grid").grid_lines[0]
+    panel.session.set_view((-4.5, 4.0), (-10.0, 11.0))
+    drawn.clear()
+    panel.plot_widget.grab()  # the axes paint, for the new range
+    painted = dict(drawn)
+    for orientation, (lo, hi, _size) in painted.items():  # the grid asks what they drew
+        panel.plot_item.getAxis(orientation).drawn_ticks(lo, hi)
+        assert drawn[orientation] == painted[orientation]
+    major, minor = panel.layer("grid").grid_lines
     assert major.isVisible()
-    x, y = (np.asarray(a) for a in major.getData())
-    vertical = x[0::2] == x[1::2]  # segment endpoints come in pairs
-    xs = sorted(set(x[0::2][vertical].tolist()))
-    width = panel.plot_item.getViewBox().width()
-    ticks = panel.plot_item.getAxis("bottom").tickValues(-4.0, 4.0, width)[0][1]
-    assert xs == pytest.approx(sorted(ticks))
-    assert (y[0::2][vertical], y[1::2][vertical]) == (pytest.approx(-10.0), pytest.approx(10.0))
+    for level, line in enumerate((major, minor)):
+        x, y = (np.asarray(a) for a in line.getData())
+        vertical = x[0::2] == x[1::2]  # segment endpoints come in pairs
+        for orientation, values in (("bottom", x[0::2][vertical]), ("left", y[0::2][~vertical])):
+            axis = panel.plot_item.getAxis(orientation)
+            ticks = pg.AxisItem.tickValues(axis, *drawn[orientation])[level][1]
+            assert sorted(set(values.tolist())) == pytest.approx(sorted(ticks)), orientation
+        # each line across the whole view
+        assert (y[0::2][vertical], y[1::2][vertical]) == (pytest.approx(-10), pytest.approx(11))
+        assert (x[0::2][~vertical], x[1::2][~vertical]) == (pytest.approx(-4.5), pytest.approx(4))
     panel.session.set_visible("grid", False)
     assert not any(line.isVisible() for line in panel.layer("grid").grid_lines)
     assert panel.plot_item.getAxis("bottom").grid is False  # pyqtgraph's slow grid is off

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 import pyqtgraph as pg  # isort: skip
 
 from derivview.ui.layers.base import PlotLayer
-from derivview.ui.layers.items import blend
+from derivview.ui.layers.items import Curve, blend
 
 if TYPE_CHECKING:
     from derivview.ui.plot_panel import PlotPanel
@@ -28,7 +28,7 @@ class GridLayer(PlotLayer):
 
     def __init__(self, plot: PlotPanel) -> None:
         super().__init__(plot)
-        self.grid_lines = [pg.PlotCurveItem(connect="pairs", antialias=False) for _ in "ab"]
+        self.grid_lines = [Curve(connect="pairs", antialias=False) for _ in "ab"]
         for z, line in enumerate(self.grid_lines):
             line.setZValue(-15 - z)
             plot.view_box.addItem(line, ignoreBounds=True)
@@ -46,10 +46,9 @@ class GridLayer(PlotLayer):
         if not self.session.is_visible("grid"):
             return
         (x0, x1), (y0, y1) = self.plot.view_x(), self.plot.view_y()
-        vb = self.plot.view_box
-        w, h = max(float(vb.width()), 1.0), max(float(vb.height()), 1.0)
-        xt = self.plot.plot_item.getAxis("bottom").tickValues(x0, x1, w)
-        yt = self.plot.plot_item.getAxis("left").tickValues(y0, y1, h)
+        # The very ticks each axis labels (and the same question, asked once a frame).
+        xt = self.plot.plot_item.getAxis("bottom").drawn_ticks(x0, x1)
+        yt = self.plot.plot_item.getAxis("left").drawn_ticks(y0, y1)
         for level, line in enumerate(self.grid_lines):
             xv = np.asarray(xt[level][1] if level < len(xt) else [], dtype=float)
             yv = np.asarray(yt[level][1] if level < len(yt) else [], dtype=float)
