@@ -17,9 +17,11 @@ tests compare the SVG, rendered by a real SVG renderer, with the PNG pixel by pi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter, QPainterPath, QTransform
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QStyleOptionGraphicsItem
+
+import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
 
 _FLAGS = QGraphicsItem.GraphicsItemFlag
 
@@ -54,11 +56,50 @@ def paint_scene(view: QGraphicsView, painter: QPainter, target: QRectF, backgrou
                 painter.setClipPath(clip)
             painter.setTransform(item.deviceTransform(viewport) * to_target)
             painter.setOpacity(item.effectiveOpacity())
+            if _stroke_in_picture(item, painter):
+                continue
             option = QStyleOptionGraphicsItem()
             option.exposedRect = item.boundingRect()
             item.paint(painter, option, None)
         finally:
             painter.restore()
+
+
+def _stroke_in_picture(item: QGraphicsItem, painter: QPainter) -> bool:
+    """Stroke a plain curve (f, f′, f″, the grid…) mapped into the picture first.
+
+    Painted under the view's transform, Qt writes a curve's thousands of points in data
+    coordinates inside a scaled group, which :func:`derivview.ui.svg_post.flatten_strokes`
+    must then map back one number at a time in Python (~60 % of an SVG export). Mapped by
+    the painter's own transform in C++ first, the path comes out in picture coordinates:
+    the same stroke, as a cosmetic pen's width and dashes are in pixels either way.
+    Anything else — fills, shadows, non-cosmetic pens, other items — paints as usual.
+    False: not such a curve (nothing was drawn).
+    """
+    if not isinstance(item, pg.PlotCurveItem):
+        return False
+    opts = item.opts
+    pen = opts["pen"]
+    if (
+        item.xData is None
+        or len(item.xData) == 0
+        or opts["fillLevel"] is not None
+        or opts["brush"] is not None
+        or opts["shadowPen"] is not None
+        or opts.get("stepMode") is not None
+        or not isinstance(pen, QPen)
+        or not pen.isCosmetic()
+    ):
+        return False
+    export = item._exportOpts
+    antialias = export.get("antialias", True) if export else opts["antialias"]
+    path = painter.transform().map(item.getPath())
+    painter.resetTransform()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+    return True
 
 
 def _paints(item: QGraphicsItem) -> bool:

@@ -120,6 +120,11 @@ def flatten_strokes(svg: bytes) -> bytes:
         m = _affine(matrix)
         if m is None:
             return match.group(0)
+        if m.m == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
+            # Already in picture coordinates (curves are stroked so: scene_paint): only
+            # the no-op transform and non-scaling marks go, the numbers stay as written.
+            body = body.replace(b' vector-effect="non-scaling-stroke"', b"")
+            return b"<g " + before + after.lstrip() + b">" + body + b"</g>"
         out: list[bytes] = []
         last = 0
         for el in _ELEMENT.finditer(body):

@@ -49,3 +49,19 @@ def test_a_path_is_mapped_pair_by_pair(n: int) -> None:
 def test_a_path_with_other_commands_is_left_as_it_is() -> None:
     svg = group("M1,2 Q3,4 5,6")
     assert flatten_strokes(svg) == svg
+
+
+def test_a_path_already_in_picture_coordinates_keeps_its_numbers() -> None:
+    """Curves stroked in picture coordinates (scene_paint) come in an identity group:
+    only the no-op transform and the non-scaling mark go; every number stays as Qt wrote
+    it (not rewritten through "%.6g")."""
+    d = "M57.6,878.7212345 L58.1335,-1.25e-07 L1600.000001,0"
+    svg = (
+        b'<svg><g fill="none" stroke="#0072b2" transform="matrix(1,0,0,1,0,0)"\n'
+        b'font-size="12"><path vector-effect="non-scaling-stroke" d="' + d.encode() + b'"/>'
+        b'<text x="1.0000001" y="2">f</text></g></svg>'
+    )
+    out = flatten_strokes(svg).decode()
+    assert "transform" not in out and "non-scaling-stroke" not in out
+    assert f' d="{d}"' in out and '<text x="1.0000001" y="2">f</text>' in out
+    assert 'stroke="#0072b2"' in out and 'font-size="12"' in out
