@@ -46,6 +46,7 @@ class TangentLayer(PlotLayer):
     def __init__(self, plot: PlotPanel) -> None:
         super().__init__(plot)
         self._line_state: tuple[str, ...] = ()
+        self._drawn_for: object = None  # the function the tangent was last drawn for
         self.fan = [LineItem(antialias=True) for _ in range(FAN_LINES)]
         self.left_tangent = LineItem(antialias=True)
         self.right_tangent = LineItem(antialias=True)
@@ -162,7 +163,11 @@ class TangentLayer(PlotLayer):
             self.session.set_x0(x)
 
     def _on_point_changed(self) -> None:
-        self._update()
+        # A new f's point is announced just before the new f itself (one batch), and a
+        # new f resamples every layer once its view is fitted: drawn now, in the old
+        # view, the tangent would be drawn again at once (~0.5 ms of a keystroke's frame).
+        if self.session.function is self._drawn_for:
+            self._update()
 
     def _on_visibility_changed(self) -> None:
         shown = self.session.is_visible("tangent")
@@ -173,6 +178,7 @@ class TangentLayer(PlotLayer):
     def _update(self) -> None:
         s = self.session
         info = s.point
+        self._drawn_for = s.function
         if s.function is None or info is None:
             self.point.hide()
             self._set_lines(())
