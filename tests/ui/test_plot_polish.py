@@ -154,7 +154,8 @@ def test_the_secant_has_a_labelled_rise_over_run_triangle(make_window) -> None:
     dy = f"{y1 - y0:.4g}".replace("-", "−")
     assert layer.rise_label.toPlainText() == f"Δy = {dy}"
     win.session.set_visible("secant", False)
-    assert not layer.run_label.isVisible() and not len(layer.triangle.getData()[0] or [])
+    triangle_x = layer.triangle.getData()[0]
+    assert not layer.run_label.isVisible() and (triangle_x is None or len(triangle_x) == 0)
 
 
 # -- framing a descent run (item 5) ------------------------------------------------------
