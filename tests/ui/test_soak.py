@@ -199,8 +199,11 @@ def test_a_random_person_for_twenty_seconds(make_window: Any, qtbot: Any, tmp_pa
     )
     # No error box came up along the way (saving and opening always worked).
     assert not [b for b in win.findChildren(QMessageBox) if b.isVisible()]
-    # At rest, the window shows what the session holds.
-    qtbot.waitUntil(lambda: not win.session.busy, timeout=60_000)
+    # At rest — text typed without Enter sent after its debounce, the function computed —
+    # the window shows what the session holds. (Waiting only for "not busy" raced a last
+    # unentered edit still in its debounce: the editor showed it, the session not yet.)
+    debounce = win.fx.editor.debounce
+    qtbot.waitUntil(lambda: not debounce.isActive() and not win.session.busy, timeout=60_000)
     s = win.session
     assert win.findChild(QLineEdit, "expressionEdit").text() == s.text
     if s.error is None and s.point is not None and s.point.f is not None:
