@@ -92,7 +92,7 @@ def _stroke_in_picture(item: QGraphicsItem, painter: QPainter) -> bool:
     ):
         return False
     export = item._exportOpts
-    antialias = export.get("antialias", True) if export else opts["antialias"]
+    antialias = export.get("antialias", True) if export is not False else opts["antialias"]
     path = painter.transform().map(item.getPath())
     painter.resetTransform()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
