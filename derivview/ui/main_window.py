@@ -22,7 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractEventDispatcher,
+    QChildEvent,
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -48,7 +56,7 @@ from derivview.ui.files.sessions import SessionFiles
 from derivview.ui.symbolic_runner import SymbolicRunner
 from derivview.ui.theme import THEME_MODES, ThemeController
 from derivview.ui.workspaces import WORKSPACES
-from derivview.ui.workspaces.base import SHORT_WINDOW_HEIGHT, Workspace
+from derivview.ui.workspaces.base import SHORT_WINDOW_HEIGHT, DockSpec, Workspace
 
 if TYPE_CHECKING:
     from derivview.launch import LaunchOptions
@@ -79,6 +87,8 @@ class _Built:
     central: QWidget
     docks: dict[str, QDockWidget]
     contents: dict[str, QWidget]
+    #: Lazy docks whose widget is not built yet (see ``DockSpec.lazy``).
+    pending: dict[str, DockSpec]
 
 
 class _ShortcutGuard(QObject):
@@ -167,6 +177,11 @@ class MainWindow(QMainWindow):
         self._layouts: dict[str, Any] = {}  # dock layouts of the workspaces not shown
         self._current: str | None = None
         self._window_actions: list[QAction] = []
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.setInterval(16)
+        self._idle_hooked = False
+        self._fill_timer.timeout.connect(self._fill_one_pending)
         #: The shown layout is the default one, untouched since (re-fit at first show),
         #: and the window's size it was made for.
         self._pristine_layout = False
@@ -248,6 +263,7 @@ class MainWindow(QMainWindow):
             self._painted = True
             # After this paint has been flushed to the screen.
             QTimer.singleShot(0, self.firstPainted.emit)
+            self._fill_when_idle()
         return result
 
     # -- workspaces and docks -----------------------------------------------------------
@@ -277,8 +293,8 @@ class MainWindow(QMainWindow):
     def dock_content(self, name: str) -> QWidget:
         """The panel inside dock ``name`` (not its scroll area)."""
         for built in self._built.values():
-            if name in built.contents:
-                return built.contents[name]
+            if name in built.docks:
+                return self._fill_dock(built, name)
         raise KeyError(name)
 
     def show_workspace(self, key: str) -> None:
@@ -286,6 +302,10 @@ class MainWindow(QMainWindow):
         if key == self._current:
             return
         if self._current is not None:
+            # Leaving before the event loop was ever idle (a script, or Ctrl+2 at once):
+            # the panels still to be built are built now, so that whatever a person or a
+            # script meets next (findChild, View › Panels) is all there.
+            self._fill_all_pending()
             self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
             for action in self._window_actions:
                 self.removeAction(action)
@@ -340,10 +360,8 @@ class MainWindow(QMainWindow):
         workspace = cls(self.session, self)
         central = workspace.build()
         self.stack.addWidget(central)
-        docks: dict[str, QDockWidget] = {}
-        contents: dict[str, QWidget] = {}
+        built = _Built(workspace, central, {}, {}, {})
         for spec in workspace.docks:
-            content = spec.build(self.session)
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(spec.name)
             dock.setFeatures(
@@ -351,16 +369,72 @@ class MainWindow(QMainWindow):
                 | QDockWidget.DockWidgetFeature.DockWidgetClosable
                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
             )
-            dock.setWidget(_scrolling(content) if spec.scroll else content)
             toggle = dock.toggleViewAction()
             toggle.setObjectName(f"actionPanel_{spec.name}")
             toggle.setToolTip(f"Show or hide the {spec.title} panel")
             dock.hide()
-            docks[spec.name] = dock
-            contents[spec.name] = content
-        built = _Built(workspace, central, docks, contents)
+            built.docks[spec.name] = dock
+            if spec.lazy:
+                built.pending[spec.name] = spec
+                # Seen (shown, or its tab raised): built before it paints.
+                dock.visibilityChanged.connect(
+                    lambda seen, b=built, n=spec.name: seen and self._fill_dock(b, n)
+                )
+            else:
+                self._fill_dock(built, spec.name, spec)
         self._built[key] = built
         return built
+
+    def _fill_dock(self, built: _Built, name: str, spec: DockSpec | None = None) -> QWidget:
+        """Build the widget of dock ``name`` (a lazy one: if not built yet) and return it."""
+        if name in built.contents:
+            return built.contents[name]
+        spec = spec or built.pending.pop(name)
+        content = spec.build(self.session)
+        built.docks[name].setWidget(_scrolling(content) if spec.scroll else content)
+        built.contents[name] = content
+        return content
+
+    def _fill_when_idle(self) -> None:
+        """Build the lazy docks not yet seen, one at a time, when the event loop is idle.
+
+        Each waits a frame (16 ms) after the loop last went idle: Qt paints a window on a
+        timer of its own (5 ms after an update is asked for), so the first curve, and a
+        person's next frame, are painted before a panel (~15 ms) is built. A queued call
+        or a zero timer would run before that paint.
+        """
+        dispatcher = QAbstractEventDispatcher.instance()
+        if dispatcher is not None and self._pending() and not self._idle_hooked:
+            dispatcher.aboutToBlock.connect(self._on_idle)
+            self._idle_hooked = True
+
+    def _on_idle(self) -> None:
+        if not self._fill_timer.isActive():
+            self._fill_timer.start()
+
+    def _pending(self) -> bool:
+        return any(built.pending for built in self._built.values())
+
+    def _fill_one_pending(self) -> None:
+        for built in self._built.values():
+            if built.pending:
+                self._fill_dock(built, next(iter(built.pending)))
+                break
+        if not self._pending():
+            self._stop_filling()
+
+    def _fill_all_pending(self) -> None:
+        for built in self._built.values():
+            for name in list(built.pending):
+                self._fill_dock(built, name)
+        self._stop_filling()
+
+    def _stop_filling(self) -> None:
+        self._fill_timer.stop()
+        dispatcher = QAbstractEventDispatcher.instance()
+        if self._idle_hooked and dispatcher is not None:
+            dispatcher.aboutToBlock.disconnect(self._on_idle)
+        self._idle_hooked = False
 
     def _default_layout(self, built: _Built) -> None:
         """The workspace's docks as its ``DockSpec``\\ s arrange them for this height."""
@@ -401,7 +475,11 @@ class MainWindow(QMainWindow):
             # Each dock as tall as it asks (title bar included); the last takes the rest.
             spec_of = {s.name: s for s in specs}
             heights = [
-                (spec_of[_name(d)].height or built.contents[_name(d)].sizeHint().height()) + 28
+                (
+                    spec_of[_name(d)].height
+                    or self._fill_dock(built, _name(d)).sizeHint().height()
+                )
+                + 28
                 for d in column[:-1]
             ]
             if heights:
@@ -650,6 +728,10 @@ class MainWindow(QMainWindow):
         """On close: the geometry, each workspace's layout, the workspace, the file."""
         window_state.save_geometry(self)
         if self._current is not None:
+            # Leaving before the event loop was ever idle (a script, or Ctrl+2 at once):
+            # the panels still to be built are built now, so that whatever a person or a
+            # script meets next (findChild, View › Panels) is all there.
+            self._fill_all_pending()
             self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
         for key, state in self._layouts.items():
             window_state.save_layout(key, state)

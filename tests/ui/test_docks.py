@@ -52,7 +52,8 @@ def test_every_panel_is_a_closable_movable_dock_with_a_view_menu_entry(make_wind
         action = panel_action(win, name)
         assert action.isChecked() == (not d.isHidden())
         assert action.toolTip()
-    # The contract's controls live in them.
+    # The contract's controls live in them (the secant's once its tab has been seen).
+    dock(win, "secantDock").raise_()
     for name, parent in (
         ("pointReadout", "readoutDock"),
         ("gdMethod", "descentDock"),
@@ -62,6 +63,36 @@ def test_every_panel_is_a_closable_movable_dock_with_a_view_menu_entry(make_wind
     ):
         widget = win.findChild(QWidget, name)
         assert widget is not None and dock(win, parent).isAncestorOf(widget), name
+
+
+def test_tabs_hidden_at_launch_are_built_when_seen_or_soon_after_the_first_paint(
+    make_window, qtbot
+):
+    lazy = {
+        "secantDock": "secantHSpin",
+        "numdiffDock": "numdiffPlot",
+        "depthDock": "depthPlot",
+        "stepsDock": "stepsView",
+        "graphDock": "graphView",
+    }
+    # Not shown, never painted: nothing of the hidden tabs is built yet.
+    win = make_window("--expr", "x^2", show=False, ready=False)
+    assert all(win.findChild(QWidget, w) is None for w in lazy.values())
+    # Its tab raised: built at once, inside its dock, before it paints.
+    win.show()
+    dock(win, "stepsDock").raise_()
+    steps = win.findChild(QWidget, "stepsView")
+    assert steps is not None and dock(win, "stepsDock").isAncestorOf(steps)
+    assert win.dock_content("stepsDock").isAncestorOf(steps)
+    # The rest come by themselves after the first paint, each in its own dock.
+    qtbot.waitUntil(lambda: all(win.findChild(QWidget, w) is not None for w in lazy.values()))
+    for name, widget in lazy.items():
+        assert dock(win, name).isAncestorOf(win.findChild(QWidget, widget)), name
+    # A window that is never shown builds a panel when a script asks for it.
+    hidden = make_window("--expr", "x^2", show=False, ready=False)
+    depth = hidden.dock_content("depthDock")
+    assert depth.findChild(QWidget, "depthPlot") is not None
+    assert dock(hidden, "depthDock").isAncestorOf(depth)
 
 
 def test_a_closed_panel_comes_back_from_the_view_menu(make_window, qtbot):

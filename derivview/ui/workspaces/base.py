@@ -52,6 +52,10 @@ class DockSpec:
         dock); off for widgets that scroll themselves (tables).
     raised
         Default layout: the visible tab of its group.
+    lazy
+        Build its widget when the dock is first seen (shown, or its tab raised), or soon
+        after the window's first paint: for tabs not raised at launch, whose widgets
+        would otherwise delay the first paint.
     """
 
     name: str
@@ -64,6 +68,7 @@ class DockSpec:
     height: int = 0
     scroll: bool = True
     raised: bool = False
+    lazy: bool = False
 
 
 class Workspace:

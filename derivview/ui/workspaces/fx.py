@@ -103,7 +103,7 @@ class FxWorkspace(Workspace):
         # formulas; the descent's controls with a three-line stability note and a
         # two-line status.
         DockSpec("readoutDock", "Readout", _readout, raised=True, height=250),
-        DockSpec("secantDock", "Secant", _secant, tab_with="readoutDock"),
+        DockSpec("secantDock", "Secant", _secant, tab_with="readoutDock", lazy=True),
         DockSpec("descentDock", "Gradient descent", _descent, below="readoutDock", height=270),
         DockSpec(
             "iteratesDock",
@@ -122,6 +122,7 @@ class FxWorkspace(Workspace):
             tab_with="iteratesDock",
             short_tab_with="descentDock",
             scroll=False,
+            lazy=True,
         ),
         DockSpec(
             "depthDock",
@@ -130,6 +131,7 @@ class FxWorkspace(Workspace):
             tab_with="iteratesDock",
             short_tab_with="descentDock",
             scroll=False,
+            lazy=True,
         ),
         DockSpec(
             "stepsDock",
@@ -138,6 +140,7 @@ class FxWorkspace(Workspace):
             tab_with="iteratesDock",
             short_tab_with="descentDock",
             scroll=False,
+            lazy=True,
         ),
         DockSpec(
             "graphDock",
@@ -146,6 +149,7 @@ class FxWorkspace(Workspace):
             tab_with="iteratesDock",
             short_tab_with="descentDock",
             scroll=False,
+            lazy=True,
         ),
     )
 
