@@ -115,8 +115,8 @@ def robust_y_range(y: ArrayLike, pad: float = 0.08) -> tuple[float, float]:
     if unit > MAX_Y:
         lo, hi = robust_y_range(v / unit, pad)
         return max(lo * unit, -MAX_Y), min(hi * unit, MAX_Y)
-    p2, q25, q75, p98 = np.percentile(v, [2.0, 25.0, 75.0, 98.0])
-    lo, hi = float(p2), float(p98)
+    p2, q25, q75, p98 = percentiles(v, (2.0, 25.0, 75.0, 98.0))
+    lo, hi = p2, p98
     iqr = float(q75 - q25)
     if iqr > 0:
         lo = max(lo, float(q25) - 3.0 * iqr)
@@ -133,6 +133,26 @@ def robust_y_range(y: ArrayLike, pad: float = 0.08) -> tuple[float, float]:
         half = max(1.0, abs(c) / 10.0)
         return c - half, c + half
     return lo - pad * span, hi + pad * span
+
+
+def percentiles(v: NDArray[np.float64], qs: tuple[float, ...]) -> list[float]:
+    """``np.percentile(v, qs)`` (its default, linear method) of a 1-d array with no NaN.
+
+    The same numbers from one partial sort: ``np.percentile`` costs ~6× as much here,
+    and its first call imports ``numpy.ma`` (~10 ms, on the way to the first curve).
+    """
+    n = v.size
+    pos = [q / 100.0 * (n - 1) for q in qs]
+    below = [min(math.floor(p), n - 1) for p in pos]
+    above = [min(b + 1, n - 1) for b in below]
+    part = np.partition(v, sorted({*below, *above}))
+    out = []
+    for p, b, a in zip(pos, below, above, strict=True):
+        lo, hi, t = float(part[b]), float(part[a]), p - b
+        diff = hi - lo
+        # numpy's lerp: from the nearer end, so that t = 1 gives hi exactly
+        out.append(lo + diff * t if t < 0.5 else hi - diff * (1.0 - t))
+    return out
 
 
 def fit_y_range(

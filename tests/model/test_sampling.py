@@ -162,6 +162,23 @@ def test_smooth_functions_never_break(a: float, c: float, w: float, width: int) 
 # -- robust y-range -------------------------------------------------------------------
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=200
+    ),
+    qs=st.lists(st.floats(0.0, 100.0), min_size=1, max_size=6),
+)
+@example(values=[1.0, 2.0], qs=[50.0, 100.0, 0.0])
+@example(values=[-3.0, -3.0, 5.0, 1e308, -1e308], qs=[2.0, 25.0, 75.0, 98.0])
+def test_percentiles_are_numpys_to_the_last_bit(values: list[float], qs: list[float]) -> None:
+    v = np.array(values)
+    with np.errstate(all="ignore"):  # numpy's own lerp overflows between ±1e308 too
+        expected = np.percentile(v, qs)
+        got = S.percentiles(v.copy(), tuple(qs))
+    np.testing.assert_array_equal(got, expected)
+
+
 def test_robust_y_range_for_tan_ignores_the_poles() -> None:
     lo, hi = S.fit_y_range(np.tan, (-10.0, 10.0))
     assert -50 < lo < -5 and 5 < hi < 50  # not 1e16 from tan near π/2

@@ -35,7 +35,6 @@ token count, nesting depth (no RecursionError), literal size.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -458,6 +457,8 @@ class _Parser:
             hints.append(f"for base {m.group(1)} write log(x, {m.group(1)})")
         pieces = _split_product(name, self.variables) or []
         product = "*".join(pieces) if pieces else None
+        import difflib  # here: only an unknown name needs it (not the first curve's path)
+
         close = difflib.get_close_matches(lower, known, n=1, cutoff=0.75)
         if as_call and close and not hints:
             hints.append(f"did you mean {close[0]}?")
