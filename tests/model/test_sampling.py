@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -295,6 +296,37 @@ def test_even_order_poles_break_too(y_range: tuple[float, float]) -> None:
     s = S.sample(lambda x: 1 / x**2, (-10.0, 10.0), 2000, y_range)  # symmetric samples
     assert len(gaps(s)) == 1
     assert_no_stroke_across(s, [0.0])
+
+
+@pytest.mark.parametrize("side", [-1.0, 1.0])
+@pytest.mark.parametrize("offset", [1e-6, 1e-3, 0.03, 0.2, 0.5])
+def test_an_even_pole_beside_a_sample_breaks(side: float, offset: float) -> None:
+    # The two segments beside a local maximum of the samples are searched together: a
+    # pole a hair beside the sample they share must still be found, on either side.
+    xr, width = (-4.0, 4.0), 880.0
+    grid = np.linspace(*xr, S.sample_count(width))
+    spacing = grid[1] - grid[0]
+    p = grid[1500] + side * offset * spacing
+    s = S.sample(lambda x: 1.0 / (x - p) ** 2, xr, width, (-1.0, 10.0))
+    assert len(gaps(s)) == 1
+    assert_no_stroke_across(s, [p])
+
+
+def test_a_smooth_extremum_beyond_the_view_is_not_searched_for_a_pole() -> None:
+    # f″ of x³ sin x e^(−x²/4) dips to −6.62 near x = ±2.05, just below this view: the
+    # two segments beside each of those samples are looked at once (16 points each)
+    # and left alone — no search for a pole, which took six rounds and two more looks.
+    x = sp.symbols("x")
+    d2f = sp.lambdify(x, sp.diff(x**3 * sp.sin(x) * sp.exp(-(x**2) / 4), x, 2), "numpy")
+    calls: list[int] = []
+
+    def counted(v: np.ndarray) -> np.ndarray:
+        calls.append(v.size)
+        return d2f(v)
+
+    s = S.sample(counted, (-4.0, 4.0), 880.0, (-6.5, 4.2))
+    assert gaps(s) == []
+    assert len(calls) == 2  # the samples, then one look at the four segments
 
 
 @pytest.mark.parametrize("width", [1000.3, 874.0, 875.0])
