@@ -199,6 +199,8 @@ def _jump_candidates(y: NDArray[np.float64], height: float) -> NDArray[np.intp]:
 
 
 _SECTIONS = 16
+#: How far toward a bracket's end :func:`_falls_from_end` looks: 2^-30 of a section.
+_END_DEPTH = 30
 #: Rounds of 16-section: 8 rounds of 4 bits narrow a bracket as much as 32 halvings.
 _ROUNDS = (MAX_BISECTIONS + 3) // 4
 
@@ -299,6 +301,7 @@ def _peak(
             ok = ~undefined
             smooth[:-1] |= shared & smooth[1:] & (vals[:-1, -1] >= top[:-1]) & ok[:-1]
             smooth[1:] |= shared & smooth[:-1] & (vals[1:, 0] >= top[1:]) & ok[1:]
+            smooth |= _falls_from_end(func, grid, vals, j, ~(smooth | undefined))
             active = active[~smooth]
             if active.size == 0:
                 break
@@ -307,6 +310,48 @@ def _peak(
         top = np.fmax(np.abs(evaluate(func, a[active])), np.abs(evaluate(func, b[active])))
         grew[active] = top > 10.0 * ends[active]
     return undefined | grew, a, b
+
+
+#: Points between a bracket's end and its first section, at 2^-k of the section.
+_TOWARD_END = 2.0 ** -np.arange(_END_DEPTH, 0, -1)
+
+
+def _falls_from_end(
+    func: Vectorized,
+    grid: NDArray[np.float64],
+    vals: NDArray[np.float64],
+    j: NDArray[np.intp],
+    rows: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """Which of ``rows`` hold no pole: the largest |f| of the bracket's 17 samples is at
+    an end, and |f| falls steadily from that end through its first section, looked at
+    2^-1 … 2^-30 of a section from the end (one evaluation for every bracket).
+
+    A square root's or a logarithm's derivative at the edge of its domain (the sample
+    beyond is undefined) peaks at the bracket's end; so would a pole inside the first
+    section, right beside that end, which the search then zooms in on. Such a pole shows
+    here as |f| rising toward it, unless it is nearer the end than 2^-30 of a section —
+    finer than the six rounds of the search (8^-6 of the bracket).
+    """
+    out = np.zeros(rows.shape, dtype=bool)
+    last = grid.shape[1] - 1
+    r = np.flatnonzero(rows & ((j == 0) | (j == last)))
+    if r.size == 0:
+        return out
+    left = j[r] == 0
+    end = np.where(left, grid[r, 0], grid[r, last])
+    first = np.where(left, grid[r, 1], grid[r, last - 1])
+    pts = end[:, None] + (first - end)[:, None] * _TOWARD_END
+    seq = np.column_stack(
+        (
+            np.where(left, vals[r, 0], vals[r, last]),
+            np.abs(evaluate(func, pts.ravel()).reshape(pts.shape)),
+            np.where(left, vals[r, 1], vals[r, last - 1]),
+        )
+    )
+    falls = (np.diff(seq, axis=1) <= 0.0).all(axis=1)  # False wherever a value is NaN
+    out[r[falls]] = True
+    return out
 
 
 def _nan_as(v: NDArray[np.float64], value: float) -> NDArray[np.float64]:

@@ -312,6 +312,42 @@ def test_an_even_pole_beside_a_sample_breaks(side: float, offset: float) -> None
     assert_no_stroke_across(s, [p])
 
 
+@pytest.mark.parametrize("offset", [1e-5, 1e-4, 0.01, 0.05, 0.3])  # the search: 4e-6
+def test_an_even_pole_beside_the_edge_of_the_domain_breaks(offset: float) -> None:
+    # √x's derivative peaks at the first sample of its domain, at the end of that
+    # segment; a pole a hair inside the same segment must not be taken for that peak.
+    xr, width = (-4.0, 4.0), 880.0
+    grid = np.linspace(*xr, S.sample_count(width))
+    first = grid[grid >= 0.0][0]
+    p = first + offset * (grid[1] - grid[0])
+
+    def f(x: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return 1.0 / np.sqrt(x) + 1.0 / (x - p) ** 2
+
+    s = S.sample(f, xr, width, (-1.0, 10.0))
+    assert len(gaps(s)) == 1  # at p (not between the undefined x < 0 and the first sample)
+    assert_no_stroke_across(s, [p])
+
+
+@pytest.mark.parametrize("text", ["sqrt", "log"])
+def test_the_edge_of_a_domain_is_looked_at_once(text: str) -> None:
+    # f′ of √x and of ln x grows toward x = 0, peaking at the first sample of the
+    # domain: one look toward that end shows |f′| falling from it, and there is no
+    # search for a pole (it took six rounds and two more looks).
+    d1 = {"sqrt": lambda x: 0.5 / np.sqrt(x), "log": lambda x: 1.0 / x}[text]
+    calls: list[int] = []
+
+    def counted(v: np.ndarray) -> np.ndarray:
+        calls.append(v.size)
+        with np.errstate(all="ignore"):
+            return np.where(v > 0, d1(np.abs(v)), np.nan)
+
+    s = S.sample(counted, (-4.0, 4.0), 880.0, (-1.0, 3.0))
+    assert gaps(s) == []
+    assert len(calls) == 3  # the samples, the segment's 17 points, the look toward 0
+
+
 def test_a_smooth_extremum_beyond_the_view_is_not_searched_for_a_pole() -> None:
     # f″ of x³ sin x e^(−x²/4) dips to −6.62 near x = ±2.05, just below this view: the
     # two segments beside each of those samples are looked at once (16 points each)
