@@ -291,6 +291,34 @@ class _Frame(QWidget):
 LabelFrame = _Frame
 
 
+class WrappedFrame(_Frame):
+    """A word-wrapped label outside any layout: a new text as tall as the last re-lays
+    out nothing.
+
+    The words change on drag frames and keystrokes; as a label in a readout's layout
+    each new text invalidated the layout up to the dock's scroll area (~1-2 ms a frame
+    for the f(x) readout; the f(x, y) readout was painted three times per frame). The
+    frame's height follows its width (height-for-width, as the label's did); it asks for
+    a new layout only when the label's height at the current width changes.
+    """
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.label.heightForWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._height = self.label.heightForWidth(self.width())  # at the new width
+
+
 class Readout(QWidget):
     """The numbers at x₀ (``pointReadout``), what they mean, and the formulas of f, f′, f″.
 
@@ -325,13 +353,16 @@ class Readout(QWidget):
         self.words.setWordWrap(True)
         self.words.setTextInteractionFlags(selectable)
         self.words.setToolTip("What the numbers say about f at x₀")
+        # Wrapped in the dock's width, never widening it (a long line of words).
+        self.words.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.formulas = FormulaReadout(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self._label_frame = _Frame(self.label, self)
+        self._label_frame = WrappedFrame(self.label, self)
         layout.addWidget(self._label_frame)
-        layout.addWidget(self.words)
+        self._words_frame = WrappedFrame(self.words, self)
+        layout.addWidget(self._words_frame)
         layout.addWidget(self.formulas)
 
         session.point_changed.connect(self._on_point_changed)
@@ -350,11 +381,6 @@ class Readout(QWidget):
         parts.append(d.toPlainText())
         parts.append(self.formulas.plain_text())
         return "\n".join(p for p in parts if p)
-
-    @staticmethod
-    def _set(label: QLabel, text: str) -> None:
-        if label.text() != text:  # an unchanged label costs no layout
-            label.setText(text)
 
     def _on_function_changed(self) -> None:
         # The new f's formulas come in its first frame with its numbers (f′ and f″ as
@@ -375,10 +401,10 @@ class Readout(QWidget):
         if point is None or self.session.function is None:
             self._label_frame.set_text("")
             if self.session.error is not None:
-                self._set(self.words, "<i>No function yet: correct the expression above.</i>")
+                self._words_frame.set_text("<i>No function yet: correct the expression above.</i>")
             else:
-                self._set(self.words, "<i>Computing f…</i>")
+                self._words_frame.set_text("<i>Computing f…</i>")
             return
         rows, words = point_lines(point)
         self._label_frame.set_text(rows_text(rows))
-        self._set(self.words, "<br>".join(words))
+        self._words_frame.set_text("<br>".join(words))

@@ -244,6 +244,30 @@ def test_moving_x0_re_lays_out_nothing_while_the_rows_stay(make_window, ui, qtbo
     assert label.height() >= (label.text().count("\n") + 1) * line
 
 
+def test_the_rows_are_as_tall_as_their_text_at_any_width_of_the_dock(make_window, qtbot):
+    # The long one-sided rows of √x at its edge wrap in a narrow dock; a dock made wider
+    # must not keep the wrapped height (two blank lines, then the words, then a scroll
+    # bar), nor a narrower one cut the rows.
+    win = make_window("--expr", "sqrt(x)", "--x0", "0")
+    label = win.findChild(QLabel, "pointReadout")
+    words = win.findChild(QLabel, "pointWords")
+    spacing = win.readout.layout().spacing()
+
+    def snug() -> bool:
+        below = label.mapTo(win.readout, label.rect().bottomLeft()).y()
+        top = words.mapTo(win.readout, words.rect().topLeft()).y()
+        return (
+            label.height() == label.heightForWidth(label.width())
+            and words.height() == words.heightForWidth(words.width())
+            and top - below - 1 == spacing
+        )
+
+    for width in (1920, 1024, 1920):
+        win.resize(width, 900)
+        qtbot.waitUntil(snug, timeout=3000)
+    assert "(from the right)" in label.text()
+
+
 def test_readout_grows_and_shrinks_with_its_rows(make_window, ui, qtbot):
     win = make_window("--expr", "|x|", "--x0", "1")
     label = win.findChild(QLabel, "pointReadout")

@@ -13,11 +13,11 @@ import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QResizeEvent
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.formatting import format_number as fmt
-from derivview.ui.readout import LabelFrame
+from derivview.ui.readout import LabelFrame, WrappedFrame
 from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:
@@ -92,34 +92,6 @@ def point_words(p: XyPoint, learning_rate: float | None = None) -> list[str]:
                 text += f"; η = {fmt(learning_rate, 6)} overshoots"
             words.append(text)
     return words
-
-
-class WrappedFrame(LabelFrame):
-    """A word-wrapped label outside any layout: a new text as tall as the last re-lays
-    out nothing.
-
-    The words change on drag frames (the η bound is a number); as a label in the
-    readout's layout each new text invalidated the layout up to the dock's scroll area,
-    and the readout was painted three times per frame. The frame's height follows its
-    width (height-for-width, as the label's did); it asks for a new layout only when the
-    label's height at the current width changes.
-    """
-
-    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
-        super().__init__(label, parent)
-        policy = self.sizePolicy()
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self.label.heightForWidth(width)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._height = self.label.heightForWidth(self.width())  # at the new width
 
 
 class XyReadout(QWidget):
