@@ -743,6 +743,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self._stop_filling()  # panels nobody will see are not built
         for hook in self.close_hooks:
             with contextlib.suppress(Exception):
                 hook()
