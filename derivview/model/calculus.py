@@ -167,8 +167,13 @@ class CompiledFunction:
     def _one(self, x: ArrayLike, params: Mapping[str, float] | None, k: int) -> Any:
         xa = np.asarray(x, dtype=np.float64)
         tri = self._triple(xa, self.param_args(params), k)
-        if k == 0:
-            return self._parts(tri, xa, 0, False, False)[0]
+        v = tri[k]
+        if type(v) is np.ndarray and v.shape == xa.shape:  # the usual case: part k alone
+            v = v.copy()  # the cache keeps its own
+            inf = np.isinf(v)
+            if inf.any():
+                v[inf] = np.nan
+            return v
         return self._parts(tri, xa, k, False, False)[k]
 
     def f(self, x: ArrayLike, params: Mapping[str, float] | None = None) -> NDArray[np.float64]:
