@@ -189,7 +189,7 @@ def _jump_candidates(y: NDArray[np.float64], height: float) -> NDArray[np.intp]:
         # A small jump where the curve is otherwise flat (floor, sign): much larger than
         # a neighbouring step and at least a tenth of a percent of the view height. (Not
         # both neighbours: sign(x) sampled at 0 has two jumps side by side.)
-        dn = np.nan_to_num(d, nan=0.0)
+        dn = np.fmax(d, 0.0)  # NaN as 0 (d ≥ 0); np.nan_to_num costs ~10× as much
         # The first and last segments have one neighbour: compare with it alone (a
         # missing neighbour taken as 0 made both ends of every curve look abrupt).
         left = np.concatenate(([np.inf], dn[:-1]))
@@ -401,7 +401,7 @@ def _sample(
     # on the same edge (1 + tan² x). A merely huge jump there — a sample 1e-16 from
     # 1/x's pole next to one 1e-3 from it — is no break.
     beyond = (np.minimum(y[:-1], y[1:]) > hi_y) | (np.maximum(y[:-1], y[1:]) < lo_y)
-    mag_all = np.nan_to_num(np.abs(y_all), nan=-1.0)
+    mag_all = np.fmax(np.abs(y_all), -1.0)  # NaN (undefined) as -1: below any |f|
     mag = mag_all[1:-1]
     outer_left = mag_all[:-3]
     outer_right = mag_all[3:]
