@@ -107,7 +107,7 @@ def child_app(warm_keystroke: bool) -> None:
     from derivview.app import create_window
 
     app = bench_app()
-    win = create_window([])
+    win = create_window([], lazy_panels=True)  # as `derivview` launches it (app.run)
     win.resize(1280, 800)
     result: dict[str, float] = {}
     _report_first_paint(app, win, QtCore, result=result, quit_after=False)

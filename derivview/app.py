@@ -114,20 +114,28 @@ def _thaw() -> None:
 _started_up = False
 
 
-def build_window(options: LaunchOptions, *, worker: object | None = None):  # -> MainWindow
-    """A fully wired main window for ``options`` (not shown). Raises UsageError."""
+def build_window(
+    options: LaunchOptions, *, worker: object | None = None, lazy_panels: bool = False
+):  # -> MainWindow
+    """A fully wired main window for ``options`` (not shown). Raises UsageError.
+
+    ``lazy_panels``: the tabs hidden at launch build their panels when first seen or
+    when the window is idle (as ``derivview`` launches), not before the first paint.
+    """
     global _started_up
     if _started_up:
         # Later windows (tests, tools) import nothing new: collection as usual for them.
-        return _build_window(options, worker)
+        return _build_window(options, worker, lazy_panels)
     with _startup_gc():
-        window = _build_window(options, worker)
+        window = _build_window(options, worker, lazy_panels)
     _started_up = True
     window.close_hooks.append(_thaw)
     return window
 
 
-def _build_window(options: LaunchOptions, worker: object | None):  # -> MainWindow
+def _build_window(
+    options: LaunchOptions, worker: object | None, lazy_panels: bool
+):  # -> MainWindow
     from derivview.model.session import Session
     from derivview.model.state.options import apply_values
     from derivview.ui.main_window import MainWindow, app_icon
@@ -144,7 +152,9 @@ def _build_window(options: LaunchOptions, worker: object | None):  # -> MainWind
     except ValueError as exc:  # a value the session refuses (checked rules: rare)
         raise UsageError(f"derivview: error: {exc}") from None
     session.mark_saved()
-    window = MainWindow(session, home_x_range=options.x_range, worker=worker)
+    window = MainWindow(
+        session, home_x_range=options.x_range, worker=worker, lazy_panels=lazy_panels
+    )
     window.open_files(options)  # File menu, title, last session
     app = QApplication.instance()
     if isinstance(app, QApplication):
@@ -154,16 +164,20 @@ def _build_window(options: LaunchOptions, worker: object | None):  # -> MainWind
     return window
 
 
-def create_window(argv: list[str] | None = None, *, worker: object | None = None):
+def create_window(
+    argv: list[str] | None = None, *, worker: object | None = None, lazy_panels: bool = False
+):
     """Build the fully wired main window from command-line options, without showing it.
 
     Creates the QApplication only if none exists. Invalid options raise UsageError.
     ``worker`` (a SymbolicWorker) is shared instead of starting a process per window (the
-    tests); the window does not close a worker it was given.
+    tests); the window does not close a worker it was given. Every objectName of
+    contracts.md §3 and §7 is there when it returns; ``lazy_panels=True`` gives the window
+    as ``derivview`` launches it instead (see :func:`build_window`).
     """
     options, _wants_version = parse_launch_args(list(argv or []))
     ensure_app()
-    return build_window(options, worker=worker)
+    return build_window(options, worker=worker, lazy_panels=lazy_panels)
 
 
 def run(options: LaunchOptions) -> int:
@@ -175,7 +189,8 @@ def run(options: LaunchOptions) -> int:
     from derivview.ui.interrupt import INTERRUPTED, closing_on_interrupt
 
     app = ensure_app()
-    window = build_window(options)
+    # The first paint does not wait for the tabs nobody sees yet.
+    window = build_window(options, lazy_panels=True)
     window.show()
     with closing_on_interrupt(window) as interrupt:
         status = app.exec()

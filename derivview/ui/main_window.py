@@ -146,9 +146,13 @@ class MainWindow(QMainWindow):
         *,
         home_x_range: tuple[float, float] | None = None,
         worker: object | None = None,
+        lazy_panels: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        #: Build the lazy docks' panels when first seen or when idle (``DockSpec.lazy``),
+        #: as the app's own launch does; off, every panel exists once the window does.
+        self.lazy_panels = lazy_panels
         self.session = session if session is not None else Session()
         #: Where View › Reset View goes (the x range given at launch, else the default).
         self.home_x_range = home_x_range or DEFAULT_X_RANGE
@@ -302,10 +306,6 @@ class MainWindow(QMainWindow):
         if key == self._current:
             return
         if self._current is not None:
-            # Leaving before the event loop was ever idle (a script, or Ctrl+2 at once):
-            # the panels still to be built are built now, so that whatever a person or a
-            # script meets next (findChild, View › Panels) is all there.
-            self._fill_all_pending()
             self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
             for action in self._window_actions:
                 self.removeAction(action)
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
             toggle.setToolTip(f"Show or hide the {spec.title} panel")
             dock.hide()
             built.docks[spec.name] = dock
-            if spec.lazy:
+            if spec.lazy and self.lazy_panels:
                 built.pending[spec.name] = spec
                 # Seen (shown, or its tab raised): built before it paints.
                 dock.visibilityChanged.connect(
@@ -423,12 +423,6 @@ class MainWindow(QMainWindow):
         if not self._pending():
             self._stop_filling()
 
-    def _fill_all_pending(self) -> None:
-        for built in self._built.values():
-            for name in list(built.pending):
-                self._fill_dock(built, name)
-        self._stop_filling()
-
     def _stop_filling(self) -> None:
         self._fill_timer.stop()
         dispatcher = QAbstractEventDispatcher.instance()
@@ -475,10 +469,7 @@ class MainWindow(QMainWindow):
             # Each dock as tall as it asks (title bar included); the last takes the rest.
             spec_of = {s.name: s for s in specs}
             heights = [
-                (
-                    spec_of[_name(d)].height
-                    or self._fill_dock(built, _name(d)).sizeHint().height()
-                )
+                (spec_of[_name(d)].height or self._fill_dock(built, _name(d)).sizeHint().height())
                 + 28
                 for d in column[:-1]
             ]
@@ -728,10 +719,6 @@ class MainWindow(QMainWindow):
         """On close: the geometry, each workspace's layout, the workspace, the file."""
         window_state.save_geometry(self)
         if self._current is not None:
-            # Leaving before the event loop was ever idle (a script, or Ctrl+2 at once):
-            # the panels still to be built are built now, so that whatever a person or a
-            # script meets next (findChild, View › Panels) is all there.
-            self._fill_all_pending()
             self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
         for key, state in self._layouts.items():
             window_state.save_layout(key, state)

@@ -78,13 +78,21 @@ def error_text(win: Any) -> str:
 
 @pytest.fixture
 def make_window(qtbot: Any, shared_worker: Any) -> Iterator[Callable[..., Any]]:
-    """Factory: ``make_window(*argv, show=True, ready=True, own_worker=False)``."""
+    """Factory: ``make_window(*argv, show=True, ready=True, own_worker=False,
+    lazy_panels=False)``."""
     from derivview.app import create_window
 
     windows: list[Any] = []
 
-    def factory(*argv: str, show: bool = True, ready: bool = True, own_worker: bool = False) -> Any:
-        win = create_window(list(argv), worker=None if own_worker else shared_worker)
+    def factory(
+        *argv: str,
+        show: bool = True,
+        ready: bool = True,
+        own_worker: bool = False,
+        lazy_panels: bool = False,
+    ) -> Any:
+        worker = None if own_worker else shared_worker
+        win = create_window(list(argv), worker=worker, lazy_panels=lazy_panels)
         windows.append(win)
         if show:
             win.show()

@@ -183,11 +183,11 @@ def test_the_window_has_the_dock(make_window, qtbot) -> None:
     win = make_window("--activation", "tanh", "--depth", "7", ready=False)
     dock = win.findChild(QDockWidget, "depthDock")
     assert dock is not None and dock.windowTitle() == "Deep chain"
-    dock.raise_()  # a tab hidden at launch: its panel is built once seen
-    qtbot.waitUntil(dock.isVisible)
     assert win.findChild(QComboBox, "depthActivation").currentText() == "tanh"
     assert win.findChild(QSpinBox, "depthSpin").value() == 7
     assert win.findChild(QCheckBox, "depthFollowX0").isChecked()
+    dock.raise_()
+    qtbot.waitUntil(dock.isVisible)
     panel = win.dock_content("depthDock")
     assert "after 7 layers" in panel.summary.text()
 

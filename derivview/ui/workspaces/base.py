@@ -53,9 +53,10 @@ class DockSpec:
     raised
         Default layout: the visible tab of its group.
     lazy
-        Build its widget when the dock is first seen (shown, or its tab raised), or soon
-        after the window's first paint: for tabs not raised at launch, whose widgets
-        would otherwise delay the first paint.
+        In a window with ``lazy_panels`` (the app's own launch): build its widget when
+        the dock is first seen (shown, or its tab raised), when asked for
+        (``dock_content``), or when the event loop is idle after the first paint — for
+        tabs not raised at launch, whose widgets would otherwise delay the first paint.
     """
 
     name: str
