@@ -18,19 +18,12 @@ in the editor: recent expressions.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractEventDispatcher,
-    QChildEvent,
-    QEvent,
-    QObject,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,6 +46,7 @@ from derivview.ui.expression_editor import ASSETS, LANGUAGE_HELP
 from derivview.ui.files import window_state
 from derivview.ui.files.export_actions import ExportActions
 from derivview.ui.files.sessions import SessionFiles
+from derivview.ui.idle_work import IdleQueue
 from derivview.ui.symbolic_runner import SymbolicRunner
 from derivview.ui.theme import THEME_MODES, ThemeController
 from derivview.ui.workspaces import WORKSPACES
@@ -87,8 +81,6 @@ class _Built:
     central: QWidget
     docks: dict[str, QDockWidget]
     contents: dict[str, QWidget]
-    #: Lazy docks whose widget is not built yet (see ``DockSpec.lazy``).
-    pending: dict[str, DockSpec]
 
 
 class _ShortcutGuard(QObject):
@@ -181,11 +173,8 @@ class MainWindow(QMainWindow):
         self._layouts: dict[str, Any] = {}  # dock layouts of the workspaces not shown
         self._current: str | None = None
         self._window_actions: list[QAction] = []
-        self._fill_timer = QTimer(self)
-        self._fill_timer.setSingleShot(True)
-        self._fill_timer.setInterval(16)
-        self._idle_hooked = False
-        self._fill_timer.timeout.connect(self._fill_one_pending)
+        #: The panels of lazy docks not built yet (keyed by the dock's objectName).
+        self._unbuilt = IdleQueue(self)
         #: The shown layout is the default one, untouched since (re-fit at first show),
         #: and the window's size it was made for.
         self._pristine_layout = False
@@ -267,7 +256,7 @@ class MainWindow(QMainWindow):
             self._painted = True
             # After this paint has been flushed to the screen.
             QTimer.singleShot(0, self.firstPainted.emit)
-            self._fill_when_idle()
+            self._unbuilt.start()  # the hidden tabs' panels, when nothing else waits
         return result
 
     # -- workspaces and docks -----------------------------------------------------------
@@ -296,9 +285,10 @@ class MainWindow(QMainWindow):
 
     def dock_content(self, name: str) -> QWidget:
         """The panel inside dock ``name`` (not its scroll area)."""
+        self._unbuilt.run(name)  # a lazy dock's, built now if it was not yet
         for built in self._built.values():
-            if name in built.docks:
-                return self._fill_dock(built, name)
+            if name in built.contents:
+                return built.contents[name]
         raise KeyError(name)
 
     def show_workspace(self, key: str) -> None:
@@ -360,7 +350,7 @@ class MainWindow(QMainWindow):
         workspace = cls(self.session, self)
         central = workspace.build()
         self.stack.addWidget(central)
-        built = _Built(workspace, central, {}, {}, {})
+        built = _Built(workspace, central, {}, {})
         for spec in workspace.docks:
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(spec.name)
@@ -375,60 +365,21 @@ class MainWindow(QMainWindow):
             dock.hide()
             built.docks[spec.name] = dock
             if spec.lazy and self.lazy_panels:
-                built.pending[spec.name] = spec
+                self._unbuilt.add(spec.name, functools.partial(self._fill_dock, built, spec))
                 # Seen (shown, or its tab raised): built before it paints.
                 dock.visibilityChanged.connect(
-                    lambda seen, b=built, n=spec.name: seen and self._fill_dock(b, n)
+                    lambda seen, n=spec.name: seen and self._unbuilt.run(n)
                 )
             else:
-                self._fill_dock(built, spec.name, spec)
+                self._fill_dock(built, spec)
         self._built[key] = built
         return built
 
-    def _fill_dock(self, built: _Built, name: str, spec: DockSpec | None = None) -> QWidget:
-        """Build the widget of dock ``name`` (a lazy one: if not built yet) and return it."""
-        if name in built.contents:
-            return built.contents[name]
-        spec = spec or built.pending.pop(name)
+    def _fill_dock(self, built: _Built, spec: DockSpec) -> None:
+        """Build dock ``spec``'s panel and put it in its dock."""
         content = spec.build(self.session)
-        built.docks[name].setWidget(_scrolling(content) if spec.scroll else content)
-        built.contents[name] = content
-        return content
-
-    def _fill_when_idle(self) -> None:
-        """Build the lazy docks not yet seen, one at a time, when the event loop is idle.
-
-        Each waits a frame (16 ms) after the loop last went idle: Qt paints a window on a
-        timer of its own (5 ms after an update is asked for), so the first curve, and a
-        person's next frame, are painted before a panel (~15 ms) is built. A queued call
-        or a zero timer would run before that paint.
-        """
-        dispatcher = QAbstractEventDispatcher.instance()
-        if dispatcher is not None and self._pending() and not self._idle_hooked:
-            dispatcher.aboutToBlock.connect(self._on_idle)
-            self._idle_hooked = True
-
-    def _on_idle(self) -> None:
-        if not self._fill_timer.isActive():
-            self._fill_timer.start()
-
-    def _pending(self) -> bool:
-        return any(built.pending for built in self._built.values())
-
-    def _fill_one_pending(self) -> None:
-        for built in self._built.values():
-            if built.pending:
-                self._fill_dock(built, next(iter(built.pending)))
-                break
-        if not self._pending():
-            self._stop_filling()
-
-    def _stop_filling(self) -> None:
-        self._fill_timer.stop()
-        dispatcher = QAbstractEventDispatcher.instance()
-        if self._idle_hooked and dispatcher is not None:
-            dispatcher.aboutToBlock.disconnect(self._on_idle)
-        self._idle_hooked = False
+        built.docks[spec.name].setWidget(_scrolling(content) if spec.scroll else content)
+        built.contents[spec.name] = content
 
     def _default_layout(self, built: _Built) -> None:
         """The workspace's docks as its ``DockSpec``\\ s arrange them for this height."""
@@ -469,8 +420,7 @@ class MainWindow(QMainWindow):
             # Each dock as tall as it asks (title bar included); the last takes the rest.
             spec_of = {s.name: s for s in specs}
             heights = [
-                (spec_of[_name(d)].height or self._fill_dock(built, _name(d)).sizeHint().height())
-                + 28
+                (spec_of[_name(d)].height or self.dock_content(_name(d)).sizeHint().height()) + 28
                 for d in column[:-1]
             ]
             if heights:
@@ -730,7 +680,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
-        self._stop_filling()  # panels nobody will see are not built
+        self._unbuilt.stop()  # panels nobody will see are not built
         for hook in self.close_hooks:
             with contextlib.suppress(Exception):
                 hook()
