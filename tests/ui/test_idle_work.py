@@ -50,17 +50,6 @@ def test_stopped_it_runs_only_what_is_asked_for(qtbot: Any) -> None:
     assert done == ["a"]
 
 
-class _Paints(QObject):
-    def __init__(self, log: list[str]) -> None:
-        super().__init__()
-        self.log = log
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.log.append("paint")
-        return False
-
-
 def test_the_first_curve_is_painted_before_any_hidden_panel_is_built(make_window, qtbot):
     # The window as derivview launches it: the first curve's paint must not wait for the
     # panels of the tabs nobody sees (a queued call or a zero timer ran them first).
