@@ -228,7 +228,10 @@ def test_moving_x0_re_lays_out_nothing_while_the_rows_stay(make_window, ui, qtbo
     # The printed f′ and f″ arrive from the worker when they arrive (late in a busy
     # suite: during the loop below), and their typeset rows rightly lay out once: wait.
     qtbot.waitUntil(lambda: win.session.formulas is not None, timeout=60_000)
-    QApplication.processEvents()
+    # Their new rows re-lay out the readout, then its scroll page, then the readout
+    # again: one layout request posts the next, each waiting for its own turn of the
+    # event loop (in a loaded suite, into the loop below). Let the chain end first.
+    qtbot.wait(150)
     requests = _LayoutRequests(win.readout)  # (a child's new size hint would reach it)
     texts = []
     # (x > 1: f increasing and concave up throughout, so the words stay the same)
