@@ -1,10 +1,11 @@
 """Work that waits until the event loop is idle: one piece at a time, a frame later.
 
 Used for what a person does not see yet (the panels of tabs hidden at launch): it must
-not delay a paint. Qt paints a window on a timer of its own (~5 ms after ``update()``),
-and the event loop goes idle while it waits for that timer, so work run at once when the
-loop goes idle (or from a queued call, or a zero timer) would still come before the
-paint. Each piece waits a frame (16 ms) after the loop last went idle instead.
+not delay a paint. In the window, the paint of a new f can come after the event loop's
+next idle moment (Qt 6 paints a window on a timer of its own, ~5 ms after ``update()``):
+measured, work run at once when the loop went idle, or from a chain of zero timers, came
+before the first curve's paint. Each piece waits a frame (16 ms) after the loop last went
+idle instead (``tests/ui/test_idle_work.py`` checks the order in the window).
 """
 
 from __future__ import annotations
