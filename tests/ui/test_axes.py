@@ -63,6 +63,93 @@ def test_remembered_label_sizes_are_the_sizes_pyqtgraph_measures(qtbot, orientat
     assert labelled >= 10  # most of the views have labels to compare
 
 
+def all_specs(axis: pg.AxisItem) -> Any:
+    """Every spec as plain values: pens (colour with alpha, width), points, rectangles,
+    flags, texts; and the text size the axis took from them."""
+    found = specs(axis)
+    if found is None:
+        return None
+    axis_spec, ticks, texts = found
+
+    def pen(p: Any) -> Any:
+        return (p.color().rgba(), p.widthF(), p.isCosmetic(), p.style())
+
+    def point(q: Any) -> Any:
+        return (q.x(), q.y())
+
+    return (
+        (pen(axis_spec[0]), point(axis_spec[1]), point(axis_spec[2])),
+        [(pen(p), point(a), point(b)) for p, a, b in ticks],
+        [(r.x(), r.y(), r.width(), r.height(), int(flags), text) for r, flags, text in texts],
+        axis.textWidth,
+        axis.textHeight,
+    )
+
+
+@pytest.mark.parametrize("orientation", ["left", "bottom", "right", "top"])
+@pytest.mark.parametrize("grid", [False, 80])
+def test_the_draw_specs_are_pyqtgraphs_own(qtbot, orientation, grid) -> None:  # type: ignore[no-untyped-def]
+    """NumberAxis finds its ticks, tick pens and labels by its own code (pyqtgraph's is
+    slow): for every side, with and without a grid, across ranges, sizes and fonts, the
+    same specs as pyqtgraph's ``generateDrawSpecs`` — and the same text size afterwards."""
+    axes = {}
+    for cls in (NumberAxis, PlainAxis):
+        widget = pg.PlotWidget(axisItems={orientation: cls(orientation)})
+        qtbot.addWidget(widget)
+        widget.resize(700, 500)
+        widget.show()
+        item = widget.getPlotItem()
+        item.showAxis(orientation)
+        axis = item.getAxis(orientation)
+        axis.setGrid(grid)
+        axes[cls] = (widget, axis)
+    qtbot.wait(20)
+    vertical = orientation in ("left", "right")
+    ranges = [(-3.0, 5.0), (-0.002, 0.007), (1e5, 4e6), (-12.5, -3.25), (7.0, 7.0 + 1e-9)]
+    compared = 0
+    for size, point_size in (((700, 500), 9), ((300, 160), 22), ((1500, 900), 11)):
+        for widget, axis in axes.values():
+            widget.resize(*size)
+            font = QFont()
+            font.setPointSize(point_size)
+            axis.setStyle(tickFont=font)
+        qtbot.wait(10)
+        for lo, hi in ranges:
+            for widget, _axis in axes.values():
+                if vertical:
+                    widget.setYRange(lo, hi, padding=0)
+                else:
+                    widget.setXRange(lo, hi, padding=0)
+            for _ in range(2):  # again: the text size of the first pass is taken
+                ours, truth = (all_specs(axes[c][1]) for c in (NumberAxis, PlainAxis))
+                assert ours == truth, (size, lo, hi)
+            compared += bool(ours and ours[1] and ours[2])
+    assert compared >= 10  # most views have ticks and labels to compare
+
+
+def test_settings_its_own_specs_leave_out_go_to_pyqtgraph(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Tick alpha, custom ticks and an axis stopped at a tick: pyqtgraph's specs."""
+    axes, widgets = {}, []
+    for cls in (NumberAxis, PlainAxis):
+        widget = pg.PlotWidget(axisItems={"bottom": cls("bottom")})
+        qtbot.addWidget(widget)
+        widgets.append(widget)
+        widget.resize(600, 400)
+        widget.show()
+        widget.setXRange(-2.0, 9.0, padding=0)
+        axes[cls] = widget.getPlotItem().getAxis("bottom")
+    qtbot.wait(20)
+    changes = [
+        lambda a: a.setStyle(tickAlpha=0.5),
+        lambda a: a.setStyle(tickAlpha=None, stopAxisAtTick=(True, True)),
+        lambda a: a.setStyle(stopAxisAtTick=(False, False)) or a.setTicks([[(1.0, "one")]]),
+    ]
+    for change in changes:
+        for axis in axes.values():
+            change(axis)
+        assert all_specs(axes[NumberAxis]) == all_specs(axes[PlainAxis])
+
+
 def test_tick_labels_have_a_real_minus_and_short_exponents() -> None:
     assert tick_text("-2") == "−2"
     assert tick_text("1e-05") == "1e−5"
