@@ -261,6 +261,21 @@ class _Frame(QWidget):
         self._hint = label.sizeHint()
         self._min_hint = label.minimumSizeHint()
         self._height = -1
+        self._heights: dict[tuple[int, str, str], int] = {}
+
+    def label_height(self, width: int) -> int:
+        """The label's ``heightForWidth(width)``, remembered for its text and font.
+
+        A word-wrapped rich-text label lays its whole text out again for each call
+        (~0.1 ms); the layout around the frame asks ~4 times per frame for the same
+        width and text."""
+        key = (width, self.label.text(), self.label.font().key())
+        found = self._heights.get(key)
+        if found is None:
+            if len(self._heights) >= 8:
+                self._heights.clear()
+            found = self._heights[key] = self.label.heightForWidth(width)
+        return found
 
     def set_text(self, text: str) -> None:
         """Show ``text``; re-lay out the window only if the label's height changed."""
@@ -269,7 +284,7 @@ class _Frame(QWidget):
         self.label.setText(text)
         # Laying the text out now, at the label's width, spares a second paint: a
         # selectable label that lays its text out while painting asks to be painted again.
-        height = self.label.heightForWidth(self.label.width())
+        height = self.label_height(self.label.width())
         if height != self._height:
             self._height = height
             self._hint = self.label.sizeHint()
@@ -312,11 +327,11 @@ class WrappedFrame(_Frame):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self.label.heightForWidth(width)
+        return self.label_height(width)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._height = self.label.heightForWidth(self.width())  # at the new width
+        self._height = self.label_height(self.width())  # at the new width
 
 
 class Readout(QWidget):

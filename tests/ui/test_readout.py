@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QSlider, QWidget
 
-from derivview.ui.readout import fmt, pretty_formula, tangent_equation
+from derivview.ui.readout import WrappedFrame, fmt, pretty_formula, tangent_equation
 
 # -- formatting (pure) ------------------------------------------------------------------------
 
@@ -289,3 +289,27 @@ def test_readout_grows_and_shrinks_with_its_rows(make_window, ui, qtbot):
     assert top_of_words > bottom_of_label
     win.session.set_x0(1.0)
     qtbot.waitUntil(lambda: label.height() == smooth, timeout=2000)
+
+
+def test_a_wrapped_frame_is_as_tall_as_its_label_after_new_text_width_and_font(qtbot):
+    """The frame remembers its label's heights; a new text, width or font is measured
+    afresh (the height the layout gets is the label's own at that moment)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    frame = WrappedFrame(label)
+    qtbot.addWidget(frame)
+    words = "f is <b>increasing</b> here, and concave up where f″ is positive"
+    for text in (words, words + " — and again " * 4, words):
+        frame.set_text(text)
+        for point_size in (9, 17, 9):
+            font = label.font()
+            font.setPointSize(point_size)
+            label.setFont(font)
+            for width in (60, 140, 420, 60):
+                assert frame.heightForWidth(width) == label.heightForWidth(width), (
+                    text,
+                    point_size,
+                    width,
+                )
+    assert frame.hasHeightForWidth()
