@@ -57,6 +57,20 @@ def test_tan_curve_reaches_towards_the_pole() -> None:
     assert abs(s.y[i - 1]) > 1e6 and abs(s.y[i + 1]) > 1e6
 
 
+@pytest.mark.parametrize(("b", "poles_in_view"), [(1.0, 6), (4.0, 26)])  # few, many brackets
+def test_the_pieces_end_within_2_to_the_minus_30_of_a_spacing_of_each_pole(
+    b: float, poles_in_view: int
+) -> None:
+    s = S.sample(lambda x: np.tan(b * x), (-10.0, 10.0), 1000, y_range=(-5.0, 5.0))
+    spacing = 20.0 / (S.sample_count(1000) - 1)
+    found = gaps(s)
+    assert len(found) == poles_in_view
+    for lo, hi in found:
+        pole = (round(lo * b / (math.pi / 2) - 1) // 2 * 2 + 1) * math.pi / 2 / b
+        assert lo < pole < hi
+        assert hi - lo <= spacing * 2.0**-S.MAX_BISECTIONS
+
+
 def test_sample_count_is_a_few_per_pixel() -> None:
     for width in (300, 800, 2000):
         s = S.sample(np.sin, (0.0, 1.0), width)
