@@ -29,10 +29,27 @@ class FormulaLabel(MathLabel):
     def __init__(self, parent: QWidget | None = None, *, scale: float = 1.15) -> None:
         super().__init__(parent, scale=scale)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._held = 0  # a height kept from the last formula (see setMath)
+        self._height: int | None = None  # the height last announced to the layout
 
-    def setMath(self, box: Box | None, words: str = "") -> None:
+    def setMath(self, box: Box | None, words: str = "", *, hold_height: bool = False) -> None:
+        """Show ``box`` (or ``words``). ``hold_height``: stay at least as tall as now —
+        for words that stand in for a formula still being printed, so that the lines
+        below do not move up while it is printed and down again when it comes."""
+        held = self.sizeHint().height() if hold_height else 0
+        same = box == self.box() and words == self._words
+        if held != self._held:
+            self._held = held
+            if same:  # (MathLabel.setMath does nothing then)
+                self._relayout()
         super().setMath(box, words)
         self.setToolTip(self.plainText())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self._held > hint.height():
+            hint.setHeight(self._held)
+        return hint
 
     def changeEvent(self, event: QEvent) -> None:
         # Only a new font changes the layout (not a tooltip, the palette or activation).
@@ -47,7 +64,7 @@ class FormulaLabel(MathLabel):
         self._laid = None
         self.setAccessibleName(self.plainText())
         height = self.sizeHint().height()
-        if height != getattr(self, "_height", None):
+        if height != self._height:
             self._height = height
             self.updateGeometry()
         self.update()

@@ -238,8 +238,9 @@ class FormulaReadout(QWidget):
                     box = None
             if box is not None:
                 line.setMath(box)
-            else:
-                line.setMath(None, f"{name} = {_shorten(pretty_formula(text))}")
+            else:  # while it is printed, the line keeps the last formula's height
+                words = f"{name} = {_shorten(pretty_formula(text))}"
+                line.setMath(None, words, hold_height=text == PENDING_FORMULA)
 
 
 class _Frame(QWidget):

@@ -68,3 +68,45 @@ def test_a_long_formula_never_widens_the_readout(qtbot):
     assert line.toolTip() == plain(line.box())
     assert r.sizeHint().width() < 600
     assert isinstance(r.findChild(QWidget, "formulaReadout"), QWidget)
+
+
+def test_a_line_being_printed_keeps_the_last_formulas_height(qtbot):
+    """While f′ and f″ of a new f are printed, their lines stay as tall as the last
+    formulas (the lines below do not jump up and down on every keystroke); the printed
+    formulas then take their own heights, shorter ones included."""
+    s, r = readout_for(qtbot, "1/x")
+    s.apply_formulas(s.text, Formulas(s.function.f_text, "-1/x^2", "2/x^3"))
+    df, d2f = r.formulas.lines[1:]
+    tall = df.sizeHint().height()
+    words_only = df.fontMetrics().height() + 2
+    assert tall > words_only + 10  # a fraction: much taller than a line of words
+    qtbot.waitUntil(lambda: df.height() == tall)
+    tall2 = d2f.height()
+    s.set_text("x^2")
+    s.apply_function("x^2", analyze("x^2"))
+    assert df.plainText() == "f′(x) = computing…"
+    assert df.sizeHint().height() == tall
+    s.set_text("x^3")  # typed on while it is printed: still as tall
+    s.apply_function("x^3", analyze("x^3"))
+    assert df.sizeHint().height() == tall
+    qtbot.wait(50)
+    assert df.height() == tall and d2f.height() == tall2
+    s.apply_formulas(s.text, Formulas(s.function.f_text, "3x^2", "6x"))
+    assert df.plainText() == "f′(x) = 3x²"
+    assert df.sizeHint().height() < tall  # its own height again
+    qtbot.waitUntil(lambda: df.height() == df.sizeHint().height())
+
+
+def test_the_same_words_without_holding_take_their_own_height(qtbot):
+    from derivview.model.expr.typeset import typeset_function
+    from derivview.ui.formula_label import FormulaLabel
+
+    line = FormulaLabel()
+    qtbot.addWidget(line)
+    line.setMath(typeset_function("1/x^2", 1))
+    tall = line.sizeHint().height()
+    line.setMath(None, "f′(x) = computing…", hold_height=True)
+    assert line.sizeHint().height() == tall
+    line.setMath(None, "f′(x) = computing…")  # the same words, no longer held
+    assert line.sizeHint().height() == line.fontMetrics().height() + 2 < tall
+    assert line._height == line.sizeHint().height()  # announced to the layout
