@@ -404,3 +404,71 @@ def test_fit_includes_the_point_unless_it_is_far_off() -> None:
     assert hi < 14.1 < hi2
     lo3, hi3 = S.fit_y_range(np.tan, (-10.0, 10.0), include=float(np.tan(1.5707)))  # 1e4
     assert (lo3, hi3) == (lo, hi)
+
+
+def _tan3(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = np.tan(x)
+    return t, 1.0 + t**2, 2.0 * t * (1.0 + t**2)
+
+
+def _recip3(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return 1.0 / x, -1.0 / x**2, 2.0 / x**3
+
+
+def _sqrt3(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r = np.sqrt(x)
+    return r, 0.5 / r, -0.25 / (r * x)
+
+
+def _abs3(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.abs(x), np.where(x == 0, np.nan, np.sign(x)), np.where(x == 0, np.nan, 0.0)
+
+
+def _floor3(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    whole = x == np.floor(x)
+    return np.floor(x), np.where(whole, np.nan, 0.0), np.where(whole, np.nan, 0.0)
+
+
+@pytest.mark.parametrize("many", [_tan3, _recip3, _sqrt3, _abs3, _floor3])
+@pytest.mark.parametrize("y_range", [(-6.0, 6.0), None])
+def test_curves_sampled_together_are_the_curves_sampled_one_by_one(many, y_range) -> None:
+    """f, f′, f″ from one function, their breaks searched together: the same samples as
+    each sampled alone (whose breaks the closed-form tests above check)."""
+    with np.errstate(all="ignore"):
+        together = S.sample_many(many, 3, (-4.0, 4.0), 880.0, y_range)
+        for k, got in enumerate(together):
+            alone = S.sample(lambda x, k=k: many(x)[k], (-4.0, 4.0), 880.0, y_range)
+            assert np.array_equal(got.x, alone.x)
+            assert np.array_equal(got.y, alone.y, equal_nan=True)
+    assert [s.breaks for s in together] == {
+        _tan3: [2, 2, 2],
+        _recip3: [1, 1, 1],
+        _sqrt3: [0, 0, 0],
+        _abs3: [0, 1, 0],
+        _floor3: [8, 0, 0],  # (7 steps inside, one at the view's right edge, x = 4)
+    }[many]
+
+
+def test_curves_sampled_together_break_at_every_pole_of_each() -> None:
+    # 26 poles of tan 4x in view, for each of the three curves: many brackets at once
+    s = S.sample_many(lambda x: _tan3(4.0 * x), 3, (-10.0, 10.0), 1000.0, (-5.0, 5.0))
+    poles = [(2 * k + 1) * math.pi / 8 for k in range(-13, 13)]
+    for curve in s:
+        found = gaps(curve)
+        assert len(found) == 26
+        for (lo, hi), pole in zip(found, poles, strict=True):
+            assert lo < pole < hi
+        assert_no_stroke_across(curve, poles)
+
+
+def test_curves_sampled_together_never_raise() -> None:
+    def raises(x: np.ndarray) -> tuple[np.ndarray, ...]:
+        raise ZeroDivisionError
+
+    s = S.sample_many(raises, 2, (-1.0, 1.0), 300.0)
+    assert all(np.isnan(c.y).all() for c in s)
+    s = S.sample_many(lambda x: (x, x + 0j, 2.0, [1.0, 2.0]), 4, (-1.0, 1.0), 300.0)
+    assert np.array_equal(s[0].y, s[0].x)  # x itself
+    assert np.isnan(s[1].y).all()  # complex: not real, a gap everywhere
+    assert (s[2].y == 2.0).all()  # a number: the same everywhere
+    assert np.isnan(s[3].y).all()  # not shaped like x: a gap, not a traceback

@@ -10,7 +10,6 @@ the same height and place, and one view costs one paint per frame. Curves are sa
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
@@ -20,6 +19,7 @@ from derivview.ui.layers.base import LegendEntry, PlotLayer
 from derivview.ui.layers.items import Curve
 
 if TYPE_CHECKING:
+    from derivview.model.calculus import CompiledFunction
     from derivview.ui.plot_panel import PlotPanel
     from derivview.ui.plot_style import PlotStyle
 
@@ -30,8 +30,15 @@ CLAMP_HEIGHTS = 50.0
 LEGEND_NAMES = {"f": "f(x)", "df": "f′(x)", "d2f": "f″(x)"}
 
 
-def _with_params(g: Callable[..., Any], params: dict[str, float], x: Any) -> Any:
-    return g(x, params)
+#: Which part of CompiledFunction.evaluate_raw each curve is.
+ORDER = {"f": 0, "df": 1, "d2f": 2}
+
+
+def _parts_of(
+    fn: CompiledFunction, params: dict[str, float], order: int, parts: list[int], x: Any
+) -> list[Any]:
+    values = fn.evaluate_raw(x, params, order)
+    return [values[k] for k in parts]
 
 
 class CurvesLayer(PlotLayer):
@@ -75,12 +82,15 @@ class CurvesLayer(PlotLayer):
         xr, yr = self.plot.view_x(), self.plot.view_y()
         width = max(self.plot.view_width(), 200.0)
         params = self.session.param_values()
-        funcs = {"f": fn.f, "df": fn.df, "d2f": fn.d2f}
-        for name, curve in self.curves.items():
-            if name not in shown:
-                continue
-            s = sampling.sample(functools.partial(_with_params, funcs[name], params), xr, width, yr)
-            curve.setData(s.x, sampling.clamp_for_drawing(s.y, yr, CLAMP_HEIGHTS))
+        names = [name for name in self.curves if name in shown]
+        if not names:
+            return
+        parts = [ORDER[name] for name in names]
+        # The curves shown, from one forward pass of the order they need, sampled together.
+        many = functools.partial(_parts_of, fn, params, max(parts), parts)
+        samples = sampling.sample_many(many, len(parts), xr, width, yr)
+        for name, s in zip(names, samples, strict=True):
+            self.curves[name].setData(s.x, sampling.clamp_for_drawing(s.y, yr, CLAMP_HEIGHTS))
 
     def _on_visibility_changed(self) -> None:
         shown = self.session.visible
