@@ -97,6 +97,9 @@ class ClosedForm:
     def d2f(self, x, params=None):
         return self._eval(self._d2f, x)
 
+    def evaluate_raw(self, x, params=None, order=2):
+        return tuple(self._eval(g, x) for g in (self._f, self._df, self._d2f)[: order + 1])
+
     def point(self, x0, params=None):
         def value(g: Callable) -> float | None:
             v = float(self._eval(g, x0))
