@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtGui import QImage
 
 from derivview.ui.layers.items import Curve, PixelLine
 
@@ -72,3 +73,37 @@ def test_the_bounding_rect_follows_the_view(qtbot, cls) -> None:  # type: ignore
         widget.grab()
         assert ours.boundingRect() == theirs.boundingRect() != first
     assert ours.dataBounds(1) == (-2.0, 5.0)
+
+
+def test_an_empty_line_has_no_contents_and_is_drawn_again_with_data(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """An empty line is skipped by Qt's painting (no contents) yet stays visible (the
+    legend's sample of it needs that); given a segment again, it is drawn again."""
+    from image_pixels import count_color
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from derivview.ui.layers.items import LineItem, clear_data, set_xy
+
+    widget = pg.PlotWidget(background="#FFFFFF")
+    qtbot.addWidget(widget)
+    line = LineItem(antialias=True)
+    line.setPen(pg.mkPen("#D55E00", width=2))
+    widget.addItem(line)
+    widget.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    widget.resize(300, 200)
+    widget.show()
+    qtbot.waitExposed(widget)
+    no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+
+    def drawn() -> int:
+        image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGBA8888)
+        shape = (image.height(), image.width(), 4)
+        rgba = np.frombuffer(image.constBits(), np.uint8).reshape(shape).copy()
+        return count_color(rgba, "#D55E00")
+
+    segment = (np.array([1.0, 9.0]), np.array([1.0, 9.0]))
+    set_xy(line, segment)
+    assert not line.flags() & no_contents and drawn() > 100
+    clear_data(line)
+    assert line.flags() & no_contents and line.isVisible() and drawn() == 0
+    set_xy(line, segment)
+    assert not line.flags() & no_contents and drawn() > 100
