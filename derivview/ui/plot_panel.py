@@ -208,8 +208,10 @@ class PlotPanel(QWidget):
         self.plot_item.autoBtn.clicked.disconnect()
         self.plot_item.autoBtn.clicked.connect(self.fit_y)
         self._y_label = ""
-        for name in ("left", "bottom"):
-            # plain numbers: "x (x0.001)" with ticks at ±400 misreads as x = 400
+        for name in ("left", "bottom", "right", "top"):
+            # plain numbers: "x (x0.001)" with ticks at ±400 misreads as x = 400. (The
+            # hidden right and top axes too: with it on, each new y range set their
+            # label's HTML again, on every keystroke and drag frame.)
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)
         # The y axis grows for wider tick labels but narrows only for much narrower ones:
         # as f changes (every keystroke refits y), labels such as "4" and "−60" resized

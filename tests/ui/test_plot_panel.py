@@ -206,6 +206,20 @@ def test_axes_show_plain_numbers(make_panel) -> None:
     assert strings == ["−0.4", "0.4"]  # a real minus sign
 
 
+def test_a_new_y_range_sets_no_axis_label_again(make_panel) -> None:
+    """Changing the view (every keystroke refits y) re-labels no axis, the hidden right
+    and top axes included: their labels' HTML was set again on every frame."""
+    panel = make_panel("x^2", 0.3, (-2.0, 2.0))
+    set_html: list[str] = []
+    for name in ("left", "bottom", "right", "top"):
+        label = panel.plot_item.getAxis(name).label
+        label.setHtml = lambda html, name=name: set_html.append(name)
+    for lo, hi in ((-1.0, 5.0), (-300.0, 200.0), (0.001, 0.002)):
+        panel.view_box.setYRange(lo, hi, padding=0)
+        panel.view_box.setXRange(lo, hi, padding=0)
+    assert set_html == []
+
+
 def test_initial_y_range_is_robust_for_tan(make_panel) -> None:
     panel = make_panel("tan(x)", 1.0, (-10.0, 10.0))
     y0, y1 = panel.plot_item.getViewBox().viewRange()[1]
