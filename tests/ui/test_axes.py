@@ -34,16 +34,25 @@ class PlainAxis(NumberAxis):
         return pg.AxisItem.generateDrawSpecs(self, p)
 
 
-@pytest.mark.parametrize("orientation", ["left", "bottom"])
-def test_remembered_label_sizes_are_the_sizes_pyqtgraph_measures(qtbot, orientation) -> None:
-    axes = {}
+def plots(qtbot, orientation: str, size: tuple[int, int] = (700, 500)) -> dict[type, Any]:  # type: ignore[no-untyped-def]
+    """A shown plot with a NumberAxis and one with a PlainAxis on ``orientation``:
+    {class: (widget, axis)}."""
+    found = {}
     for cls in (NumberAxis, PlainAxis):
         widget = pg.PlotWidget(axisItems={orientation: cls(orientation)})
         qtbot.addWidget(widget)
-        widget.resize(700, 500)
+        widget.resize(*size)
         widget.show()
-        axes[cls] = (widget, widget.getPlotItem().getAxis(orientation))
+        item = widget.getPlotItem()
+        item.showAxis(orientation)
+        found[cls] = (widget, item.getAxis(orientation))
     qtbot.wait(20)
+    return found
+
+
+@pytest.mark.parametrize("orientation", ["left", "bottom"])
+def test_remembered_label_sizes_are_the_sizes_pyqtgraph_measures(qtbot, orientation) -> None:
+    axes = plots(qtbot, orientation)
     ranges = [(-3.0, 5.0), (-0.002, 0.007), (-3.0, 5.0), (1e5, 4e6), (-12.5, -3.25)]
     labelled = 0
     for point_size in (9, 22, 9):  # a new font: new sizes, not the old font's
@@ -92,18 +101,9 @@ def test_the_draw_specs_are_pyqtgraphs_own(qtbot, orientation, grid) -> None:  #
     """NumberAxis finds its ticks, tick pens and labels by its own code (pyqtgraph's is
     slow): for every side, with and without a grid, across ranges, sizes and fonts, the
     same specs as pyqtgraph's ``generateDrawSpecs`` — and the same text size afterwards."""
-    axes = {}
-    for cls in (NumberAxis, PlainAxis):
-        widget = pg.PlotWidget(axisItems={orientation: cls(orientation)})
-        qtbot.addWidget(widget)
-        widget.resize(700, 500)
-        widget.show()
-        item = widget.getPlotItem()
-        item.showAxis(orientation)
-        axis = item.getAxis(orientation)
+    axes = plots(qtbot, orientation)
+    for _widget, axis in axes.values():
         axis.setGrid(grid)
-        axes[cls] = (widget, axis)
-    qtbot.wait(20)
     vertical = orientation in ("left", "right")
     ranges = [(-3.0, 5.0), (-0.002, 0.007), (1e5, 4e6), (-12.5, -3.25), (7.0, 7.0 + 1e-9)]
     compared = 0
@@ -129,16 +129,10 @@ def test_the_draw_specs_are_pyqtgraphs_own(qtbot, orientation, grid) -> None:  #
 
 def test_settings_its_own_specs_leave_out_go_to_pyqtgraph(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Tick alpha, custom ticks and an axis stopped at a tick: pyqtgraph's specs."""
-    axes, widgets = {}, []
-    for cls in (NumberAxis, PlainAxis):
-        widget = pg.PlotWidget(axisItems={"bottom": cls("bottom")})
-        qtbot.addWidget(widget)
-        widgets.append(widget)
-        widget.resize(600, 400)
-        widget.show()
+    shown = plots(qtbot, "bottom", (600, 400))
+    axes = {cls: axis for cls, (_widget, axis) in shown.items()}
+    for widget, _axis in shown.values():
         widget.setXRange(-2.0, 9.0, padding=0)
-        axes[cls] = widget.getPlotItem().getAxis("bottom")
-    qtbot.wait(20)
     changes = [
         lambda a: a.setStyle(tickAlpha=0.5),
         lambda a: a.setStyle(tickAlpha=None, stopAxisAtTick=(True, True)),
