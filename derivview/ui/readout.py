@@ -13,14 +13,15 @@ import math
 import re
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontDatabase, QResizeEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.formatting import MINUS, tangent_equation
 from derivview.model.formatting import format_number as fmt
 from derivview.model.session import Session
 from derivview.ui.formula_label import FormulaLabel
+from derivview.ui.label_frame import WrappedFrame
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: A value that exists but is beyond float64 (issue 14): never "undefined".
@@ -241,98 +242,6 @@ class FormulaReadout(QWidget):
             else:  # while it is printed, the line keeps the last formula's height
                 words = f"{name} = {_shorten(pretty_formula(text))}"
                 line.setMath(None, words, hold_height=text == PENDING_FORMULA)
-
-
-class _Frame(QWidget):
-    """Holds one label outside any layout, so that its new text re-lays out nothing.
-
-    A label in a layout invalidates that layout on every ``setText``; the invalidation
-    climbs to the window and, measured, makes the plot beside it repaint twice per drag
-    frame (~2 ms). Here the label's ``updateGeometry`` stops at this frame (which has no
-    layout); the frame announces a new size itself, and only when the label's height
-    changes (a different number of rows). Its width follows the layout, as the label's
-    did (the label's size policy, Ignored horizontally, moves to the frame).
-    """
-
-    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = label
-        label.setParent(self)
-        self.setSizePolicy(label.sizePolicy())
-        self._hint = label.sizeHint()
-        self._min_hint = label.minimumSizeHint()
-        self._height = -1
-        self._heights: dict[tuple[int, str, str], int] = {}
-
-    def label_height(self, width: int) -> int:
-        """The label's ``heightForWidth(width)``, remembered for its text and font.
-
-        A word-wrapped rich-text label lays its whole text out again for each call
-        (~0.1 ms); the layout around the frame asks ~4 times per frame for the same
-        width and text."""
-        key = (width, self.label.text(), self.label.font().key())
-        found = self._heights.get(key)
-        if found is None:
-            if len(self._heights) >= 8:
-                self._heights.clear()
-            found = self._heights[key] = self.label.heightForWidth(width)
-        return found
-
-    def set_text(self, text: str) -> None:
-        """Show ``text``; re-lay out the window only if the label's height changed."""
-        if self.label.text() == text:  # an unchanged label costs nothing
-            return
-        self.label.setText(text)
-        # Laying the text out now, at the label's width, spares a second paint: a
-        # selectable label that lays its text out while painting asks to be painted again.
-        height = self.label_height(self.label.width())
-        if height != self._height:
-            self._height = height
-            self._hint = self.label.sizeHint()
-            self._min_hint = self.label.minimumSizeHint()
-            self.updateGeometry()
-
-    def sizeHint(self) -> QSize:
-        return self._hint
-
-    def minimumSizeHint(self) -> QSize:
-        return self._min_hint
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        self.label.setGeometry(self.rect())
-        super().resizeEvent(event)
-
-
-#: For other readouts (the f(x, y) workspace's): a label whose new text re-lays out nothing.
-LabelFrame = _Frame
-
-
-class WrappedFrame(_Frame):
-    """A word-wrapped label outside any layout: a new text as tall as the last re-lays
-    out nothing.
-
-    The words change on drag frames and keystrokes; as a label in a readout's layout
-    each new text invalidated the layout up to the dock's scroll area (~1-2 ms a frame
-    for the f(x) readout; the f(x, y) readout was painted three times per frame). The
-    frame's height follows its width (height-for-width, as the label's did); it asks for
-    a new layout only when the label's height at the current width changes.
-    """
-
-    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
-        super().__init__(label, parent)
-        policy = self.sizePolicy()
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self.label_height(width)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._height = self.label_height(self.width())  # at the new width
 
 
 class Readout(QWidget):

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QSlider, QWidget
 
-from derivview.ui.readout import WrappedFrame, fmt, pretty_formula, tangent_equation
+from derivview.ui.label_frame import WrappedFrame
+from derivview.ui.readout import fmt, pretty_formula, tangent_equation
 
 # -- formatting (pure) ------------------------------------------------------------------------
 

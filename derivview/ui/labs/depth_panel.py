@@ -42,8 +42,8 @@ from derivview.model.labs.depth_part import (
     WEIGHT,
 )
 from derivview.model.state.fields import Field, Invalid, Number
+from derivview.ui.label_frame import FittedFrame
 from derivview.ui.labs.lab_plot import (
-    LabelFrame,
     LabPlotView,
     accent_blue,
     fit_width,
@@ -187,7 +187,7 @@ class DepthPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary_frame = LabelFrame(self.summary)  # a new text per x₀: no re-layout
+        self.summary_frame = FittedFrame(self.summary)  # a new text per x₀: no re-layout
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)

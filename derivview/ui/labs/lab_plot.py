@@ -14,13 +14,11 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
-    QLabel,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -160,62 +158,6 @@ def style_plot(view: LabPlotView, style: PlotStyle) -> None:
         axis.setTextPen(pg.mkPen(style.foreground))
         axis.picture = None  # redraw the cached ticks in the new colour
         axis.update()
-
-
-class LabelFrame(QWidget):
-    """Holds a label outside any layout, so that its new text re-lays out nothing.
-
-    A label in a layout invalidates that layout on every ``setText`` (and a layout with
-    word-wrapped labels asks each for its height again): per drag frame that is work
-    for nothing when the label keeps its size. Here the label's ``updateGeometry`` stops
-    at this frame, which announces a new size itself only when the label's height
-    changes. (As the readout's frame does, :mod:`derivview.ui.readout`.)
-    """
-
-    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = label
-        label.setParent(self)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self._height = label.sizeHint().height()
-        self._lines = label.text().count("\n")
-
-    def set_text(self, text: str) -> None:
-        """Show ``text``; re-lay out only if the label's height changed."""
-        if self.label.text() == text:
-            return
-        self.label.setText(text)
-        self._fit()
-
-    def _fit(self) -> None:
-        label = self.label
-        width = max(self.width(), 50)
-        # Laying the text out now, at the label's width, spares a second paint: a
-        # selectable label that lays its text out while painting asks to be painted again.
-        laid_out = label.heightForWidth(width)
-        if label.wordWrap():
-            height = laid_out
-        else:  # as many lines, as tall: spare the text layout of sizeHint (every frame)
-            lines = label.text().count("\n")
-            height = self._height if lines == self._lines else label.sizeHint().height()
-            self._lines = lines
-        if height < 0:
-            height = label.sizeHint().height()
-        if height != self._height:
-            self._height = height
-            self.updateGeometry()
-        if label.size() != QSize(width, height):
-            label.resize(width, height)
-
-    def sizeHint(self) -> QSize:
-        return QSize(self.label.sizeHint().width(), self._height)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(0, self._height)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
 
 
 def steady_range(

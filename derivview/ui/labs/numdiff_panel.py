@@ -37,8 +37,8 @@ import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the impor
 
 from derivview.model.labs.numdiff_part import H_MAX, H_MIN, SEED_H, NumdiffState
 from derivview.model.state.fields import number_words
+from derivview.ui.label_frame import FittedFrame
 from derivview.ui.labs.lab_plot import (
-    LabelFrame,
     LabPlotView,
     accent_blue,
     fit_width,
@@ -320,7 +320,7 @@ class NumdiffPanel(QWidget):
         # A new text every drag frame must not re-lay out the dock: a frame outside any
         # layout, as tall as the most lines the readout has.
         self.readout.setText("\n" * (READOUT_LINES - 1))
-        self.readout_frame = LabelFrame(self.readout)
+        self.readout_frame = FittedFrame(self.readout)
         self.readout.setToolTip(
             "The exact f′(x₀) from derivview's own automatic differentiation, beside\n"
             "forward (f(x+h) − f(x))/h, backward (f(x) − f(x−h))/h and central\n"
@@ -338,7 +338,7 @@ class NumdiffPanel(QWidget):
         self.note.setObjectName("numdiffNote")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        self.note_frame = LabelFrame(self.note)
+        self.note_frame = FittedFrame(self.note)
 
         self.check_button = QPushButton("Check f′ over the view")
         self.check_button.setObjectName("numdiffCheck")

@@ -17,7 +17,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from derivview.model.formatting import format_number as fmt
-from derivview.ui.readout import LabelFrame, WrappedFrame
+from derivview.ui.label_frame import LabelFrame, WrappedFrame
 from derivview.ui.wiring import connect_while_alive
 
 if TYPE_CHECKING:

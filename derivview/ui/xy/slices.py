@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, Q
 
 from derivview.model.formatting import format_number as fmt
 from derivview.ui.axes import number_axes
+from derivview.ui.label_frame import LabelFrame
 from derivview.ui.layers.items import Curve, Handle, PixelLine
-from derivview.ui.readout import LabelFrame
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
 from derivview.ui.xy.style import XyStyle, xy_style
