@@ -610,11 +610,6 @@ class MainWindow(QMainWindow):
         if key != self._current and key in (w.key for w in WORKSPACES):
             self.show_workspace(key)
 
-    def _on_workspace_state(self) -> None:
-        key = self.session.state("workspace").get("shown")
-        if key != self._current and key in (w.key for w in WORKSPACES):
-            self.show_workspace(key)
-
     def _set_theme(self, mode: str) -> None:
         self.theme.set_mode(mode)  # type: ignore[arg-type]
         for m, action in self.theme_actions.items():
