@@ -2,6 +2,11 @@
 
     git worktree add /tmp/base <commit>
     python benchmarks/compare_keys.py /tmp/base . [EXPRESSION ...] [--rounds N]
+    python benchmarks/compare_keys.py /tmp/base . --launches N
+
+``--launches``: instead, launch the two windows (and the bare window) in turn N times
+each, as ``bench_window``'s launch part does, and compare their first paint and first
+curve.
 
 Not one of ``run.py``'s benchmarks: a tool for comparing two versions of derivview on
 this machine. Each checkout runs ``bench_window.keystroke`` in its own process with its
@@ -20,6 +25,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import bench_window as bw
@@ -78,13 +85,60 @@ def measure(child: subprocess.Popen[str], text: str) -> float:
     return float(json.loads(child.stdout.readline()))
 
 
+def launch(checkout: Path, mode: str, cache: str) -> dict[str, float]:
+    """One launch of ``bench_window --child mode`` from ``checkout``: seconds from the
+    start of the process to its first paint and (for the app) to its first curve."""
+    env = dict(bw._child_env(), PYTHONPATH=str(checkout), PYTHONPYCACHEPREFIX=cache)
+    script = checkout / "benchmarks" / "bench_window.py"
+    t0 = time.time()
+    out = subprocess.run(
+        [sys.executable, str(script), "--child", mode],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=checkout,
+    )
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")]
+    if not lines:
+        raise RuntimeError(f"{mode} in {checkout} failed: {out.stderr[-2000:]}")
+    data = json.loads(lines[-1][len("RESULT ") :])
+    return {k: data[k] - t0 for k in ("first_paint", "first_plot") if k in data}
+
+
+def compare_launches(a: Path, b: Path, n: int) -> None:
+    """Bare, A and B launched in turn (rotating who goes first), ``n`` times each."""
+    caches = {c: tempfile.mkdtemp(prefix="derivview-compare-") for c in (a, b)}
+    for c in (a, b):  # untimed: fill each checkout's bytecode cache
+        launch(c, "bare", caches[c])
+        launch(c, "app", caches[c])
+    runs: dict[str, list[dict[str, float]]] = {"bare": [], "A": [], "B": []}
+    order = [("bare", a, "bare"), ("A", a, "app"), ("B", b, "app")]
+    for i in range(n):
+        for name, checkout, mode in order[i % 3 :] + order[: i % 3]:
+            runs[name].append(launch(checkout, mode, caches[checkout]))
+    bare = statistics.median(r["first_paint"] for r in runs["bare"])
+    print(f"first paint, median of {n}: bare {bare * 1e3:.0f} ms")
+    for name in ("A", "B"):
+        paint = statistics.median(r["first_paint"] for r in runs[name])
+        curve = statistics.median(r["first_plot"] - r["first_paint"] for r in runs[name])
+        print(
+            f"  {name}: {paint * 1e3:.0f} ms, ratio {paint / bare:.2f}; "
+            f"first curve {curve * 1e3:.0f} ms after the first paint"
+        )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("a", type=Path, help="checkout A (the baseline)")
     ap.add_argument("b", type=Path, help="checkout B")
     ap.add_argument("expressions", nargs="*", help="default: the seed expressions")
     ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument("--launches", type=int, default=0, help="compare launches instead")
     args = ap.parse_args()
+    if args.launches:
+        compare_launches(args.a.resolve(), args.b.resolve(), args.launches)
+        return 0
     exprs = args.expressions or bw.SEED
     children = [start(args.a.resolve()), start(args.b.resolve())]
     times: dict[str, tuple[list[float], list[float]]] = {e: ([], []) for e in exprs}
