@@ -239,7 +239,6 @@ def _jump_candidates(y: NDArray[np.float64], height: float) -> NDArray[np.intp]:
     return np.flatnonzero(big | abrupt)
 
 
-_SECTIONS = 16
 #: How far toward a bracket's end :func:`_falls_from_end` looks: 2^-30 of a section.
 _END_DEPTH = 30
 #: Halvings a bisection does: MAX_BISECTIONS rounded up to whole rounds of 4 or 8 bits.
@@ -553,7 +552,7 @@ def _sample_many(
     # pass finds one, a second looks again at the segments beside what it inserted.
     for _ in range(3):
         searched = [(k, c, c.segments()) for k, c in enumerate(curves) if c.searching]
-        searched = [(k, c, segs) for k, c, segs in searched if c.searching]
+        searched = [(k, c, segs) for k, c, segs in searched if c.searching]  # (not done)
         if not searched:
             break
         # Every curve's brackets in one search: the jump candidates, then the poles.
