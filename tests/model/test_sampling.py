@@ -472,3 +472,29 @@ def test_curves_sampled_together_never_raise() -> None:
     assert np.isnan(s[1].y).all()  # complex: not real, a gap everywhere
     assert (s[2].y == 2.0).all()  # a number: the same everywhere
     assert np.isnan(s[3].y).all()  # not shaped like x: a gap, not a traceback
+
+
+def test_a_pole_beside_another_curves_smooth_extremum_is_still_found() -> None:
+    """Searched together, a curve's brackets are never judged by another curve's.
+
+    f₁ has a smooth maximum beyond the view in the segment [x₍ₘ₋₁₎, xₘ]; f₂ rises from
+    0 (in the view) to a pole 0.01 of a spacing right of xₘ. f₂'s first bracket for a
+    pole, [xₘ, xₘ₊₁], peaks at the sample it shares with f₁'s smooth bracket — which,
+    within one curve, marks a bracket smooth. Across curves it must not: f₂ breaks at
+    its pole."""
+    xr, width = (-4.0, 4.0), 880.0
+    grid = np.linspace(*xr, S.sample_count(width))
+    s = grid[1] - grid[0]
+    m = grid.size // 2 + 100
+    c = grid[m - 1] + 0.3 * s  # f₁'s maximum
+    p = grid[m] + 0.01 * s  # f₂'s pole
+
+    def both(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        with np.errstate(all="ignore"):
+            ramp = np.clip((x - grid[m - 1]) / s, 0.0, 1.0)
+            return 20.0 - (x - c) ** 2, ramp / (x - p) ** 2
+
+    smooth, pole = S.sample_many(both, 2, xr, width, (-5.0, 5.0))
+    assert gaps(smooth) == []
+    found = gaps(pole)
+    assert len(found) == 1 and found[0][0] < p < found[0][1]
