@@ -290,6 +290,7 @@ class Readout(QWidget):
         layout.addWidget(self._words_frame)
         layout.addWidget(self.formulas)
 
+        self._shown_point: Any = None  # the point whose numbers are shown
         session.point_changed.connect(self._on_point_changed)
         session.function_changed.connect(self._on_function_changed)
         session.formulas_changed.connect(self._on_formulas_changed)
@@ -323,6 +324,9 @@ class Readout(QWidget):
 
     def _on_point_changed(self) -> None:
         point = self.session.point
+        if point is not None and point is self._shown_point:
+            return  # a new f announces its point twice (point, then function changed)
+        self._shown_point = point
         if point is None or self.session.function is None:
             self._label_frame.set_text("")
             if self.session.error is not None:

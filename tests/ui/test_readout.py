@@ -248,6 +248,29 @@ def test_moving_x0_re_lays_out_nothing_while_the_rows_stay(make_window, ui, qtbo
     assert label.height() >= (label.text().count("\n") + 1) * line
 
 
+def test_a_new_f_re_lays_out_nothing_in_the_descent_panel(make_window, ui, qtbot):
+    # Each new f has its own stability note (f″ at the start) and status: as labels in
+    # the panel's layout, every new text laid the panel out again in the keystroke's
+    # frame. A note as many lines long as the last must not.
+    win = make_window("--expr", "x^2")
+    panel = win.dock_content("descentDock")
+    note = win.findChild(QLabel, "gdStability")
+    qtbot.wait(150)  # the first layouts, and the printed formulas' (see above)
+    requests = _LayoutRequests(panel)
+    notes = []
+    for text in ("2x^2", "3x^2", "0.5x^2", "4x^2"):
+        ui.type(win, text)
+        QApplication.processEvents()
+        notes.append(note.text())
+    assert len(set(notes)) == len(notes)  # every f has a note of its own
+    # f″ = 2a everywhere: the bound η < 2/f″ is 0.5, 1/3, 2, 0.25 at the start x = 0
+    bounds = ("0.5", "0.333333", "2", "0.25")
+    assert all(f"η < 2/f″ = {b} at x = 0" in n for b, n in zip(bounds, notes, strict=True)), notes
+    assert requests.count == 0
+    # the note is shown whole: as tall as its lines at the panel's width
+    assert note.height() >= note.heightForWidth(note.width())
+
+
 def test_the_rows_are_as_tall_as_their_text_at_any_width_of_the_dock(make_window, qtbot):
     # The long one-sided rows of √x at its edge wrap in a narrow dock; a dock made wider
     # must not keep the wrapped height (two blank lines, then the words, then a scroll

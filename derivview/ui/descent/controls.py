@@ -46,6 +46,7 @@ from derivview.model.session import Session
 from derivview.ui.descent.csv_export import export_runs_csv
 from derivview.ui.descent.layer import trajectory_colors
 from derivview.ui.descent.play import DEFAULT_SPEED_INDEX, SPEEDS, PlayScheduler
+from derivview.ui.label_frame import WrappedFrame
 from derivview.ui.log_slider import LogSlider
 from derivview.ui.theme import follow_theme
 from derivview.ui.wiring import connect_while_alive
@@ -244,10 +245,15 @@ class DescentControls(QWidget):
         self.stability = QLabel()
         self.stability.setObjectName("gdStability")
         self.stability.setWordWrap(True)
+        self.stability.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.stability.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Each new f has a new note, and a new f's status: as labels in the panel's
+        # layout, every new text laid the panel out again in the keystroke's frame
+        # (~0.5 ms). In frames, only a new number of lines does.
+        self._stability_frame = WrappedFrame(self.stability)
         # Room for three lines from the start: a hint that changed its line count with
         # each new f re-laid out the whole window in the keystroke's frame.
-        self.stability.setMinimumHeight(3 * self.stability.fontMetrics().lineSpacing())
-        self.stability.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._stability_frame.setMinimumHeight(3 * self.stability.fontMetrics().lineSpacing())
         self.stability.setToolTip(
             "Near a minimum, gradient descent multiplies the distance to it by 1 − η·f″ "
             "each step:\nit converges if |1 − η·f″| < 1, that is η < 2/f″; η = 1/f″ jumps "
@@ -271,8 +277,9 @@ class DescentControls(QWidget):
         self.status.setObjectName("gdStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.status.setToolTip("how the run is going, or how it ended")
+        self._status_frame = WrappedFrame(self.status)
 
         self.swatch_a = QLabel("A")
         self.swatch_b = QLabel("B")
@@ -299,7 +306,7 @@ class DescentControls(QWidget):
 
         stab = QHBoxLayout()
         stab.setContentsMargins(0, 0, 0, 0)
-        stab.addWidget(self.stability, 1)
+        stab.addWidget(self._stability_frame, 1)
         stab.addWidget(self.suggest_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.compare_box = QWidget()
@@ -323,7 +330,7 @@ class DescentControls(QWidget):
         # its text, which reads as a dead control
         layout.addWidget(self.compare, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.compare_box)
-        layout.addWidget(self.status)
+        layout.addWidget(self._status_frame)
         layout.addStretch(1)
 
     # -- public -----------------------------------------------------------------------
@@ -462,9 +469,7 @@ class DescentControls(QWidget):
         self.export_button.setEnabled(bool(st.runs))
 
     def _update_status(self) -> None:
-        text = status_text(self._state, self._session.function is not None)
-        if self.status.text() != text:
-            self.status.setText(text)
+        self._status_frame.set_text(status_text(self._state, self._session.function is not None))
 
     def _update_stability(self) -> None:
         st = self._state
@@ -474,8 +479,7 @@ class DescentControls(QWidget):
             prefix="A: " if st.compare else "",
             **st.stability_context(),
         )
-        if self.stability.text() != note.text:
-            self.stability.setText(note.text)
+        self._stability_frame.set_text(note.text)
         self.suggest_button.setEnabled(note.suggested is not None)
 
 
