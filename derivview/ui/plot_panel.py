@@ -32,6 +32,7 @@ from derivview.model.formatting import format_number
 from derivview.model.signals import SignalInstance
 from derivview.ui.axes import number_axes
 from derivview.ui.layers.base import Drag, PlotLayer
+from derivview.ui.legend import Legend, LegendSample
 from derivview.ui.pace import AfterFrame, Paced
 from derivview.ui.plot_style import PlotStyle, plot_style
 from derivview.ui.theme import follow_theme
@@ -95,28 +96,6 @@ class _ViewBox(pg.ViewBox):
             self.on_menu(ev)
             return
         super().mouseClickEvent(ev)
-
-
-class _LegendSample(pg.ItemSample):
-    """A legend sample whose click toggles its item through the session, not directly."""
-
-    toggle: Callable[[], None] | None = None  # set per sample by its panel
-
-    def mouseClickEvent(self, event: Any) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.toggle is not None:
-            self.toggle()
-        event.accept()
-
-
-class _Legend(pg.LegendItem):
-    """The legend; a person may drag it anywhere, and then it stays where they put it."""
-
-    moved_by_hand = False
-
-    def mouseDragEvent(self, ev: Any) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton:
-            self.moved_by_hand = True
-        super().mouseDragEvent(ev)
 
 
 #: Legend corners (item and parent anchor) and their offsets in pixels.
@@ -252,7 +231,7 @@ class PlotPanel(QWidget):
                 (session.descent_changed, self._follow_descent),
             ],
         )
-        self.legend: _Legend = _Legend(offset=(8, 8), sampleType=_LegendSample, labelTextSize="9pt")
+        self.legend: Legend = Legend(offset=(8, 8), sampleType=LegendSample, labelTextSize="9pt")
         self.legend.setParentItem(self.view_box)
         self.plot_item.legend = self.legend
         self._legend_corner = (0, 0)
@@ -681,13 +660,7 @@ class PlotPanel(QWidget):
         if key == self._legend_key:
             return
         self._legend_key = key
-        self.legend.clear()
-        for item, label, _name in entries:
-            self.legend.addItem(item, label)
-        cache = QGraphicsItem.CacheMode.DeviceCoordinateCache
-        self.legend.setCacheMode(cache)
-        for (sample, label), (_item, _text, name) in zip(self.legend.items, entries, strict=True):
-            sample.toggle = lambda n=name: self._toggle(n)
-            sample.setCacheMode(cache)
-            label.setCacheMode(cache)
-            label.item.setCacheMode(cache)
+        self.legend.set_entries(
+            [(item, label, functools.partial(self._toggle, name)) for item, label, name in entries],
+            id(self._style),
+        )

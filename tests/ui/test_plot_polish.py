@@ -31,6 +31,51 @@ def test_legend_lists_only_the_kinds_of_point_in_view(make_window) -> None:
     assert "no derivative" in _legend(win2) and "inflection point" not in _legend(win2)
 
 
+def _rows(win) -> list[tuple[object, object]]:
+    """The legend's rows as laid out, top to bottom: (sample, label)."""
+    legend = win.plot_panel.legend
+    grid = legend.layout
+    return [(grid.itemAt(r, 0), grid.itemAt(r, 1)) for r in range(len(legend.items))]
+
+
+def _rows_height(legend) -> float:
+    return sum(max(s.height(), lab.height()) for s, lab in legend.items)
+
+
+def test_the_legend_shows_a_row_listed_before_again(make_window, ui) -> None:
+    # The kinds of point in view change a moment after most keystrokes; the rows of
+    # kinds listed before are shown again as they were, not made anew (~9 ms).
+    from derivview.ui.legend import LegendSample
+
+    win = make_window("--expr", "sin(x)")
+    _settle_markers(win)
+    legend = win.plot_panel.legend
+    before = {label.text: (sample, label) for sample, label in legend.items}
+    assert "inflection point" in before
+    margins = legend.height() - _rows_height(legend)
+    assert 0 <= margins < 40
+    for text in ("x^2", "sin(x)"):
+        ui.type(win, text)
+        ui.wait_ready(win)
+        _settle_markers(win)
+        listed = _legend(win)
+        assert ("inflection point" in listed) == (text == "sin(x)")
+        # exactly the listed rows are laid out, in order, and seen; the others hidden
+        assert _rows(win) == [tuple(row) for row in legend.items]
+        assert all(s.isVisible() and lab.isVisible() for s, lab in legend.items)
+        shown = {id(s) for s, _ in legend.items}
+        others = [i for i in legend.childItems() if isinstance(i, LegendSample)]
+        assert all(not s.isVisible() for s in others if id(s) not in shown)
+        # the box is as tall as its rows (and its margins, as before)
+        assert legend.height() - _rows_height(legend) == pytest.approx(margins)
+    assert {label.text: (s, label) for s, label in legend.items} == before
+    # a click on a sample shown again still toggles its curve
+    sample = before["f′(x)"][0]
+    assert win.session.is_visible("df")
+    sample.toggle()
+    assert not win.session.is_visible("df")
+
+
 def test_legend_lists_the_subgradient_fan_and_concavity_when_drawn(make_window) -> None:
     win = make_window("--expr", "|x|", "--x0", "0")
     labels = _legend(win)
@@ -61,6 +106,22 @@ def test_legend_lists_the_descent_runs_with_their_learning_rates(make_window) ->
     labels = _legend(win)
     assert "descent A: gradient descent, η = 0.25" in labels
     assert "descent B: Newton's method" in labels
+
+
+def test_the_legend_keeps_only_a_few_rows_it_no_longer_lists(make_window) -> None:
+    # A descent run's row names its learning rate: rows kept for later must not pile up
+    # as a person tries rate after rate.
+    from derivview.ui.legend import SPARE_ROWS, LegendSample
+
+    win = make_window("--expr", "(x-3)^2")
+    st = win.session.descent
+    legend = win.plot_panel.legend
+    for k in range(1, 3 * SPARE_ROWS):
+        st.set_config(0, learning_rate=k / 100)
+        st.step(1)
+        assert f"descent: gradient descent, η = {k / 100:g}" in _legend(win)
+    samples = [i for i in legend.childItems() if isinstance(i, LegendSample)]
+    assert len(legend.items) < len(samples) <= len(legend.items) + SPARE_ROWS + 1
 
 
 @pytest.mark.parametrize(
