@@ -47,6 +47,7 @@ class Legend(pg.LegendItem):
         super().__init__(*args, **kwargs)
         self._rows: dict[tuple[Any, str], tuple[Any, Any]] = {}  # (item, words) -> row
         self._style: Hashable = None
+        self.setCacheMode(_CACHE)
 
     def mouseDragEvent(self, ev: Any) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
@@ -92,7 +93,6 @@ class Legend(pg.LegendItem):
         spare = [key for key in self._rows if key not in listed]
         if len(spare) > SPARE_ROWS:
             self._drop([self._rows.pop(key) for key in spare])
-        self.setCacheMode(_CACHE)
         self.updateSize()
 
     @staticmethod

@@ -290,12 +290,12 @@ class Readout(QWidget):
         layout.addWidget(self._words_frame)
         layout.addWidget(self.formulas)
 
-        self._shown_point: Any = None  # the point whose numbers are shown
         session.point_changed.connect(self._on_point_changed)
         session.function_changed.connect(self._on_function_changed)
         session.formulas_changed.connect(self._on_formulas_changed)
         session.error_changed.connect(self._on_point_changed)
-        self._on_function_changed()
+        self._on_formulas_changed()
+        self._on_point_changed()
 
     def plain_text(self) -> str:
         """What the readout says, without markup (for tests and copying)."""
@@ -311,8 +311,8 @@ class Readout(QWidget):
     def _on_function_changed(self) -> None:
         # The new f's formulas come in its first frame with its numbers (f′ and f″ as
         # "computing…" until printed): never the old f's beside the new f's numbers.
+        # (Its numbers come with point_changed, which every new f announces too.)
         self._on_formulas_changed()
-        self._on_point_changed()
 
     def _on_formulas_changed(self) -> None:
         f = self.session.function
@@ -324,9 +324,6 @@ class Readout(QWidget):
 
     def _on_point_changed(self) -> None:
         point = self.session.point
-        if point is not None and point is self._shown_point:
-            return  # a new f announces its point twice (point, then function changed)
-        self._shown_point = point
         if point is None or self.session.function is None:
             self._label_frame.set_text("")
             if self.session.error is not None:
