@@ -147,6 +147,9 @@ def child_app(warm_keystroke: bool) -> None:
 
 
 def _report_first_paint(app, win, QtCore, result=None, quit_after=True) -> None:
+    """Stamp the first paint of the plot: when the event whose handling painted it (and
+    flushed the window to the screen) returns (``bench_app``), for both windows alike.
+    What a window queues during that paint runs after the stamp."""
     state = {"done": False}
 
     class Watch(QtCore.QObject):
@@ -157,7 +160,9 @@ def _report_first_paint(app, win, QtCore, result=None, quit_after=True) -> None:
             return False
 
     def finish() -> None:
-        t = time.time()
+        # The frame's end, as a wall-clock time (the parent measures from its own clock).
+        t = time.time() - (time.perf_counter() - app.frame_done)
+        app.await_frame(None)
         if result is None:
             print("RESULT " + json.dumps({"first_paint": t}), flush=True)
         else:
@@ -169,6 +174,7 @@ def _report_first_paint(app, win, QtCore, result=None, quit_after=True) -> None:
     target = _plot_view(win) or win.centralWidget() or win
     target = getattr(target, "viewport", lambda: target)()
     target.installEventFilter(watch)
+    app.await_frame(target)
     win._bench_watch = watch  # keep alive
 
 
