@@ -119,8 +119,10 @@ def build_window(
 ):  # -> MainWindow
     """A fully wired main window for ``options`` (not shown). Raises UsageError.
 
-    ``lazy_panels``: the tabs hidden at launch build their panels when first seen or
-    when the window is idle (as ``derivview`` launches), not before the first paint.
+    ``lazy_panels``: as ``derivview`` launches, the window paints before building what
+    it cannot show yet: the panels of the docks shown and the plot's layers above the
+    grid come right after the first paint, with the first curve; the tabs hidden at
+    launch build their panels when first seen or when the window is idle.
     """
     global _started_up
     if _started_up:
@@ -189,7 +191,7 @@ def run(options: LaunchOptions) -> int:
     from derivview.ui.interrupt import INTERRUPTED, closing_on_interrupt
 
     app = ensure_app()
-    # The first paint does not wait for the tabs nobody sees yet.
+    # The first paint does not wait for panels and layers with nothing to show yet.
     window = build_window(options, lazy_panels=True)
     window.show()
     with closing_on_interrupt(window) as interrupt:

@@ -175,6 +175,11 @@ class MainWindow(QMainWindow):
         self._window_actions: list[QAction] = []
         #: The panels of lazy docks not built yet (keyed by the dock's objectName).
         self._unbuilt = IdleQueue(self)
+        #: With ``lazy_panels``, the docks shown at launch: their panels are built right
+        #: after the first paint, before the first curve (see :meth:`_fill_shown_docks`).
+        self._shown_unbuilt: list[str] = []
+        self._column_to_size: tuple[_Built, list[QDockWidget]] | None = None
+        self.firstPainted.connect(self._fill_shown_docks)
         #: The shown layout is the default one, untouched since (re-fit at first show),
         #: and the window's size it was made for.
         self._pristine_layout = False
@@ -227,9 +232,22 @@ class MainWindow(QMainWindow):
         """Start symbolic work once the window has painted (never before first paint)."""
         if self._painted or not self.isVisible():
             self.runner.start()
+            self._start_idle_work()
         else:
             self.firstPainted.connect(self.runner.start)
+            # After the runner's start: the hidden tabs' panels queue behind the first f.
+            self.firstPainted.connect(self._start_idle_work)
             QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self.runner.start)
+
+    def _start_idle_work(self) -> None:
+        """Build the hidden tabs' panels when idle, once the first f has been computed.
+
+        Queued behind the runner's first request (``SymbolicRunner.start``): the idle
+        queue then waits for the loop to be idle for a frame, which comes after the
+        first curve's paint. (Started at the first paint itself, the panels shown at
+        launch and the plot's layers, built meanwhile, gave it that frame first.)
+        """
+        QTimer.singleShot(0, self._unbuilt.start)
 
     def event(self, event: QEvent) -> bool:
         if (
@@ -256,7 +274,6 @@ class MainWindow(QMainWindow):
             self._painted = True
             # After this paint has been flushed to the screen.
             QTimer.singleShot(0, self.firstPainted.emit)
-            self._unbuilt.start()  # the hidden tabs' panels, when nothing else waits
         return result
 
     # -- workspaces and docks -----------------------------------------------------------
@@ -307,6 +324,7 @@ class MainWindow(QMainWindow):
         self._hide_docks_of_others(key)  # before laying out: they would crowd its column
         layout = self._layouts.pop(key, None) or window_state.saved_layout(key)
         self._pristine_layout = False
+        self._column_to_size = None
         if layout is None or not self.restoreState(layout, window_state.LAYOUT_VERSION):
             self._default_layout(built)
         self._hide_docks_of_others(key)  # a saved layout may show others' docks
@@ -370,10 +388,33 @@ class MainWindow(QMainWindow):
                 dock.visibilityChanged.connect(
                     lambda seen, n=spec.name: seen and self._unbuilt.run(n)
                 )
+            elif self.lazy_panels and not self._painted:
+                # Shown at launch: the window paints first (its frame, the inputs, the
+                # plot's axes; these docks' title bars), the panel a moment later.
+                self._unbuilt.add(spec.name, functools.partial(self._fill_dock, built, spec))
+                self._shown_unbuilt.append(spec.name)
             else:
                 self._fill_dock(built, spec)
         self._built[key] = built
         return built
+
+    def _fill_shown_docks(self) -> None:
+        """The panels of the docks shown at launch, right after the first paint.
+
+        Connected before the runner's start: they exist before the first function is
+        computed, so the first curve and the readout's numbers come in the same frame.
+        """
+        names, self._shown_unbuilt = self._shown_unbuilt, []
+        for name in names:
+            self._unbuilt.run(name)
+        pending, self._column_to_size = self._column_to_size, None
+        if pending is not None and pending[0] is self._built.get(self._current or ""):
+            # The default layout, sized with its panels in: the same as a window whose
+            # panels were there from the start.
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            self._size_column(*pending)
 
     def _fill_dock(self, built: _Built, spec: DockSpec) -> None:
         """Build dock ``spec``'s panel and put it in its dock."""
@@ -413,25 +454,34 @@ class MainWindow(QMainWindow):
         for spec in specs:
             if spec.raised:
                 docks[spec.name].raise_()
-        if column:
-            lo, hi = DOCK_WIDTH
-            width = round(min(max(self.width() * DOCK_SHARE, lo), hi))
-            self.resizeDocks(column[:1], [width], Qt.Orientation.Horizontal)
-            # Each dock as tall as it asks (title bar included); the last takes the rest.
-            spec_of = {s.name: s for s in specs}
-            heights = [
-                (spec_of[_name(d)].height or self.dock_content(_name(d)).sizeHint().height()) + 28
-                for d in column[:-1]
-            ]
-            if heights:
-                # resizeDocks shares the column in proportion to the sizes given: the
-                # last dock's is what the column has left.
-                bars = self.menuBar().sizeHint().height() + self.statusBar().sizeHint().height()
-                left = self.height() - bars - sum(heights) - 6 * len(column)
-                heights.append(max(left, 120))
-                self.resizeDocks(column, heights, Qt.Orientation.Vertical)
+        self._size_column(built, column)
+        # Sized while its panels are still to come (the launch): sized again once they are.
+        self._column_to_size = (
+            (built, column) if any(_name(d) in self._shown_unbuilt for d in column) else None
+        )
         self._pristine_layout = True
         self._layout_size = self.size()
+
+    def _size_column(self, built: _Built, column: list[QDockWidget]) -> None:
+        """The default layout's sizes: the column's width, each dock's height."""
+        if not column:
+            return
+        lo, hi = DOCK_WIDTH
+        width = round(min(max(self.width() * DOCK_SHARE, lo), hi))
+        self.resizeDocks(column[:1], [width], Qt.Orientation.Horizontal)
+        # Each dock as tall as it asks (title bar included); the last takes the rest.
+        spec_of = {s.name: s for s in built.workspace.docks}
+        heights = [
+            (spec_of[_name(d)].height or self.dock_content(_name(d)).sizeHint().height()) + 28
+            for d in column[:-1]
+        ]
+        if heights:
+            # resizeDocks shares the column in proportion to the sizes given: the last
+            # dock's is what the column has left.
+            bars = self.menuBar().sizeHint().height() + self.statusBar().sizeHint().height()
+            left = self.height() - bars - sum(heights) - 6 * len(column)
+            heights.append(max(left, 120))
+            self.resizeDocks(column, heights, Qt.Orientation.Vertical)
 
     def resizeEvent(self, event: Any) -> None:
         """A narrower window narrows a wide dock column too: the plot stays the largest."""

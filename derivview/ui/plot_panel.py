@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QMenu, QVBoxLayout, QWidget
 
@@ -63,7 +63,8 @@ class _ViewBox(pg.ViewBox):
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        # No pyqtgraph menu (see the class docstring): not even built (~2 ms at launch).
+        super().__init__(enableMenu=False)
         self.grab_test: Callable[[QPointF], bool] | None = None
         self.on_grab: Callable[[float, str], None] | None = None
         self.on_menu: Callable[[Any], None] | None = None
@@ -138,6 +139,10 @@ class PlotPanel(QWidget):
         Fixed colours (an export); None follows the application's theme.
     presentation, picture
         An export's style: for a projector, or any picture (f 2 px wide).
+    later
+        Build only the grid now and the other default layers once the plot has painted
+        (the launch: its first paint does not wait for layers that have nothing to draw
+        before f is computed). ``layer(name)`` builds them at once when asked first.
     """
 
     def __init__(
@@ -149,6 +154,7 @@ class PlotPanel(QWidget):
         dark: bool | None = None,
         presentation: bool = False,
         picture: bool = False,
+        later: bool = False,
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -245,7 +251,14 @@ class PlotPanel(QWidget):
         # -- the layers -------------------------------------------------------------------
         self._legend_ready = False  # the legend is built once every layer exists
         self.layers: list[PlotLayer] = []
-        self.layers = [cls(self) for cls in (layers or default_layers())]
+        if later and layers is None:
+            from derivview.ui.layers.grid import GridLayer  # the bottom layer
+
+            self.layers = [GridLayer(self)]
+        else:
+            self.layers = [cls(self) for cls in (layers or default_layers())]
+        #: The default layers above the grid are still to be built (see ``later``).
+        self._later_pending = later and layers is None
         self._legend_ready = True
 
         # -- input ------------------------------------------------------------------------
@@ -273,10 +286,27 @@ class PlotPanel(QWidget):
 
     def layer(self, name: str) -> PlotLayer:
         """The layer called ``name`` (KeyError if the plot has none)."""
+        self.build_later()
         for layer in self.layers:
             if layer.name == name:
                 return layer
         raise KeyError(name)
+
+    def build_later(self) -> None:
+        """Build the layers a plot made with ``later`` has not built yet (once)."""
+        if not self._later_pending:
+            return
+        self._later_pending = False
+        built = {type(layer) for layer in self.layers}
+        new = [cls(self) for cls in default_layers() if cls not in built]
+        self.layers.extend(new)  # above the grid, in the registry's order
+        for layer in new:
+            layer.set_style(self._style)
+            layer.on_view_moved()
+            layer.on_resample()
+        self._follow_descent()
+        self._rebuild_legend()
+        self.place_legend()
 
     @property
     def dark(self) -> bool:
@@ -426,7 +456,6 @@ class PlotPanel(QWidget):
         self._resample_throttle()
 
     def _on_visibility_changed(self) -> None:
-        self.legend.setVisible(self.session.is_visible("legend"))
         self._rebuild_legend()
         self.place_legend()
 
@@ -597,6 +626,9 @@ class PlotPanel(QWidget):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """Keys to the layers; a left press a layer takes (with its whole gesture)."""
         etype = event.type()
+        if self._later_pending and etype == QEvent.Type.Paint:
+            # After this paint, before the next: the layers that wait for it.
+            QTimer.singleShot(0, self.build_later)
         if obj is self.plot_widget and etype == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             return any(layer.key(event) for layer in reversed(self.layers))
@@ -656,6 +688,9 @@ class PlotPanel(QWidget):
     def _rebuild_legend(self) -> None:
         # Only when the entries (or the colours) changed (rows listed before: ~1 ms).
         entries = [e for layer in self.layers for e in layer.legend_entries()]
+        # Shown with "legend", and only with rows (not an empty box while the layers
+        # above the grid are still to be built).
+        self.legend.setVisible(self.session.is_visible("legend") and bool(entries))
         key = (id(self._style), tuple((id(item), label) for item, label, _ in entries))
         if key == self._legend_key:
             return

@@ -76,3 +76,83 @@ def test_the_first_curve_is_painted_before_any_hidden_panel_is_built(make_window
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
     assert seen[0] == []  # none of them built when the curve was painted
     qtbot.waitUntil(lambda: all(win.findChild(QWidget, w) is not None for w in hidden))
+
+
+def test_the_window_paints_first_then_its_panels_and_layers_come_with_the_first_curve(
+    make_window, qtbot
+):
+    # As derivview launches: the first paint shows the window (inputs, the plot's axes
+    # and grid, the docks' title bars) without waiting for the panels shown or the
+    # plot's layers, which have nothing to show before f is computed. The first curve's
+    # frame then has them all, the readout's numbers included.
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    win = make_window("--expr", "x^3 - 3x", show=False, ready=False, lazy_panels=True)
+    shown = ("pointReadout", "descentPanel", "descentIterates")
+    frames: list[tuple[list[str], list[str], str, bool]] = []
+    state = {"installed": False}
+
+    class Paints(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and (not frames or state["installed"]):
+                built = [w for w in shown if win.findChild(QWidget, w) is not None]
+                point = win.findChild(QLabel, "pointReadout")
+                panel = win.plot_panel
+                names = [layer.name for layer in panel.layers]
+                text = point.text() if point is not None else ""
+                frames.append((built, names, text, panel.legend.isVisible()))
+                if state["installed"]:
+                    obj.removeEventFilter(self)
+            return False
+
+    def installed() -> None:
+        state["installed"] = True
+
+    win.session.function_changed.connect(installed)
+    paints = Paints()
+    win.plot_panel.plot_widget.viewport().installEventFilter(paints)
+    win.show()
+    qtbot.waitUntil(lambda: len(frames) == 2, timeout=10_000)
+    (first_built, first_layers, _, first_legend), (built, layers, point, legend) = frames
+    assert first_built == [] and first_layers == ["grid"]
+    assert not first_legend  # no empty box where the legend will be
+    assert built == list(shown)
+    assert layers[0] == "grid" and {"curves", "tangent", "markers", "descent"} <= set(layers)
+    # x₀ = 1.5: f = 1.5³ − 4.5 = −1.125, f′ = 3·1.5² − 3 = 3.75, by hand
+    assert "−1.125" in point and "3.75" in point
+    # Each panel in its own dock, the legend listing the curves.
+    assert win.dock("readoutDock").isAncestorOf(win.findChild(QWidget, "pointReadout"))
+    assert win.dock("iteratesDock").isAncestorOf(win.findChild(QWidget, "descentIterates"))
+    assert legend and win.plot_panel.legend_labels()[:2] == ["f(x)", "f′(x)"]
+
+
+def test_a_window_launched_so_ends_up_laid_out_as_if_its_panels_had_been_there(
+    make_window, qtbot
+):
+    # Its docks were sized before their panels existed; once they are in, the column is
+    # sized again: the layout of the same window whose panels were built before it showed.
+    from PySide6.QtWidgets import QWidget
+
+    names = ("readoutDock", "descentDock", "iteratesDock")
+    windows = []
+    for prebuilt in (True, False):
+        win = make_window("--expr", "x^2", show=False, ready=False, lazy_panels=True)
+        if prebuilt:
+            for name in names:
+                win.dock_content(name)  # as a script asking for it builds it
+        win.show()
+        qtbot.waitUntil(lambda w=win: w.findChild(QWidget, "descentIterates") is not None)
+        windows.append(win)
+    qtbot.wait(50)
+    before, launched = windows
+    for name in names:
+        assert launched.dock(name).geometry() == before.dock(name).geometry(), name
+
+
+def test_a_plot_layer_asked_for_before_the_first_paint_is_built_at_once(make_window):
+    from derivview.ui.layers.registry import FX_LAYERS
+
+    win = make_window("--expr", "x^2", show=False, ready=False, lazy_panels=True)
+    assert [layer.name for layer in win.plot_panel.layers] == ["grid"]
+    assert win.plot_panel.layer("tangent").name == "tangent"
+    assert [type(layer) for layer in win.plot_panel.layers] == list(FX_LAYERS)

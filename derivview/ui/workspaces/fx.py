@@ -163,7 +163,8 @@ class FxWorkspace(Workspace):
         self.editor: ExpressionEditor = ExpressionEditor(s)
         self.point_controls: PointControls = PointControls(s)
         self.param_panel: ParamPanel = ParamPanel(s)
-        self.plot_panel: PlotPanel = PlotPanel(s)
+        # Launched as `derivview` does: the plot's layers above the grid after it painted.
+        self.plot_panel: PlotPanel = PlotPanel(s, later=self.window.lazy_panels)
         self.plot_panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         from derivview.ui.steps.editor_link import link_editor
 
