@@ -708,12 +708,14 @@ def _mag_mul(p: Triple, q: Triple) -> Triple:
 
 
 def _mag_div(ma: Triple, b: Triple, mb: Triple, res: Triple) -> Triple:
-    # q = a/b, q′ = (a′ - q b′)/b, q″ = (a″ - 2q′b′ - q b″)/b: sums of |terms|.
+    # q = a/b, q′ = (a′ - q b′)/b, q″ = (a″ - 2q′b′ - q b″)/b: sums of |terms|. In q″,
+    # q′ stands for its own terms (their size d, not |q′|): a q′ that cancelled to ~0
+    # still carries their rounding (x/(x(x-1)) at x = 3e-61: q′ = 0 by the tree, -1 in
+    # truth, q″ off by 2q′b′/b ~ 7e60).
     inv = 1.0 / np.abs(b[0])
     q = np.abs(res[0])
-    dq = None if res[1] is None else np.abs(res[1])
     d = _mul(_add(ma[1], _mul(q, mb[1])), inv)
-    d2 = _mul(_add(_add(ma[2], _twice(_mul(dq, mb[1]))), _mul(q, mb[2])), inv)
+    d2 = _mul(_add(_add(ma[2], _twice(_mul(d, mb[1]))), _mul(q, mb[2])), inv)
     return ma[0] * inv, d, d2
 
 
