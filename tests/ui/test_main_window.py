@@ -251,7 +251,8 @@ def test_theme_menu_switches_palette_and_persists(make_window):
 
 def test_a_huge_product_is_plotted_at_once_and_never_freezes_the_window(make_window, ui, qtbot):
     """A hang detector, not a speed test: numbers come from the tree at once, and the
-    event loop keeps ticking while sympy tries (and fails) to print f′ in its process."""
+    event loop keeps ticking while sympy tries to print f′ in its process (within its
+    budget on a fast machine; "too complex to print" past it)."""
     win = make_window()
     product = "".join(f"(x+{k})" for k in range(1, 31))
     ticks: list[float] = []
@@ -264,7 +265,7 @@ def test_a_huge_product_is_plotted_at_once_and_never_freezes_the_window(make_win
         # the function and its numbers are there before any formula
         assert win.session.function.expression.text == product
         assert "f′(x₀) = " in ui.readout(win) and "computing" in ui.readout(win)
-        qtbot.waitUntil(lambda: "too complex to print" in ui.readout(win), timeout=60_000)
+        qtbot.waitUntil(lambda: "computing" not in ui.readout(win), timeout=60_000)
     finally:
         timer.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
@@ -276,6 +277,8 @@ def test_a_huge_product_is_plotted_at_once_and_never_freezes_the_window(make_win
     df = f * sum(1 / (1.5 + k) for k in range(1, 31))
     mantissa, exponent = f"{df:.8g}".split("e")
     assert f"f′(x₀) = {mantissa}e{int(exponent)}" in ui.readout(win)  # 9.6290914e34
+    # The printed f′ (elided) or the words why not: never an error.
+    assert "f′(x) = (x + 1)" in ui.readout(win) or "too complex to print" in ui.readout(win)
 
 
 def test_a_tower_of_powers_is_too_large_to_represent(make_window, ui, qtbot):
