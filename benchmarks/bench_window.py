@@ -102,6 +102,9 @@ def child_bare() -> None:
 
 def child_app(warm_keystroke: bool) -> None:
     """derivview's window: first paint, first plot, RSS, first keystroke after launch."""
+    from derivview import startup
+
+    startup.begin_gui()  # as the derivview command does before it imports the GUI
     from PySide6 import QtCore
 
     from derivview.app import create_window

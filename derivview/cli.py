@@ -58,6 +58,9 @@ def _launch(args: list[str]) -> int:
     problem = _no_display() or _missing_xcb_libraries()
     if problem:
         return fail(problem, EXIT_FAILURE)
+    from derivview import startup
+
+    startup.begin_gui()  # before PySide6 and pyqtgraph are imported
     from derivview.app import run
 
     try:

@@ -16,7 +16,7 @@ Qt-free: colours are ``#RRGGBB`` / ``#RRGGBBAA`` strings that ``pg.mkColor`` acc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 # Okabe–Ito
 BLACK = "#000000"
@@ -35,9 +35,9 @@ RUN_B_LIGHT = "#6A3D9A"
 RUN_B_DARK = "#B39DDB"
 
 
-@dataclass(frozen=True)
-class PlotStyle:
-    """Everything the plot draws with, for one theme."""
+class PlotStyle(NamedTuple):
+    """Everything the plot draws with, for one theme (immutable; ``_replace`` for a
+    variant). A NamedTuple, not a dataclass: ~0.1 ms to create at import, not ~1.5."""
 
     dark: bool
     background: str
@@ -137,12 +137,11 @@ def plot_style(dark: bool = False, presentation: bool = False, picture: bool = F
     return _DARK if dark else _LIGHT
 
 
-_PICTURE = {dark: replace(base, f_width=2.0) for dark, base in ((False, _LIGHT), (True, _DARK))}
+_PICTURE = {dark: base._replace(f_width=2.0) for dark, base in ((False, _LIGHT), (True, _DARK))}
 
 
 _PRESENTATION = {
-    dark: replace(
-        base,
+    dark: base._replace(
         f_width=4.0,
         curve_width=2.5,
         tangent_width=3.0,

@@ -78,6 +78,14 @@ def test_the_launch_options_set_the_labs() -> None:
         parse_launch_args(["--depth", "500"])
 
 
+def test_a_launch_with_no_options_gives_none_and_reopens_the_last_session() -> None:
+    from derivview.launch import parse_launch_args
+
+    options, wants_version = parse_launch_args([])
+    assert options.values == {} and options.session is None and not wants_version
+    assert options.bare and options.x_range is None
+
+
 def test_a_change_marks_the_session_modified() -> None:
     s = Session()
     s.mark_saved()
