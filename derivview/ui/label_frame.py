@@ -10,7 +10,7 @@ drag frame or keystroke (the f(x) and f(x, y) readouts, the labs' readouts and n
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -90,6 +90,7 @@ class WrappedFrame(LabelFrame):
 
     def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
         super().__init__(label, parent)
+        self._hinted = [-1, -1]  # the heights sizeHint and minimumSizeHint gave last
         policy = self.sizePolicy()
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -100,9 +101,33 @@ class WrappedFrame(LabelFrame):
     def heightForWidth(self, width: int) -> int:
         return self.label_height(width)
 
+    def sizeHint(self) -> QSize:
+        hint = self._at_width(super().sizeHint())
+        self._hinted[0] = hint.height()
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
+        hint = self._at_width(super().minimumSizeHint())
+        self._hinted[1] = hint.height()
+        return hint
+
+    def _at_width(self, hint: QSize) -> QSize:
+        """``hint`` as tall as the label is at the frame's width, once it has one.
+
+        A word-wrapped label's own hints are for a width of its choosing (105 px and
+        three lines for a status that takes one line at a dock's 360 px): kept, a panel
+        built with such a text asked for more height than it needed, and its dock's
+        scroll area showed a scroll bar.
+        """
+        if self.testAttribute(Qt.WidgetAttribute.WA_Resized) and self.width() > 0:
+            hint = QSize(hint.width(), self.label_height(self.width()))
+        return hint
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._height = self.label_height(self.width())  # at the new width
+        if any(h != self._height for h in self._hinted):
+            self.updateGeometry()  # hints as tall as the label now is
 
 
 class FittedFrame(QWidget):

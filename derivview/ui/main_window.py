@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QChildEvent, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -175,11 +175,17 @@ class MainWindow(QMainWindow):
         self._window_actions: list[QAction] = []
         #: The panels of lazy docks not built yet (keyed by the dock's objectName).
         self._unbuilt = IdleQueue(self)
-        #: With ``lazy_panels``, the docks shown at launch: their panels are built right
-        #: after the first paint, before the first curve (see :meth:`_fill_shown_docks`).
+        #: With ``lazy_panels``, the docks shown at launch whose panels are not built yet:
+        #: those for the first curve's frame come right after the first paint
+        #: (:meth:`_fill_first_docks`), the others when idle, before the hidden tabs'.
         self._shown_unbuilt: list[str] = []
+        self._first_unbuilt: list[str] = []
+        #: The default layout's column, sized before its panels were in (sized again once
+        #: they all are).
         self._column_to_size: tuple[_Built, list[QDockWidget]] | None = None
-        self.firstPainted.connect(self._fill_shown_docks)
+        #: ``start_background`` came before the first paint: the runner starts after it.
+        self._start_after_paint = False
+        self.firstPainted.connect(self._after_first_paint)
         #: The shown layout is the default one, untouched since (re-fit at first show),
         #: and the window's size it was made for.
         self._pristine_layout = False
@@ -234,10 +240,20 @@ class MainWindow(QMainWindow):
             self.runner.start()
             self._start_idle_work()
         else:
-            self.firstPainted.connect(self.runner.start)
-            # After the runner's start: the hidden tabs' panels queue behind the first f.
-            self.firstPainted.connect(self._start_idle_work)
+            self._start_after_paint = True  # see _after_first_paint
             QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self.runner.start)
+
+    def _after_first_paint(self) -> None:
+        """The launch, once the window has painted: the panels for the first curve's
+        frame, then the first f, computed now, so that the next frame shows its curve
+        and its numbers together; then the work that waits for idle moments."""
+        self._fill_first_docks()
+        if self._start_after_paint:
+            self.runner.start(now=True)
+            self._start_idle_work()  # behind the first f
+        # The panels' new layouts before that frame: building them already asked for a
+        # paint, which would otherwise come first (their text at the old layout's places).
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _start_idle_work(self) -> None:
         """Build the hidden tabs' panels when idle, once the first f has been computed.
@@ -369,6 +385,8 @@ class MainWindow(QMainWindow):
         central = workspace.build()
         self.stack.addWidget(central)
         built = _Built(workspace, central, {}, {})
+        launching = self.lazy_panels and not self._painted
+        later: list[DockSpec] = []  # hidden tabs: queued after the docks shown
         for spec in workspace.docks:
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(spec.name)
@@ -383,44 +401,52 @@ class MainWindow(QMainWindow):
             dock.hide()
             built.docks[spec.name] = dock
             if spec.lazy and self.lazy_panels:
-                self._unbuilt.add(spec.name, functools.partial(self._fill_dock, built, spec))
+                later.append(spec)
                 # Seen (shown, or its tab raised): built before it paints.
                 dock.visibilityChanged.connect(
                     lambda seen, n=spec.name: seen and self._unbuilt.run(n)
                 )
-            elif self.lazy_panels and not self._painted:
+            elif launching:
                 # Shown at launch: the window paints first (its frame, the inputs, the
                 # plot's axes; these docks' title bars), the panel a moment later.
                 self._unbuilt.add(spec.name, functools.partial(self._fill_dock, built, spec))
                 self._shown_unbuilt.append(spec.name)
+                if spec.with_first_curve:
+                    self._first_unbuilt.append(spec.name)
             else:
                 self._fill_dock(built, spec)
+        for spec in later:
+            self._unbuilt.add(spec.name, functools.partial(self._fill_dock, built, spec))
         self._built[key] = built
         return built
 
-    def _fill_shown_docks(self) -> None:
-        """The panels of the docks shown at launch, right after the first paint.
-
-        Connected before the runner's start: they exist before the first function is
-        computed, so the first curve and the readout's numbers come in the same frame.
+    def _fill_first_docks(self) -> None:
+        """After the first paint: the panels shown at launch for the first curve's frame
+        (built before the first function is computed: its numbers come with its curve).
         """
-        names, self._shown_unbuilt = self._shown_unbuilt, []
+        names, self._first_unbuilt = self._first_unbuilt, []
         for name in names:
             self._unbuilt.run(name)
-        pending, self._column_to_size = self._column_to_size, None
-        if pending is not None and pending[0] is self._built.get(self._current or ""):
-            # The default layout, sized with its panels in: the same as a window whose
-            # panels were there from the start.
-            layout = self.layout()
-            if layout is not None:
-                layout.activate()
-            self._size_column(*pending)
 
     def _fill_dock(self, built: _Built, spec: DockSpec) -> None:
         """Build dock ``spec``'s panel and put it in its dock."""
         content = spec.build(self.session)
         built.docks[spec.name].setWidget(_scrolling(content) if spec.scroll else content)
         built.contents[spec.name] = content
+        if spec.name in self._shown_unbuilt:
+            self._shown_unbuilt.remove(spec.name)
+            if not self._shown_unbuilt:
+                self._size_column_again()
+
+    def _size_column_again(self) -> None:
+        """The default layout, sized again with its panels in: as in a window whose
+        panels were there from the start."""
+        pending, self._column_to_size = self._column_to_size, None
+        if pending is not None and pending[0] is self._built.get(self._current or ""):
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            self._size_column(*pending)
 
     def _default_layout(self, built: _Built) -> None:
         """The workspace's docks as its ``DockSpec``\\ s arrange them for this height."""

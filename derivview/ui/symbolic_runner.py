@@ -134,11 +134,14 @@ class SymbolicRunner(QObject):
 
     # -- public -------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, now: bool = False) -> None:
         """Compute the session's current text, then start the background thread.
 
         Called once the window has painted: the first curve is drawn right after the first
         paint; the thread then starts the worker process (which imports sympy there).
+        ``now``: compute it before returning (the window's launch, whose first frame
+        after the first paint is then the first curve's), else in the next turn of the
+        event loop.
         """
         if self._started or self._closing:
             return
@@ -146,10 +149,12 @@ class SymbolicRunner(QObject):
         # Subscribed last, now that every view has: a view sees the new text (and clears
         # what it showed for the old one) before the function or error for it arrives.
         self.session.text_changed.connect(self._on_text_changed)
-        # The first function in the next turn of the event loop (whatever the first paint
-        # queued goes first), and only then the worker process: booting it (a new Python
+        # The first function, and only then the worker process: booting it (a new Python
         # importing sympy) would compete for the CPU with the first curve.
-        QTimer.singleShot(0, self._first)
+        if now:
+            self._first()
+        else:  # whatever the caller's turn of the event loop queued goes first
+            QTimer.singleShot(0, self._first)
 
     def _first(self) -> None:
         if self._closing:

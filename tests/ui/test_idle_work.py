@@ -78,23 +78,30 @@ def test_the_first_curve_is_painted_before_any_hidden_panel_is_built(make_window
     qtbot.waitUntil(lambda: all(win.findChild(QWidget, w) is not None for w in hidden))
 
 
-def test_the_window_paints_first_then_its_panels_and_layers_come_with_the_first_curve(
+def test_the_window_paints_first_then_the_first_curve_comes_with_the_readout(
     make_window, qtbot
 ):
     # As derivview launches: the first paint shows the window (inputs, the plot's axes
     # and grid, the docks' title bars) without waiting for the panels shown or the
     # plot's layers, which have nothing to show before f is computed. The first curve's
-    # frame then has them all, the readout's numbers included.
-    from PySide6.QtWidgets import QLabel, QWidget
+    # frame has the layers and the readout's numbers; the other panels shown come next,
+    # before any hidden tab's.
+    from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
 
     win = make_window("--expr", "x^3 - 3x", show=False, ready=False, lazy_panels=True)
     shown = ("pointReadout", "descentPanel", "descentIterates")
     frames: list[tuple[list[str], list[str], str, bool]] = []
+    filled: list[str] = []  # docks, in the order their panels went in
     state = {"installed": False}
 
-    class Paints(QObject):
+    class Watch(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and (not frames or state["installed"]):
+            kind = event.type()
+            if isinstance(obj, QDockWidget):
+                added = kind == QEvent.Type.ChildAdded and event.child().isWidgetType()
+                if added and obj.objectName() not in filled:  # its panel (or scroll area)
+                    filled.append(obj.objectName())
+            elif kind == QEvent.Type.Paint and (not frames or state["installed"]):
                 built = [w for w in shown if win.findChild(QWidget, w) is not None]
                 point = win.findChild(QLabel, "pointReadout")
                 panel = win.plot_panel
@@ -109,21 +116,25 @@ def test_the_window_paints_first_then_its_panels_and_layers_come_with_the_first_
         state["installed"] = True
 
     win.session.function_changed.connect(installed)
-    paints = Paints()
-    win.plot_panel.plot_widget.viewport().installEventFilter(paints)
+    watch = Watch()
+    win.plot_panel.plot_widget.viewport().installEventFilter(watch)
+    for d in win.findChildren(QDockWidget):
+        d.installEventFilter(watch)
     win.show()
     qtbot.waitUntil(lambda: len(frames) == 2, timeout=10_000)
     (first_built, first_layers, _, first_legend), (built, layers, point, legend) = frames
     assert first_built == [] and first_layers == ["grid"]
     assert not first_legend  # no empty box where the legend will be
-    assert built == list(shown)
+    assert built == ["pointReadout"]  # the first curve waits for no other panel
     assert layers[0] == "grid" and {"curves", "tangent", "markers", "descent"} <= set(layers)
     # x₀ = 1.5: f = 1.5³ − 4.5 = −1.125, f′ = 3·1.5² − 3 = 3.75, by hand
     assert "−1.125" in point and "3.75" in point
-    # Each panel in its own dock, the legend listing the curves.
-    assert win.dock("readoutDock").isAncestorOf(win.findChild(QWidget, "pointReadout"))
-    assert win.dock("iteratesDock").isAncestorOf(win.findChild(QWidget, "descentIterates"))
     assert legend and win.plot_panel.legend_labels()[:2] == ["f(x)", "f′(x)"]
+    # Then the other panels shown, each in its own dock, before the hidden tabs'.
+    qtbot.waitUntil(lambda: len(filled) == 8, timeout=10_000)
+    assert filled[:3] == ["readoutDock", "descentDock", "iteratesDock"]
+    assert win.dock("descentDock").isAncestorOf(win.findChild(QWidget, "descentPanel"))
+    assert win.dock("iteratesDock").isAncestorOf(win.findChild(QWidget, "descentIterates"))
 
 
 def test_a_window_launched_so_ends_up_laid_out_as_if_its_panels_had_been_there(

@@ -337,3 +337,37 @@ def test_a_wrapped_frame_is_as_tall_as_its_label_after_new_text_width_and_font(q
                     width,
                 )
     assert frame.hasHeightForWidth()
+
+
+def test_a_wrapped_frame_built_with_its_text_asks_only_for_the_height_it_needs(qtbot):
+    """A word-wrapped label hints at a width of its own choosing (three lines of a
+    status that takes one in a wide panel). Once laid out, the frame's hints are the
+    label's height at the frame's width: a panel built with such a text shows no scroll
+    bar it does not need."""
+    from PySide6.QtWidgets import QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+    label.setText("ready: press Step or Play to start from x = 0")  # set before framing
+    frame = WrappedFrame(label)
+    one_line = label.fontMetrics().lineSpacing()
+    assert label.sizeHint().height() >= 2 * one_line  # the label's own, at its own width
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(frame)
+    column.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setWidget(page)
+    scroll.setWidgetResizable(True)
+    qtbot.addWidget(scroll)
+    scroll.resize(420, 4 * one_line)  # room for the one line it takes at this width
+    scroll.show()
+    qtbot.waitExposed(scroll)
+    qtbot.waitUntil(lambda: frame.height() == label.heightForWidth(frame.width()))
+    assert frame.height() <= one_line + 2
+    assert frame.sizeHint().height() == frame.height()
+    assert frame.minimumSizeHint().height() == frame.height()
+    assert page.minimumSizeHint().height() <= one_line + 2
+    assert not scroll.verticalScrollBar().isVisible()

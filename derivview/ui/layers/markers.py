@@ -81,7 +81,10 @@ class MarkersLayer(PlotLayer):
             ]
         )
         self._on_visibility_changed()
-        self.update_markers()
+        if self.session.function is None:
+            self.update_markers()
+        else:  # as for a new f: never in the frame that draws the curves (a launch's first)
+            self._timer.start()
 
     def set_style(self, style: PlotStyle) -> None:
         self._style = style

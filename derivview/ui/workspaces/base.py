@@ -57,6 +57,11 @@ class DockSpec:
         the dock is first seen (shown, or its tab raised), when asked for
         (``dock_content``), or when the event loop is idle after the first paint — for
         tabs not raised at launch, whose widgets would otherwise delay the first paint.
+    with_first_curve
+        In a window with ``lazy_panels``, for a dock shown at launch: its widget is built
+        right after the first paint, in time for the first curve's frame (the readout's
+        numbers). The other docks shown at launch get theirs when the event loop is idle
+        after that frame, before the hidden tabs.
     """
 
     name: str
@@ -70,6 +75,7 @@ class DockSpec:
     scroll: bool = True
     raised: bool = False
     lazy: bool = False
+    with_first_curve: bool = False
 
 
 class Workspace:

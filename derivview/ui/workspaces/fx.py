@@ -102,7 +102,9 @@ class FxWorkspace(Workspace):
         # Heights: the readout's six rows, a few lines of words and three typeset
         # formulas; the descent's controls with a three-line stability note and a
         # two-line status.
-        DockSpec("readoutDock", "Readout", _readout, raised=True, height=250),
+        DockSpec(
+            "readoutDock", "Readout", _readout, raised=True, height=250, with_first_curve=True
+        ),
         DockSpec("secantDock", "Secant", _secant, tab_with="readoutDock", lazy=True),
         DockSpec("descentDock", "Gradient descent", _descent, below="readoutDock", height=270),
         DockSpec(
