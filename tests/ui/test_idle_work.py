@@ -138,7 +138,7 @@ def test_the_window_paints_first_then_the_first_curve_comes_with_the_readout(
 
 
 def test_a_window_launched_so_ends_up_laid_out_as_if_its_panels_had_been_there(
-    make_window, qtbot
+    make_window, ui, qtbot
 ):
     # Its docks were sized before their panels existed; once they are in, the column is
     # sized again: the layout of the same window whose panels were built before it showed.
@@ -152,8 +152,16 @@ def test_a_window_launched_so_ends_up_laid_out_as_if_its_panels_had_been_there(
             for name in names:
                 win.dock_content(name)  # as a script asking for it builds it
         win.show()
-        qtbot.waitUntil(lambda w=win: w.findChild(QWidget, "descentIterates") is not None)
         windows.append(win)
+    # Every panel in (the hidden tabs' too: a panel built in a tab group sets its
+    # minimum size), then the layouts compared.
+    panels = ("descentIterates", "secantHSpin", "numdiffPlot", "depthPlot", "stepsView")
+    for win in windows:
+        qtbot.waitUntil(
+            lambda w=win: all(w.findChild(QWidget, p) is not None for p in panels),
+            timeout=10_000,
+        )
+        ui.wait_ready(win)  # and f′, f″ printed: the readout's height depends on them
     qtbot.wait(50)
     before, launched = windows
     for name in names:
