@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QChildEvent, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -28,20 +27,19 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeyEvent, 
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFrame,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QScrollArea,
     QStackedWidget,
     QTabBar,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from derivview import __version__
 from derivview.model.session import DEFAULT_X_RANGE, Session
+from derivview.ui import dock_layout
+from derivview.ui.dock_layout import BuiltWorkspace
 from derivview.ui.expression_editor import ASSETS, LANGUAGE_HELP
 from derivview.ui.files import window_state
 from derivview.ui.files.export_actions import ExportActions
@@ -50,7 +48,7 @@ from derivview.ui.idle_work import IdleQueue
 from derivview.ui.symbolic_runner import SymbolicRunner
 from derivview.ui.theme import THEME_MODES, ThemeController
 from derivview.ui.workspaces import WORKSPACES
-from derivview.ui.workspaces.base import SHORT_WINDOW_HEIGHT, DockSpec, Workspace
+from derivview.ui.workspaces.base import DockSpec, Workspace
 
 if TYPE_CHECKING:
     from derivview.launch import LaunchOptions
@@ -62,25 +60,11 @@ if TYPE_CHECKING:
 
 FIRST_PAINT_FALLBACK_MS = 1000
 ERROR_STATUS = "The expression has an error: the last good plot stays"
-#: The docks' column in the default layout: this share of the window's width, within
-#: these bounds in pixels (the plot keeps the rest).
-DOCK_SHARE = 0.3
-DOCK_WIDTH = (320, 440)
 
 
 def app_icon() -> QIcon:
     """The window icon: a curve with its tangent (``derivview/assets/icon.svg``)."""
     return QIcon(str(ASSETS / "icon.svg"))
-
-
-@dataclass
-class _Built:
-    """A workspace the window has built: its central widget, docks and their contents."""
-
-    workspace: Workspace
-    central: QWidget
-    docks: dict[str, QDockWidget]
-    contents: dict[str, QWidget]
 
 
 class _ShortcutGuard(QObject):
@@ -169,7 +153,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("workspaces")
         self.setCentralWidget(self.stack)
-        self._built: dict[str, _Built] = {}
+        self._built: dict[str, BuiltWorkspace] = {}
         self._layouts: dict[str, Any] = {}  # dock layouts of the workspaces not shown
         self._current: str | None = None
         self._window_actions: list[QAction] = []
@@ -182,7 +166,7 @@ class MainWindow(QMainWindow):
         self._first_unbuilt: list[str] = []
         #: The default layout's column, sized before its panels were in (sized again once
         #: they all are).
-        self._column_to_size: tuple[_Built, list[QDockWidget]] | None = None
+        self._column_to_size: tuple[BuiltWorkspace, list[QDockWidget]] | None = None
         #: ``start_background`` came before the first paint: the runner starts after it.
         self._start_after_paint = False
         self.firstPainted.connect(self._after_first_paint)
@@ -377,14 +361,14 @@ class MainWindow(QMainWindow):
             window_state.forget_layout(self._current)
             self._default_layout(self._built[self._current])
 
-    def _ensure_built(self, key: str) -> _Built:
+    def _ensure_built(self, key: str) -> BuiltWorkspace:
         if key in self._built:
             return self._built[key]
         cls = next(w for w in WORKSPACES if w.key == key)
         workspace = cls(self.session, self)
         central = workspace.build()
         self.stack.addWidget(central)
-        built = _Built(workspace, central, {}, {})
+        built = BuiltWorkspace(workspace, central, {}, {})
         launching = self.lazy_panels and not self._painted
         later: list[DockSpec] = []  # hidden tabs: queued after the docks shown
         for spec in workspace.docks:
@@ -428,10 +412,10 @@ class MainWindow(QMainWindow):
         for name in names:
             self._unbuilt.run(name)
 
-    def _fill_dock(self, built: _Built, spec: DockSpec) -> None:
+    def _fill_dock(self, built: BuiltWorkspace, spec: DockSpec) -> None:
         """Build dock ``spec``'s panel and put it in its dock."""
         content = spec.build(self.session)
-        built.docks[spec.name].setWidget(_scrolling(content) if spec.scroll else content)
+        built.docks[spec.name].setWidget(dock_layout.scrolling(content) if spec.scroll else content)
         built.contents[spec.name] = content
         if spec.name in self._shown_unbuilt:
             self._shown_unbuilt.remove(spec.name)
@@ -448,84 +432,25 @@ class MainWindow(QMainWindow):
                 layout.activate()
             self._size_column(*pending)
 
-    def _default_layout(self, built: _Built) -> None:
+    def _default_layout(self, built: BuiltWorkspace) -> None:
         """The workspace's docks as its ``DockSpec``\\ s arrange them for this height."""
-        specs = built.workspace.docks
-        docks = built.docks
-        short = self.height() < SHORT_WINDOW_HEIGHT
-        tab_with = {
-            s.name: s.short_tab_with if short and s.short_tab_with else s.tab_with for s in specs
-        }
-        for dock in docks.values():
-            dock.setFloating(False)
-            self.removeDockWidget(dock)
-        # Splits first: a dock split off a tabbed one would land in its tabs.
-        column: list[QDockWidget] = []
-        for spec in specs:
-            if tab_with[spec.name] is not None:
-                continue
-            dock = docks[spec.name]
-            if spec.below is not None and docks[spec.below] in column:
-                self.splitDockWidget(docks[spec.below], dock, Qt.Orientation.Vertical)
-            else:
-                self.addDockWidget(spec.area, dock)
-            column.append(dock)
-            dock.show()
-        for spec in specs:
-            other = tab_with[spec.name]
-            if other is not None:
-                dock = docks[spec.name]
-                self.tabifyDockWidget(docks[other], dock)
-                dock.show()
-        for spec in specs:
-            if spec.raised:
-                docks[spec.name].raise_()
+        column = dock_layout.arrange(self, built)
         self._size_column(built, column)
         # Sized while its panels are still to come (the launch): sized again once they are.
         self._column_to_size = (
-            (built, column) if any(_name(d) in self._shown_unbuilt for d in column) else None
+            (built, column) if any(d.objectName() in self._shown_unbuilt for d in column) else None
         )
         self._pristine_layout = True
         self._layout_size = self.size()
 
-    def _size_column(self, built: _Built, column: list[QDockWidget]) -> None:
-        """The default layout's sizes: the column's width, each dock's height."""
-        if not column:
-            return
-        lo, hi = DOCK_WIDTH
-        width = round(min(max(self.width() * DOCK_SHARE, lo), hi))
-        self.resizeDocks(column[:1], [width], Qt.Orientation.Horizontal)
-        # Each dock as tall as it asks (title bar included); the last takes the rest.
-        spec_of = {s.name: s for s in built.workspace.docks}
-        heights = [
-            (spec_of[_name(d)].height or self.dock_content(_name(d)).sizeHint().height()) + 28
-            for d in column[:-1]
-        ]
-        if heights:
-            # resizeDocks shares the column in proportion to the sizes given: the last
-            # dock's is what the column has left.
-            bars = self.menuBar().sizeHint().height() + self.statusBar().sizeHint().height()
-            left = self.height() - bars - sum(heights) - 6 * len(column)
-            heights.append(max(left, 120))
-            self.resizeDocks(column, heights, Qt.Orientation.Vertical)
+    def _size_column(self, built: BuiltWorkspace, column: list[QDockWidget]) -> None:
+        dock_layout.size_column(self, built, column, self.dock_content)
 
     def resizeEvent(self, event: Any) -> None:
         """A narrower window narrows a wide dock column too: the plot stays the largest."""
         super().resizeEvent(event)
-        if self._current is None or event.oldSize().width() <= event.size().width():
-            return
-        right = [
-            d
-            for d in self._built[self._current].docks.values()
-            if d.isVisible()
-            and not d.isFloating()
-            and self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
-        ]
-        if not right:
-            return
-        limit = max(round(self.width() * DOCK_SHARE), DOCK_WIDTH[0])
-        if max(d.width() for d in right) > limit:
-            self.resizeDocks(right[:1], [limit], Qt.Orientation.Horizontal)
+        if self._current is not None and event.oldSize().width() > event.size().width():
+            dock_layout.narrow_column(self, list(self._built[self._current].docks.values()))
 
     # -- the f(x) workspace's pieces (for scripts and tests) -------------------------------
 
@@ -757,32 +682,6 @@ class MainWindow(QMainWindow):
                 hook()
         self.editor.save_recent()
         self.runner.close()
-
-
-def _name(dock: QDockWidget) -> str:
-    return dock.objectName()
-
-
-def _scrolling(content: QWidget) -> QScrollArea:
-    """``content`` in a vertical scroll area that is never narrower than it (no clipping).
-
-    The scroll area also keeps a panel's relayouts (a label's new text on every drag
-    frame) from reaching the window's layout.
-    """
-    scroll = QScrollArea()
-    scroll.setObjectName(f"{content.objectName() or 'panel'}Scroll")
-    page = QWidget()  # the panel at the top, its natural height; the rest left empty
-    column = QVBoxLayout(page)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.addWidget(content)
-    column.addStretch(1)
-    scroll.setWidget(page)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    bar = scroll.verticalScrollBar().sizeHint().width()
-    scroll.setMinimumWidth(page.minimumSizeHint().width() + bar)
-    return scroll
 
 
 _KEYS_HELP = (
