@@ -18,7 +18,9 @@
     a fresh process (target ≤ 1.10×); the first curve and readout numbers within 150 ms
     of the first paint; RSS of the GUI process after the first plot ≤ 150 MB (sympy lives
     in the worker process). Both run with compiled bytecode, as installed apps do
-    (``_child_env``).
+    (``_child_env``); ours launches as the ``derivview`` command does (automatic GC off
+    before the imports, ``lazy_panels``). A first paint is stamped when the event that
+    painted the plot (and flushed the window) returns, for both windows alike.
 
 Exit status 1 when a target is missed.
 """
