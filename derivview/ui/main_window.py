@@ -240,12 +240,13 @@ class MainWindow(QMainWindow):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _start_idle_work(self) -> None:
-        """Build the hidden tabs' panels when idle, once the first f has been computed.
+        """Build the panels still to come when idle, once the first f has been computed.
 
-        Queued behind the runner's first request (``SymbolicRunner.start``): the idle
-        queue then waits for the loop to be idle for a frame, which comes after the
-        first curve's paint. (Started at the first paint itself, the panels shown at
-        launch and the plot's layers, built meanwhile, gave it that frame first.)
+        Called after the runner's start (which computes it, at once in a launch): the
+        idle queue then waits for the loop to be idle for a frame, which comes after the
+        first curve's paint. (Started at the first paint itself, the work between that
+        paint and the first f gave it that frame first: a hidden tab's panel came before
+        the first curve.)
         """
         QTimer.singleShot(0, self._unbuilt.start)
 
