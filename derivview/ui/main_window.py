@@ -4,10 +4,11 @@ Each workspace (:mod:`derivview.ui.workspaces`) has a central widget — its plo
 inputs that must stay at hand — and docks a person can tab, move, float, close and bring
 back from View › Panels; View › Reset Layout puts them back. Ctrl+1/2/3 switch
 workspaces; each remembers its dock layout between launches. The window adds the menus
-(File: :mod:`derivview.ui.files`), the status bar, the theme (announced by one signal
-that every view follows, :func:`derivview.ui.theme.theme_signals`), and owns the
-background symbolic runner. Every piece takes the session in its constructor and talks
-only to it; the window never pushes anything into a view.
+(:mod:`derivview.ui.window_menus`; File's actions: :mod:`derivview.ui.files`), the status
+bar, the theme (announced by one signal that every view follows,
+:func:`derivview.ui.theme.theme_signals`), and owns the background symbolic runner.
+Every piece takes the session in its constructor and talks only to it; the window never
+pushes anything into a view.
 
 Keys: Ctrl+Q quit · Ctrl+0 reset the view · Ctrl+1 the f(x) workspace, Ctrl+2 the
 f(x, y) workspace, Ctrl+3 the regression lab · Alt+Left/Right move x₀ (Alt+Up/Down
@@ -23,30 +24,28 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QChildEvent, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QMainWindow,
-    QMenu,
-    QMessageBox,
     QStackedWidget,
     QTabBar,
     QTabWidget,
     QWidget,
 )
 
-from derivview import __version__
 from derivview.model.session import DEFAULT_X_RANGE, Session
 from derivview.ui import dock_layout
 from derivview.ui.dock_layout import BuiltWorkspace
-from derivview.ui.expression_editor import ASSETS, LANGUAGE_HELP
+from derivview.ui.expression_editor import ASSETS
 from derivview.ui.files import window_state
 from derivview.ui.files.export_actions import ExportActions
 from derivview.ui.files.sessions import SessionFiles
 from derivview.ui.idle_work import IdleQueue
 from derivview.ui.symbolic_runner import SymbolicRunner
-from derivview.ui.theme import THEME_MODES, ThemeController
+from derivview.ui.theme import ThemeController
+from derivview.ui.window_menus import WindowMenus
 from derivview.ui.workspaces import WORKSPACES
 from derivview.ui.workspaces.base import DockSpec, Workspace
 
@@ -184,7 +183,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         window_state.restore_geometry(self)
         self.setWindowIcon(app_icon())
-        self._build_menus()
+        self.menus = WindowMenus(self, WORKSPACES)
         # The workspace a session file opened before the window names (see open_files).
         self._file_workspace: str = self.session.state("workspace").get("shown")
         saved = window_state.saved_workspace()
@@ -317,8 +316,7 @@ class MainWindow(QMainWindow):
             self._layouts[self._current] = self.saveState(window_state.LAYOUT_VERSION)
             for action in self._window_actions:
                 self.removeAction(action)
-            for action in self._built[self._current].workspace.file_actions():
-                self.file_menu.removeAction(action)
+        previous = self._built.get(self._current) if self._current is not None else None
         built = self._ensure_built(key)
         self.stack.setCurrentWidget(built.central)
         self._current = key
@@ -331,24 +329,9 @@ class MainWindow(QMainWindow):
         self._hide_docks_of_others(key)  # a saved layout may show others' docks
         self._window_actions = built.workspace.window_actions()
         self.addActions(self._window_actions)
-        self.file_menu.insertActions(self._file_actions_end, built.workspace.file_actions())
-        self._fill_view_menu()
-        self._show_presets_menu(built.workspace.presets_menu())
+        self.menus.show_workspace(built, previous)
         with contextlib.suppress(ValueError):  # a key session files cannot name (a test's)
             self.session.state("workspace").set(shown=key)
-        for w_key, action in self.workspace_actions.items():
-            action.setChecked(w_key == key)
-
-    def _show_presets_menu(self, menu: QMenu | None) -> None:
-        """The menu bar's Functions menu is the shown workspace's (f(x) presets, or
-        f(x, y) presets)."""
-        if menu is None or not hasattr(self, "functions_menu"):
-            return
-        if self.functions_menu is not menu.menuAction():
-            bar = self.menuBar()
-            action = bar.insertMenu(self.functions_menu, menu)
-            bar.removeAction(self.functions_menu)
-            self.functions_menu = action
 
     def _hide_docks_of_others(self, key: str) -> None:
         for other, done in self._built.items():
@@ -492,116 +475,6 @@ class MainWindow(QMainWindow):
     def _plot_dark(self) -> bool:
         return self.plot_panel.dark
 
-    # -- menus ----------------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("&File")
-        self.file_menu.setObjectName("fileMenu")
-        f = self.files
-        self.file_menu.addAction(f.open_action)
-        self.file_menu.addMenu(f.recent_menu)
-        # The workspace's own file actions (Open Data…) go here, above this separator.
-        self._file_actions_end = self.file_menu.addSeparator()
-        self.file_menu.addAction(f.save_action)
-        self.file_menu.addAction(f.save_as_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.exports.export_action)
-        self.file_menu.addAction(self.exports.animation_action)
-        self.file_menu.addAction(self.exports.copy_action)
-        self.file_menu.addSeparator()
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setObjectName("actionQuit")
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        if self.quit_action.shortcut().isEmpty():
-            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setToolTip("Close derivview")
-        self.quit_action.triggered.connect(self.close)
-        self.file_menu.addAction(self.quit_action)
-
-        # The f(x) workspace's Functions menu (its editor's presets).
-        self.functions_menu = bar.addMenu(self.fx_presets_menu())
-
-        self.view_menu = bar.addMenu("&View")
-        self.view_menu.setObjectName("viewMenu")
-        self.view_menu.setToolTipsVisible(True)
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        self.workspace_actions: dict[str, QAction] = {}
-        for ws in WORKSPACES:
-            action = QAction(f"{ws.title} workspace", self)
-            action.setObjectName(ws.action_name)
-            action.setShortcut(QKeySequence(ws.shortcut))
-            action.setCheckable(True)
-            action.setToolTip(f"Show the {ws.title} workspace ({ws.shortcut})")
-            action.triggered.connect(lambda _c=False, k=ws.key: self.show_workspace(k))
-            group.addAction(action)
-            self.workspace_actions[ws.key] = action
-        self.panels_menu = QMenu("&Panels", self)
-        self.panels_menu.setObjectName("panelsMenu")
-        self.panels_menu.setToolTipsVisible(True)
-        self.reset_layout_action = QAction("Reset &Layout", self)
-        self.reset_layout_action.setObjectName("actionResetLayout")
-        self.reset_layout_action.setToolTip("Put this workspace's panels back where they started")
-        self.reset_layout_action.triggered.connect(self.reset_layout)
-        self.theme_menu = QMenu("T&heme", self)
-        self.theme_menu.setObjectName("themeMenu")
-        self.theme_menu.setToolTipsVisible(True)
-        theme_group = QActionGroup(self)
-        theme_group.setExclusive(True)
-        self.theme_actions: dict[str, QAction] = {}
-        for mode in THEME_MODES:
-            action = QAction(mode.capitalize(), self)
-            action.setObjectName(f"actionTheme_{mode}")
-            action.setCheckable(True)
-            action.setChecked(mode == self.theme.mode)
-            action.setToolTip(
-                "Follow the system's light/dark setting" if mode == "system" else f"{mode} theme"
-            )
-            action.triggered.connect(lambda _c=False, m=mode: self._set_theme(m))
-            theme_group.addAction(action)
-            self.theme_menu.addAction(action)
-            self.theme_actions[mode] = action
-
-        self.help_menu = bar.addMenu("&Help")
-        self.help_menu.setObjectName("helpMenu")
-        lang = QAction("&Expression language", self)
-        lang.setObjectName("actionLanguageHelp")
-        lang.setShortcut(QKeySequence.StandardKey.HelpContents)
-        lang.triggered.connect(self.show_language_help)
-        self.help_menu.addAction(lang)
-        about = QAction("&About derivview", self)
-        about.setObjectName("actionAbout")
-        about.triggered.connect(self.show_about)
-        self.help_menu.addAction(about)
-
-    def fx_presets_menu(self) -> QMenu:
-        """The Functions menu (the f(x) editor's presets and recent expressions)."""
-        return self.fx.editor.presets_menu
-
-    def _fill_view_menu(self) -> None:
-        """The View menu for the workspace shown: its items, panels, layout, theme."""
-        menu = self.view_menu
-        menu.clear()
-        for action in self.workspace_actions.values():
-            menu.addAction(action)
-        menu.addSeparator()
-        assert self._current is not None
-        built = self._built[self._current]
-        for action in built.workspace.view_actions():
-            if action is None:
-                menu.addSeparator()
-            else:
-                menu.addAction(action)
-        menu.addSeparator()
-        self.panels_menu.clear()
-        for spec in built.workspace.docks:
-            self.panels_menu.addAction(built.docks[spec.name].toggleViewAction())
-        menu.addMenu(self.panels_menu)
-        menu.addAction(self.reset_layout_action)
-        menu.addSeparator()
-        menu.addMenu(self.theme_menu)
-
     def _guarded_actions(self) -> list[QAction]:
         workspace = self._built[self._current].workspace if self._current else None
         own = workspace.file_actions() if workspace is not None else []
@@ -611,30 +484,6 @@ class MainWindow(QMainWindow):
         key = self.session.state("workspace").get("shown")
         if key != self._current and key in (w.key for w in WORKSPACES):
             self.show_workspace(key)
-
-    def _set_theme(self, mode: str) -> None:
-        self.theme.set_mode(mode)  # type: ignore[arg-type]
-        for m, action in self.theme_actions.items():
-            action.setChecked(m == self.theme.mode)
-
-    # -- actions --------------------------------------------------------------------------
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About derivview",
-            f"<h3>derivview {__version__}</h3>"
-            "<p>See derivatives: type a function, drag a point, and watch the tangent, "
-            "slope, curvature and gradient descent move live.</p>",
-        )
-
-    def show_language_help(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("Expression language")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(LANGUAGE_HELP + "<br><br>" + _KEYS_HELP)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.open()
 
     # -- session -> window ----------------------------------------------------------------
 
@@ -684,10 +533,3 @@ class MainWindow(QMainWindow):
         self.editor.save_recent()
         self.runner.close()
 
-
-_KEYS_HELP = (
-    "<b>Keys</b>: Enter plots at once · Up/Down in f(x): recent expressions · "
-    "Alt+Left/Right: move x₀ (Alt+Shift: finer) · Left/Right on the x₀ slider · "
-    "Ctrl+0: reset the view · Ctrl+1: the f(x) workspace · Ctrl+2: the f(x, y) workspace "
-    "(Alt+arrows move its point) · Ctrl+3: the regression lab · Ctrl+Q: quit"
-)

@@ -63,8 +63,8 @@ def test_actions_with_objectnames_and_shortcuts(make_window: Any) -> None:
         action = win.findChild(QAction, name)
         assert action is not None, name
         assert action.shortcut() == keys, name
-        assert action in win.file_menu.actions(), name
-    texts = [a.text() for a in win.file_menu.actions()]
+        assert action in win.menus.file_menu.actions(), name
+    texts = [a.text() for a in win.menus.file_menu.actions()]
     assert texts[-1] == "&Quit"  # ours come before Quit
 
 
