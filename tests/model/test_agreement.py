@@ -78,6 +78,8 @@ def _ulp_noise(g, xs: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
 @example(text="sin(((3x)^2)^3)", extra=0.0)  # found by CI: cos of an argument of 1.9e6
 # found locally: x − 1 rounds to −1, q′ cancels to 0 (its terms are 7e60), q″ = 2/b
 @example(text="min(x, (x) / ((x) * ((x-1))))", extra=2.714269058311797e-61)
+# found locally: the exponent 2 + (x − 2) rounds to 0, and f′ = x^w (ln x + w/x) needs w/x
+@example(text="x^((2) + ((x) - (2)))", extra=7.205293660427707e-162)
 @settings(
     max_examples=200,
     deadline=None,

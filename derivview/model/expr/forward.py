@@ -727,15 +727,19 @@ def _mag_chain(v: Array, g: Triple, mu: Triple) -> Triple:
 
 
 def _mag_pow(a: Triple, b: Triple, ma: Triple, mb: Triple, v: Array) -> Triple:
+    # u^w = e^(w ln u): (u^w)′ = u^w (w′ ln u + w u′/u). The exponent w stands for its
+    # own terms (their size mb[0], not |w|), as q′ does in _mag_div: a w that cancelled
+    # to 0 still carries their rounding, which u′/u can magnify (x^(2 + (x - 2)) at
+    # x = 7e-162: w = 0 by the tree, x in truth, f′ off by w/x = 1).
     av = np.abs(v)
     inv = 1.0 / np.abs(a[0])
     log_u = np.abs(np.log(np.where(a[0] > 0, a[0], NAN)))
     ratio = _mul(ma[1], inv)
-    h1 = _add(_mul(mb[1], log_u), _mul(np.abs(b[0]), ratio))
+    h1 = _add(_mul(mb[1], log_u), _mul(mb[0], ratio))
     h2 = _add(_mul(mb[2], log_u), _twice(_mul(mb[1], ratio)))
     if ratio is not None:
         inner = _add(_mul(ma[2], inv), ratio * ratio)
-        h2 = _add(h2, _mul(np.abs(b[0]), inner))
+        h2 = _add(h2, _mul(mb[0], inner))
     d = _mul(av, h1)
     hh = None if h1 is None else h1 * h1
     return av, d, _mul(av, _add(h2, hh))
