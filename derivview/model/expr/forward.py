@@ -510,7 +510,16 @@ def make_instr(node: Node, args: tuple[int, ...], variables: frozenset[str]) -> 
 
 
 def fold(instr: Instr, values: Sequence[float]) -> np.float64:
-    """The value of one instruction whose inputs are the numbers ``values``."""
+    """The value of one instruction whose inputs are the numbers ``values``.
+
+    A constant sin, cos, tan or cot at a zero of the real function, missed only by the
+    rounding of its argument (sin(pi): 1.2e-16), is 0: sin(pi)·x² is the zero function,
+    with f″ = 0 (not "concave up"), as sympy prints it.
+    """
+    if instr.kind == FN:
+        site = fns.zero_site(instr.data)
+        if site is not None and fns.at_trig_zero(site, float(values[0])):
+            return np.float64(0.0)
     const = {i: np.float64(v) for i, v in enumerate(values)}
     regs: list[Triple] = [(c, None, None) for c in const.values()]
     step = make_step(instr, const)

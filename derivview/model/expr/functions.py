@@ -17,13 +17,14 @@ defined value overflows. Never complex, never an exception.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["FUNCTIONS", "FunctionSpec", "SiteKind", "lookup"]
+__all__ = ["FUNCTIONS", "FunctionSpec", "SiteKind", "at_trig_zero", "lookup", "zero_site"]
 
 Array = Any  # a float64 ndarray or numpy scalar
 Triple = tuple[Array, Array | None, Array | None]
@@ -394,3 +395,32 @@ FUNCTION_SIGNATURES: dict[str, str] = {n: f"{n}{s.signature}" for n, s in _BY_AN
 def lookup(name: str) -> FunctionSpec | None:
     """The spec of a function name as typed (aliases included), or None."""
     return _BY_ANY_NAME.get(name)
+
+
+#: Above this, a float is not near a multiple of π/2 by any measure: its ulp (2.4e-7 at
+#: 2^30) is no longer far finer than the distance between zeros.
+_TRIG_ZERO_LIMIT = 2.0**30
+
+
+def at_trig_zero(site: Literal["sin", "cos"], u: float) -> bool:
+    """Whether sin(u) (or cos(u)) is 0 but for the rounding of u: u lies within 4 ulps of
+    a zero (Newton distance). ``pi`` is float64's π, 1.2e-16 short of the real one, so
+    sin(pi) is 1.2e-16 and cos(pi/2) 6.1e-17; the constants typed mean 0 (and csc(pi) a
+    pole). Never for |u| ≥ 2^30 (1e22 is exact, and csc(1e22) = −1.17)."""
+    if not abs(u) < _TRIG_ZERO_LIMIT:  # NaN too
+        return False
+    value, slope = (math.sin(u), math.cos(u)) if site == "sin" else (math.cos(u), math.sin(u))
+    return abs(value) <= 4.0 * float(np.spacing(abs(u))) * abs(slope)
+
+
+#: The functions that are 0 exactly where sin(u) or cos(u) is.
+_ZERO_SITES: dict[Any, Literal["sin", "cos"]] = {
+    FUNCTIONS[name].numeric: site
+    for name, site in (("sin", "sin"), ("cos", "cos"), ("tan", "sin"), ("cot", "cos"))
+}
+
+
+def zero_site(numeric: Any) -> Literal["sin", "cos"] | None:
+    """For sin, cos, tan and cot (by their ``numeric``): where they are 0 ("sin": where
+    sin(u) is); None for every other function."""
+    return _ZERO_SITES.get(numeric)

@@ -39,8 +39,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from derivview.model.errors import ExpressionError
 from derivview.model.expr import functions as fns
 from derivview.model.expr.forward import fold, make_instr
@@ -98,11 +96,6 @@ def _scalar(node: Node, args: list[float]) -> float:
     undefined, ±inf on overflow): one instruction, so a long constant chain stays linear."""
     instr = make_instr(node, tuple(range(len(args))), frozenset())
     return float(fold(instr, args))
-
-
-def _near_zero(value: float, slope: float, at: float) -> bool:
-    """Whether ``value`` is zero within a few ulps of ``at`` (Newton distance)."""
-    return abs(value) <= 4.0 * float(np.spacing(abs(at))) * abs(slope)
 
 
 def _why_undefined(node: Node, args: list[float]) -> str:
@@ -196,10 +189,7 @@ class _Parser:
             raise self.error(f"{span} is {_why_undefined(node, values)}", node.start, node.end)
         if isinstance(node, Call) and math.isfinite(values[0]):
             site = fns.FUNCTIONS[node.name].site
-            u = values[0]
-            if site == "cos" and _near_zero(math.cos(u), math.sin(u), u):
-                raise self.error(f"{span} is undefined", node.start, node.end)
-            if site == "sin" and _near_zero(math.sin(u), math.cos(u), u):
+            if site in ("cos", "sin") and fns.at_trig_zero(site, values[0]):  # a pole
                 raise self.error(f"{span} is undefined", node.start, node.end)
         self.remember(node, value)
         return node
