@@ -290,6 +290,10 @@ def _scalar(fn: Callable[[FloatArray], FloatArray], x0: float) -> float | None:
     return v if math.isfinite(v) else None
 
 
+#: How a reason names the values of ``PointInfo.overflow``.
+_VALUE_NAMES = {"f": "f(x)", "d2f": "f″(x)"}
+
+
 def _close(a: float, b: float, rtol: float = 1e-9) -> bool:
     return abs(a - b) <= rtol * max(1.0, abs(a), abs(b))
 
@@ -317,10 +321,15 @@ def _analyze_point(ev: Evaluators, x0: float, forced: bool) -> PointInfo:
         tangent = None
         if fx is not None and dfx is not None and math.isfinite(fx - dfx * x0):
             tangent = (dfx, fx - dfx * x0)
-        slope = _fmt(dfx) if dfx is not None else "too large to represent"
+        reason = f"f is differentiable at x = {_fmt(x0)}: the slope is "
+        others = " and ".join(_VALUE_NAMES[n] for n in over if n != "df")
+        verb = "are" if " and " in others else "is"
+        if dfx is None:
+            reason += "too large to represent" + (f", as {verb} {others}" if others else "")
+        else:
+            reason += _fmt(dfx) + (f" ({others} {verb} too large to represent)" if others else "")
         return PointInfo(
-            x0, fx, dfx, d2fx, True, dfx, dfx, None, tangent, "smooth",
-            f"f is differentiable at x = {_fmt(x0)}: the slope is {slope}.", over,
+            x0, fx, dfx, d2fx, True, dfx, dfx, None, tangent, "smooth", reason + ".", over,
         )  # fmt: skip
     if not at and math.isnan(fr):
         return PointInfo(

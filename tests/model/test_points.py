@@ -432,10 +432,18 @@ def test_overflow_is_not_an_edge_of_the_domain() -> None:
     assert "too large to represent" in info.reason
     info = compiled("1e308 x^2").point(2.0)  # f overflows; f′ = 4e308 too; f″ = 2e308 too
     assert info.differentiable and info.overflow == ("f", "df", "d2f")
+    assert info.reason.endswith(
+        "the slope is too large to represent, as are f(x) and f″(x)."
+    ), info.reason
     info = compiled("1e308 x^2").point(0.5)
     assert info.differentiable and info.overflow == ("d2f",)  # f″ = 2e308 everywhere
     assert info.f == pytest.approx(2.5e307)
     assert info.df == pytest.approx(1e308)
+    # the slope is a number; the sentence still names what is beyond float64
+    assert info.reason.endswith("the slope is 1e308 (f″(x) is too large to represent).")
+    # found by hypothesis: f′ = −(2/3)(2e-300)^(−2/3) = −4.2e199 fits, f″ (~1e499) does not
+    info = compiled("max(x, ((x) - (3x))^(1/3))").point(-1e-300)
+    assert info.overflow == ("d2f",) and "f″(x) is too large to represent" in info.reason
     sp_ = compiled("sqrt(sin(x))").special_points(-4, 4)
     assert close_lists(sp_.nondifferentiable, [-PI, 0.0, PI])
     assert close_lists(sp_.critical, [PI / 2])
