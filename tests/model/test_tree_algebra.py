@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import mpmath as mp
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from mp_eval import Undefined, evaluate
 
@@ -40,6 +40,7 @@ def _tree(text: str):  # type: ignore[no-untyped-def]
         assume(False)
 
 
+_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^"}
 _OPS = {
     "add": (ta.add, "add"),
     "sub": (ta.sub, "sub"),
@@ -49,6 +50,7 @@ _OPS = {
 }
 
 
+@example(a="sin(pi)", b="-1", op="pow")  # found locally: a pole once sin(pi) is 0
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(a=_exprs(2), b=_exprs(2), op=st.sampled_from(sorted(_OPS)))
 def test_each_constructor_keeps_the_value(a, b, op):
@@ -63,7 +65,15 @@ def test_each_constructor_keeps_the_value(a, b, op):
         except (Undefined, ZeroDivisionError, ValueError):
             continue
     assume(wants)  # (-0.25)^pi: undefined everywhere, and refused as text
-    back = parse(readable(built)).tree  # it prints as text that reads back
+    try:
+        back = parse(readable(built)).tree  # it prints as text that reads back
+    except ExpressionError:
+        # refused only as the operation typed is: a constant pole, sin(pi)^-1 (mpmath's
+        # 53-bit pi leaves sin(pi) = 1.2e-16, the language's sin(pi) is 0)
+        with pytest.raises(ExpressionError):
+            parse(f"({a}){_SYMBOLS[op]}({b})")
+        assume(False)
+        return
     for t, want in wants.items():
         for tree in (built, back):
             got = evaluate(tree, mp.mpf(t), {"a": 1.7})
