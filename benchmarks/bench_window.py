@@ -13,7 +13,8 @@
     (one 60 Hz frame) for every one, and for the first keystroke after launch. Baseline
     in the same run: the same picture drawn by bare numpy + pyqtgraph — hand-written f,
     f′, f″ (``bench_eval.HAND``) on the plot's samples, ``setData`` of three curves and a
-    repaint.
+    repaint. 20 runs each by default: the 95th percentile of 5 runs would be their
+    slowest (nearest rank), a p99 of the machine's hiccups rather than a p95.
 (c) First paint of the window in a fresh process vs a bare PySide6 + pyqtgraph window in
     a fresh process (target ≤ 1.10×); the first curve and readout numbers within 150 ms
     of the first paint; RSS of the GUI process after the first plot ≤ 150 MB (sympy lives
@@ -456,7 +457,7 @@ def bench_keystrokes(repeat: int) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--child", choices=["bare", "app", "app-warm"])
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=20, help="keystrokes per expression")
     ap.add_argument("--launches", type=int, default=5)
     ap.add_argument("--only", choices=["launch", "keys"], help="run one part")
     args = ap.parse_args()
