@@ -80,6 +80,8 @@ def _ulp_noise(g, xs: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
 @example(text="min(x, (x) / ((x) * ((x-1))))", extra=2.714269058311797e-61)
 # found locally: the exponent 2 + (x − 2) rounds to 0, and f′ = x^w (ln x + w/x) needs w/x
 @example(text="x^((2) + ((x) - (2)))", extra=7.205293660427707e-162)
+# found locally: float64's sin(pi) is 1.2e-16, and f″ = 2·sin(pi)/x³ at −0.13 is 1.1e-13
+@example(text="(sin(pi)) / (x)", extra=0.0)
 @settings(
     max_examples=200,
     deadline=None,
