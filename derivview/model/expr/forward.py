@@ -622,12 +622,12 @@ def forward(
             c = np.float64(p.get(name, 1.0))
             # An undefined number has no derivative either (NaN, not the structural 0).
             regs[i] = (c, None, None) if c == c or not order else (c, NAN, NAN)
-    ndarray = np.ndarray
     for i, step, free in prog.steps:
         r = step(regs, order)
-        if order and r[1] is None and not isinstance(r[0], ndarray) and r[0] != r[0]:
+        if order and r[1] is None and np.ndim(r[0]) == 0 and r[0] != r[0]:
             # An undefined constant (sqrt(a) at a = -1) has no derivative either:
-            # NaN, not the structural 0, so that sums with x stay undefined.
+            # NaN, not the structural 0, so that sums with x stay undefined. (A 0-d
+            # array counts: np.where makes one of a^p at a < 0, p < 0.)
             r = (r[0], NAN, NAN if order > 1 else None)
         regs[i] = r
         if free and not keep:
