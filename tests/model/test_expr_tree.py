@@ -192,6 +192,23 @@ def test_derivatives_are_undefined_wherever_f_is() -> None:
         assert np.all(~np.isnan(f) | np.isnan(d2f)), text
 
 
+def test_a_tie_of_max_keeps_an_overflowing_second_derivative() -> None:
+    # max(u, u) is u: at the tie f′ is the same on both sides, and f″ = csc″(u)·b² is
+    # 3e517 at u = x·b = 2.5e-259 (mpmath): +inf, a defined value too large for float64.
+    # The tie once made u″ an array of 0, and f′'s inf times it was NaN ("undefined").
+    b = 5.0334408710698406e-130
+    u = mp.mpf(b) * mp.mpf(b)
+    truth = mp.mpf(b) ** 2 * mp.csc(u) * (mp.csc(u) ** 2 + mp.cot(u) ** 2)
+    assert truth > mp.mpf(np.finfo(float).max)
+    xs = np.array([b, 1.0, 2.0])
+    with np.errstate(all="ignore"):
+        tied = analyze("csc(max(x b, x b))").evaluate_raw(xs, {"b": b})
+        alone = analyze("csc(x b)").evaluate_raw(xs, {"b": b})
+    assert tied[2][0] == np.inf
+    for got, want in zip(tied, alone, strict=True):
+        assert np.array_equal(got, want)
+
+
 # -- numerically stable rules ---------------------------------------------------------------
 
 

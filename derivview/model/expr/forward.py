@@ -350,8 +350,10 @@ def _extreme_rule(args: list[Triple], order: int, largest: bool) -> Triple:
         d2 = None
         if order > 1:
             d2 = _select(gt, tie, any_tie, acc[2], b[2])
-            if d is not None and any_tie:
-                d2 = np.where(np.isnan(d), NAN, 0.0 if d2 is None else d2)
+            if d is not None and any_tie and (no_d := np.isnan(d)).any():
+                # (a structural 0 stays None elsewhere: an array of 0 times an f′ that
+                # overflowed would be NaN, csc(max(x·b, x·b))″ at x·b = 1e-259)
+                d2 = np.where(no_d, NAN, 0.0 if d2 is None else d2)
         undefined = np.isnan(v)
         if np.any(undefined):  # undefined where either argument is (both derivatives)
             d = np.where(undefined, NAN, 0.0 if d is None else d)
