@@ -286,15 +286,22 @@ def _powc_rule(a: Triple, e: Triple, order: int) -> Triple:
     return _chain(_pow_const(uv, p, order), a, order)
 
 
+def _real_power(uv: Array, wv: Array) -> Array:
+    """u^w, NaN where either is undefined (IEEE's pow makes NaN^0 and 1^NaN 1: ln(x)^x
+    at 0 is not 1) and at 0 to a negative power."""
+    v = np.power(uv, wv)
+    bad = (uv != uv) | (wv != wv) | ((uv == 0) & (wv < 0))
+    if np.any(bad):
+        v = np.where(bad, NAN, v)
+    return v
+
+
 def _pow_rule(a: Triple, b: Triple, order: int) -> Triple:
     """u^w with w varying: exp(w ln u) where u > 0; numpy's power (integer w) elsewhere,
     with no derivative where u <= 0."""
     uv, ud, ud2 = a
     wv, wd, wd2 = b
-    v = np.power(uv, wv)
-    zero = uv == 0
-    if np.any(zero):
-        v = np.where(zero & (wv < 0), NAN, v)
+    v = _real_power(uv, wv)
     if not order:
         return v, None, None
     log_u = np.log(np.where(uv > 0, uv, NAN))

@@ -88,10 +88,7 @@ def _div_jet(a: Jet, b: Jet, pairs: list[tuple[int, int]]) -> Jet:
 def _pow_jet(a: Jet, b: Jet, pairs: list[tuple[int, int]]) -> Jet:
     uv, ug, uh = a
     wv, wg, wh = b
-    v = np.power(uv, wv)
-    zero = uv == 0
-    if np.any(zero):
-        v = np.where(zero & (wv < 0), NAN, v)
+    v = fw._real_power(uv, wv)
     log_u = np.log(np.where(uv > 0, uv, NAN))
     inv = 1.0 / uv
     k = len(ug)
