@@ -76,3 +76,19 @@ def test_domain_and_kinks_are_nan() -> None:
     assert float(f) == 1.0 and math.isnan(float(g[0])) and math.isnan(float(h[0][0]))
     f, g, _ = gradient_hessian(_compiled("max(x, y)"), {"x": 2.0, "y": 1.0})
     assert (float(g[0]), float(g[1])) == (1.0, 0.0)
+
+
+def test_a_power_of_a_huge_power_keeps_its_hessian() -> None:
+    # u = x^((3y)^3) is 4^307.5 = 1.2e185 at (0.25, -2.25) and ∂u/∂x is -1.5e188: u_x² and
+    # 1/u² overflow and underflow apart (inf·0 was NaN), their ratio u_x/u is -1230.
+    def mfun(x: mp.mpf, y: mp.mpf) -> mp.mpf:
+        return (x ** ((3 * y) ** 3)) ** x
+
+    f, g, h = gradient_hessian(_compiled("(x^((3y)^3))^x"), {"x": 0.25, "y": -2.25})
+    with mp.workdps(60):
+        x, y = mp.mpf("0.25"), mp.mpf("-2.25")
+        assert float(f) == pytest.approx(float(mfun(x, y)), rel=1e-12)
+        for (n, m), got in (((1, 0), g[0]), ((0, 1), g[1])):
+            assert float(got) == pytest.approx(float(mp.diff(mfun, (x, y), (n, m))), rel=1e-10)
+        for (n, m), got in (((2, 0), h[0][0]), ((1, 1), h[0][1]), ((0, 2), h[1][1])):
+            assert float(got) == pytest.approx(float(mp.diff(mfun, (x, y), (n, m))), rel=1e-8)

@@ -92,12 +92,14 @@ def _pow_jet(a: Jet, b: Jet, pairs: list[tuple[int, int]]) -> Jet:
     log_u = np.log(np.where(uv > 0, uv, NAN))
     inv = 1.0 / uv
     k = len(ug)
-    hg = tuple(_add(_mul(wg[i], log_u), _mul(wv, _mul(ug[i], inv))) for i in range(k))
+    # ∂u/u first: u′² and 1/u² apart overflow and underflow where their ratio does not
+    ratio = tuple(_mul(g, inv) for g in ug)
+    hg = tuple(_add(_mul(wg[i], log_u), _mul(wv, ratio[i])) for i in range(k))
     hh = []
     for n, (i, j) in enumerate(pairs):
         t = _mul(wh[n], log_u)
-        t = _add(t, _mul(_add(_mul(wg[i], ug[j]), _mul(wg[j], ug[i])), inv))
-        inner = _sub(_mul(uh[n], inv), _mul(_mul(ug[i], ug[j]), inv * inv))
+        t = _add(t, _add(_mul(wg[i], ratio[j]), _mul(wg[j], ratio[i])))
+        inner = _sub(_mul(uh[n], inv), _mul(ratio[i], ratio[j]))
         t = _add(t, _mul(wv, inner))
         hh.append(t)
     grad = tuple(_mul(v, h) for h in hg)
