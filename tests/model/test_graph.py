@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from derivview.model.calculus import analyze
 from derivview.model.expr import parse
 from derivview.model.expr.graph import graph
 
@@ -75,6 +76,17 @@ def test_undefined_is_none() -> None:
     assert g.f is None and g.df is None
     g = graph(parse("max(x, -x)"), 0.0)
     assert g.nodes[0].local == (None, None) and g.df is None
+
+
+def test_a_power_at_zero_as_the_tree_says() -> None:
+    # x^1.5 is undefined for x < 0: 0 is the edge of its domain, no derivative there
+    # (as the forward pass and the readout say); an integer power has one; u^0 is 1.
+    for text, df in (("x^1.5", None), ("x^2.5", None), ("x^2", 0.0), ("x^3", 0.0),
+                     ("x^1", 1.0), ("x^(sin(pi))", 0.0), ("x^0", 0.0)):  # fmt: skip
+        g = graph(parse(text), 0.0)
+        assert g.df == df, text
+        forward = float(analyze(text).df(0.0))
+        assert (df is None and math.isnan(forward)) or forward == df, text
 
 
 def test_parameters_get_their_partial() -> None:

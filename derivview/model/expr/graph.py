@@ -116,9 +116,11 @@ def _locals(node: Node, args: list[float | None]) -> tuple[float | None, ...]:
             value = _num(np.power(u, w))
             if u == 0 and w < 0:
                 return (None, None)
-            du = _num(w * np.power(u, w - 1.0)) if (u != 0 or w >= 1) else None
-            if w == 1:
-                du = 1.0
+            # At u = 0 only an integer power has a derivative: x^1.5 ends there (x < 0
+            # is outside its domain), and the edge of a domain has none (contracts §4).
+            du = _num(w * np.power(u, w - 1.0)) if (u != 0 or (w >= 1 and w == int(w))) else None
+            if w == 1 or w == 0:
+                du = float(w)  # u^0 = 1 wherever u is defined: 0^0 included
             dw = _num(value * math.log(u)) if (u > 0 and value is not None) else None
             return (du, dw)
         assert isinstance(node, Call)
