@@ -15,6 +15,7 @@ from derivview.model.labs.backprop import (
     backward_order,
     contributions,
     layers,
+    stuck_at,
     users_of,
 )
 
@@ -165,3 +166,18 @@ def test_layers_read_from_inputs_to_the_output():
         for n in g.nodes:
             if n.op in ("const", "param"):
                 assert at[n.id][0] == min(at[u][0] for u, _ in users[n.id]) - 1
+
+
+def test_where_the_backward_pass_stops() -> None:
+    def at(text: str, x0: float) -> tuple[str, str] | None:
+        g = graph(parse(text), x0)
+        where = stuck_at(g)
+        return None if where is None else (g.nodes[where[0]].text, g.nodes[where[1]].text)
+
+    assert at("relu(x)^2", 0.0) == ("relu(x)", "x")  # not ^ (∂/∂2 is undefined at 0^2)
+    assert at("max(x + 5, abs(x))", 0.0) == ("abs(x)", "x")  # 0 × undefined
+    assert at("sqrt(x) + x", 0.0) == ("sqrt(x)", "x")  # the edge of sqrt's domain
+    assert at("max(x, -x)", 0.0) == ("max(x, -x)", "x")  # a tie
+    assert at("x sin(x)", 1.0) is None  # reaches x
+    assert at("sqrt(x)", -1.0) is None  # f is undefined: nothing stops, nothing starts
+    assert at("x^2", 0.0) is None

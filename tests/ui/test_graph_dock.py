@@ -122,6 +122,25 @@ def test_no_derivative_at_a_corner_is_undefined(make_window, qtbot):
     assert node_texts(panel)["x"][1] == "undefined"
 
 
+def test_where_backprop_stops_it_says_where_and_what_the_readout_says(make_window, qtbot):
+    # relu(x)² at 0: relu has no local derivative, so the chain rule stops there, yet f
+    # is differentiable (both one-sided slopes are 0): the readout says f′(0) = 0.
+    win = make_window("--expr", "relu(x)^2", "--x0", "0")
+    panel = open_graph(win, qtbot)
+    panel.act("all")
+    relu = next(i for i in panel.view.nodes.values() if i.text == "relu(x)")
+    lines = panel.result_text().split("\n")
+    assert lines[0] == f"∂f/∂x = undefined: no ∂{relu.tag}/∂x here"
+    assert lines[1] == "yet f′(x₀) = 0: both one-sided slopes agree"
+    win.findChild(QDoubleSpinBox, "x0Spin").setValue(1.0)
+    qtbot.waitUntil(lambda: panel.result_text().startswith("∂f/∂x = 2 = f′(x₀) = 2"),
+                    timeout=WAIT_MS)  # fmt: skip
+    win2 = make_window("--expr", "relu(x)", "--x0", "0")
+    panel = open_graph(win2, qtbot)
+    panel.act("all")
+    assert panel.result_text().split("\n")[1] == "nor has f a derivative here: a corner"
+
+
 def test_a_new_function_rebuilds_and_resets_the_walk(make_window, qtbot, ui):
     win = make_window("--expr", "x sin(x)", "--x0", "2")
     panel = open_graph(win, qtbot)

@@ -24,6 +24,7 @@ __all__ = [
     "backward_order",
     "contributions",
     "layers",
+    "stuck_at",
     "users_of",
 ]
 
@@ -103,6 +104,29 @@ def contributions(
         u = g.nodes[user]
         out.append(Contribution(user, index, u.adjoint, u.local[index]))
     return out
+
+
+def stuck_at(g: Graph) -> tuple[int, int] | None:
+    """Where the backward pass stops: (node, input) of the local partial ∂node/∂input that
+    is undefined while the node has a value and an adjoint, the input depending on x (or
+    a parameter); the first such node in :func:`backward_order`. relu(x)² at 0: relu has
+    no local derivative (a corner); sqrt(x) at 0: the edge of its domain. None if the pass
+    reaches x, or if it stops only because f itself is undefined."""
+    if g.f is None:
+        return None
+    varies = set()  # the nodes that depend on a variable or a parameter
+    for node in _topological(g):
+        n = g.nodes[node]
+        if n.op in ("x", "y", "param") or any(i in varies for i in n.inputs):
+            varies.add(node)
+    for node in backward_order(g):
+        n = g.nodes[node]
+        if n.value is None or n.adjoint is None:
+            continue
+        for i, loc in zip(n.inputs, n.local, strict=True):
+            if loc is None and i in varies:
+                return node, i
+    return None
 
 
 class BackwardWalk:

@@ -312,10 +312,30 @@ class GraphPanel(QWidget):
             agrees = ""
             if readout is not None and readout.df is not None and df is not None:
                 agrees = f" = f′(x₀) = {number(readout.df)} in the readout ✓"
+            if df is None and (why := self._stuck_words(g)):
+                self._set(self.result, f"**∂f/∂x = {number(df)}**: {why}")
+                return
             self._set(self.result, f"**∂f/∂x = {number(df)}**{agrees}" + self._param_words(g))
         else:
             left = len(walk.order) - walk.position
             self._set(self.result, f"{left} adjoint{'s' if left != 1 else ''} to go")
+
+    def _stuck_words(self, g: Graph) -> str:
+        """Why the backward pass stops short of x, and what the readout says f′ is there
+        (relu(x)² at 0: relu has no local derivative, yet f′(0) = 0)."""
+        from derivview.model.labs.backprop import stuck_at
+
+        stuck = stuck_at(g)
+        if stuck is None:
+            return ""
+        words = f"no ∂{_name(g, stuck[0])}/∂{_name(g, stuck[1])} here"
+        readout = self.session.point
+        if readout is None:
+            return words
+        if readout.df is not None:
+            return f"{words}\nyet f′(x₀) = {number(readout.df)}: both one-sided slopes agree"
+        kind = "an edge of its domain" if readout.kind == "endpoint" else f"a {readout.kind}"
+        return f"{words}\nnor has f a derivative here: {kind}"
 
     @staticmethod
     def _param_words(g: Graph) -> str:
