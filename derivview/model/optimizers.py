@@ -155,10 +155,23 @@ def from_compiled(compiled: Any, params: Mapping[str, float] | None = None) -> S
             cache[x] = compiled.point(x, p)
         return cache[x]
 
+    f = scalar(compiled.f)
+
+    def at_site(forward: ScalarCallable, part: str) -> ScalarCallable:
+        # The forward pass has no f′ at a kink site of the tree (relu(x)² at 0: relu′(0)
+        # is undefined), where f may yet be differentiable: the one-sided limits decide.
+        def call(x: float) -> float | None:
+            v = forward(x)
+            if v is None and f(x) is not None:
+                return getattr(info(x), part)  # type: ignore[no-any-return]
+            return v
+
+        return call
+
     return ScalarFunction(
-        f=scalar(compiled.f),
-        df=scalar(compiled.df),
-        d2f=scalar(compiled.d2f),
+        f=f,
+        df=at_site(scalar(compiled.df), "df"),
+        d2f=at_site(scalar(compiled.d2f), "d2f"),
         is_differentiable=lambda x: bool(info(x).differentiable),
         kind=lambda x: str(info(x).kind),
         f_many=f_many,
@@ -727,6 +740,11 @@ def _stationary_kind(
     h = 1e-7 * max(1.0, abs(x))
     fl, fr = _call(fn.f, x - h), _call(fn.f, x + h)
     if (d2f is None or d2f == 0) and (fl == f0 or fr == f0):
+        other = fr if fl == f0 else fl
+        if other is not None and other > f0:  # relu(x)² at 0
+            return "converged", "a minimum (f is flat on one side and rises on the other)"
+        if other is not None and other < f0:
+            return "flat", "f′ = 0 where a flat stretch ends: f falls beyond it, so no minimum"
         return "flat", ("f′ = 0 on a flat region: f is constant here, not necessarily a minimum")
     df = values.df
     if df and _still_sloping(fn, x, f0, df):
@@ -769,11 +787,14 @@ def _still_sloping(fn: DifferentiableFunction, x: float, f0: float, df: float) -
     """
     downhill = -1.0 if df > 0 else 1.0
     scale = max(1.0, abs(x))
+    below, above = f0, f0
     for frac in (1e-3, 1e-2, 1e-1):
         h = frac * scale
         down, up = _call(fn.f, x + downhill * h), _call(fn.f, x - downhill * h)
-        if down is None or up is None or not down < f0 < up:
+        # strictly, probe after probe: relu(x)² near 0 falls to 0 and stays (a minimum)
+        if down is None or up is None or not down < below <= f0 <= above < up:
             return False
+        below, above = down, up
     return True
 
 

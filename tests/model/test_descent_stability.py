@@ -155,6 +155,13 @@ def test_at_a_kink_it_says_f_prime_does_not_exist() -> None:
     assert "f″ = 0" not in note.text and note.limit is None
 
 
+def test_at_a_kink_site_where_f_is_differentiable_it_says_what_is_undefined() -> None:
+    # relu(x)² at 0: f′(0) = 0 (both sides), f″ is 0 on the left and 2 on the right.
+    note = _note(_state("relu(x)^2", 0.0))
+    assert note.text == "f″ is undefined at x = 0: no local stability bound"
+    assert note.limit is None
+
+
 def test_a_diverged_run_says_why_not_a_bound_at_a_far_x() -> None:
     # x² with η = 1.1: x ← (1 − 2.2)x = −1.2x grows past 1e12; 2/f″ = 1 everywhere.
     st = _state("x^2", 1.0, DescentConfig("gd", 1.1))

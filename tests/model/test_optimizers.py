@@ -669,3 +669,25 @@ def test_stepping_an_older_run_again_branches_without_touching_either():
     assert len(run0.iterates) == 1 and len(run1.iterates) == 2 and len(run2.iterates) == 3
     assert run2.iterates[-2:] == (run2.iterates[1], run2.iterates[2])
     assert run2.iterates == tuple(run2.iterates)
+
+
+def test_differentiable_at_a_kink_site_of_the_tree():
+    # relu(x)² is x² for x > 0 and 0 for x ≤ 0: differentiable at 0 with f′(0) = 0 (both
+    # one-sided slopes are 0), though relu′(0) does not exist. It once stalled there
+    # ("f′ does not exist at x = 0"), and from 1 it ended "no minimum: a vanishing
+    # gradient" (f falls from 2e-17 to 0 and stays: every x ≤ 0 is a minimum).
+    from derivview.model.calculus import analyze
+
+    relu2 = ScalarFunction.from_compiled(analyze("relu(x)^2"))
+    assert relu2.df(0.0) == 0.0 and relu2.d2f(0.0) is None  # f″: 0 on the left, 2 on the right
+    run = descend(relu2, start=0.0)
+    assert run.status == "converged" and run.outcome == "converged" and run.steps_taken == 0
+    assert "a minimum (f is flat on one side and rises on the other)" in run.message
+    assert run.iterates[0].df == 0.0
+    run = descend(relu2, start=1.0)  # x_k = 0.8^k: converges on 0 from the right
+    assert run.outcome == "converged" and run.last.x == pytest.approx(0.8**run.last.k)
+    assert "a local minimum (f″ = 2 > 0)" in run.message
+    run = descend(ScalarFunction.from_compiled(analyze("-relu(x)^2")), start=0.0)
+    assert run.outcome == "flat" and "where a flat stretch ends: f falls beyond it" in run.message
+    run = descend(ScalarFunction.from_compiled(analyze("relu(x)")), start=0.0)
+    assert run.outcome == "stalled_kink"  # relu itself: a corner
