@@ -76,6 +76,9 @@ def test_undefined_is_none() -> None:
     assert g.f is None and g.df is None
     g = graph(parse("max(x, -x)"), 0.0)
     assert g.nodes[0].local == (None, None) and g.df is None
+    # f without x: f′ = 0 where f is defined, undefined where f is (it said 0)
+    assert graph(parse("sqrt(a)"), 1.0, {"a": 4.0}).df == 0.0
+    assert graph(parse("sqrt(a)"), 1.0, {"a": -4.0}).df is None
 
 
 def test_a_power_at_zero_as_the_tree_says() -> None:

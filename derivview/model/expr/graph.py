@@ -252,7 +252,9 @@ class GraphBuilder:
             for g, (op, label) in enumerate(self.ops)
         )
         shared = self.shared
-        gradient = {v: adjoint[shared[("var", v)]] if ("var", v) in shared else 0.0
+        # f without x is constant: ∂f/∂x = 0 where f is defined (undefined where not)
+        absent = 0.0 if value[0] is not None else None
+        gradient = {v: adjoint[shared[("var", v)]] if ("var", v) in shared else absent
                     for v in variables}  # fmt: skip
         return Graph(self.expression.text, at, value[0], gradient, 0, nodes)
 
