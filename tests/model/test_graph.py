@@ -92,6 +92,17 @@ def test_a_power_at_zero_as_the_tree_says() -> None:
         assert (df is None and math.isnan(forward)) or forward == df, text
 
 
+def test_tiny_numbers_give_numbers_not_exceptions() -> None:
+    # w·w and u·ln b underflow to 0 in Python floats: ZeroDivisionError (derivview graph
+    # "x/x" --at 1e-200 ended in an error). Found by comparing with the forward pass.
+    g = graph(parse("x/x"), 1e-200)
+    assert g.nodes[0].local == (1e200, -1e200) and g.df == 0.0 and g.f == 1.0
+    g = graph(parse("(x/x)^2"), 1.1411443999729727e-227)
+    assert g.df == 0.0
+    g = graph(parse("log(x, 1.0000000000000002)"), 5e-324)
+    assert g.nodes[0].local[0] is None  # 1/(x ln b) = 1/1e-339: beyond float64
+
+
 def test_parameters_get_their_partial() -> None:
     g = graph(parse("a x^2 + b"), 3.0, {"a": 2.0, "b": 5.0})
     by_text = {n.text: n for n in g.nodes}

@@ -111,7 +111,8 @@ def _locals(node: Node, args: list[float | None]) -> tuple[float | None, ...]:
             if node.op == "div":
                 if w == 0:
                     return (None, None)
-                return (1.0 / w, _num(-u / (w * w)))
+                # (divided twice: w·w underflows to 0 for w = 1e-200, u/w/w need not)
+                return (_num(1.0 / w), _num(-u / w / w))
             # pow: d(u^w)/du = w u^(w-1), d(u^w)/dw = u^w ln u (u > 0)
             value = _num(np.power(u, w))
             if u == 0 and w < 0:
@@ -132,7 +133,7 @@ def _locals(node: Node, args: list[float | None]) -> tuple[float | None, ...]:
             u, b = a
             if u <= 0 or b <= 0 or b == 1:
                 return (None, None)
-            lb = math.log(b)
+            lb = np.float64(math.log(b))  # numpy's division: u·ln b may underflow to 0
             return (_num(1.0 / (u * lb)), _num(-math.log(u) / (b * lb * lb)))
         name = "ln" if node.name == "log" else node.name
         numeric = fns.FUNCTIONS[name].numeric
