@@ -155,7 +155,24 @@ BAD_CSV = [
     ("empty.csv", "", "no data rows: the file needs two numeric columns x, y"),
     ("nan.csv", "1,2\nnan,3\n", "row 2, column 1: 'nan' is not a finite number"),
     ("column.csv", "1,2\n3\n", "row 2: needs two columns (x, y), found 1"),
+    # the loss squares the data: 1e308 gave NaN answers and a JSON error (a traceback's words)
+    ("huge.csv", "x,y\n1e308,1e308\n-1e308,-1e308\n",
+     "row 2, column 1: '1e308' is too large: values must be at most 1e100 in size "
+     "(the loss squares them)"),
+    ("huge_y.csv", "1,2\n3,-2e100\n",
+     "row 2, column 2: '-2e100' is too large: values must be at most 1e100 in size "
+     "(the loss squares them)"),
 ]
+
+
+def test_data_as_large_as_allowed_has_a_least_squares_answer(tmp_path, capsys):
+    # y = 3x + 1e99 on x = ±1e99 (hand-solved: the exact line), at the bound's edge
+    csv = tmp_path / "edge.csv"
+    csv.write_text("-1e99,-2e99\n1e99,4e99\n0,1e99\n", encoding="utf-8")
+    out = _json(capsys, str(csv), "--epochs", "3")
+    assert out["least_squares"]["m"] == pytest.approx(3.0, rel=1e-15)
+    assert out["least_squares"]["b"] == pytest.approx(1e99, rel=1e-15)
+    assert out["status"] == "diverged"  # η = 0.01 is far above 2/λ_max here
 
 
 @pytest.mark.parametrize(("name", "text", "words"), BAD_CSV, ids=[b[0] for b in BAD_CSV])

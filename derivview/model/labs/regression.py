@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from derivview.model.labs.regression_config import (
     DEFAULT_EPOCHS,
     DEFAULT_LR,
+    MAX_ABS_DATA,
     MAX_EPOCHS,
     MAX_POINTS,
 )
@@ -109,6 +110,8 @@ class Dataset:
             raise DataError(f"too many points: {x.size:,} (at most {MAX_POINTS:,})")
         if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
             raise DataError("every value must be a finite number")
+        if np.max(np.abs(x)) > MAX_ABS_DATA or np.max(np.abs(y)) > MAX_ABS_DATA:
+            raise DataError(_TOO_LARGE)
         x.flags.writeable = False  # shared by runs, plots and session copies
         y.flags.writeable = False
         object.__setattr__(self, "x", x)
@@ -195,6 +198,11 @@ def read_csv(path: str) -> Dataset:
     return parse_csv(text, source=path)
 
 
+_TOO_LARGE = (
+    f"values must be at most 1e{round(math.log10(MAX_ABS_DATA))} in size (the loss squares them)"
+)
+
+
 def _shown(text: str) -> str:
     t = text.strip()
     return t if len(t) <= 20 else t[:19] + "…"
@@ -209,6 +217,8 @@ def _cell(text: str, row: int, col: int) -> float:
         raise DataError(f"row {row}, column {col}: {what} is not a number") from None
     if not math.isfinite(v):
         raise DataError(f"row {row}, column {col}: '{t}' is not a finite number")
+    if abs(v) > MAX_ABS_DATA:
+        raise DataError(f"row {row}, column {col}: '{_shown(t)}' is too large: {_TOO_LARGE}")
     return v
 
 
@@ -293,8 +303,8 @@ def _fast_parse(
         return None
     if table.ndim != 2 or table.shape[1] != 2 or not 2 <= table.shape[0] <= MAX_POINTS:
         return None
-    if not np.all(np.isfinite(table)):
-        return None
+    if not np.all(np.isfinite(table)) or np.max(np.abs(table)) > MAX_ABS_DATA:
+        return None  # the careful reader names the cell
     return np.ascontiguousarray(table[:, 0]), np.ascontiguousarray(table[:, 1])
 
 

@@ -34,6 +34,9 @@ MAX_KEPT_POINTS = 10_000
 LEARNING_RATE_RANGE = (1e-10, 1e3)
 #: The range the η slider covers (log scale); the spin box takes all of the above.
 LEARNING_RATE_SLIDER_RANGE = (1e-5, 10.0)
+#: Data values (x, y) are at most this in size: the loss squares sums of them, and at
+#: 1e308 squared float64 has nothing left (a CSV of 1e308s gave NaN answers).
+MAX_ABS_DATA = 1e100
 MAX_ABS_PARAMETER = 1e12
 MAX_ABS_GENERATOR = 1e6
 SOURCES = ("synthetic", "csv")
