@@ -159,6 +159,9 @@ BAD_CSV = [
     ("huge.csv", "x,y\n1e308,1e308\n-1e308,-1e308\n",
      "row 2, column 1: '1e308' is too large: values must be at most 1e100 in size "
      "(the loss squares them)"),
+    ("tiny.csv", "1e-300,1\n2e-300,2\n",
+     "row 1, column 1: '1e-300' is too small: x must be 0 or at least 1e-100 in size "
+     "(the slope divides by it)"),
     ("huge_y.csv", "1,2\n3,-2e100\n",
      "row 2, column 2: '-2e100' is too large: values must be at most 1e100 in size "
      "(the loss squares them)"),
@@ -173,6 +176,8 @@ def test_data_as_large_as_allowed_has_a_least_squares_answer(tmp_path, capsys):
     assert out["least_squares"]["m"] == pytest.approx(3.0, rel=1e-15)
     assert out["least_squares"]["b"] == pytest.approx(1e99, rel=1e-15)
     assert out["status"] == "diverged"  # η = 0.01 is far above 2/λ_max here
+    csv.write_text("1,1e-300\n2,0\n", encoding="utf-8")  # a tiny y divides nothing
+    assert _json(capsys, str(csv), "--epochs", "3")["least_squares"]["m"] == -1e-300
 
 
 @pytest.mark.parametrize(("name", "text", "words"), BAD_CSV, ids=[b[0] for b in BAD_CSV])

@@ -133,6 +133,18 @@ def test_synthetic_data_is_seeded_and_is_2x_plus_1_plus_noise():
 
 def test_least_squares_needs_two_distinct_x():
     assert least_squares(Dataset(np.array([1.0, 1.0]), np.array([0.0, 2.0]))) is None
+    assert least_squares(Dataset(np.array([1.0, 1.0 + 1e-14]), np.array([0.0, 2.0]))) is None
+
+
+def test_least_squares_in_any_units_of_x():
+    # x in units of 1e-13 (hand-solved: x̄ = 2e-13, Σdx·dy = 2.5e-13, Σdx² = 2e-26): it
+    # once said "not unique (every x is the same)", the test being absolute below 1.
+    ls = least_squares(Dataset(np.array([1e-13, 2e-13, 3e-13]), np.array([1.0, 2.0, 3.5])))
+    assert ls is not None
+    assert ls.m == pytest.approx(1.25e13, rel=1e-14) and ls.b == pytest.approx(-1 / 3, rel=1e-14)
+    assert ls.loss == pytest.approx(1 / 72, rel=1e-13)  # residuals −1/12, 1/6, −1/12
+    ls = least_squares(Dataset(np.array([-1e99, 1e99, 0.0]), np.array([-2e99, 4e99, 1e99])))
+    assert ls is not None and ls.m == pytest.approx(3.0, rel=1e-15)
 
 
 @pytest.mark.parametrize(

@@ -293,7 +293,7 @@ def test_the_most_data_a_session_keeps_fits_in_a_session_file(tmp_path: Path):
     # 10,000 points whose numbers take the most characters JSON can need for a float.
     n = MAX_KEPT_POINTS
     x = -1.2345678901234567e-100 * (1 + np.arange(n) / n)
-    y = -9.876543210987654e-200 * (1 + np.arange(n) / n)  # (at most 1e100 in size)
+    y = -9.876543210987654e-100 * (1 + np.arange(n) / n)  # (1e-100 … 1e100 in size)
     s = Session()
     regression(s).update(source="csv", data=Dataset(x, y))
     path = tmp_path / "big.derivview"

@@ -110,8 +110,10 @@ class Dataset:
             raise DataError(f"too many points: {x.size:,} (at most {MAX_POINTS:,})")
         if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
             raise DataError("every value must be a finite number")
-        if np.max(np.abs(x)) > MAX_ABS_DATA or np.max(np.abs(y)) > MAX_ABS_DATA:
+        if not (_in_range(x) and _in_range(y)):
             raise DataError(_TOO_LARGE)
+        if not _in_range(x, small=True):
+            raise DataError(_TOO_SMALL)
         x.flags.writeable = False  # shared by runs, plots and session copies
         y.flags.writeable = False
         object.__setattr__(self, "x", x)
@@ -198,9 +200,19 @@ def read_csv(path: str) -> Dataset:
     return parse_csv(text, source=path)
 
 
-_TOO_LARGE = (
-    f"values must be at most 1e{round(math.log10(MAX_ABS_DATA))} in size (the loss squares them)"
-)
+_BIG = f"1e{round(math.log10(MAX_ABS_DATA))}"
+_TOO_LARGE = f"values must be at most {_BIG} in size (the loss squares them)"
+_TOO_SMALL = f"x must be 0 or at least 1e-{_BIG[2:]} in size (the slope divides by it)"
+
+
+def _in_range(a: NDArray[np.float64], small: bool = False) -> bool:
+    """Every value at most MAX_ABS_DATA in size and, with ``small``, 0 or at least
+    1/MAX_ABS_DATA: with x from 1e-300, least squares' slope Δy/Δx overflows."""
+    size = np.abs(a)
+    ok = size <= MAX_ABS_DATA
+    if small:
+        ok &= (size >= 1 / MAX_ABS_DATA) | (size == 0)
+    return bool(np.all(ok))
 
 
 def _shown(text: str) -> str:
@@ -219,6 +231,8 @@ def _cell(text: str, row: int, col: int) -> float:
         raise DataError(f"row {row}, column {col}: '{t}' is not a finite number")
     if abs(v) > MAX_ABS_DATA:
         raise DataError(f"row {row}, column {col}: '{_shown(t)}' is too large: {_TOO_LARGE}")
+    if col == 1 and 0 < abs(v) < 1 / MAX_ABS_DATA:
+        raise DataError(f"row {row}, column {col}: '{_shown(t)}' is too small: {_TOO_SMALL}")
     return v
 
 
@@ -303,7 +317,7 @@ def _fast_parse(
         return None
     if table.ndim != 2 or table.shape[1] != 2 or not 2 <= table.shape[0] <= MAX_POINTS:
         return None
-    if not np.all(np.isfinite(table)) or np.max(np.abs(table)) > MAX_ABS_DATA:
+    if not (np.all(np.isfinite(table)) and _in_range(table) and _in_range(table[:, 0], True)):
         return None  # the careful reader names the cell
     return np.ascontiguousarray(table[:, 0]), np.ascontiguousarray(table[:, 1])
 
@@ -382,13 +396,17 @@ class LeastSquares:
 def least_squares(data: Dataset) -> LeastSquares | None:
     """m = Σ(x − x̄)(y − ȳ)/Σ(x − x̄)², b = ȳ − m·x̄ (centred, for accuracy); None when
     every x is the same (then the best line is not unique: any slope through (x̄, ȳ))."""
-    xm, ym = float(np.mean(data.x)), float(np.mean(data.y))
-    dx = data.x - xm
+    # In units of the largest |x|: x in 1e-13 s is as good as x in seconds (the test
+    # below is relative: every x the same to about 12 digits).
+    scale = float(np.max(np.abs(data.x))) or 1.0
+    xs = data.x / scale
+    xm, ym = float(np.mean(xs)), float(np.mean(data.y))
+    dx = xs - xm
     sxx = float(np.dot(dx, dx))
-    if sxx == 0 or sxx <= 1e-300 or sxx <= 1e-24 * data.n * max(1.0, xm * xm):
+    if sxx == 0 or sxx <= 1e-24 * data.n * max(1.0, xm * xm):
         return None
-    m = float(np.dot(dx, data.y - ym)) / sxx
-    b = ym - m * xm
+    m_scaled = float(np.dot(dx, data.y - ym)) / sxx
+    m, b = m_scaled / scale, ym - m_scaled * xm
     return LeastSquares(m, b, loss(data, m, b))
 
 
