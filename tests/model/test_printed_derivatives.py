@@ -37,6 +37,35 @@ def test_relu_prime_of_a_shifted_argument() -> None:
     assert (left, right) == (0.0, 1.0) and math.isnan(at)
 
 
+@pytest.mark.parametrize(
+    ("text", "df", "at_zero"),
+    [
+        # hand-derived: (relu²)′ = 2relu·relu′ = 2relu wherever relu′ exists, and 0 at 0,
+        # where f′ exists though relu′ does not (both one-sided slopes are 0)
+        ("relu(x)^2", "2relu(x)", 0.0),
+        ("x*relu(x)", "2relu(x)", 0.0),  # relu + x·relu′: x·step is relu
+        ("relu(x)^3", "3relu(x)^2", 0.0),
+        ("x^2 relu(x)", "2x*relu(x) + relu(x)^2", 0.0),
+        ("relu(x^2 - 1)^2", "4x*relu(x^2 - 1)", None),  # f′(0) = 0; x = ±1 below
+    ],
+)
+def test_relu_prime_times_what_vanishes_with_it_is_folded(text: str, df: str, at_zero) -> None:
+    # It printed 2relu(x)²/x, undefined at 0 where the readout says f′(0) = 0.
+    assert _df(text) == df
+    point = analyze(text).point(1.0 if at_zero is None else 0.0)
+    assert point.differentiable
+    x0 = 1.0 if at_zero is None else 0.0
+    assert _values(df, [x0]) == [point.df]
+
+
+def test_relu_prime_alone_or_divided_keeps_its_missing_value() -> None:
+    # d/dx sqrt(relu(x)) = step/(2 sqrt(relu)): no derivative at 0 (the slope tends to ∞)
+    df = _df("relu(x)^(1/2)")
+    assert math.isnan(_values(df, [0.0])[0]) and _values(df, [4.0]) == [0.25]
+    d2f = formulas_in_process(parse("relu(x)^2")).d2f
+    assert d2f is not None and math.isnan(_values(d2f, [0.0])[0])  # f″: 0 left, 2 right
+
+
 def test_sigmoid_prime_reads_sigma_times_one_minus_sigma() -> None:
     assert _df("sigmoid(x)") == "sigmoid(x)*(1 - sigmoid(x))"
     xs = [-3.0, 0.0, 2.0]

@@ -765,12 +765,48 @@ def _clean(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(repl) if repl else expr
 
 
+def _is_step_power(e: sp.Basic) -> bool:
+    return bool(e.is_Pow and isinstance(e.base, sp.Heaviside) and e.exp.is_Integer and e.exp > 0)
+
+
+def _has_step_factor(e: sp.Basic) -> bool:
+    return bool(e.is_Mul and any(isinstance(a, sp.Heaviside) for a in e.args))
+
+
+def _fold_step(product: sp.Expr) -> sp.Expr:
+    """One product with a step H(u): relu(u)^k·H(u) = relu(u)^k (k > 0) and
+    u^n·H(u) = relu(u)^n (n a positive integer), where both are 0 at u = 0."""
+    factors = list(product.args)
+    for h in [a for a in product.args if isinstance(a, sp.Heaviside)]:
+        u = h.args[0]
+        for i, a in enumerate(factors):
+            base, k = a.as_base_exp()
+            if isinstance(base, relu) and base.args[0] == u and k.is_positive:
+                factors.remove(h)
+                break
+            if base == u and k.is_Integer and k > 0:
+                factors[i] = relu(u) ** k
+                factors.remove(h)
+                break
+    return sp.Mul(*factors)
+
+
+def _fold_steps(expr: sp.Expr) -> sp.Expr:
+    """relu′ is the step H(u), which has no value at u = 0; where a product with it is
+    0 there anyway it is folded away: d/dx relu(x)² = 2relu(x)·H(x) = 2relu(x), not
+    2relu(x)²/x (undefined at 0, where f′ = 0). H(u)ⁿ = H(u). Same function elsewhere."""
+    if not expr.has(sp.Heaviside):
+        return expr
+    expr = expr.replace(_is_step_power, lambda e: e.base)
+    return expr.replace(_has_step_factor, _fold_step)
+
+
 def differentiate(f: sp.Expr, var: sp.Symbol = X) -> sp.Expr:
     """d/d var of a sympy expression on the real line, cleaned for printing."""
     try:
         g = f.replace(sp.Abs, _RealAbs).replace(sp.sign, _RealSign)
         dg = sp.diff(g, var)
-        return _clean(dg.replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign))
+        return _fold_steps(_clean(dg.replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign)))
     except (ComplexityError, RecursionError, MemoryError):
         raise
     except Exception as exc:  # sympy refused (e.g. Heaviside of a provably complex value)
