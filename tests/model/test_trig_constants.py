@@ -69,3 +69,53 @@ def test_poles_stay_refused(text: str) -> None:
     with pytest.raises(ExpressionError) as info:
         parse(f"x + {text}")
     assert "undefined" in info.value.message
+
+
+# -- the same numbers from a parameter's slider: known only when f is evaluated ----------
+
+@pytest.mark.parametrize(
+    ("text", "a"),
+    [("sin(a pi)", 1.0), ("sin(a pi)", -3.0), ("cos(a pi)", 0.5), ("cos(a pi)", 2.5),
+     ("tan(a pi)", 2.0), ("cot(a pi/2)", 1.0), ("sin(a)", 0.0)],
+)  # fmt: skip
+def test_a_parameter_at_a_zero_is_zero_as_if_typed(text: str, a: float) -> None:
+    # sin(a·pi) at a = 1 is sin(π) = 0 (float64 gave 1.2e-16: f″ = 2.4e-16 of a line)
+    fn = analyze(f"{text} x^2 + x")
+    f, d, d2 = (float(v) for v in fn.evaluate(0.5, {"a": a}))
+    assert (f, d, d2) == (0.5, 1.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "a"),
+    [("tan(a pi)", 0.5), ("tan(a pi)", 1.5), ("sec(a pi)", -0.5), ("csc(a pi)", 2.0),
+     ("cot(a pi)", 1.0)],
+)  # fmt: skip
+def test_a_parameter_at_a_pole_is_undefined_as_if_typed(text: str, a: float) -> None:
+    # tan(a·pi) at a = 1.5 is tan(3π/2), a pole: it was 5.4e15 (tan of the rounded 1.5π)
+    from derivview.model.expr.forward import compile_program
+    from derivview.model.expr.graph import graph
+    from derivview.model.expr.multi import gradient_hessian
+
+    fn = analyze(f"x + {text}")
+    assert all(v != v for v in (float(p) for p in fn.evaluate(0.5, {"a": a})))
+    assert fn.point(0.5, {"a": a}).f is None
+    # the parser refuses the same number typed
+    typed = text.replace("(a pi)", f"({a!r} pi)")
+    assert typed != text
+    with pytest.raises(ExpressionError) as info:
+        parse(f"x + {typed}")
+    assert "undefined" in info.value.message
+    # and the two-variable pass and the graph say the same
+    e = parse(f"x + y + {text}", variables=("x", "y"))
+    prog = compile_program([e.tree], e.variables)
+    f, _, _ = gradient_hessian(prog, {"x": 0.5, "y": 1.0}, {"a": a})
+    assert float(f) != float(f)
+    assert graph(parse(f"x + {text}"), 0.5, {"a": a}).f is None
+
+
+def test_a_parameter_near_but_not_at_a_zero_keeps_its_value() -> None:
+    # a = 1 + 1e-9: sin(aπ) = −π·1e-9 (mpmath), far more than rounding
+    got = float(analyze("sin(a pi) + 0 x").f(0.0, {"a": 1 + 1e-9}))
+    with mp.workdps(50):
+        want = float(mp.sin(mp.mpf(1 + 1e-9) * mp.mpf(3.141592653589793)))
+    assert got == pytest.approx(want, rel=1e-7)

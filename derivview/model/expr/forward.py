@@ -439,6 +439,16 @@ def compile_program(roots: Sequence[Node], variables: Sequence[str] = ("x",)) ->
         return by_id[id(root)]
 
     out = tuple(visit(r) for r in roots)
+    # A function of an argument without x (parameters only: sin(a·pi)) is a number at run
+    # time: at a trig zero or pole but for rounding it is 0 or undefined, as if typed.
+    free_of_x: set[int] = set()
+    for i, ins in enumerate(instrs):
+        if ins.kind in (CONST, PARAM) or (
+            ins.kind != VAR and all(a in free_of_x for a in ins.args)
+        ):
+            free_of_x.add(i)
+            if ins.kind == FN and ins.args[0] not in const:
+                instrs[i] = Instr(FN, ins.args, fns.of_a_constant(ins.data))
     last = {}
     for i, ins in enumerate(instrs):
         for a in ins.args:

@@ -24,7 +24,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["FUNCTIONS", "FunctionSpec", "SiteKind", "at_trig_zero", "lookup", "zero_site"]
+__all__ = [
+    "FUNCTIONS",
+    "FunctionSpec",
+    "SiteKind",
+    "at_trig_zero",
+    "lookup",
+    "of_a_constant",
+    "zero_site",
+]
 
 Array = Any  # a float64 ndarray or numpy scalar
 Triple = tuple[Array, Array | None, Array | None]
@@ -424,3 +432,32 @@ def zero_site(numeric: Any) -> Literal["sin", "cos"] | None:
     """For sin, cos, tan and cot (by their ``numeric``): where they are 0 ("sin": where
     sin(u) is); None for every other function."""
     return _ZERO_SITES.get(numeric)
+
+
+#: The functions with a pole exactly where sin(u) or cos(u) is 0.
+_POLE_SITES: dict[Any, Literal["sin", "cos"]] = {
+    FUNCTIONS[name].numeric: site
+    for name, site in (("tan", "cos"), ("sec", "cos"), ("cot", "sin"), ("csc", "sin"))
+}
+
+
+def of_a_constant(numeric: Any) -> Any:
+    """``numeric`` for an argument that is a number at run time (it depends on parameters
+    only): sin, cos, tan, cot at a zero but for rounding are 0, and tan, sec, cot, csc at
+    a pole but for rounding undefined — what the parser does with the same numbers typed
+    (sin(a·pi) at a = 1 is 0, tan(a·pi) at a = 1.5 is undefined, not 5.4e15)."""
+    zero, pole = _ZERO_SITES.get(numeric), _POLE_SITES.get(numeric)
+    if zero is None and pole is None:
+        return numeric
+
+    def at_a_number(u: Array, order: int) -> Triple:
+        v, g1, g2 = numeric(u, order)
+        if np.ndim(u) == 0:
+            t = float(u)
+            if pole is not None and at_trig_zero(pole, t):
+                return NAN, (None if g1 is None else NAN), (None if g2 is None else NAN)
+            if zero is not None and at_trig_zero(zero, t):
+                return 0.0, g1, g2
+        return v, g1, g2
+
+    return at_a_number
