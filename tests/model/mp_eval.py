@@ -113,7 +113,8 @@ def evaluate(node: Node, x: mp.mpf, params: Mapping[str, float] | None = None) -
         if node.op == "mul":
             return a * b
         if node.op == "div":
-            return a * _recip(b)
+            _recip(b)  # a pole where b = 0
+            return a / b  # (a·(1/b) is 0.999… for x/x at 40 digits: floor(x/x) was 0)
         # pow on the real line
         if a == 0 and b < 0:
             raise Undefined("0 to a negative power")
