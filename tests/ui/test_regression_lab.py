@@ -309,6 +309,7 @@ BAD_CSV = [
     ("empty", "", "no data rows"),
     ("nan", "x,y\n1,2\nnan,3\n", "row 3, column 1: 'nan' is not a finite number"),
     ("50 MB", None, "too large"),
+    ("huge", "x,y\n1,2\n1e308,3\n", "row 3, column 1: '1e308' is too large"),  # loss = inf
 ]
 
 
