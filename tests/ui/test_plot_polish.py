@@ -393,3 +393,28 @@ def test_the_other_workspaces_plots_tick_with_a_real_minus_sign(make_window, act
     for axis in axes:
         strings = axis.tickStrings([-2.0, -0.5, 1.0], 1.0, 0.5)
         assert strings == ["−2.0", "−0.5", "1.0"], axis.orientation
+
+
+def test_an_empty_picture_says_why(make_window, ui, qtbot) -> None:
+    # sqrt(x − 10) is undefined on all of the default view −4…4: an empty plot, with
+    # nothing on it to tell a person why (the readout speaks of x₀ only).
+    win = make_window("--expr", "sqrt(x - 10)")
+    curves = win.plot_panel.layer("curves")
+    assert curves.notice_text() == "f is undefined for every x from −4 to 4"
+    (a, b), (c, d) = win.plot_panel.view_x(), win.plot_panel.view_y()
+    pos = curves.notice.pos()
+    assert a < pos.x() < b and c < pos.y() < d  # in view, wherever the view is
+    win.plot_panel.view_box.setXRange(8.0, 14.0, padding=0)  # f from 10 on
+    qtbot.waitUntil(lambda: curves.notice_text() == "", timeout=5000)
+    win.plot_panel.view_box.setXRange(-20.0, -10.0, padding=0)
+    qtbot.waitUntil(lambda: "from −20 to −10" in curves.notice_text(), timeout=5000)
+    win.session.set_visible("f", False)  # f hidden: nothing is missing from the picture
+    qtbot.waitUntil(lambda: curves.notice_text() == "", timeout=5000)
+    win.session.set_visible("f", True)
+    qtbot.waitUntil(lambda: curves.notice_text() != "", timeout=5000)
+    ui.type(win, "x^2")  # x² is drawn: no notice
+    ui.wait_ready(win)
+    assert curves.notice_text() == ""
+    ui.type(win, "e^(e^(e^x))")  # beyond float64 past x ≈ 0.5, but not undefined
+    ui.wait_ready(win)
+    assert curves.notice_text() == ""

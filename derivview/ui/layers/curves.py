@@ -12,9 +12,12 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 import pyqtgraph as pg  # isort: skip  (after PySide6: pyqtgraph picks the imported binding)
 
 from derivview.model import sampling
+from derivview.model.formatting import format_number
 from derivview.ui.layers.base import LegendEntry, PlotLayer
 from derivview.ui.layers.items import Curve
 
@@ -61,6 +64,13 @@ class CurvesLayer(PlotLayer):
             curve.setZValue(z)
             plot.plot_item.addItem(curve)
             self.curves[name] = curve
+        # An empty picture says why: f is undefined everywhere in view (sqrt(-x^2 - 1), or
+        # sqrt(x - 10) until the view is moved right).
+        self.notice = pg.TextItem(anchor=(0.5, 0.5))
+        self.notice.setObjectName("plotEmptyNotice")
+        self.notice.setZValue(50)
+        self.notice.hide()
+        plot.plot_item.addItem(self.notice, ignoreBounds=True)
         plot.listen([(self.session.visibility_changed, self._on_visibility_changed)])
         self._on_visibility_changed()
 
@@ -68,6 +78,28 @@ class CurvesLayer(PlotLayer):
         for name in ("f", "df", "d2f"):
             width = style.f_width if name == "f" else style.curve_width
             self.curves[name].setPen(pg.mkPen(getattr(style, name), width=width))
+        self.notice.setColor(style.foreground)
+
+    def notice_text(self) -> str:
+        """What the plot says over an empty picture ("" when f is drawn)."""
+        return self.notice.toPlainText() if self.notice.isVisible() else ""
+
+    def _say_empty(self, empty: bool) -> None:
+        if not empty:
+            if self.notice.isVisible():
+                self.notice.hide()
+            return
+        a, b = self.plot.view_x()
+        self.notice.setText(
+            f"f is undefined for every x from {format_number(a, 4)} to {format_number(b, 4)}"
+        )
+        self.notice.show()
+        self.on_view_moved()
+
+    def on_view_moved(self) -> None:
+        if self.notice.isVisible():
+            (a, b), (c, d) = self.plot.view_x(), self.plot.view_y()
+            self.notice.setPos((a + b) / 2, c + 0.75 * (d - c))  # above the x axis's point
 
     def legend_entries(self) -> list[LegendEntry]:
         return [(self.curves[name], LEGEND_NAMES[name], name) for name in ("f", "df", "d2f")]
@@ -77,6 +109,7 @@ class CurvesLayer(PlotLayer):
         if fn is None:
             for curve in self.curves.values():
                 curve.setData([], [])
+            self._say_empty(False)
             return
         shown = self.session.visible
         xr, yr = self.plot.view_x(), self.plot.view_y()
@@ -84,6 +117,7 @@ class CurvesLayer(PlotLayer):
         params = self.session.param_values()
         names = [name for name in self.curves if name in shown]
         if not names:
+            self._say_empty(False)
             return
         parts = [ORDER[name] for name in names]
         # The curves shown, from one forward pass of the order they need, sampled together.
@@ -91,6 +125,8 @@ class CurvesLayer(PlotLayer):
         samples = sampling.sample_many(many, len(parts), xr, width, yr)
         for name, s in zip(names, samples, strict=True):
             self.curves[name].setData(s.x, sampling.clamp_for_drawing(s.y, yr, CLAMP_HEIGHTS))
+        f = samples[names.index("f")] if "f" in names else None
+        self._say_empty(f is not None and bool(np.isnan(f.y).all()))  # (±inf: too large)
 
     def _on_visibility_changed(self) -> None:
         shown = self.session.visible
@@ -101,3 +137,5 @@ class CurvesLayer(PlotLayer):
             newly = newly or (name in shown and not was)
         if newly:
             self.on_resample()
+        elif "f" not in shown:
+            self._say_empty(False)  # f hidden: nothing is missing from the picture
