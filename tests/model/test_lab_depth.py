@@ -208,7 +208,12 @@ def test_a_saturated_unit_still_has_a_size(act, n, x, w, b):
     assert all(math.isfinite(layer.log10_local) for layer in c.layers)
 
 
-@pytest.mark.parametrize(("act", "b"), [("linear", 0.0), ("relu", 3.0), ("sigmoid", 0.0)])
+@pytest.mark.parametrize(
+    ("act", "b"),
+    # relu with B = 0: every zₖ = 0, where relu′ is undefined, yet aₖ = relu(0) whatever
+    # aₖ₋₁ is: ∂aₖ/∂aₖ₋₁ = 0 (it said "undefined" at the lab's default B)
+    [("linear", 0.0), ("relu", 3.0), ("relu", 0.0), ("sigmoid", 0.0)],
+)
 def test_w_zero_kills_the_gradient_and_the_words_blame_w(act, b):
     c = chain(act, 4, 0.5, weight=0.0, bias=b)
     assert c.grad == 0.0 and c.regime == "dead"

@@ -256,6 +256,8 @@ def chain(activation: str, depth: int, x: float, weight: float = 1.0, bias: floa
         a = _defined(activation_value(activation, z)) if z is not None else None
         d = activation_derivative(activation, z) if z is not None else None
         local = _finite(weight * d) if d is not None else None
+        if weight == 0 and z is not None:
+            local = 0.0  # zₖ = B whatever aₖ₋₁ is: 0, even where act′(zₖ) is undefined
         log_local = _log10_local(activation, weight, z)
         if log_grad == -math.inf:
             pass  # upstream is locally constant: 0 whatever this layer's derivative is
@@ -276,10 +278,12 @@ def _log10_local(activation: str, weight: float, z: float | None) -> float | Non
     """log₁₀|W·act′(z)|: −inf where W = 0 or act′(z) = 0, None where undefined."""
     if z is None:
         return None
+    if weight == 0:
+        return -math.inf  # zₖ does not depend on aₖ₋₁ (relu at zₖ = 0 included)
     log_d = activation_log10_derivative(activation, z)
     if log_d is None:
         return None
-    if weight == 0 or log_d == -math.inf:
+    if log_d == -math.inf:
         return -math.inf
     return math.log10(abs(weight)) + log_d
 
