@@ -101,6 +101,18 @@ def test_relu_at_zero_has_no_error_and_no_best(capsys: pytest.CaptureFixture[str
     assert "|error|" not in out
 
 
+def test_relu_squared_at_zero_has_an_exact_derivative_from_both_sides(capsys) -> None:
+    # relu(x)² is x² for x > 0, 0 for x ≤ 0: f′(0) = 0, though relu′(0) does not exist
+    doc = run_json(capsys, "relu(x)^2", "--at", "0", "--h", "1e-3")
+    assert doc["exact"] == 0.0
+    (row,) = doc["rows"]
+    assert row["forward"] == pytest.approx(1e-3, rel=1e-12) and row["backward"] == 0.0
+    assert main(["numdiff", "relu(x)^2", "--at", "0", "--h", "1e-3"]) == 0
+    out = capsys.readouterr().out
+    assert "exact f′(0) = 0 (the slopes from both sides, which agree" in out
+    assert "automatic differentiation" not in out  # the chain rule has no relu′(0)
+
+
 def test_undefined_values_are_null(capsys: pytest.CaptureFixture[str]) -> None:
     doc = run_json(capsys, "ln(x)", "--at", "0.5", "--h", "1", "--h", "0.1")
     first, second = doc["rows"]

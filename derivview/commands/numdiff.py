@@ -159,7 +159,12 @@ def _print_report(
         )
     else:
         exact = format_number(result.exact, 16)
-        print(f"exact f′({format_number(x, 10)}) = {exact} (automatic differentiation)")
+        forward = float(compiled.df(x, params))
+        how = "automatic differentiation" if math.isfinite(forward) else (
+            # relu(x)² at 0: the chain rule has no relu′(0); both one-sided slopes are 0
+            "the slopes from both sides, which agree: a piece of f has no derivative here"
+        )
+        print(f"exact f′({format_number(x, 10)}) = {exact} ({how})")
     print()
     with_errors = result.exact is not None
     headers = ["h"]
