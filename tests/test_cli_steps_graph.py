@@ -104,6 +104,13 @@ def test_graph_undefined_numbers_are_null(capsys):
     assert code == 0 and doc["df"] is None and doc["f"] == 0.0
     code, out, _ = run(capsys, "graph", "sqrt(x)", "--at", "-1", "--json")
     assert json.loads(out)["f"] is None
+    code, out, _ = run(capsys, "graph", "sqrt(x)", "--at", "-1")
+    assert "f = undefined" in out and "too large" not in out
+    # e^(e^(e^2)) ≈ 10^702: null in JSON too, but in words it exists and is too large
+    code, out, _ = run(capsys, "graph", "exp(exp(exp(x)))", "--at", "2", "--json")
+    assert json.loads(out)["f"] is None
+    code, out, _ = run(capsys, "graph", "exp(exp(exp(x)))", "--at", "2")
+    assert "f = too large" in out
 
 
 @pytest.mark.parametrize(

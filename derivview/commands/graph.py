@@ -96,13 +96,15 @@ def _print_report(g: Any, params: dict[str, float]) -> None:
     print(f"f(x) = {g.expression}   at x = {_num(x)}")
     if params:
         print("with " + ", ".join(f"{k} = {v:g}" for k, v in params.items()))
-    print(f"f = {_num(g.f)}    f′ = ∂f/∂x = {_num(g.df)}")
+    f = "too large" if g.nodes[g.output].too_large else _num(g.f)
+    print(f"f = {f}    f′ = ∂f/∂x = {_num(g.df)}")
     print()
     rows = [("node", "op", "text", "inputs", "value", "local ∂node/∂input", "adjoint ∂f/∂node")]
     for n in g.nodes:
         rows.append((
             str(n.id), n.op, _short(n.text), ", ".join(map(str, n.inputs)) or "—",
-            _num(n.value), ", ".join(_num(v) for v in n.local) or "—", _num(n.adjoint),
+            "too large" if n.too_large else _num(n.value),
+            ", ".join(_num(v) for v in n.local) or "—", _num(n.adjoint),
         ))  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:

@@ -103,6 +103,18 @@ def test_tiny_numbers_give_numbers_not_exceptions() -> None:
     assert g.nodes[0].local[0] is None  # 1/(x ln b) = 1/1e-339: beyond float64
 
 
+def test_a_value_beyond_float64_is_too_large_not_undefined() -> None:
+    # e^(e^(e^2)) = e^1618.18 ≈ 10^702 exists; sqrt(−1) does not. Both are null in JSON.
+    g = graph(parse("exp(exp(exp(x)))"), 2.0)
+    top, inner = g.nodes[0], g.nodes[1]
+    assert top.value is None and top.too_large
+    assert inner.value == pytest.approx(float(mp.exp(mp.exp(2))), rel=1e-14)
+    assert not inner.too_large
+    assert g.to_json()["nodes"][0]["value"] is None and "too_large" not in g.to_json()["nodes"][0]
+    g = graph(parse("sqrt(x)"), -1.0)
+    assert g.nodes[0].value is None and not g.nodes[0].too_large
+
+
 def test_parameters_get_their_partial() -> None:
     g = graph(parse("a x^2 + b"), 3.0, {"a": 2.0, "b": 5.0})
     by_text = {n.text: n for n in g.nodes}

@@ -141,6 +141,21 @@ def test_where_backprop_stops_it_says_where_and_what_the_readout_says(make_windo
     assert panel.result_text().split("\n")[1] == "nor has f a derivative here: a corner"
 
 
+def test_a_value_beyond_float64_says_too_large(make_window, qtbot):
+    # e^(e^(e^2)) ≈ 10^702 exists (the readout says "too large to represent"), it is
+    # not undefined
+    win = make_window("--expr", "exp(exp(exp(x)))", "--x0", "2")
+    panel = open_graph(win, qtbot)
+    nodes = node_texts(panel)
+    assert nodes["exp(exp(exp(x)))"][0] == "too large"
+    assert nodes["exp(exp(x))"][0] == fmt(math.exp(math.exp(2.0)))
+    panel.act("all")
+    assert panel.result_text().split("\n") == [
+        "∂f/∂x = undefined: a value on the way is too large for float64",
+        "f′(x₀) exists: the readout says too large to represent",
+    ]
+
+
 def test_a_new_function_rebuilds_and_resets_the_walk(make_window, qtbot, ui):
     win = make_window("--expr", "x sin(x)", "--x0", "2")
     panel = open_graph(win, qtbot)

@@ -46,6 +46,9 @@ class GraphNode:
     value: float | None
     local: tuple[float | None, ...]
     adjoint: float | None
+    too_large: bool = False
+    """The value exists but is beyond float64 (e^1618): ``value`` is None all the same
+    (``null`` in JSON), and the views say "too large", not "undefined"."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,9 @@ class GraphBuilder:
                 values = {v: np.array([at.get(v, 0.0)]) for v in variables}
                 regs = [(r[0], None, None) for r in forward_multi(self.program, values, p, 0)]
         value = [_num(r[0]) for r in regs]
+        too_large = [
+            v is None and bool(np.isinf(r[0]).any()) for v, r in zip(value, regs, strict=True)
+        ]
         local = [_locals(n, [value[i] for i in inputs[g]]) if inputs[g] else ()
                  for g, n in enumerate(order)]  # fmt: skip
         adjoint: list[float | None] = [None] * len(order)
@@ -249,7 +255,7 @@ class GraphBuilder:
                 total += a * loc
             adjoint[g] = _num(total) if total is not None else None
         nodes = tuple(
-            GraphNode(g, op, label, inputs[g], value[g], local[g], adjoint[g])
+            GraphNode(g, op, label, inputs[g], value[g], local[g], adjoint[g], too_large[g])
             for g, (op, label) in enumerate(self.ops)
         )
         shared = self.shared

@@ -327,6 +327,12 @@ class GraphPanel(QWidget):
 
         stuck = stuck_at(g)
         if stuck is None:
+            if any(n.too_large for n in g.nodes):  # e^(e^(e^x)) at 2: 10^702
+                readout = self.session.point
+                exists = readout is not None and readout.differentiable
+                return "a value on the way is too large for float64" + (
+                    "\nf′(x₀) exists: the readout says too large to represent" if exists else ""
+                )
             return ""
         words = f"no ∂{_name(g, stuck[0])}/∂{_name(g, stuck[1])} here"
         readout = self.session.point

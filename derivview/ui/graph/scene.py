@@ -446,7 +446,7 @@ class GraphView(QScrollArea):
         for n in g.nodes:
             box = self.nodes.get(n.id)
             if box is not None:
-                box.value = number(n.value)
+                box.value = "too large" if n.too_large else number(n.value)
                 box.adjoint = number(n.adjoint) if n.id in shown else ""
         walk_changed = current != self.current
         for e in self.edges:
