@@ -79,3 +79,14 @@ def test_tan_prime_reads_sec_squared() -> None:
     assert _values(_df("tan(x)"), xs) == pytest.approx(1 / np.cos(xs) ** 2, rel=1e-12)
     # and its pole is the pole of tan′: undefined at π/2 exactly as 1/cos² is
     assert _values("sec(x)^2", [0.0]) == [1.0]
+
+
+def test_a_complex_root_is_never_printed() -> None:
+    # d/dx (−x²)^(1/3): sympy writes (−1)^(1/3)·…, its principal complex cube root; the
+    # language reads (−1)^(1/3) as undefined, and the printed f′ did not parse back
+    # ("derivview info" ended in an error). f itself is defined at 0 only.
+    out = formulas_in_process(parse("(-x^2)^(1/3)"))
+    assert out.df is None and out.d2f is None
+    for text in ("(x^2)^(1/3)", "x^(1/3)", "(x - 1)^(2/3)"):  # real roots still print
+        df = _df(text)
+        parse(df)

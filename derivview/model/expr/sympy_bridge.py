@@ -667,6 +667,16 @@ def _check_printable(expr: sp.Basic) -> None:
                 raise ValueError(f"cannot print {node} in the expression language")
         elif node.is_Rational or node is sp.S.Pi or node is sp.S.Exp1:
             pass
+        elif (
+            node.is_Pow
+            and node.base.is_Rational  # structural checks only: is_negative on a symbolic
+            and node.base < 0  # base asks sympy's assumptions, minutes on a big one
+            and node.exp.is_Rational
+            and not node.exp.is_Integer
+        ):
+            # sympy's principal root of a negative number, (-1)^(1/3) = ½ + i√3/2, from
+            # d/dx (-x²)^(1/3): complex, and the language reads u^(1/3) of u < 0 as undefined
+            raise ValueError(f"{node} is not a real number")
         elif isinstance(node, (sp.Add, sp.Mul, sp.Pow, sp.Heaviside)) or (
             type(node) in _PRINTABLE_FUNCS
         ):
