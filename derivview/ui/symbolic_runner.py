@@ -326,10 +326,19 @@ class SymbolicRunner(QObject):
             TOO_COMPLEX,
             Formulas,
         )
+        from derivview.model.symbolic_worker import DIED
 
         f = to_text(expression.tree)
         try:
-            df, d2f = worker.run("formulas", expression)
+            try:
+                df, d2f = worker.run("formulas", expression)
+            except EngineStopped as exc:
+                if str(exc) != DIED or self._superseded(serial):
+                    raise
+                # Found dead (killed while idle: the job may have reached it in the
+                # moment before its death was seen); a new one has started: ask once
+                # more. A job that kills the engine itself dies again and is said.
+                df, d2f = worker.run("formulas", expression)
             formulas = Formulas(f, df, d2f, "" if (df and d2f) else TOO_COMPLEX)
         except EngineStarting as exc:  # a slow start: say so, and ask again once it is up
             if self._superseded(serial):

@@ -131,6 +131,37 @@ def test_an_engine_killed_while_idle_is_replaced_unseen(
     assert engine.pid != victim
 
 
+@pytest.mark.parametrize("deaths", [1, 2])
+def test_an_engine_found_dead_is_asked_once_more(
+    window: Any, engine: SymbolicWorker, qtbot: Any, ui: Any, monkeypatch: Any, deaths: int
+) -> None:
+    """The race of the test above made certain: the job reaches the engine in the
+    moment before its death is seen (CI found it so, once). Asked once more, a new engine
+    prints; an engine that dies again (a job that kills it) is said."""
+    from derivview.model.errors import EngineStopped
+
+    win = window
+    _printed(qtbot, win, "x^2", "2x")
+    qtbot.waitUntil(lambda: win.runner.warmed, timeout=60_000)
+    real = SymbolicWorker.run
+    died = []
+
+    def run(self: SymbolicWorker, job: str, *args: Any, **kwargs: Any) -> Any:
+        if job == "formulas" and len(died) < deaths:
+            died.append(job)
+            raise EngineStopped(DIED)
+        return real(self, job, *args, **kwargs)
+
+    monkeypatch.setattr(SymbolicWorker, "run", run)
+    _paste(qtbot, win, SIMPLE)
+    if deaths == 1:
+        _printed(qtbot, win, SIMPLE, "-3sin(x)")
+        assert DIED not in ui.readout(win)
+    else:
+        qtbot.waitUntil(lambda: DIED in ui.readout(win), timeout=60_000)
+    assert len(died) == deaths
+
+
 def test_a_slow_start_says_so_then_prints(qtbot: Any, ui: Any) -> None:
     """The budget ends while the engine is still starting (here: a budget of 10 ms): the
     readout says so, and the formulas follow by themselves once it has started."""
